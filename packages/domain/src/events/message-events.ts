@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineEvent } from './define-event.ts';
+import { Topics } from './topics.ts';
+
+const conversationRef = {
+  businessId: z.string(),
+  instanceId: z.string(),
+  conversationId: z.string(),
+  contactId: z.string(),
+};
+
+export const MessageReceived = defineEvent(
+  'message.received',
+  Topics.messagesInbound,
+  z.object({
+    ...conversationRef,
+    messageId: z.string(),
+    providerMessageId: z.string().nullable(),
+    kind: z.string(),
+    /** When the customer sent it (provider timestamp), ISO 8601. */
+    sentAt: z.string(),
+  }),
+);
+
+export const MessageStatusChanged = defineEvent(
+  'message.status-changed',
+  Topics.messagesStatus,
+  z.object({
+    businessId: z.string(),
+    conversationId: z.string(),
+    messageId: z.string(),
+    status: z.enum(['SENDING', 'SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    at: z.string(),
+  }),
+);
+
+export const MessageSendRequested = defineEvent(
+  'message.send-requested',
+  Topics.messagesOutbound,
+  z.object({
+    ...conversationRef,
+    messageId: z.string(),
+    /** The AI buffer this reply answers; the buffer is deleted once the reply is sent. */
+    bufferId: z.string().nullable(),
+  }),
+);
+
+export const MessageSendCancelled = defineEvent(
+  'message.send-cancelled',
+  Topics.messagesOutbound,
+  z.object({
+    ...conversationRef,
+    messageId: z.string().nullable(),
+    bufferId: z.string().nullable(),
+    reason: z.enum(['bot_disabled', 'superseded', 'no_reply']),
+  }),
+);
+
+export const OutboundEvent = z.union([MessageSendRequested.schema, MessageSendCancelled.schema]);

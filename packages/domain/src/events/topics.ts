@@ -1,0 +1,14 @@
+/** Topics name a stream; each carries the event types listed next to it. */
+export const Topics = {
+  /** message.received — a customer message was stored (exactly once). */
+  messagesInbound: 'messages.inbound',
+  /** message.status-changed — an outbound message was sent, delivered, read, played or failed. */
+  messagesStatus: 'messages.status',
+  /** ai-reply.requested — a conversation's burst is ready for the AI. */
+  aiRequests: 'ai.requests',
+  /** message.send-requested / message.send-cancelled — a stored outbound message should go out (or not). */
+  messagesOutbound: 'messages.outbound',
+  /** contact.bot-toggled — the per-contact bot switch changed. */
+  contactsBotControl: 'contacts.bot-control',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
