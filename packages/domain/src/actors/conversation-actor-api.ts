@@ -16,6 +16,7 @@ export interface ReceiveMessageInput {
   instanceId: string;
   conversationId: string;
   contactId: string;
+  provider: 'META' | 'BAILEYS' | 'SANDBOX';
   /** When the customer sent it, ISO 8601. Opens/extends the 24 h window. */
   sentAt: string;
   /** The business's buffering settings at the time the message arrived. */

@@ -42,6 +42,8 @@ export const MessageSendRequested = defineEvent(
   z.object({
     ...conversationRef,
     messageId: z.string(),
+    /** Which provider service sends it (each provider's egress subscribes and skips the others). */
+    provider: z.enum(['META', 'BAILEYS', 'SANDBOX']),
     /** The AI buffer this reply answers; the buffer is deleted once the reply is sent. */
     bufferId: z.string().nullable(),
   }),
