@@ -1,0 +1,18 @@
+export type { Database, DatabaseKind, Transaction } from './database.ts';
+export { openDatabase } from './open-database.ts';
+export type { OpenDatabaseOptions } from './open-database.ts';
+export { migrateDatabase } from './migrations/migrate-database.ts';
+export type { MigrateDatabaseOptions, MigrateDatabaseResult } from './migrations/migrate-database.ts';
+export { MigrationError } from './migrations/migration-error.ts';
+export type { MigrationErrorCode } from './migrations/migration-error.ts';
+export { defaultMigrationsDirectory } from './migrations/migration-files.ts';
+export { enqueueEvent } from './outbox/enqueue-event.ts';
+export type { EnqueueEventOptions } from './outbox/enqueue-event.ts';
+export { SecretBox, SecretBoxError } from './crypto/secret-box.ts';
+export type { SecretBoxErrorCode, SecretBoxKeys } from './crypto/secret-box.ts';
+// The generated client: PrismaClient, the Prisma namespace, every enum and model type.
+export * from './generated/prisma/client.ts';
+export * from './messages/record-inbound-message.ts';
+export * from './messages/outbound-transitions.ts';
+export * from './messages/apply-delivery-status.ts';
+export { deterministicUuid } from './messages/deterministic-id.ts';
