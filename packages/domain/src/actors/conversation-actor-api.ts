@@ -34,6 +34,8 @@ export interface FailBufferInput {
   bufferId: string;
   attempt: number;
   reason: string;
+  /** False for failures another attempt cannot fix (quota exhausted, bad key, unknown model): quarantine now. */
+  retryable?: boolean;
 }
 
 export interface SetBotDisabledInput {

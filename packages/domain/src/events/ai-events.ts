@@ -18,3 +18,22 @@ export const AiReplyRequested = defineEvent(
     attempt: z.number().int().min(1),
   }),
 );
+
+/**
+ * The actor gave up on a buffer (last attempt failed, or the job was lost each time): the AI workers mark its
+ * MessageBuffer row quarantined (failedAt, failureReason) so an admin sees it. Travels on ai.requests.
+ */
+export const AiReplyQuarantined = defineEvent(
+  'ai-reply.quarantined',
+  Topics.aiRequests,
+  z.object({
+    bufferId: z.string(),
+    businessId: z.string(),
+    conversationId: z.string(),
+    messageIds: z.array(z.string()),
+    firstMessageAt: z.string(),
+    lastMessageAt: z.string(),
+    attempts: z.number().int().min(0),
+    reason: z.string(),
+  }),
+);

@@ -4,7 +4,7 @@ export const Topics = {
   messagesInbound: 'messages.inbound',
   /** message.status-changed — an outbound message was sent, delivered, read, played or failed. */
   messagesStatus: 'messages.status',
-  /** ai-reply.requested — a conversation's burst is ready for the AI. */
+  /** ai-reply.requested — a conversation's burst is ready for the AI; ai-reply.quarantined — the actor gave up on one. */
   aiRequests: 'ai.requests',
   /** message.send-requested / message.send-cancelled — a stored outbound message should go out (or not). */
   messagesOutbound: 'messages.outbound',

@@ -1,0 +1,1 @@
+export { expectEventually } from './expect-eventually.ts';

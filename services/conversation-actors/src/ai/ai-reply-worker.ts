@@ -1,0 +1,131 @@
+import type { PrismaClient } from '@app/db';
+import {
+  AiReplyQuarantined,
+  AiReplyRequested,
+  CONVERSATION_ACTOR_TYPE,
+  conversationActorId,
+  type ConversationActorApi,
+  type DomainEvent,
+} from '@app/domain';
+import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome, type Logger } from '@app/runtime';
+import type OpenAI from 'openai';
+import { MAX_AI_ATTEMPTS } from '../conversation/retry-policy.ts';
+import { claimBuffer, markBufferQuarantined, recordBufferFailure, releaseBuffer } from './buffer-lease.repository.ts';
+import { classifyLlmError } from './llm-error.ts';
+import { buildReplyPrompt } from './reply-prompt.ts';
+import { findReplyId, loadPromptInputs, storeReply } from './reply.repository.ts';
+
+export interface AiReplyWorkerDependencies {
+  prisma: PrismaClient;
+  actors: ActorClient;
+  openai: OpenAI;
+  clock: Clock;
+  logger: Logger;
+  /** How long a worker holds a buffer before another may take it over (longer than one model call can take). */
+  leaseMs: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+}
+
+type AiReplyRequest = ReturnType<typeof AiReplyRequested.parse>['data'];
+
+/**
+ * AI pipeline v1 for one burst: take the buffer, skip the model when a reply already exists (redelivery), build
+ * the prompt, call the model, store reply + token usage together, then report to the conversation's actor. A model
+ * error is recorded on the buffer and reported as a failure — it never reaches the customer as text.
+ */
+export class AiReplyWorker {
+  constructor(private readonly dependencies: AiReplyWorkerDependencies) {}
+
+  async handle(event: DomainEvent): Promise<DeliveryOutcome> {
+    const definition = event.type === AiReplyQuarantined.type ? AiReplyQuarantined : event.type === AiReplyRequested.type ? AiReplyRequested : null;
+    if (!definition) return 'success'; // another event type on this topic, not ours
+    const parsed = definition.schema.safeParse(event);
+    if (!parsed.success) {
+      this.dependencies.logger.error({ event: 'ai_reply.malformed_event', eventId: event.id, issues: parsed.error.issues.length }, 'dropping a malformed AI event');
+      return 'drop';
+    }
+    if (parsed.data.type === AiReplyQuarantined.type) return this.handleQuarantined(AiReplyQuarantined.parse(event).data);
+    return this.handleRequest(AiReplyRequested.parse(event).data);
+  }
+
+  private async handleRequest(job: AiReplyRequest): Promise<DeliveryOutcome> {
+    const { prisma, clock } = this.dependencies;
+    const logger = this.dependencies.logger.child({ businessId: job.businessId, conversationId: job.conversationId, bufferId: job.bufferId, attempt: job.attempt });
+    const actor = actorProxy<ConversationActorApi>(this.dependencies.actors, CONVERSATION_ACTOR_TYPE, conversationActorId(job.instanceId, job.contactId));
+
+    const existingReply = await findReplyId(prisma, job.bufferId);
+    if (existingReply) {
+      logger.info({ event: 'ai_reply.redelivered' }, 'reply already stored; not calling the model again');
+      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId: existingReply });
+      return 'success';
+    }
+
+    const claim = await claimBuffer(prisma, job, clock.now(), this.dependencies.leaseMs);
+    if (claim === 'held') return 'retry';
+    if (claim === 'quarantined') return 'success'; // given up already; a stale attempt must not spend tokens
+    try {
+      return await this.answer(job, actor, logger);
+    } catch (error) {
+      // An unexpected failure (database, actor unreachable): free the buffer so the redelivery need not wait
+      // for the lease to run out, then let the transport retry.
+      await releaseBuffer(prisma, job.bufferId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async answer(job: AiReplyRequest, actor: ConversationActorApi, logger: Logger): Promise<DeliveryOutcome> {
+    const { prisma, clock } = this.dependencies;
+    const inputs = await loadPromptInputs(prisma, job);
+    if (!inputs) return 'drop'; // the business is gone
+    if (!inputs.business.botEnabled) {
+      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId: null });
+      return 'success';
+    }
+
+    const messages = buildReplyPrompt({
+      systemPrompt: inputs.agent.systemPrompt,
+      variables: { now: clock.now(), timezone: inputs.business.timezone, businessName: inputs.business.name, contactName: inputs.contactName },
+      history: inputs.history,
+      burst: inputs.burst,
+    });
+
+    let text: string;
+    let usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+    const started = Date.now();
+    try {
+      const completion = await this.dependencies.openai.chat.completions.create(
+        { model: inputs.agent.model, messages },
+        { timeout: this.dependencies.requestTimeoutMs, maxRetries: this.dependencies.maxRetries },
+      );
+      text = completion.choices[0]?.message.content?.trim() ?? '';
+      if (text.length === 0) throw Object.assign(new Error('the model returned an empty reply'), { name: 'EmptyCompletion' });
+      usage = {
+        promptTokens: completion.usage?.prompt_tokens ?? 0,
+        completionTokens: completion.usage?.completion_tokens ?? 0,
+        totalTokens: completion.usage?.total_tokens ?? 0,
+      };
+    } catch (error) {
+      const failure = classifyLlmError(error);
+      const final = !failure.retryable || job.attempt >= MAX_AI_ATTEMPTS;
+      logger.warn({ event: 'ai_reply.failed', reason: failure.reason, retryable: failure.retryable, final }, 'AI reply attempt failed');
+      await recordBufferFailure(prisma, { bufferId: job.bufferId, attempt: job.attempt, reason: failure.reason, final, now: clock.now() });
+      await actor.failBuffer({ bufferId: job.bufferId, attempt: job.attempt, reason: failure.reason, retryable: failure.retryable });
+      return 'success';
+    }
+
+    const replyMessageId = await storeReply(prisma, { job, text, model: inputs.agent.model, usage, now: clock.now() });
+    logger.info({ event: 'ai_reply.stored', model: inputs.agent.model, totalTokens: usage.totalTokens, durationMs: Date.now() - started }, 'AI reply stored');
+    await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId });
+    return 'success';
+  }
+
+  private async handleQuarantined(data: ReturnType<typeof AiReplyQuarantined.parse>['data']): Promise<DeliveryOutcome> {
+    await markBufferQuarantined(this.dependencies.prisma, { ...data, now: this.dependencies.clock.now() });
+    this.dependencies.logger.warn(
+      { event: 'ai_reply.quarantined', businessId: data.businessId, conversationId: data.conversationId, bufferId: data.bufferId, reason: data.reason },
+      'AI buffer quarantined after its last attempt',
+    );
+    return 'success';
+  }
+}

@@ -1,0 +1,100 @@
+import type { PrismaClient } from '@app/db';
+import { Topics } from '@app/domain';
+import type { ActorHost, Clock, EventSubscriber, Logger } from '@app/runtime';
+import OpenAI from 'openai';
+import { AiReplyWorker } from './ai/ai-reply-worker.ts';
+import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';
+import { ConcurrencyLimiter } from './ai/concurrency-limiter.ts';
+import { aiJobTimeoutSeconds, type ConversationActorsConfig } from './config.ts';
+import { createConversationActorDefinition } from './conversation/conversation-actor.definition.ts';
+import { getQueueStats, type QueueStats } from './queue-stats/queue-stats.ts';
+import { botToggledSubscription } from './subscriptions/bot-toggled.subscription.ts';
+import { BufferSettingsCache } from './subscriptions/buffer-settings.cache.ts';
+import { inboundMessageSubscription } from './subscriptions/inbound-message.subscription.ts';
+import { sendCancelledSubscription } from './subscriptions/send-cancelled.subscription.ts';
+
+export const AI_WORKERS_GROUP = 'ai-workers';
+
+export interface ConversationActorsDependencies {
+  /** Where the ConversationActor is hosted and how it is called (local host, or the Dapr adapter). */
+  host: Pick<ActorHost, 'register' | 'invoke'>;
+  pubsub: EventSubscriber;
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+  config: ConversationActorsConfig;
+}
+
+export interface ConversationActorsService {
+  /** Whether AI replies run, and if not, why (for the API status and logs). */
+  aiStatus(): AiStatus;
+  /** GET /api/agent/queue-stats for one business. */
+  queueStats(businessId: string): Promise<QueueStats>;
+  /** Stops taking AI jobs and waits (bounded) for the running ones. */
+  stop(): Promise<void>;
+}
+
+const stopWaitMs = 15_000;
+
+/**
+ * Registers the ConversationActor and the service's subscriptions on the given ports. No side effects on import;
+ * the composition root (standalone launcher or the Kubernetes main) starts the host and the pub/sub afterwards.
+ *
+ * With no model configured the AI worker is not started and the actor drops each burst when it flushes: messages
+ * are stored and buffered as always, no AI job is queued (none would pile up for a later model to answer).
+ */
+export function registerConversationActors(dependencies: ConversationActorsDependencies): ConversationActorsService {
+  const { host, pubsub, prisma, clock, config } = dependencies;
+  const logger = dependencies.logger.child({ component: 'conversation-actors' });
+  const status = aiStatusFor(config);
+  const limiter = new ConcurrencyLimiter(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY * 10);
+  let stopping = false;
+
+  host.register(createConversationActorDefinition({ aiEnabled: status.enabled, aiJobTimeoutSeconds: aiJobTimeoutSeconds(config) }));
+  const settings = new BufferSettingsCache(prisma, clock, config.AGENT_CONFIG_CACHE_SECONDS);
+  pubsub.subscribe(inboundMessageSubscription({ actors: host, settings, logger }));
+  pubsub.subscribe(botToggledSubscription({ prisma, actors: host, logger }));
+  pubsub.subscribe(sendCancelledSubscription({ prisma, clock, logger }));
+
+  if (status.enabled) {
+    const requestTimeoutMs = config.AI_TIMEOUT_SECONDS * 1000;
+    const openai = new OpenAI({
+      // A local OpenAI-compatible server usually needs no key; the client insists on one.
+      apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+      baseURL: config.OPENAI_BASE_URL,
+      timeout: requestTimeoutMs,
+      maxRetries: config.AI_MAX_RETRIES,
+    });
+    const worker = new AiReplyWorker({
+      prisma,
+      actors: host,
+      openai,
+      clock,
+      logger,
+      leaseMs: requestTimeoutMs * (config.AI_MAX_RETRIES + 1) + 30_000,
+      requestTimeoutMs,
+      maxRetries: config.AI_MAX_RETRIES,
+    });
+    pubsub.subscribe({
+      topic: Topics.aiRequests,
+      group: AI_WORKERS_GROUP,
+      handler: async (event) => {
+        if (stopping) return 'retry';
+        const run = limiter.tryRun(() => worker.handle(event));
+        return run ?? 'retry'; // the queue is full: the transport redelivers later
+      },
+    });
+    logger.info({ event: 'ai.enabled', endpoint: status.endpoint, concurrency: status.concurrency }, 'AI replies are on');
+  } else {
+    logger.warn({ event: 'ai.disabled', reason: status.reason }, `AI replies are off until a model is configured. ${status.reason}`);
+  }
+
+  return {
+    aiStatus: () => status,
+    queueStats: (businessId) => getQueueStats(prisma, businessId, limiter.stats(), clock.now()),
+    stop: async () => {
+      stopping = true;
+      await Promise.race([limiter.idle(), new Promise((resolve) => setTimeout(resolve, stopWaitMs).unref())]);
+    },
+  };
+}

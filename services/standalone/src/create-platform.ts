@@ -1,0 +1,138 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { registerConversationActors } from '@app/conversation-actors';
+import { migrateDatabase, openDatabase, type Database } from '@app/db';
+import {
+  accessTokenFromSecretBox,
+  createGraphApiClient,
+  createMetaEgressHandler,
+  createMetaWebhooksRouter,
+} from '@app/meta-webhooks';
+import {
+  createLocalActorHost,
+  createLocalPubSub,
+  createLogger,
+  createObservability,
+  createOperationalRouter,
+  errorMiddleware,
+  notFoundHandler,
+  systemClock,
+  type Clock,
+  type Logger,
+} from '@app/runtime';
+import { createCredentialsBox, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
+import express, { type Express } from 'express';
+import type { StandaloneConfig } from './config.ts';
+import { loadOrCreateSecrets } from './standalone-secrets.ts';
+
+export interface PlatformOptions {
+  config: StandaloneConfig;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface Platform {
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  app: Express;
+  database: Database;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The standalone composition root: every service in one process on the local adapters (PGlite or PostgreSQL, the
+ * in-process actor host with durable reminders, the outbox pub/sub). Services only see ports; this is the one
+ * place that picks adapters for the laptop mode.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ service: 'platform', level: config.platform.LOG_LEVEL });
+
+  const database = await openDatabase(
+    config.platform.DATABASE_URL ? { url: config.platform.DATABASE_URL } : { dataDir: join(config.platform.DATA_DIR, 'pglite') },
+  );
+  const { applied } = await migrateDatabase(database);
+  logger.info({ event: 'platform.database_ready', kind: database.kind, appliedMigrations: applied }, `database ready (${database.kind})`);
+  const { prisma } = database;
+
+  const tenantApiConfig = { ...config.tenantApi };
+  if (!tenantApiConfig.JWT_SECRET || !tenantApiConfig.CREDENTIALS_KEY) {
+    const secrets = await loadOrCreateSecrets(config.platform.DATA_DIR);
+    tenantApiConfig.JWT_SECRET ??= secrets.jwtSecret;
+    tenantApiConfig.CREDENTIALS_KEY ??= secrets.credentialsKey;
+    logger.warn({ event: 'platform.generated_secrets', dataDir: config.platform.DATA_DIR }, 'using generated secrets from DATA_DIR; set JWT_SECRET and CREDENTIALS_KEY in production');
+  }
+  const credentialsBox = createCredentialsBox(tenantApiConfig.CREDENTIALS_KEY);
+
+  const pubsub = createLocalPubSub({ prisma, logger, clock });
+  const host = createLocalActorHost({ prisma, logger, clock, onEventsCommitted: () => pubsub.wake() });
+  const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
+  pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
+
+  const observability = createObservability('platform');
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(observability.httpMetrics);
+  app.use(
+    createOperationalRouter({
+      registry: observability.registry,
+      checks: { database: async () => void (await prisma.$queryRaw`SELECT 1`) },
+    }),
+  );
+
+  if (config.metaWebhooks) {
+    const graph = createGraphApiClient({ graphUrl: config.metaWebhooks.META_GRAPH_URL });
+    pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
+    app.use(createMetaWebhooksRouter({ prisma, logger, config: config.metaWebhooks, onIngested: () => pubsub.wake() }));
+  } else {
+    logger.info({ event: 'platform.meta_disabled' }, 'Cloud API webhooks are off: set META_APP_SECRET and META_VERIFY_TOKEN to receive them');
+  }
+
+  app.use(
+    '/api',
+    createTenantApi({
+      prisma,
+      logger,
+      clock,
+      config: tenantApiConfig,
+      mailer: createMailer({ smtpUrl: tenantApiConfig.SMTP_URL, from: tenantApiConfig.MAIL_FROM }),
+      aiStatus: () => {
+        const status = conversations.aiStatus();
+        return status.enabled ? { enabled: true, reason: null } : status;
+      },
+      queueStats: (businessId) => conversations.queueStats(businessId),
+    }),
+  );
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(logger));
+
+  await host.start();
+  await pubsub.start();
+  const server = await listen(app, config.platform.PORT, config.platform.HOST);
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`.replace('0.0.0.0', '127.0.0.1');
+  logger.info({ event: 'platform.listening', url }, `platform listening on ${url}`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await conversations.stop();
+      await pubsub.stop();
+      await host.stop();
+      await database.close();
+      logger.info({ event: 'platform.stopped' }, 'platform stopped');
+    })());
+
+  return { url, app, database, logger, stop };
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.on('error', reject);
+  });
+}
