@@ -1,0 +1,59 @@
+import { AppError, type Clock } from '@app/runtime';
+import type { PrismaClient } from '@app/db';
+import { resolvePromptVariables } from '@app/domain';
+import type { AiStatus } from '../dependencies.ts';
+import type { TenantContext } from '../http/tenant-context.ts';
+import type { AgentView, UpdateAgentInput } from './agent.schema.ts';
+
+/** The agent settings live in two rows: AgentConfig and the business's timezone and global bot switch. */
+export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock; aiStatus: () => AiStatus }) {
+  const { prisma } = deps;
+
+  const read = async (tenant: TenantContext): Promise<AgentView> => {
+    const business = await prisma.business.findUnique({ where: { id: tenant.businessId }, include: { agentConfig: true } });
+    if (!business) throw new AppError('NOT_FOUND', 'Business not found.');
+    // Registration creates the row; one created by another path still gets the defaults.
+    const config = business.agentConfig ?? (await prisma.agentConfig.upsert({ where: { businessId: business.id }, create: { businessId: business.id }, update: {} }));
+    return {
+      systemPrompt: config.systemPrompt,
+      model: config.model,
+      bufferSeconds: config.bufferSeconds,
+      maxBufferSeconds: config.maxBufferSeconds,
+      historyLimit: config.historyLimit,
+      handoffMinutes: config.handoffMinutes,
+      timezone: business.timezone,
+      botEnabled: business.botEnabled,
+      updatedAt: new Date(Math.max(config.updatedAt.getTime(), business.updatedAt.getTime())).toISOString(),
+      aiReplies: deps.aiStatus(),
+      promptPreview: resolvePromptVariables(config.systemPrompt, {
+        now: deps.clock.now(),
+        timezone: business.timezone,
+        businessName: business.name,
+        contactName: null,
+      }),
+    };
+  };
+
+  return {
+    read,
+
+    async update(tenant: TenantContext, input: UpdateAgentInput): Promise<AgentView> {
+      const current = await read(tenant);
+      const bufferSeconds = input.bufferSeconds ?? current.bufferSeconds;
+      const maxBufferSeconds = input.maxBufferSeconds ?? current.maxBufferSeconds;
+      if (maxBufferSeconds < bufferSeconds) {
+        throw new AppError('VALIDATION_FAILED', 'The request body is invalid.', [
+          { path: 'body.maxBufferSeconds', message: `must be at least bufferSeconds (${bufferSeconds})` },
+        ]);
+      }
+      const { timezone, botEnabled, ...agentFields } = input;
+      await prisma.$transaction(async (transaction) => {
+        await transaction.agentConfig.update({ where: { businessId: tenant.businessId }, data: agentFields });
+        if (timezone !== undefined || botEnabled !== undefined) {
+          await transaction.business.update({ where: { id: tenant.businessId }, data: { timezone, botEnabled } });
+        }
+      });
+      return read(tenant);
+    },
+  };
+}

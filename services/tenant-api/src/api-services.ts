@@ -1,0 +1,56 @@
+import type { RequestHandler } from 'express';
+import type { SecretBox } from '@app/db';
+import { ConfigError } from '@app/runtime';
+import { createAccessTokenIssuer, type AccessTokenIssuer } from './auth/access-tokens.ts';
+import { createEmailVerification, type EmailVerification } from './auth/email-verification.ts';
+import { createPasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';
+import { createRefreshTokens, type RefreshTokens } from './auth/refresh-tokens.ts';
+import { createCredentialsBox } from './instances/credentials-box.ts';
+import type { TenantApiDependencies } from './dependencies.ts';
+import { requireAuthentication } from './http/auth.middleware.ts';
+import { createFixedWindowRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
+
+/** The collaborators the routers share, built once per createTenantApi call. */
+export interface ApiServices extends TenantApiDependencies {
+  authenticate: RequestHandler;
+  accessTokens: AccessTokenIssuer;
+  passwords: PasswordHasher;
+  refreshTokens: RefreshTokens;
+  verification: EmailVerification;
+  /** Encrypts provider credentials at rest. */
+  credentials: SecretBox;
+  limits: { loginFailuresPerEmail: RateLimiter; loginAttemptsPerClient: RateLimiter; verificationMailsPerEmail: RateLimiter };
+}
+
+export function createApiServices(deps: TenantApiDependencies): ApiServices {
+  const { config, clock } = deps;
+  const missing = (['JWT_SECRET', 'CREDENTIALS_KEY'] as const).filter((key) => !config[key]);
+  if (missing.length > 0) throw new ConfigError(missing.map((key) => `${key}: is required by the tenant API (generate one for local runs)`));
+
+  const accessTokens = createAccessTokenIssuer({ secret: config.JWT_SECRET!, ttlSeconds: config.ACCESS_TOKEN_TTL, now: () => clock.now() });
+  const windowMs = config.LOGIN_RATE_WINDOW * 1000;
+  return {
+    ...deps,
+    authenticate: requireAuthentication(accessTokens),
+    accessTokens,
+    passwords: createPasswordHasher({
+      memoryKib: config.PASSWORD_HASH_MEMORY_KIB,
+      passes: config.PASSWORD_HASH_PASSES,
+      parallelism: config.PASSWORD_HASH_PARALLELISM,
+    }),
+    refreshTokens: createRefreshTokens({ prisma: deps.prisma, clock, logger: deps.logger, ttlSeconds: config.REFRESH_TOKEN_TTL }),
+    verification: createEmailVerification({
+      prisma: deps.prisma,
+      clock,
+      logger: deps.logger,
+      mailer: deps.mailer,
+      publicUrl: config.PUBLIC_URL,
+    }),
+    credentials: createCredentialsBox(config.CREDENTIALS_KEY!),
+    limits: {
+      loginFailuresPerEmail: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_FAILURES_PER_EMAIL, windowMs, clock }),
+      loginAttemptsPerClient: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_ATTEMPTS_PER_IP, windowMs, clock }),
+      verificationMailsPerEmail: createFixedWindowRateLimiter({ limit: 3, windowMs, clock }),
+    },
+  };
+}

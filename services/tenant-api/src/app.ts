@@ -1,0 +1,41 @@
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import { AppError, errorMiddleware } from '@app/runtime';
+import { registerAgentRoutes } from './agent/agent.router.ts';
+import { createApiServices } from './api-services.ts';
+import { registerAuthRoutes } from './auth/auth.router.ts';
+import { registerContactRoutes } from './contacts/contacts.router.ts';
+import { registerConversationRoutes } from './conversations/conversations.router.ts';
+import type { TenantApiDependencies } from './dependencies.ts';
+import { registerInstanceRoutes } from './instances/instances.router.ts';
+import { registerOpenApiRoute } from './openapi/openapi.router.ts';
+import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
+
+/**
+ * The tenant API as an express router, to be mounted at `/api` (standalone launcher, Kubernetes entry, tests).
+ * Routes are registered with their full paths on this one router so the OpenAPI test can list them.
+ * Throws ConfigError when JWT_SECRET or CREDENTIALS_KEY is missing.
+ */
+export function createTenantApi(deps: TenantApiDependencies): Router {
+  const services = createApiServices(deps);
+  const router = express.Router();
+  router.use(express.json({ limit: '256kb' }));
+
+  registerOpenApiRoute(router);
+  registerAuthRoutes(router, services);
+  registerInstanceRoutes(router, services);
+  registerAgentRoutes(router, services);
+  registerConversationRoutes(router, services);
+  registerContactRoutes(router, services);
+  registerSandboxRoutes(router, services);
+
+  router.use(retryAfterHeader);
+  router.use(errorMiddleware(deps.logger));
+  return router;
+}
+
+/** A 429 tells the client when to come back. */
+const retryAfterHeader: ErrorRequestHandler = (error, _request, response, next) => {
+  const retryAfterSeconds = (error instanceof AppError && error.code === 'RATE_LIMITED' ? error.details : null) as { retryAfterSeconds?: number } | null;
+  if (retryAfterSeconds?.retryAfterSeconds) response.set('Retry-After', String(retryAfterSeconds.retryAfterSeconds));
+  next(error);
+};

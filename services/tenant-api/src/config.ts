@@ -1,0 +1,61 @@
+import { loadConfig } from '@app/runtime';
+import { z } from 'zod';
+import { parseDurationSeconds } from './http/duration.ts';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+\s*[smhd]$/, 'must be a duration such as 90s, 15m, 12h or 30d')
+    .prefault(fallback)
+    .transform((value) => parseDurationSeconds(value));
+
+const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * The tenant API's configuration. JWT_SECRET and CREDENTIALS_KEY are required in production; the standalone
+ * launcher may generate and persist them for a laptop run, which is why they are optional here and required by
+ * createTenantApi.
+ */
+export const tenantApiConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Access tokens are short-lived; refresh tokens are rotated on every use. */
+    ACCESS_TOKEN_TTL: duration('15m'),
+    REFRESH_TOKEN_TTL: duration('30d'),
+    /** nodemailer transport URL (smtp://user:pass@host:587); without it the verification link is logged. */
+    SMTP_URL: z.url().optional(),
+    MAIL_FROM: z.string().min(3).default('WhatsApp AI Platform <no-reply@localhost>'),
+    /** Base URL that links in e-mails point to. */
+    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    /**
+     * Encrypts provider credentials at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`),
+     * or a rotation list `id:base64key,id:base64key` whose first key is current.
+     */
+    CREDENTIALS_KEY: z.string().refine(isCredentialsKey, 'must be 32 bytes in base64, or a list id:base64key,…').optional(),
+    /** argon2id cost; OWASP's baseline is 19 MiB, 2 passes, 1 lane. Tests lower it to stay fast. */
+    PASSWORD_HASH_MEMORY_KIB: positiveInteger(19_456),
+    PASSWORD_HASH_PASSES: positiveInteger(2),
+    PASSWORD_HASH_PARALLELISM: positiveInteger(1),
+    /** Failed logins allowed per e-mail address per window, and attempts per client address per window. */
+    LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(10),
+    LOGIN_MAX_ATTEMPTS_PER_IP: positiveInteger(50),
+    LOGIN_RATE_WINDOW: duration('15m'),
+  })
+  .superRefine((config, context) => {
+    if (config.NODE_ENV !== 'production') return;
+    for (const key of ['JWT_SECRET', 'CREDENTIALS_KEY'] as const) {
+      if (!config[key]) context.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+  });
+
+export type TenantApiConfig = z.infer<typeof tenantApiConfigSchema>;
+
+export function loadTenantApiConfig(environment: Record<string, string | undefined> = process.env): TenantApiConfig {
+  return loadConfig(tenantApiConfigSchema, environment);
+}
+
+function isCredentialsKey(value: string): boolean {
+  const keys = value.includes(':') ? value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1)) : [value];
+  return keys.every((key) => /^[A-Za-z0-9+/]+={0,2}$/.test(key.trim()) && Buffer.from(key.trim(), 'base64').length === 32);
+}

@@ -1,0 +1,27 @@
+import type { PrismaClient } from '@app/db';
+import type { Clock, Logger } from '@app/runtime';
+import type { TenantApiConfig } from './config.ts';
+import type { Mailer } from './auth/mailer.ts';
+
+/** What the AI side reports about itself; shown on GET /agent so an operator sees when replies are off. */
+export interface AiStatus {
+  enabled: boolean;
+  /** Why AI replies are off (e.g. "OPENAI_API_KEY and OPENAI_BASE_URL are not set"); null when enabled. */
+  reason: string | null;
+}
+
+/**
+ * Everything the tenant API needs from its host. The standalone launcher and the Kubernetes entry build these
+ * from their own adapters; nothing here is created on import.
+ */
+export interface TenantApiDependencies {
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+  config: TenantApiConfig;
+  /** Sends the verification e-mail. Null when SMTP_URL is unset: the link is logged instead. */
+  mailer: Mailer | null;
+  aiStatus: () => AiStatus;
+  /** Queue and actor statistics for one business (conversation-actors provides it); absent → 503. */
+  queueStats?: (businessId: string) => Promise<unknown>;
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient, SecretBox } from '@app/db';
+import type { TenantContext } from '../http/tenant-context.ts';
+import { sealCredentials } from './credentials-box.ts';
+import type { CreateInstanceInput, InstanceView } from './instances.schema.ts';
+
+interface InstanceRecord {
+  id: string;
+  provider: InstanceView['provider'];
+  name: string;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  status: string;
+  encryptedCredentials: string | null;
+  createdAt: Date;
+}
+
+/** Instances of the caller's business only: every query carries tenant.businessId. */
+export function createInstancesRepository(prisma: PrismaClient, credentials: SecretBox) {
+  return {
+    async create(tenant: TenantContext, input: CreateInstanceInput): Promise<InstanceView> {
+      // The id is chosen here because it is the associated data that binds the ciphertext to this row.
+      const id = randomUUID();
+      const meta = input.provider === 'META' ? input : null;
+      const created = await prisma.instance.create({
+        data: {
+          id,
+          businessId: tenant.businessId,
+          provider: input.provider,
+          name: input.name,
+          phoneNumberId: meta?.phoneNumberId ?? null,
+          wabaId: meta?.wabaId ?? null,
+          encryptedCredentials: meta ? sealCredentials(credentials, id, { accessToken: meta.accessToken }) : null,
+        },
+      });
+      return toInstanceView(created);
+    },
+
+    async list(tenant: TenantContext): Promise<InstanceView[]> {
+      const rows = await prisma.instance.findMany({ where: { businessId: tenant.businessId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return rows.map(toInstanceView);
+    },
+
+    async find(tenant: TenantContext, id: string): Promise<InstanceView | null> {
+      const row = await prisma.instance.findFirst({ where: { id, businessId: tenant.businessId } });
+      return row ? toInstanceView(row) : null;
+    },
+
+    /** Deletes the instance with its conversations and messages (cascade); false when it is not the caller's. */
+    async delete(tenant: TenantContext, id: string): Promise<boolean> {
+      const { count } = await prisma.instance.deleteMany({ where: { id, businessId: tenant.businessId } });
+      return count > 0;
+    },
+  };
+}
+
+export function toInstanceView(instance: InstanceRecord): InstanceView {
+  return {
+    id: instance.id,
+    provider: instance.provider,
+    name: instance.name,
+    phoneNumberId: instance.phoneNumberId,
+    wabaId: instance.wabaId,
+    status: instance.status,
+    hasAccessToken: instance.encryptedCredentials !== null,
+    createdAt: instance.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,54 @@
+import type { Router } from 'express';
+import { AppError } from '@app/runtime';
+import type { ApiServices } from '../api-services.ts';
+import { tenantOf } from '../http/tenant-context.ts';
+import { notFound, parseInput, resourceId } from '../http/validate.ts';
+import { isUniqueViolation } from '../unique-violation.ts';
+import { createInstancesRepository } from './instances.repository.ts';
+import { createInstanceBodySchema } from './instances.schema.ts';
+
+export function registerInstanceRoutes(router: Router, services: ApiServices): void {
+  const { prisma, authenticate } = services;
+  const instances = createInstancesRepository(prisma, services.credentials);
+
+  router.post('/instances', authenticate, async (request, response) => {
+    const tenant = tenantOf(response);
+    const input = parseInput(createInstanceBodySchema, request.body);
+    const verifiedOwner = await prisma.user.findFirst({
+      where: { businessId: tenant.businessId, role: 'OWNER', emailVerifiedAt: { not: null } },
+      select: { id: true },
+    });
+    if (!verifiedOwner) {
+      throw new AppError('EMAIL_NOT_VERIFIED', 'Verify the owner’s e-mail address before connecting a WhatsApp number (see the link we sent, or POST /api/auth/resend-verification).');
+    }
+    try {
+      const instance = await instances.create(tenant, input);
+      services.logger.info({ event: 'instance.created', businessId: tenant.businessId, instanceId: instance.id, provider: instance.provider }, 'instance created');
+      response.status(201).json(instance);
+    } catch (error) {
+      // The id is fresh and META/SANDBOX have no slot, so the only unique value that can clash is the phone number id.
+      if (isUniqueViolation(error)) {
+        throw new AppError('CONFLICT', 'This phone number id is already connected to an instance.', { field: 'phoneNumberId' });
+      }
+      throw error;
+    }
+  });
+
+  router.get('/instances', authenticate, async (_request, response) => {
+    response.json({ items: await instances.list(tenantOf(response)) });
+  });
+
+  router.get('/instances/:id', authenticate, async (request, response) => {
+    const instance = await instances.find(tenantOf(response), resourceId(request.params['id'], 'Instance'));
+    if (!instance) throw notFound('Instance');
+    response.json(instance);
+  });
+
+  router.delete('/instances/:id', authenticate, async (request, response) => {
+    const tenant = tenantOf(response);
+    const id = resourceId(request.params['id'], 'Instance');
+    if (!(await instances.delete(tenant, id))) throw notFound('Instance');
+    services.logger.info({ event: 'instance.deleted', businessId: tenant.businessId, instanceId: id }, 'instance deleted');
+    response.status(204).end();
+  });
+}

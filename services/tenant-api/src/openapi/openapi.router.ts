@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { agentRouteDocs } from '../agent/agent.openapi.ts';
+import { authRouteDocs } from '../auth/auth.openapi.ts';
+import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
+import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
+import { instanceRouteDocs } from '../instances/instances.openapi.ts';
+import { sandboxRouteDocs } from '../sandbox/sandbox.openapi.ts';
+import { buildOpenApiDocument } from './openapi-document.ts';
+import type { RouteDoc } from './route-doc.ts';
+
+const openApiRouteDoc: RouteDoc = {
+  method: 'get', path: '/openapi.json', tag: 'meta', authenticated: false,
+  summary: 'This OpenAPI 3.1 document',
+  success: { status: 200, description: 'The document.', schema: z.record(z.string(), z.unknown()) },
+  errors: [],
+};
+
+/** Every documented route of the tenant API, in the order the document lists them. */
+export const tenantApiRouteDocs: RouteDoc[] = [
+  ...authRouteDocs,
+  ...instanceRouteDocs,
+  ...agentRouteDocs,
+  ...conversationRouteDocs,
+  ...contactRouteDocs,
+  ...sandboxRouteDocs,
+  openApiRouteDoc,
+];
+
+export function registerOpenApiRoute(router: Router, options: { serverUrl?: string } = {}): void {
+  // Built on first request and kept: converting the schemas is not free, and they never change at run time.
+  let document: unknown;
+  router.get('/openapi.json', (_request, response) => {
+    document ??= buildOpenApiDocument(tenantApiRouteDocs, { title: 'Tenant API', version: '0.1.0', serverUrl: options.serverUrl ?? '/api' });
+    response.json(document);
+  });
+}

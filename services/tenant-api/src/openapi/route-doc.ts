@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * The contract of one route, written next to the router that serves it and collected into the OpenAPI
+ * document. A test checks that every route the router registers has one.
+ */
+export interface RouteDoc {
+  method: HttpMethod;
+  /** Express-style path relative to the API's mount point (`/instances/:id`). */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Needs `Authorization: Bearer <accessToken>`. */
+  authenticated: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  headers?: Array<{ name: string; description: string }>;
+  success: { status: number; description: string; schema?: z.ZodType; html?: boolean };
+  /** Error statuses this route can answer with, all in the `{error:{code,message,details}}` shape. */
+  errors: number[];
+}
