@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { attachSqlDriver } from './sql-driver.ts';
+import { preparedStatementName } from './messages/prepared-statement.ts';
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string. Wins over `dataDir` when both are given. */
@@ -33,7 +34,7 @@ function openPostgres(url: string, poolSize: number): Database {
   });
   // An idle client that loses its server (restart, failover) emits here; without a listener the process would crash.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: preparedStatementName }) });
   let closing: Promise<void> | undefined;
   const database: Database = {
     prisma,

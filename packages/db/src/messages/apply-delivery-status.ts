@@ -1,6 +1,6 @@
 import { isStatusAdvance, type DeliveryStatus } from '@app/domain';
 import { deterministicUuid } from './deterministic-id.ts';
-import { statusChangedOutboxInsert, utc, type OutboundStatus } from './message-status-sql.ts';
+import { preparedSql, statusChangedOutboxInsert, utc, type OutboundStatus } from './message-status-sql.ts';
 import type { SqlClient } from './record-inbound-message.ts';
 
 export interface DeliveryStatusInput {
@@ -45,7 +45,7 @@ export async function applyDeliveryStatus(client: SqlClient, input: DeliveryStat
     input.status === 'failed' && firstError ? (firstError.details ?? firstError.message ?? firstError.title ?? null) : null;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const [message] = await client.$queryRaw<{ id: string; status: string }[]>`
+    const [message] = await client.$queryRaw<{ id: string; status: string }[]>`${preparedSql}
 SELECT id::text, status::text FROM message
 WHERE "instanceId" = ${input.instanceId}::uuid AND "providerMessageId" = ${input.providerMessageId}::text
   AND direction = 'OUTBOUND'::"MessageDirection"`;
@@ -54,7 +54,7 @@ WHERE "instanceId" = ${input.instanceId}::uuid AND "providerMessageId" = ${input
     if (current === 'final' || current === undefined || !isStatusAdvance(current, input.status)) {
       return { applied: false, reason: 'stale' };
     }
-    const rows = await client.$queryRaw<{ id: string }[]>`
+    const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = ${next}::"MessageStatus", "statusAt" = ${utc(at)},
     "errorCode" = COALESCE(${errorCode}::text, m."errorCode"), "errorMessage" = COALESCE(${errorMessage}::text, m."errorMessage")

@@ -235,3 +235,28 @@ describe('outbound transitions', () => {
     });
   });
 });
+
+describe('on embedded PGlite (standalone mode)', () => {
+  it('records, de-duplicates and transitions messages with the same statements', async () => {
+    const { openDatabase } = await import('../open-database.ts');
+    const { migrateDatabase } = await import('../migrations/migrate-database.ts');
+    const embedded = await openDatabase({});
+    try {
+      await migrateDatabase(embedded);
+      const business = await embedded.prisma.business.create({ data: { name: 'Embedded' } });
+      const instance = await embedded.prisma.instance.create({ data: { businessId: business.id, provider: 'SANDBOX', name: 'sandbox' } });
+      const input = inbound({ businessId: business.id, instanceId: instance.id }, { sender: { waUserId: 'US.1' } });
+      const first = await recordInboundMessage(embedded.prisma, input);
+      expect(await recordInboundMessage(embedded.prisma, input)).toEqual({ ...first, duplicate: true });
+      const reply = await embedded.prisma.message.create({
+        data: { businessId: business.id, conversationId: first.conversationId, instanceId: instance.id, direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'ok', status: 'PENDING', sentAt: new Date() },
+      });
+      expect((await claimOutboundMessage(embedded.prisma, reply.id))?.contact.waUserId).toBe('US.1');
+      expect(await markOutboundSent(embedded.prisma, { messageId: reply.id, providerMessageId: 'sandbox-1' })).toBe(true);
+      expect(await applyDeliveryStatus(embedded.prisma, { instanceId: instance.id, providerMessageId: 'sandbox-1', status: 'read' })).toMatchObject({ applied: true });
+      expect(await embedded.prisma.outboxEvent.count()).toBe(4);
+    } finally {
+      await embedded.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import { deterministicUuid } from './deterministic-id.ts';
-import { statusChangedOutboxInsert, utc } from './message-status-sql.ts';
+import { preparedSql, statusChangedOutboxInsert, utc } from './message-status-sql.ts';
 import type { SqlClient } from './record-inbound-message.ts';
 
 /** An outbound message a provider egress now owns (status SENDING), with what it needs to address it. */
@@ -28,7 +28,7 @@ export async function claimOutboundMessage(
   options: { now?: Date } = {},
 ): Promise<ClaimedOutboundMessage | null> {
   const now = options.now ?? new Date();
-  const rows = await client.$queryRaw<ClaimRow[]>`
+  const rows = await client.$queryRaw<ClaimRow[]>`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'SENDING'::"MessageStatus", "sendAttempts" = m."sendAttempts" + 1, "statusAt" = ${utc(now)}
   WHERE m.id = ${messageId}::uuid AND m.status = 'PENDING'::"MessageStatus" AND m.direction = 'OUTBOUND'::"MessageDirection"
@@ -83,7 +83,7 @@ export async function markOutboundSent(
     ? Prisma.sql`, deleted_buffer AS (
   DELETE FROM message_buffer b USING changed c WHERE b.id = ${input.bufferId}::uuid AND b."businessId" = c."businessId" RETURNING b.id)`
     : Prisma.empty;
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'SENT'::"MessageStatus", "providerMessageId" = ${input.providerMessageId}::text,
     "statusAt" = ${utc(now)}, "errorCode" = NULL, "errorMessage" = NULL
@@ -107,7 +107,7 @@ export async function markOutboundFailed(
   input: { messageId: string; code: string; message: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'FAILED'::"MessageStatus", "statusAt" = ${utc(now)},
     "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
@@ -134,7 +134,7 @@ export async function releaseOutboundMessage(
   input: { messageId: string; code: string; message: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
 UPDATE message SET status = 'PENDING'::"MessageStatus", "statusAt" = ${utc(now)},
   "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
 WHERE id = ${input.messageId}::uuid AND status = 'SENDING'::"MessageStatus"
@@ -148,7 +148,7 @@ export async function cancelOutboundMessage(
   input: { messageId: string; reason?: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`
+  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'CANCELLED'::"MessageStatus", "statusAt" = ${utc(now)},
     "errorCode" = NULL, "errorMessage" = ${input.reason ?? null}::text

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeContent, MessageReceived, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { deterministicUuid } from './deterministic-id.ts';
+import { preparedSql } from './message-status-sql.ts';
 
 /** Any client that can run raw SQL: the PrismaClient or an interactive transaction. */
 export type SqlClient = Pick<PrismaClient, '$queryRaw'>;
@@ -114,7 +115,7 @@ function inboundStatement(input: InboundMessageInput, sender: ReturnType<typeof 
   // Timestamps travel as ISO strings and are stored as UTC, whatever the session time zone.
   const ts = (value: string) => Prisma.sql`(${value}::timestamptz AT TIME ZONE 'UTC')`;
 
-  return Prisma.sql`
+  return Prisma.sql`${preparedSql}
 WITH existing_message AS (
   SELECT m.id, m."conversationId", c."contactId"
   FROM message m JOIN conversation c ON c.id = m."conversationId"

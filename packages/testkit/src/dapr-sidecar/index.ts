@@ -1,0 +1,5 @@
+export { startDaprSidecarDouble } from './dapr-sidecar-double.ts';
+export type { BindingCall, DaprSidecarDouble, DaprSidecarDoubleOptions } from './dapr-sidecar-double.ts';
+export type { ReminderDelivery, RetryPolicy } from './sidecar-actors.ts';
+export type { AppSubscription, MessageDelivery, PublishedMessage } from './sidecar-pub-sub.ts';
+export { parseDuration } from './sidecar-durations.ts';

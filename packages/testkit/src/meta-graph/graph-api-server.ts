@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { graphErrorResponse } from './graph-errors.ts';
+
+/** One HTTP request the double received, as the test wants to assert on it. */
+export interface RecordedGraphRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+  /** The HTTP status the double answered with. */
+  status: number;
+}
+
+/** A message Meta would have accepted (and so delivered): the thing "exactly once" is about. */
+export interface AcceptedGraphMessage {
+  phoneNumberId: string;
+  wamid: string;
+  to: string | undefined;
+  recipient: string | undefined;
+  type: string;
+  body: Record<string, unknown>;
+}
+
+export interface InjectedGraphError {
+  code: number;
+  /** How many matching requests fail before the double answers normally again (default 1). */
+  times?: number;
+  details?: string;
+  message?: string;
+  httpStatus?: number;
+  /** Only requests this predicate accepts fail (default: every send). */
+  match?: (request: { phoneNumberId: string; body: Record<string, unknown> }) => boolean;
+}
+
+export interface GraphApiServer {
+  /** Versioned base URL to use as META_GRAPH_URL, e.g. `http://127.0.0.1:41234/v24.0`. */
+  url: string;
+  origin: string;
+  version: string;
+  requests: RecordedGraphRequest[];
+  accepted: AcceptedGraphMessage[];
+  readReceipts: { phoneNumberId: string; messageId: string }[];
+  addPhoneNumber(phoneNumberId: string, accessToken: string): void;
+  injectError(error: InjectedGraphError): void;
+  addMedia(media: { id: string; bytes: Buffer; mimeType: string }): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface GraphApiServerOptions {
+  version?: string;
+  /** phoneNumberId → the only access token it accepts. */
+  phoneNumbers?: Record<string, string>;
+}
+
+const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'];
+
+/**
+ * A wire-format double of the Cloud API's Graph endpoints (protocols.md §1.5–1.8) on an ephemeral port:
+ * `POST /{version}/{phone-number-id}/messages` (sends and mark-as-read), media metadata/download/delete, Meta's
+ * error envelope, and error injection per code. `fetch` talks to it with only the base URL changed.
+ */
+export async function startGraphApiServer(options: GraphApiServerOptions = {}): Promise<GraphApiServer> {
+  const version = options.version ?? 'v24.0';
+  const phoneNumbers = new Map(Object.entries(options.phoneNumbers ?? {}));
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  let injected: InjectedGraphError[] = [];
+  const state = {
+    requests: [] as RecordedGraphRequest[],
+    accepted: [] as AcceptedGraphMessage[],
+    readReceipts: [] as { phoneNumberId: string; messageId: string }[],
+  };
+  let origin = '';
+
+  const server = createServer((request, response) => {
+    readBody(request)
+      .then((raw) => handle(request, response, raw))
+      .catch((error: unknown) => send(response, 500, { error: { message: String(error), code: 1 } }));
+  });
+
+  function record(request: IncomingMessage, body: unknown, status: number) {
+    state.requests.push({
+      method: request.method ?? 'GET',
+      path: new URL(request.url ?? '/', 'http://double').pathname,
+      authorization: request.headers.authorization,
+      body,
+      status,
+    });
+  }
+
+  function reply(request: IncomingMessage, response: ServerResponse, status: number, body: unknown, requestBody: unknown) {
+    record(request, requestBody, status);
+    send(response, status, body);
+  }
+
+  function fail(request: IncomingMessage, response: ServerResponse, code: number, requestBody: unknown, message?: string) {
+    const error = graphErrorResponse(code, message ? { message } : {});
+    reply(request, response, error.httpStatus, error.body, requestBody);
+  }
+
+  function handle(request: IncomingMessage, response: ServerResponse, raw: string) {
+    const url = new URL(request.url ?? '/', 'http://double');
+    const segments = url.pathname.split('/').filter(Boolean);
+    if (segments[0] === 'media-download' && segments[1]) {
+      const item = media.get(segments[1]);
+      if (!request.headers.authorization?.startsWith('Bearer ')) return fail(request, response, 190, null);
+      if (!item) return reply(request, response, 404, 'Not Found', null);
+      record(request, null, 200);
+      response.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
+      response.end(item.bytes);
+      return;
+    }
+    if (segments[0] !== version) return reply(request, response, 404, { error: { message: 'Unknown path', code: 100 } }, raw);
+
+    let body: Record<string, unknown> = {};
+    if (raw) {
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        return fail(request, response, 100, raw, '(#100) The request body is not valid JSON.');
+      }
+    }
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) return fail(request, response, 190, body, 'An active access token must be used.');
+
+    const [, objectId, edge] = segments;
+    if (request.method === 'POST' && objectId && edge === 'messages') return handleMessages(request, response, objectId, token, body);
+    if (objectId && !edge && media.has(objectId)) {
+      if (request.method === 'DELETE') {
+        media.delete(objectId);
+        return reply(request, response, 200, { success: true }, body);
+      }
+      const item = media.get(objectId)!;
+      return reply(
+        request,
+        response,
+        200,
+        {
+          messaging_product: 'whatsapp',
+          url: `${origin}/media-download/${objectId}`,
+          mime_type: item.mimeType,
+          sha256: '',
+          file_size: String(item.bytes.length),
+          id: objectId,
+        },
+        body,
+      );
+    }
+    return fail(request, response, 100, body, `Unsupported ${request.method} request. Object with ID '${objectId}' does not exist.`);
+  }
+
+  function handleMessages(
+    request: IncomingMessage,
+    response: ServerResponse,
+    phoneNumberId: string,
+    token: string,
+    body: Record<string, unknown>,
+  ) {
+    const expectedToken = phoneNumbers.get(phoneNumberId);
+    if (expectedToken === undefined) {
+      return fail(request, response, 100, body, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`);
+    }
+    if (token !== expectedToken) return fail(request, response, 190, body, 'Invalid OAuth access token - Cannot parse access token');
+    if (body.messaging_product !== 'whatsapp') {
+      return fail(request, response, 100, body, '(#100) The parameter messaging_product is required.');
+    }
+    const injectedIndex = injected.findIndex((error) => !error.match || error.match({ phoneNumberId, body }));
+    if (injectedIndex >= 0) {
+      const error = injected[injectedIndex]!;
+      const remaining = (error.times ?? 1) - 1;
+      if (remaining <= 0) injected.splice(injectedIndex, 1);
+      else injected[injectedIndex] = { ...error, times: remaining };
+      const envelope = graphErrorResponse(error.code, error);
+      return reply(request, response, envelope.httpStatus, envelope.body, body);
+    }
+    if (body.status === 'read') {
+      if (typeof body.message_id !== 'string') return fail(request, response, 100, body, '(#100) The parameter message_id is required.');
+      state.readReceipts.push({ phoneNumberId, messageId: body.message_id });
+      return reply(request, response, 200, { success: true }, body);
+    }
+    const to = typeof body.to === 'string' ? body.to : undefined;
+    const recipient = typeof body.recipient === 'string' ? body.recipient : undefined;
+    if (!to && !recipient) return fail(request, response, 100, body, '(#100) The parameter to is required.');
+    const type = typeof body.type === 'string' ? body.type : 'text';
+    const problem = validateMessageBody(type, body);
+    if (problem) return fail(request, response, problem.code, body, problem.message);
+
+    const wamid = `wamid.${randomBytes(24).toString('base64url')}`;
+    state.accepted.push({ phoneNumberId, wamid, to, recipient, type, body });
+    const contacts = to ? [{ input: to, wa_id: to.replace(/\D/g, '') }] : [{ input: recipient, user_id: recipient }];
+    return reply(request, response, 200, { messaging_product: 'whatsapp', contacts, messages: [{ id: wamid }] }, body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${origin}/${version}`,
+    origin,
+    version,
+    get requests() {
+      return state.requests;
+    },
+    get accepted() {
+      return state.accepted;
+    },
+    get readReceipts() {
+      return state.readReceipts;
+    },
+    addPhoneNumber: (phoneNumberId, accessToken) => void phoneNumbers.set(phoneNumberId, accessToken),
+    injectError: (error) => void injected.push(error),
+    addMedia: (item) => void media.set(item.id, { bytes: item.bytes, mimeType: item.mimeType }),
+    reset: () => {
+      state.requests = [];
+      state.accepted = [];
+      state.readReceipts = [];
+      injected = [];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function validateMessageBody(type: string, body: Record<string, unknown>): { code: number; message: string } | null {
+  const payload = body[type] as Record<string, unknown> | undefined;
+  if (payload === undefined || typeof payload !== 'object' || payload === null) {
+    return { code: 100, message: `(#100) The parameter ${type} is required.` };
+  }
+  if (type === 'text' && (typeof payload.body !== 'string' || payload.body.length === 0)) {
+    return { code: 100, message: "(#100) The parameter text['body'] is required." };
+  }
+  if (type === 'text' && (payload.body as string).length > 4096) {
+    return { code: 100, message: '(#100) Param text[\'body\'] must be at most 4096 characters long.' };
+  }
+  if (mediaTypes.includes(type) && typeof payload.id !== 'string' && typeof payload.link !== 'string') {
+    return { code: 131008, message: `(#131008) Required parameter is missing: ${type}['id'] or ${type}['link'].` };
+  }
+  return null;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+  response.end(text);
+}

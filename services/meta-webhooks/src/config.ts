@@ -1,0 +1,20 @@
+import { loadConfig } from '@app/runtime';
+import { z } from 'zod';
+import { defaultGraphUrl } from './egress/graph-api-client.ts';
+
+/** The service's configuration; the only file that reads the environment. */
+export const metaWebhooksConfigSchema = z.object({
+  /** App Dashboard → Basic settings → App Secret: the key of `X-Hub-Signature-256`. */
+  META_APP_SECRET: z.string().min(1),
+  /** Any string, entered in the App Dashboard next to the callback URL; answers the GET handshake. */
+  META_VERIFY_TOKEN: z.string().min(1),
+  /** Versioned Graph API base URL; tests point it at the Graph API double. */
+  META_GRAPH_URL: z.url().default(defaultGraphUrl),
+  /** The key tenant-api encrypts Instance.encryptedCredentials with (same format); needed to send. */
+  CREDENTIALS_KEY: z.string().min(1).optional(),
+});
+export type MetaWebhooksConfig = z.infer<typeof metaWebhooksConfigSchema>;
+
+export function loadMetaWebhooksConfig(environment: Record<string, string | undefined> = process.env): MetaWebhooksConfig {
+  return loadConfig(metaWebhooksConfigSchema, environment);
+}

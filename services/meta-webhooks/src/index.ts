@@ -1,0 +1,17 @@
+export { createMetaWebhooksRouter } from './ingest/meta-webhooks.router.ts';
+export type { MetaWebhooksRouterDependencies } from './ingest/meta-webhooks.router.ts';
+export { createMetaWebhookIngestor } from './ingest/ingest-meta-webhook.ts';
+export type { IngestSummary, MetaWebhookIngestor } from './ingest/ingest-meta-webhook.ts';
+export { createInstanceDirectory } from './ingest/instance-directory.ts';
+export type { InstanceDirectory, RoutedInstance } from './ingest/instance-directory.ts';
+export { MetaSignatureVerifier } from './signature/meta-signature-verifier.ts';
+export { normalizeMetaWebhook } from './normalize/normalize-webhook.ts';
+export type * from './normalize/normalized-webhook.ts';
+export { createGraphApiClient, buildSendBody, GraphApiError, defaultGraphUrl } from './egress/graph-api-client.ts';
+export type { GraphApiClient, GraphApiClientOptions, GraphOutboundMessage, GraphSendInput, GraphSendResult } from './egress/graph-api-client.ts';
+export { parseGraphError, parseNetworkError, graphErrorRule } from './egress/parse-graph-error.ts';
+export type { GraphErrorCode, GraphRetryPolicy, ParsedGraphError } from './egress/parse-graph-error.ts';
+export { createMetaEgressHandler, accessTokenFromSecretBox, metaEgressGroup } from './egress/meta-egress.subscription.ts';
+export type { MetaEgressDependencies, MetaInstanceCredentials } from './egress/meta-egress.subscription.ts';
+export { metaWebhooksConfigSchema, loadMetaWebhooksConfig } from './config.ts';
+export type { MetaWebhooksConfig } from './config.ts';
