@@ -1,4 +1,4 @@
-import { AppChannel, AppUnavailableError, type AppResponse } from './app-channel.ts';
+import { AppUnavailableError, type AppChannel, type AppResponse } from './app-channel.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 export interface RetryPolicy {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppChannel, AppUnavailableError } from './app-channel.ts';
+import { AppUnavailableError, type AppChannel } from './app-channel.ts';
 import type { RetryPolicy } from './sidecar-actors.ts';
 
 export interface AppSubscription {

@@ -1,0 +1,122 @@
+import { enqueueEvent, type PrismaClient } from '@app/db';
+import type { DomainEvent } from '@app/domain';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../ports/clock.ts';
+import type { EventHandler, PublishOptions, PubSub, Subscription } from '../ports/pub-sub.ts';
+import { defaultRetryPolicy, OutboxDispatcher, type RetryPolicy } from './outbox-dispatcher.ts';
+import { installOutboxFanOut, pruneOutbox, registerOutboxSubscriber } from './outbox-fan-out.ts';
+
+export interface LocalPubSubOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  clock?: Clock;
+  /** How often an idle group looks for events written by other transactions (default 100 ms). */
+  pollIntervalMs?: number;
+  /** Events claimed per round trip (default 256). */
+  batchSize?: number;
+  /** Handlers running at once per group (default 32). */
+  concurrency?: number;
+  /** How long a claimed event stays with this process before another may take it (default 60 s). */
+  leaseMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Handled events are deleted from outbox_event after this long (default 24 h). */
+  retentionMs?: number;
+}
+
+export interface LocalPubSub extends PubSub {
+  /** Makes idle groups claim now: call it after committing a transaction that enqueued events. */
+  wake(): void;
+}
+
+/**
+ * Standalone pub/sub over the transactional outbox: publish() (and any service's enqueueEvent) writes to
+ * outbox_event; a database trigger fans each event out to every subscribed group (outbox_delivery); one
+ * dispatcher per group delivers at least once, in order per key, with exponential backoff on 'retry'/throw.
+ */
+export function createLocalPubSub(options: LocalPubSubOptions): LocalPubSub {
+  const clock = options.clock ?? systemClock;
+  const handlersByGroup = new Map<string, Map<string, EventHandler>>();
+  const dispatchers = new Map<string, OutboxDispatcher>();
+  let started = false;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const retentionMs = options.retentionMs ?? 24 * 60 * 60 * 1000;
+
+  function createDispatcher(group: string, handlers: Map<string, EventHandler>): OutboxDispatcher {
+    return new OutboxDispatcher({
+      prisma: options.prisma,
+      logger: options.logger,
+      clock,
+      group,
+      handle: async (message) => {
+        const handler = handlers.get(message.topic);
+        // Rows of a topic this process no longer handles stay until a handler for it comes back.
+        if (!handler) return 'retry';
+        return handler(message.event);
+      },
+      pollIntervalMs: options.pollIntervalMs ?? 100,
+      batchSize: options.batchSize ?? 256,
+      concurrency: options.concurrency ?? 32,
+      leaseMs: options.leaseMs ?? 60_000,
+      retry: { ...defaultRetryPolicy, ...options.retry },
+    });
+  }
+
+  async function startGroup(group: string, handlers: Map<string, EventHandler>): Promise<void> {
+    await registerOutboxSubscriber(options.prisma, group, [...handlers.keys()]);
+    const dispatcher = createDispatcher(group, handlers);
+    dispatchers.set(group, dispatcher);
+    dispatcher.start();
+  }
+
+  async function prune(): Promise<void> {
+    try {
+      await pruneOutbox(options.prisma, new Date(clock.now().getTime() - retentionMs));
+    } catch (error) {
+      options.logger.warn({ event: 'outbox.prune_failed', err: error }, 'outbox prune failed');
+    }
+  }
+
+  return {
+    subscribe(subscription: Subscription) {
+      const handlers = handlersByGroup.get(subscription.group) ?? new Map<string, EventHandler>();
+      if (handlers.has(subscription.topic)) {
+        throw new Error(`Group "${subscription.group}" already subscribes to "${subscription.topic}".`);
+      }
+      if (started && handlersByGroup.has(subscription.group)) {
+        throw new Error(`Group "${subscription.group}" is running: subscribe all its topics before start().`);
+      }
+      handlers.set(subscription.topic, subscription.handler);
+      handlersByGroup.set(subscription.group, handlers);
+      if (started) {
+        startGroup(subscription.group, handlers).catch((error: unknown) =>
+          options.logger.error({ event: 'outbox.subscribe_failed', group: subscription.group, err: error }, 'subscribe failed'),
+        );
+      }
+    },
+
+    async publish(topic: string, event: DomainEvent, publishOptions?: PublishOptions) {
+      await options.prisma.$transaction((transaction) => enqueueEvent(transaction, topic, event, publishOptions));
+      for (const dispatcher of dispatchers.values()) dispatcher.wake();
+    },
+
+    wake() {
+      for (const dispatcher of dispatchers.values()) dispatcher.wake();
+    },
+
+    async start() {
+      if (started) return;
+      started = true;
+      await installOutboxFanOut(options.prisma);
+      for (const [group, handlers] of handlersByGroup) await startGroup(group, handlers);
+      pruneTimer = setInterval(() => void prune(), 60_000);
+      pruneTimer.unref();
+    },
+
+    async stop() {
+      started = false;
+      if (pruneTimer) clearInterval(pruneTimer);
+      await Promise.all([...dispatchers.values()].map((dispatcher) => dispatcher.stop()));
+      dispatchers.clear();
+    },
+  };
+}

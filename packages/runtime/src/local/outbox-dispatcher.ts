@@ -1,0 +1,237 @@
+import type { PrismaClient } from '@app/db';
+import type { DomainEvent } from '@app/domain';
+import type { Logger } from 'pino';
+import type { Clock } from '../ports/clock.ts';
+import type { DeliveryOutcome } from '../ports/pub-sub.ts';
+
+export interface OutboxMessage {
+  eventId: bigint;
+  topic: string;
+  key: string | null;
+  attempts: number;
+  event: DomainEvent;
+}
+
+export interface RetryPolicy {
+  /** Delay before the first retry; doubles on every further attempt. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** After this many failed attempts the event is recorded as dropped (droppedAt, lastError) and logged. */
+  maxAttempts: number;
+}
+
+export interface OutboxDispatcherOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+  group: string;
+  handle(message: OutboxMessage): Promise<DeliveryOutcome | void>;
+  pollIntervalMs: number;
+  batchSize: number;
+  /** Handlers running at once in this group (one key at a time; keys in parallel). */
+  concurrency: number;
+  leaseMs: number;
+  retry: RetryPolicy;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 60_000, maxAttempts: 25 };
+
+interface ClaimedRow {
+  eventId: string;
+  key: string | null;
+  attempts: number;
+  topic: string;
+  payload: unknown;
+}
+
+type Result = { eventId: bigint; outcome: 'success' | 'drop' | 'released' } | { eventId: bigint; outcome: 'retry'; error: string; attempts: number };
+
+/**
+ * Works through one group's outbox_delivery rows: claims a batch under a lease (FOR UPDATE SKIP LOCKED, so
+ * several processes may share a group), runs each key's events in order, keys in parallel, then records the
+ * outcomes in a few statements. An event of a key that is waiting for a retry holds back that key's later events.
+ */
+export class OutboxDispatcher {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private wakeRequested = false;
+
+  constructor(private readonly options: OutboxDispatcherOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, lets in-flight handlers finish, records their outcomes and releases what did not start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Claims now instead of at the next poll (called after an in-process publish). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.dispatchBatch();
+      } catch (error) {
+        this.options.logger.error({ event: 'outbox.dispatch_failed', group: this.options.group, err: error }, 'outbox dispatch failed');
+      }
+      if (claimed < this.options.batchSize) await this.sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested || !this.running) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = () => {
+        this.wakeRequested = false;
+        done();
+      };
+    });
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    this.wakeRequested = false;
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    const chains = new Map<string, OutboxMessage[]>();
+    for (const row of rows) {
+      const message: OutboxMessage = {
+        eventId: BigInt(row.eventId),
+        topic: row.topic,
+        key: row.key,
+        attempts: row.attempts,
+        event: row.payload as DomainEvent,
+      };
+      // Events without a key have no order to keep: each is its own chain.
+      const chainKey = row.key === null ? `#${row.eventId}` : `k:${row.key}`;
+      const chain = chains.get(chainKey);
+      if (chain) chain.push(message);
+      else chains.set(chainKey, [message]);
+    }
+    const results: Result[] = [];
+    const queue = [...chains.values()];
+    const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
+      for (let chain = queue.shift(); chain; chain = queue.shift()) await this.runChain(chain, results);
+    });
+    await Promise.all(workers);
+    await this.record(results);
+    return rows.length;
+  }
+
+  private async runChain(chain: OutboxMessage[], results: Result[]): Promise<void> {
+    let blocked = false;
+    for (const message of chain) {
+      if (blocked || !this.running) {
+        results.push({ eventId: message.eventId, outcome: 'released' });
+        continue;
+      }
+      const result = await this.deliver(message);
+      results.push(result);
+      // A retrying event holds back the rest of its key, which go back to the table untouched.
+      if (result.outcome === 'retry') blocked = true;
+    }
+  }
+
+  private async deliver(message: OutboxMessage): Promise<Result> {
+    const { logger, group } = this.options;
+    try {
+      const outcome = (await this.options.handle(message)) ?? 'success';
+      if (outcome === 'success') return { eventId: message.eventId, outcome };
+      if (outcome === 'drop') {
+        logger.warn({ event: 'outbox.event_dropped', group, topic: message.topic, eventId: message.event.id }, 'handler dropped event');
+        return { eventId: message.eventId, outcome };
+      }
+      return { eventId: message.eventId, outcome: 'retry', error: 'handler asked for a retry', attempts: message.attempts + 1 };
+    } catch (error) {
+      logger.warn({ event: 'outbox.handler_failed', group, topic: message.topic, eventId: message.event.id, err: error }, 'handler failed');
+      return { eventId: message.eventId, outcome: 'retry', error: String(error instanceof Error ? error.message : error), attempts: message.attempts + 1 };
+    }
+  }
+
+  private async claim(): Promise<ClaimedRow[]> {
+    const { prisma, group, batchSize, leaseMs, clock } = this.options;
+    const now = clock.now();
+    const nowText = now.toISOString();
+    const leaseText = new Date(now.getTime() + leaseMs).toISOString();
+    // Claims of one group are serialised (a transaction-scoped advisory lock): otherwise a replica could claim a
+    // key's next event while another replica's claim of the earlier one is not yet committed, breaking key order.
+    return prisma.$transaction(async (transaction) => {
+      await transaction.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`outbox:${group}`}))`;
+      return transaction.$queryRaw<ClaimedRow[]>`
+      WITH candidates AS (
+        SELECT d."eventId" FROM outbox_delivery d
+        WHERE d."subscriber" = ${group} AND d."droppedAt" IS NULL
+          AND d."nextAttemptAt" <= ${nowText}::timestamp
+          AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= ${nowText}::timestamp)
+          AND (d."key" IS NULL OR NOT EXISTS (
+            SELECT 1 FROM outbox_delivery p
+            WHERE p."subscriber" = d."subscriber" AND p."key" = d."key" AND p."eventId" < d."eventId"
+              AND p."droppedAt" IS NULL
+              AND (p."nextAttemptAt" > ${nowText}::timestamp OR p."lockedUntil" > ${nowText}::timestamp)))
+        ORDER BY d."eventId"
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE outbox_delivery d SET "lockedUntil" = ${leaseText}::timestamp
+      FROM candidates c, outbox_event e
+      WHERE d."subscriber" = ${group} AND d."eventId" = c."eventId" AND e."id" = d."eventId"
+      RETURNING d."eventId"::text AS "eventId", d."key", d."attempts", e."topic", e."payload"`;
+    });
+  }
+
+  private async record(results: Result[]): Promise<void> {
+    const { prisma, group, clock, retry, logger } = this.options;
+    const ids = (outcome: Result['outcome']) => results.filter((result) => result.outcome === outcome).map((result) => result.eventId);
+    const succeeded = ids('success');
+    if (succeeded.length > 0) await prisma.outboxDelivery.deleteMany({ where: { subscriber: group, eventId: { in: succeeded } } });
+    const released = ids('released');
+    if (released.length > 0) {
+      await prisma.outboxDelivery.updateMany({ where: { subscriber: group, eventId: { in: released } }, data: { lockedUntil: null } });
+    }
+    const dropped = ids('drop');
+    if (dropped.length > 0) {
+      await prisma.outboxDelivery.updateMany({
+        where: { subscriber: group, eventId: { in: dropped } },
+        data: { droppedAt: clock.now(), lockedUntil: null, lastError: 'dropped by the handler' },
+      });
+    }
+    for (const result of results) {
+      if (result.outcome !== 'retry') continue;
+      const exhausted = result.attempts >= retry.maxAttempts;
+      const delay = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (result.attempts - 1));
+      if (exhausted) {
+        logger.error({ event: 'outbox.retries_exhausted', group, eventId: String(result.eventId), attempts: result.attempts }, 'event dropped after retries');
+      }
+      await prisma.outboxDelivery.update({
+        where: { eventId_subscriber: { eventId: result.eventId, subscriber: group } },
+        data: {
+          attempts: result.attempts,
+          lastError: result.error.slice(0, 2_000),
+          lockedUntil: null,
+          nextAttemptAt: new Date(clock.now().getTime() + delay),
+          ...(exhausted ? { droppedAt: clock.now() } : {}),
+        },
+      });
+    }
+  }
+}

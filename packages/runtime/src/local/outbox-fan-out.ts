@@ -1,0 +1,59 @@
+import type { PrismaClient } from '@app/db';
+
+/**
+ * The outbox fans out inside the database: a trigger on outbox_event inserts one outbox_delivery row per
+ * subscriber group of the topic, in the writer's own transaction. Each group then works through its own rows, so
+ * an event committed late (a long transaction) is never skipped the way a cursor over ids would skip it, and a
+ * crash redelivers whatever was not yet deleted. Installed at start because migrations are generated from the
+ * Prisma schema, which cannot express triggers; CREATE OR REPLACE keeps it idempotent.
+ */
+const installStatements = [
+  `CREATE OR REPLACE FUNCTION outbox_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO outbox_delivery ("eventId", "subscriber", "key", "nextAttemptAt")
+  SELECT NEW."id", s."subscriber", NEW."key", TIMESTAMP '1970-01-01'
+  FROM outbox_subscriber s
+  WHERE s."topic" = NEW."topic" OR s."topic" = '*'
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$$`,
+  `CREATE OR REPLACE TRIGGER outbox_fan_out AFTER INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION outbox_fan_out()`,
+];
+
+/** Serialises concurrent installs (several replicas starting at once). */
+const installLockId = 874_201_331;
+
+export async function installOutboxFanOut(prisma: PrismaClient): Promise<void> {
+  await prisma.$transaction(async (transaction) => {
+    await transaction.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${installLockId})`);
+    for (const statement of installStatements) await transaction.$executeRawUnsafe(statement);
+  });
+}
+
+/**
+ * Registers a group for topics ('*' = all). A group seen for the first time also receives the events still in
+ * the outbox for those topics, like a new Redis Streams consumer group that starts at the beginning of the stream.
+ */
+export async function registerOutboxSubscriber(prisma: PrismaClient, subscriber: string, topics: string[]): Promise<void> {
+  for (const topic of topics) {
+    const inserted = await prisma.$executeRaw`
+      INSERT INTO outbox_subscriber ("subscriber", "topic") VALUES (${subscriber}, ${topic}) ON CONFLICT DO NOTHING`;
+    if (inserted === 0) continue;
+    await prisma.$executeRaw`
+      INSERT INTO outbox_delivery ("eventId", "subscriber", "key", "nextAttemptAt")
+      SELECT e."id", ${subscriber}, e."key", TIMESTAMP '1970-01-01' FROM outbox_event e
+      WHERE e."topic" = ${topic} OR ${topic} = '*'
+      ON CONFLICT DO NOTHING`;
+  }
+}
+
+/** Deletes events every group has handled (dropped ones stay for inspection) once they are older than `before`. */
+export async function pruneOutbox(prisma: PrismaClient, before: Date, limit = 5_000): Promise<number> {
+  return prisma.$executeRaw`
+    DELETE FROM outbox_event WHERE "id" IN (
+      SELECT e."id" FROM outbox_event e
+      WHERE e."createdAt" < ${before.toISOString()}::timestamp
+        AND NOT EXISTS (SELECT 1 FROM outbox_delivery d WHERE d."eventId" = e."id")
+      LIMIT ${limit})`;
+}
