@@ -20,3 +20,4 @@ export {
 export { ConversationActor, Reminders } from './conversation/conversation-actor.ts';
 export type { ConversationActorOptions } from './conversation/conversation-actor.ts';
 export { CONVERSATION_ACTORS_GROUP } from './subscriptions/inbound-message.subscription.ts';
+export { releaseAbandonedBufferLeases } from './ai/buffer-lease.repository.ts';

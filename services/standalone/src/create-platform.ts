@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { registerConversationActors } from '@app/conversation-actors';
+import { AI_WORKERS_GROUP, registerConversationActors, releaseAbandonedBufferLeases } from '@app/conversation-actors';
 import { migrateDatabase, openDatabase, type Database } from '@app/db';
 import {
   accessTokenFromSecretBox,
@@ -67,7 +67,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   const credentialsBox = createCredentialsBox(tenantApiConfig.CREDENTIALS_KEY);
 
-  const pubsub = createLocalPubSub({ prisma, logger, clock });
+  const pubsub = createLocalPubSub({
+    prisma,
+    logger,
+    clock,
+    groupConcurrency: { [AI_WORKERS_GROUP]: config.conversationActors.WORKER_CONCURRENCY },
+  });
   const host = createLocalActorHost({ prisma, logger, clock, onEventsCommitted: () => pubsub.wake() });
   const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
@@ -109,6 +114,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));
 
+  // This process is the only one on its database: whatever a previous run held when it died is free again.
+  await releaseAbandonedBufferLeases(prisma);
   await host.start();
   await pubsub.start();
   const server = await listen(app, config.platform.PORT, config.platform.HOST);

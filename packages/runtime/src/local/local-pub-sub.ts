@@ -16,6 +16,8 @@ export interface LocalPubSubOptions {
   batchSize?: number;
   /** Handlers running at once per group (default 32). */
   concurrency?: number;
+  /** Per-group override of `concurrency` (the AI workers run as many jobs at once as WORKER_CONCURRENCY). */
+  groupConcurrency?: Record<string, number>;
   /** How long a claimed event stays with this process before another may take it (default 60 s). */
   leaseMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -55,7 +57,7 @@ export function createLocalPubSub(options: LocalPubSubOptions): LocalPubSub {
       },
       pollIntervalMs: options.pollIntervalMs ?? 100,
       batchSize: options.batchSize ?? 256,
-      concurrency: options.concurrency ?? 32,
+      concurrency: options.groupConcurrency?.[group] ?? options.concurrency ?? 32,
       leaseMs: options.leaseMs ?? 60_000,
       retry: { ...defaultRetryPolicy, ...options.retry },
     });
@@ -63,6 +65,9 @@ export function createLocalPubSub(options: LocalPubSubOptions): LocalPubSub {
 
   async function startGroup(group: string, handlers: Map<string, EventHandler>): Promise<void> {
     await registerOutboxSubscriber(options.prisma, group, [...handlers.keys()]);
+    // Standalone runs one process per database: a lease still held belongs to a previous run that died, and would
+    // hold back that key's later events until it expired.
+    await options.prisma.outboxDelivery.updateMany({ where: { subscriber: group, lockedUntil: { not: null } }, data: { lockedUntil: null } });
     const dispatcher = createDispatcher(group, handlers);
     dispatchers.set(group, dispatcher);
     dispatcher.start();

@@ -62,7 +62,9 @@ export class AiReplyWorker {
     }
 
     const claim = await claimBuffer(prisma, job, clock.now(), this.dependencies.leaseMs);
-    if (claim === 'held') return 'retry';
+    // Held for this attempt: a duplicate delivery while a worker is on it. Retrying would hold back the conversation's
+    // later events; if that worker died, the actor's ai-timeout re-requests with the next attempt, which takes over.
+    if (claim === 'held') return 'success';
     if (claim === 'quarantined') return 'success'; // given up already; a stale attempt must not spend tokens
     try {
       return await this.answer(job, actor, logger);

@@ -14,13 +14,19 @@ export type ClaimResult = 'claimed' | 'held' | 'quarantined';
 
 /**
  * Takes the MessageBuffer row for one attempt: creates it on the first attempt, or takes it over when no live
- * worker holds it (its lease expired). A row held by another worker means a duplicate delivery is being worked
- * on right now — the caller retries later rather than calling the model twice.
+ * worker holds it (its lease expired) or when the holder works on an earlier attempt — the actor re-requests only
+ * after it declared that attempt failed or lost (a worker that died mid-call never releases its lease). A row
+ * held for the same attempt means a duplicate delivery is being worked on right now: the caller retries later
+ * rather than calling the model twice.
  */
 export async function claimBuffer(prisma: PrismaClient, job: BufferJob, now: Date, leaseMs: number): Promise<ClaimResult> {
   const processingUntil = new Date(now.getTime() + leaseMs);
   const taken = await prisma.messageBuffer.updateMany({
-    where: { id: job.bufferId, failedAt: null, OR: [{ processingUntil: null }, { processingUntil: { lte: now } }] },
+    where: {
+      id: job.bufferId,
+      failedAt: null,
+      OR: [{ processingUntil: null }, { processingUntil: { lte: now } }, { retryCount: { lt: job.attempt - 1 } }],
+    },
     data: { processingUntil, retryCount: job.attempt - 1 },
   });
   if (taken.count === 1) return 'claimed';
@@ -45,6 +51,16 @@ export async function claimBuffer(prisma: PrismaClient, job: BufferJob, now: Dat
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return 'held';
     throw error;
   }
+}
+
+/**
+ * Frees every lease at start-up. Only for a process that is the sole AI worker of its database (standalone mode):
+ * leases still held then belong to a previous run that died mid-call, and would make its jobs wait for the
+ * actor's ai-timeout instead of being answered by the redelivery at once.
+ */
+export async function releaseAbandonedBufferLeases(prisma: PrismaClient): Promise<number> {
+  const released = await prisma.messageBuffer.updateMany({ where: { failedAt: null, processingUntil: { not: null } }, data: { processingUntil: null } });
+  return released.count;
 }
 
 /** Lets another delivery take the buffer at once (the holder failed unexpectedly). */
