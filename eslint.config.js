@@ -7,7 +7,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', 'data/**', 'dist/**', 'console-angular/**'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', 'data/**', '**/dist/**', 'console-angular/src/**', 'console-angular/.angular/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { n: nodePlugin },
@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Configuration is read in one place per service; tests and scripts may set up their own environment.
-    files: ['**/config.ts', '**/*.test.ts', 'scripts/**', 'packages/testkit/**', '**/test/**'],
+    files: ['**/config.ts', '**/*.test.ts', 'scripts/**', 'packages/testkit/**', '**/test/**', '**/e2e/**'],
     rules: { 'n/no-process-env': 'off' },
   },
   {

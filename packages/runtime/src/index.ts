@@ -31,3 +31,8 @@ export type { DaprActorClientOptions } from './dapr/dapr-actor-client.ts';
 export { createDaprPubSub } from './dapr/dapr-pub-sub.ts';
 export type { DaprPubSub, DaprPubSubOptions } from './dapr/dapr-pub-sub.ts';
 export { createDaprOutputBinding } from './dapr/dapr-output-binding.ts';
+export * from './service/kubernetes-config.ts';
+export { startDaprService } from './service/dapr-service.ts';
+export type { DaprService, DaprServiceContext, DaprServiceOptions, DaprServiceParts } from './service/dapr-service.ts';
+export { runService } from './service/run-service.ts';
+export { requireAppToken } from './dapr/app-token.ts';

@@ -1,4 +1,4 @@
-import { loadConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 
 /** The conversation-actors service's settings; the only file of the service that reads the environment. */
@@ -26,6 +26,13 @@ export type ConversationActorsConfig = z.infer<typeof conversationActorsConfigSc
 
 export function loadConversationActorsConfig(environment: Record<string, string | undefined> = process.env): ConversationActorsConfig {
   return loadConfig(conversationActorsConfigSchema, environment);
+}
+
+/** Kubernetes mode (src/main.ts): the shared sidecar/database settings (DATABASE_URL, DAPR_*, PORT…) plus the above. */
+export function loadConversationActorsKubernetesConfig(
+  environment: Record<string, string | undefined> = process.env,
+): KubernetesConfig<ConversationActorsConfig> {
+  return loadKubernetesConfig(conversationActorsConfigSchema, environment);
 }
 
 /** The defaults applied, for callers that build a config in code (tests, the standalone launcher). */

@@ -1,4 +1,4 @@
-import { loadConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 import { defaultGraphUrl } from './egress/graph-api-client.ts';
 
@@ -17,4 +17,14 @@ export type MetaWebhooksConfig = z.infer<typeof metaWebhooksConfigSchema>;
 
 export function loadMetaWebhooksConfig(environment: Record<string, string | undefined> = process.env): MetaWebhooksConfig {
   return loadConfig(metaWebhooksConfigSchema, environment);
+}
+
+/**
+ * Kubernetes mode (src/main.ts): the shared sidecar/database settings (DATABASE_URL, DAPR_*, PORT…) plus the above,
+ * with CREDENTIALS_KEY required: this deployable is the Cloud API egress and must read the access tokens.
+ */
+export function loadMetaWebhooksKubernetesConfig(
+  environment: Record<string, string | undefined> = process.env,
+): KubernetesConfig<MetaWebhooksConfig & { CREDENTIALS_KEY: string }> {
+  return loadKubernetesConfig(metaWebhooksConfigSchema, environment, { requiredKeys: ['CREDENTIALS_KEY'] });
 }

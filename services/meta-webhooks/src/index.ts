@@ -13,5 +13,7 @@ export { parseGraphError, parseNetworkError, graphErrorRule } from './egress/par
 export type { GraphErrorCode, GraphRetryPolicy, ParsedGraphError } from './egress/parse-graph-error.ts';
 export { createMetaEgressHandler, accessTokenFromSecretBox, metaEgressGroup } from './egress/meta-egress.subscription.ts';
 export type { MetaEgressDependencies, MetaInstanceCredentials } from './egress/meta-egress.subscription.ts';
-export { metaWebhooksConfigSchema, loadMetaWebhooksConfig } from './config.ts';
+export { metaWebhooksConfigSchema, loadMetaWebhooksConfig, loadMetaWebhooksKubernetesConfig } from './config.ts';
+export { startMetaWebhooksService } from './kubernetes/start-meta-webhooks-service.ts';
+export type { MetaWebhooksServiceOptions } from './kubernetes/start-meta-webhooks-service.ts';
 export type { MetaWebhooksConfig } from './config.ts';

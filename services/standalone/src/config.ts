@@ -1,3 +1,4 @@
+import { baileysSessionsConfigSchema, type BaileysSessionsConfig } from '@app/baileys-sessions';
 import { conversationActorsConfigSchema, type ConversationActorsConfig } from '@app/conversation-actors';
 import { metaWebhooksConfigSchema, type MetaWebhooksConfig } from '@app/meta-webhooks';
 import { ConfigError, loadConfig } from '@app/runtime';
@@ -10,10 +11,14 @@ export const standaloneConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Real PostgreSQL. Unset: the embedded PGlite database under DATA_DIR. */
   DATABASE_URL: z.url().optional(),
+  /** PostgreSQL connections this process holds (ingestion, actors, AI workers and the API share them). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   /** Embedded database and generated secrets live here. */
   DATA_DIR: z.string().default('./data'),
   /** Optional; live-update fan-out and caches use it when set, in-process fallbacks otherwise. */
   REDIS_URL: z.url().optional(),
+  /** The built console served at `/` (npm start builds it when missing); unset or without index.html: API only. */
+  CONSOLE_DIR: z.string().default('console-angular/dist/console-angular/browser'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type StandaloneSettings = z.infer<typeof standaloneConfigSchema>;
@@ -22,6 +27,7 @@ export interface StandaloneConfig {
   platform: StandaloneSettings;
   tenantApi: TenantApiConfig;
   conversationActors: ConversationActorsConfig;
+  baileysSessions: BaileysSessionsConfig;
   /** Null when META_APP_SECRET and META_VERIFY_TOKEN are both unset: the Cloud API webhook is off. */
   metaWebhooks: MetaWebhooksConfig | null;
 }
@@ -42,9 +48,10 @@ export function loadStandaloneConfig(environment: Record<string, string | undefi
   const platform = attempt(() => loadConfig(standaloneConfigSchema, environment));
   const tenantApi = attempt(() => loadConfig(tenantApiConfigSchema, environment));
   const conversationActors = attempt(() => loadConfig(conversationActorsConfigSchema, environment));
+  const baileysSessions = attempt(() => loadConfig(baileysSessionsConfigSchema, environment));
   const metaWebhooks = metaConfigured ? attempt(() => loadConfig(metaWebhooksConfigSchema, environment)) : null;
-  if (problems.length > 0 || !platform || !tenantApi || !conversationActors || metaWebhooks === undefined) {
+  if (problems.length > 0 || !platform || !tenantApi || !conversationActors || !baileysSessions || metaWebhooks === undefined) {
     throw new ConfigError(problems);
   }
-  return { platform, tenantApi, conversationActors, metaWebhooks };
+  return { platform, tenantApi, conversationActors, baileysSessions, metaWebhooks };
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createBaileysSessions } from '@app/baileys-sessions';
 import { AI_WORKERS_GROUP, registerConversationActors, releaseAbandonedBufferLeases } from '@app/conversation-actors';
 import { migrateDatabase, openDatabase, type Database } from '@app/db';
 import {
@@ -21,9 +22,10 @@ import {
   type Clock,
   type Logger,
 } from '@app/runtime';
-import { createCredentialsBox, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
+import { createCredentialsBox, createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
 import express, { type Express } from 'express';
 import type { StandaloneConfig } from './config.ts';
+import { createConsoleRouter } from './console-static.ts';
 import { loadOrCreateSecrets } from './standalone-secrets.ts';
 
 export interface PlatformOptions {
@@ -52,7 +54,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const logger = options.logger ?? createLogger({ service: 'platform', level: config.platform.LOG_LEVEL });
 
   const database = await openDatabase(
-    config.platform.DATABASE_URL ? { url: config.platform.DATABASE_URL } : { dataDir: join(config.platform.DATA_DIR, 'pglite') },
+    config.platform.DATABASE_URL ? { url: config.platform.DATABASE_URL, poolSize: config.platform.DATABASE_POOL_SIZE } : { dataDir: join(config.platform.DATA_DIR, 'pglite') },
   );
   const { applied } = await migrateDatabase(database);
   logger.info({ event: 'platform.database_ready', kind: database.kind, appliedMigrations: applied }, `database ready (${database.kind})`);
@@ -76,6 +78,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const host = createLocalActorHost({ prisma, logger, clock, onEventsCommitted: () => pubsub.wake() });
   const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
+  // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.
+  const baileys = createBaileysSessions({ prisma, logger, secretBox: credentialsBox, pubsub, config: config.baileysSessions, onStored: () => pubsub.wake() });
+  // Live updates for the console: in process, or through Redis when REDIS_URL is set (see docs/adr/0004-live-updates.md).
+  const live = createLiveUpdates({ prisma, logger, clock, redisUrl: config.platform.REDIS_URL });
+  for (const subscription of live.subscriptions) pubsub.subscribe(subscription);
 
   const observability = createObservability('platform');
   const app = express();
@@ -109,8 +116,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return status.enabled ? { enabled: true, reason: null } : status;
       },
       queueStats: (businessId) => conversations.queueStats(businessId),
+      live,
+      sessions: baileys.host,
     }),
   );
+  const consoleRouter = createConsoleRouter(config.platform.CONSOLE_DIR);
+  if (consoleRouter) app.use(consoleRouter);
+  else logger.info({ event: 'platform.console_missing', consoleDir: config.platform.CONSOLE_DIR }, 'the console is not built: run `npm run build:console` to serve it at /');
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));
 
@@ -118,6 +130,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await releaseAbandonedBufferLeases(prisma);
   await host.start();
   await pubsub.start();
+  await baileys.start();
   const server = await listen(app, config.platform.PORT, config.platform.HOST);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`.replace('0.0.0.0', '127.0.0.1');
@@ -126,7 +139,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting first, so a console reconnecting its event stream cannot open a new one; then end the open
+      // streams (clients resume from their last event id on the next server) and any request still lingering.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await live.stop();
+      const lingering = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(lingering);
+      await baileys.stop();
       await conversations.stop();
       await pubsub.stop();
       await host.stop();

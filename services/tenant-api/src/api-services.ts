@@ -45,6 +45,7 @@ export function createApiServices(deps: TenantApiDependencies): ApiServices {
       logger: deps.logger,
       mailer: deps.mailer,
       publicUrl: config.PUBLIC_URL,
+      verificationUrl: config.EMAIL_VERIFICATION_URL,
     }),
     credentials: createCredentialsBox(config.CREDENTIALS_KEY!),
     limits: {

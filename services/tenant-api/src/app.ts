@@ -6,7 +6,9 @@ import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
+import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
+import { registerLiveRoutes } from './live/live.router.ts';
 import { registerOpenApiRoute } from './openapi/openapi.router.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
 
@@ -23,10 +25,12 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerOpenApiRoute(router);
   registerAuthRoutes(router, services);
   registerInstanceRoutes(router, services);
+  registerInstanceSessionRoutes(router, services);
   registerAgentRoutes(router, services);
   registerConversationRoutes(router, services);
   registerContactRoutes(router, services);
   registerSandboxRoutes(router, services);
+  registerLiveRoutes(router, services);
 
   router.use(retryAfterHeader);
   router.use(errorMiddleware(deps.logger));

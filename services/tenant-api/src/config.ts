@@ -1,4 +1,4 @@
-import { loadConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
 
@@ -29,10 +29,17 @@ export const tenantApiConfigSchema = z
     /** Base URL that links in e-mails point to. */
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     /**
+     * Where the link in the verification e-mail points (the token is appended as ?token=). Unset: the API's own
+     * page, PUBLIC_URL/api/auth/verify-email. Point it at the console's page (PUBLIC_URL/verify-email) to land there.
+     */
+    EMAIL_VERIFICATION_URL: z.url().optional(),
+    /**
      * Encrypts provider credentials at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`),
      * or a rotation list `id:base64key,id:base64key` whose first key is current.
      */
     CREDENTIALS_KEY: z.string().refine(isCredentialsKey, 'must be 32 bytes in base64, or a list id:base64key,…').optional(),
+    /** Live updates: tickets, replay buffer and fan-out across replicas (redis://…). Unset: in this process only. */
+    REDIS_URL: z.url().optional(),
     /** argon2id cost; OWASP's baseline is 19 MiB, 2 passes, 1 lane. Tests lower it to stay fast. */
     PASSWORD_HASH_MEMORY_KIB: positiveInteger(19_456),
     PASSWORD_HASH_PASSES: positiveInteger(2),
@@ -53,6 +60,27 @@ export type TenantApiConfig = z.infer<typeof tenantApiConfigSchema>;
 
 export function loadTenantApiConfig(environment: Record<string, string | undefined> = process.env): TenantApiConfig {
   return loadConfig(tenantApiConfigSchema, environment);
+}
+
+/** Kubernetes-only settings of tenant-api. */
+export const tenantApiKubernetesSchema = z.intersection(
+  tenantApiConfigSchema,
+  z.object({
+    /** The Dapr app id asked (service invocation) whether AI replies are on and for a business's queue. */
+    CONVERSATION_ACTORS_APP_ID: z.string().min(1).default('conversation-actors'),
+  }),
+);
+export type TenantApiKubernetesConfig = KubernetesConfig<
+  z.infer<typeof tenantApiKubernetesSchema> & { JWT_SECRET: string; CREDENTIALS_KEY: string; REDIS_URL: string }
+>;
+
+/**
+ * Kubernetes mode (src/main.ts): the shared sidecar/database settings (DATABASE_URL, DAPR_*, PORT…) plus the above,
+ * with JWT_SECRET, CREDENTIALS_KEY and REDIS_URL required whatever NODE_ENV says (no generated secrets in a cluster).
+ */
+export function loadTenantApiKubernetesConfig(environment: Record<string, string | undefined> = process.env): TenantApiKubernetesConfig {
+  // Redis is required in a cluster: live updates fan out through it across tenant-api replicas.
+  return loadKubernetesConfig(tenantApiKubernetesSchema, environment, { requiredKeys: ['JWT_SECRET', 'CREDENTIALS_KEY', 'REDIS_URL'] });
 }
 
 function isCredentialsKey(value: string): boolean {

@@ -2,6 +2,8 @@ import type { PrismaClient } from '@app/db';
 import type { Clock, Logger } from '@app/runtime';
 import type { TenantApiConfig } from './config.ts';
 import type { Mailer } from './auth/mailer.ts';
+import type { SessionControl } from './instances/session-control.ts';
+import type { LiveUpdates } from './live/create-live-updates.ts';
 
 /** What the AI side reports about itself; shown on GET /agent so an operator sees when replies are off. */
 export interface AiStatus {
@@ -24,4 +26,8 @@ export interface TenantApiDependencies {
   aiStatus: () => AiStatus;
   /** Queue and actor statistics for one business (conversation-actors provides it); absent → 503. */
   queueStats?: (businessId: string) => Promise<unknown>;
+  /** Live updates (createLiveUpdates); absent → POST /live/tickets and GET /live answer 503. */
+  live?: LiveUpdates;
+  /** WhatsApp Web (Baileys) sessions (baileys-sessions' SessionHost); absent → the session routes answer 503. */
+  sessions?: SessionControl;
 }

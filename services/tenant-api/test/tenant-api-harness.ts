@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { createLogger, type Clock } from '@app/runtime';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
-import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type TenantApiConfig } from '../src/index.ts';
+import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type SessionControl, type TenantApiConfig } from '../src/index.ts';
 
 /** A clock the test moves by hand. */
 export interface ManualClock extends Clock {
@@ -41,7 +41,10 @@ export interface TenantApiHarness {
 }
 
 /** The tenant API on a fresh PostgreSQL database, mounted at /api as the launchers do, mailing a capture server. */
-export async function startTenantApiHarness(environment: Record<string, string> = {}, options: { queueStats?: boolean } = {}): Promise<TenantApiHarness> {
+export async function startTenantApiHarness(
+  environment: Record<string, string> = {},
+  options: { queueStats?: boolean; sessions?: SessionControl } = {},
+): Promise<TenantApiHarness> {
   const [database, smtp] = await Promise.all([createTestDatabase(), startSmtpCaptureServer()]);
   const clock = createManualClock();
   const credentialsKey = randomBytes(32).toString('base64');
@@ -66,6 +69,7 @@ export async function startTenantApiHarness(environment: Record<string, string> 
     config,
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     aiStatus: () => aiStatus,
+    ...(options.sessions ? { sessions: options.sessions } : {}),
     ...(options.queueStats === false
       ? {}
       : {

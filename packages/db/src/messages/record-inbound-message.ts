@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeContent, MessageReceived, type MessageContent } from '@app/domain';
+import { describeContent, MessageReceived, messagePreview, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql } from './message-status-sql.ts';
@@ -40,7 +40,6 @@ export interface RecordInboundResult {
   contactId: string;
 }
 
-const previewLength = 120;
 const maxAttempts = 4;
 
 /** The id a message gets from its instance and provider id, so a replay computes the same one. */
@@ -109,7 +108,7 @@ function inboundStatement(input: InboundMessageInput, sender: ReturnType<typeof 
   const messageId = inboundMessageId(instance, input.providerMessageId);
   const eventId = deterministicUuid(`message.received:${messageId}`);
   const description = describeContent(input.content);
-  const preview = description.length > previewLength ? `${description.slice(0, previewLength - 1)}…` : description;
+  const preview = messagePreview(description);
   const content = JSON.stringify(input.extra ? { ...input.content, ...input.extra } : input.content);
   const { phone, waUserId, lid, name } = sender;
   // Timestamps travel as ISO strings and are stored as UTC, whatever the session time zone.

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -29,10 +29,17 @@ async function emptyPostgres(): Promise<TestDatabase> {
   return database;
 }
 
-/** A copy of prisma/migrations that a test may extend or corrupt. */
+/** Every migration the project ships, in order: what a fresh database gets. */
+const projectMigrations = (await readdir(defaultMigrationsDirectory, { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+/** A directory holding only the initial migration, that a test may extend or corrupt. */
 async function migrationsCopy(): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'migrations-'));
-  await cp(defaultMigrationsDirectory, directory, { recursive: true });
+  await cp(join(defaultMigrationsDirectory, '0001_init'), join(directory, '0001_init'), { recursive: true });
+  await cp(join(defaultMigrationsDirectory, 'migration_lock.toml'), join(directory, 'migration_lock.toml'));
   cleanups.push(() => rm(directory, { recursive: true, force: true }));
   return directory;
 }
@@ -57,7 +64,7 @@ describe('migrateDatabase on PostgreSQL', () => {
   it('applies the initial migration to an empty database and records it as Prisma does', async () => {
     const database = await emptyPostgres();
 
-    expect(await migrateDatabase(database)).toEqual({ applied: ['0001_init'] });
+    expect(await migrateDatabase(database)).toEqual({ applied: projectMigrations });
 
     expect(await tableExists(database, 'public.message')).toBe(true);
     const [row] = await history(database);
@@ -71,7 +78,7 @@ describe('migrateDatabase on PostgreSQL', () => {
     await migrateDatabase(database);
 
     expect(await migrateDatabase(database)).toEqual({ applied: [] });
-    expect(await history(database)).toHaveLength(1);
+    expect(await history(database)).toHaveLength(projectMigrations.length);
   });
 
   it('applies each migration once when two replicas migrate the same database at the same time', async () => {
@@ -81,8 +88,8 @@ describe('migrateDatabase on PostgreSQL', () => {
 
     const results = await Promise.all([migrateDatabase(database), migrateDatabase(replica)]);
 
-    expect(results.flatMap((result) => result.applied)).toEqual(['0001_init']);
-    expect(await history(database)).toHaveLength(1);
+    expect(results.flatMap((result) => result.applied)).toEqual(projectMigrations);
+    expect(await history(database)).toHaveLength(projectMigrations.length);
   });
 
   it('applies later numbered folders in order after the ones already applied', async () => {
@@ -119,7 +126,7 @@ describe('migrateDatabase on PostgreSQL', () => {
       details: { migrationName: '0002_broken' },
     });
     expect(await tableExists(database, 'public.half_done')).toBe(false);
-    expect(await history(database)).toHaveLength(1);
+    expect((await history(database)).map((row) => row.migration_name)).toEqual(['0001_init']);
   });
 
   it('accepts an applied migration whose file only changed line endings (a Windows checkout)', async () => {
@@ -142,7 +149,7 @@ describe('migrateDatabase on PostgreSQL', () => {
     await expect(migrateDatabase(database, { lockTimeoutMs: 200 })).rejects.toMatchObject({ code: 'MIGRATION_LOCK_TIMEOUT' });
 
     await holder.query('SELECT pg_advisory_unlock(72707369)');
-    expect(await migrateDatabase(database, { lockTimeoutMs: 200 })).toEqual({ applied: ['0001_init'] });
+    expect(await migrateDatabase(database, { lockTimeoutMs: 200 })).toEqual({ applied: projectMigrations });
   });
 
   it('stops at a migration the Prisma CLI left unfinished', async () => {
@@ -167,14 +174,14 @@ describe('migrateDatabase on PGlite', () => {
     directories.push(dataDir);
     const first = await openDatabase({ dataDir });
     expect(first.kind).toBe('pglite');
-    expect(await migrateDatabase(first)).toEqual({ applied: ['0001_init'] });
+    expect(await migrateDatabase(first)).toEqual({ applied: projectMigrations });
     await first.prisma.business.create({ data: { name: 'Persisted' } });
     await first.close();
 
     const reopened = await openDatabase({ dataDir });
     try {
       expect(await migrateDatabase(reopened)).toEqual({ applied: [] });
-      expect(await history(reopened)).toHaveLength(1);
+      expect(await history(reopened)).toHaveLength(projectMigrations.length);
       expect(await reopened.prisma.business.findMany({ select: { name: true } })).toEqual([{ name: 'Persisted' }]);
     } finally {
       await reopened.close();
@@ -185,7 +192,7 @@ describe('migrateDatabase on PGlite', () => {
     const database = await openDatabase();
     try {
       const results = await Promise.all([migrateDatabase(database), migrateDatabase(database)]);
-      expect(results.flatMap((result) => result.applied)).toEqual(['0001_init']);
+      expect(results.flatMap((result) => result.applied)).toEqual(projectMigrations);
     } finally {
       await database.close();
     }

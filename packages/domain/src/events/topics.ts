@@ -10,5 +10,7 @@ export const Topics = {
   messagesOutbound: 'messages.outbound',
   /** contact.bot-toggled — the per-contact bot switch changed. */
   contactsBotControl: 'contacts.bot-control',
+  /** business.bot-toggled — the business-wide bot switch changed. */
+  businessesBotControl: 'businesses.bot-control',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];

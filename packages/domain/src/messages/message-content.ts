@@ -115,3 +115,10 @@ export function describeContent(content: MessageContent): string {
       return '[unsupported message]';
   }
 }
+
+const previewLength = 120;
+
+/** The inbox's one-line preview of a message: its description, cut to 120 characters with an ellipsis. */
+export function messagePreview(description: string): string {
+  return description.length > previewLength ? `${description.slice(0, previewLength - 1)}…` : description;
+}

@@ -113,7 +113,7 @@ export function createLocalActorHost(options: LocalActorHostOptions): ActorHost 
       });
       const result = await body(turn.context);
       if (turn.hasChanges() || firedReminder) {
-        await prisma.$transaction((transaction) => commitTurn(transaction, actorType, actorId, turn.changes, firedReminder));
+        await commitTurn(prisma, actorType, actorId, turn.changes, firedReminder);
       }
       afterCommit(activation, turn.changes);
       activation.lastUsedAt = Date.now();

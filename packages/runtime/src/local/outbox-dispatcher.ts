@@ -173,30 +173,12 @@ export class OutboxDispatcher {
     const now = clock.now();
     const nowText = now.toISOString();
     const leaseText = new Date(now.getTime() + leaseMs).toISOString();
-    // Claims of one group are serialised (a transaction-scoped advisory lock): otherwise a replica could claim a
-    // key's next event while another replica's claim of the earlier one is not yet committed, breaking key order.
-    return prisma.$transaction(async (transaction) => {
-      await transaction.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`outbox:${group}`}))`;
-      return transaction.$queryRaw<ClaimedRow[]>`
-      WITH candidates AS (
-        SELECT d."eventId" FROM outbox_delivery d
-        WHERE d."subscriber" = ${group} AND d."droppedAt" IS NULL
-          AND d."nextAttemptAt" <= ${nowText}::timestamp
-          AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= ${nowText}::timestamp)
-          AND (d."key" IS NULL OR NOT EXISTS (
-            SELECT 1 FROM outbox_delivery p
-            WHERE p."subscriber" = d."subscriber" AND p."key" = d."key" AND p."eventId" < d."eventId"
-              AND p."droppedAt" IS NULL
-              AND (p."nextAttemptAt" > ${nowText}::timestamp OR p."lockedUntil" > ${nowText}::timestamp)))
-        ORDER BY d."eventId"
-        LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE outbox_delivery d SET "lockedUntil" = ${leaseText}::timestamp
-      FROM candidates c, outbox_event e
-      WHERE d."subscriber" = ${group} AND d."eventId" = c."eventId" AND e."id" = d."eventId"
-      RETURNING d."eventId"::text AS "eventId", d."key", d."attempts", e."topic", e."payload"`;
-    });
+    // One statement (outbox_claim, installed with the fan-out trigger): the group's advisory lock, then the claim on
+    // a snapshot taken after it, so a replica never claims a key's next event while another replica's claim of the
+    // earlier one is not yet committed. One round trip instead of BEGIN, lock, claim, COMMIT on every wake-up.
+    return prisma.$queryRaw<ClaimedRow[]>`
+      SELECT "eventId", "key", "attempts", "topic", "payload"
+      FROM outbox_claim(${group}::text, ${nowText}::timestamp, ${leaseText}::timestamp, ${batchSize}::integer)`;
   }
 
   private async record(results: Result[]): Promise<void> {

@@ -19,6 +19,35 @@ BEGIN
 END
 $$`,
   `CREATE OR REPLACE TRIGGER outbox_fan_out AFTER INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION outbox_fan_out()`,
+  // A dispatcher's claim in one round trip (see OutboxDispatcher.claim). Claims of one group are serialised by a
+  // transaction-scoped advisory lock; a PL/pgSQL function runs each statement on a fresh snapshot, so the claim
+  // query sees every claim committed before the lock was granted, as the former lock-then-claim transaction did.
+  `CREATE OR REPLACE FUNCTION outbox_claim(claim_group text, claim_now timestamp, claim_lease timestamp, claim_limit integer)
+RETURNS TABLE ("eventId" text, "key" text, "attempts" integer, "topic" text, "payload" jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('outbox:' || claim_group));
+  RETURN QUERY
+  WITH candidates AS (
+    SELECT d."eventId" FROM outbox_delivery d
+    WHERE d."subscriber" = claim_group AND d."droppedAt" IS NULL
+      AND d."nextAttemptAt" <= claim_now
+      AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= claim_now)
+      AND (d."key" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM outbox_delivery p
+        WHERE p."subscriber" = d."subscriber" AND p."key" = d."key" AND p."eventId" < d."eventId"
+          AND p."droppedAt" IS NULL
+          AND (p."nextAttemptAt" > claim_now OR p."lockedUntil" > claim_now)))
+    ORDER BY d."eventId"
+    LIMIT claim_limit
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE outbox_delivery d SET "lockedUntil" = claim_lease
+  FROM candidates c, outbox_event e
+  WHERE d."subscriber" = claim_group AND d."eventId" = c."eventId" AND e."id" = d."eventId"
+  RETURNING d."eventId"::text, d."key", d."attempts", e."topic", e."payload";
+END
+$$`,
 ];
 
 /** Serialises concurrent installs (several replicas starting at once). */

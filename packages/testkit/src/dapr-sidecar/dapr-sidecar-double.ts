@@ -30,6 +30,11 @@ export interface DaprSidecarDoubleOptions {
   blankTimerCallbacks?: boolean;
   /** Overrides the app's `actorIdleTimeout` from /dapr/config. */
   actorIdleTimeoutMs?: number;
+  /**
+   * Service invocation targets (`/v1.0/invoke/{appId}/method/...`): other app ids by base URL, with the app token
+   * their sidecar would send. This double's own app id always reaches the connected app.
+   */
+  invocationTargets?: Record<string, { url: string; appApiToken?: string }>;
   /** Answers output-binding calls (default: 200 with an empty body). */
   bindingResponder?: (call: BindingCall) => { statusCode: number; body?: unknown } | Promise<{ statusCode: number; body?: unknown }>;
 }
@@ -42,6 +47,8 @@ export interface DaprSidecarDouble {
   connectApp(appUrl: string): Promise<void>;
   /** The app went away (a restart): reminders and messages wait until connectApp is called again. */
   disconnectApp(): void;
+  /** Moves reminders and timers `ms` closer (pair it with the app's offset clock); what is due fires now. */
+  advanceTime(ms: number): void;
   /** Deactivates an actor as daprd does on idle or rebalance (`DELETE /actors/T/I`). */
   deactivate(actorType: string, actorId: string): Promise<void>;
   stop(): Promise<void>;
@@ -210,6 +217,25 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     response.status(204).end();
   });
 
+  app.all('/v1.0/invoke/:appId/method/*path', raw, async (request: Request<{ appId: string; path: string[] }>, response: Response) => {
+    const { appId: target } = request.params;
+    const other = options.invocationTargets?.[target];
+    const targetChannel = target === appId ? channel : other ? Object.assign(new AppChannel(appId, other.appApiToken), { url: other.url }) : undefined;
+    if (!targetChannel) return fail(response, 500, 'ERR_DIRECT_INVOKE', `failed to invoke, id: ${target}: app id not found`);
+    const query = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?')) : '';
+    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+    try {
+      const answer = await targetChannel.call(request.method, `/${request.params.path.join('/')}${query}`,
+        body ? { text: body, contentType: request.get('content-type') ?? 'application/json' } : undefined);
+      // daprd relays the app's status and body as they are.
+      response.status(answer.status);
+      if (answer.contentType) response.type(answer.contentType);
+      response.send(answer.text);
+    } catch (error) {
+      fail(response, 500, 'ERR_DIRECT_INVOKE', `failed to invoke, id: ${target}: ${(error as Error).message}`);
+    }
+  });
+
   app.post('/v1.0/publish/:pubsub/:topic', raw, (request, response) => {
     try {
       pubSub.publish(request.params.pubsub, request.params.topic, request.body as Buffer, request.get('content-type'), metadataOf(request.query));
@@ -274,6 +300,7 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     disconnectApp() {
       channel.url = undefined;
     },
+    advanceTime: (ms) => actors.advanceTime(ms),
     deactivate: (actorType, actorId) => actors.deactivate(actorType, actorId),
     async stop() {
       actors.stop();

@@ -31,6 +31,8 @@ interface Registered extends ScheduledEntry {
   attempts: number;
   /** Came due while the app was away; fired when it connects again. */
   staged?: boolean;
+  /** A delivery is running (advanceTime must not start a second one). */
+  firing?: boolean;
 }
 
 export interface SidecarActorsOptions {
@@ -146,6 +148,25 @@ export class SidecarActors {
     }
   }
 
+  /**
+   * Time jumps forward by `ms` for the schedule (tests that drive the app with an offset clock): what comes due
+   * within `ms` fires now, the rest `ms` sooner.
+   */
+  advanceTime(ms: number): void {
+    for (const [key, reminder] of this.reminders) {
+      reminder.dueAt -= ms;
+      if (reminder.staged || reminder.firing) continue;
+      clearTimeout(reminder.handle);
+      this.arm(reminder, () => this.fireReminder(key, reminder));
+    }
+    for (const [key, timer] of this.timers) {
+      timer.dueAt -= ms;
+      if (timer.firing) continue;
+      clearTimeout(timer.handle);
+      this.arm(timer, () => this.fireTimer(key, timer));
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     clearInterval(this.idleTimer);
@@ -173,10 +194,13 @@ export class SidecarActors {
 
   private async fireTimer(key: string, timer: Registered): Promise<void> {
     if (this.timers.get(key) !== timer) return;
+    timer.firing = true;
     try {
       await this.callScheduled(timer, 'timer');
     } catch {
       // A timer keeps ticking after a failed tick (daprd ≥ 1.15.3); a one-shot is simply gone.
+    } finally {
+      timer.firing = false;
     }
     if (this.timers.get(key) !== timer) return;
     if (timer.periodMs > 0) this.arm(timer, () => this.fireTimer(key, timer), timer.periodMs);
@@ -184,7 +208,16 @@ export class SidecarActors {
   }
 
   private async fireReminder(key: string, reminder: Registered): Promise<void> {
-    if (this.reminders.get(key) !== reminder) return;
+    if (this.reminders.get(key) !== reminder || reminder.firing) return;
+    reminder.firing = true;
+    try {
+      await this.deliverReminder(key, reminder);
+    } finally {
+      reminder.firing = false;
+    }
+  }
+
+  private async deliverReminder(key: string, reminder: Registered): Promise<void> {
     const { actorType, actorId, name, data } = reminder;
     let succeeded = false;
     try {

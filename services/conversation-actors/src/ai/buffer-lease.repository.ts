@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@app/db';
+import { Prisma, preparedMarker, type PrismaClient } from '@app/db';
 
 export interface BufferJob {
   bufferId: string;
@@ -21,36 +21,21 @@ export type ClaimResult = 'claimed' | 'held' | 'quarantined';
  */
 export async function claimBuffer(prisma: PrismaClient, job: BufferJob, now: Date, leaseMs: number): Promise<ClaimResult> {
   const processingUntil = new Date(now.getTime() + leaseMs);
-  const taken = await prisma.messageBuffer.updateMany({
-    where: {
-      id: job.bufferId,
-      failedAt: null,
-      OR: [{ processingUntil: null }, { processingUntil: { lte: now } }, { retryCount: { lt: job.attempt - 1 } }],
-    },
-    data: { processingUntil, retryCount: job.attempt - 1 },
-  });
-  if (taken.count === 1) return 'claimed';
+  const utc = (value: Date | string) => Prisma.sql`(${typeof value === 'string' ? value : value.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  // One statement on the hot path (every AI job): create the row, or take it over when the WHERE allows; a row
+  // that stays untouched comes back empty and a second read tells held from quarantined. A concurrent creation
+  // makes ON CONFLICT wait for it and then see its live lease: held, as before.
+  const taken = await prisma.$queryRaw<{ claimed: number }[]>`${Prisma.raw(preparedMarker)}
+    INSERT INTO message_buffer ("id", "businessId", "conversationId", "messageIds", "firstMessageAt", "lastMessageAt", "processingUntil", "retryCount", "createdAt", "updatedAt")
+    VALUES (${job.bufferId}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.messageIds}::text[], ${utc(job.firstMessageAt)},
+            ${utc(job.lastMessageAt)}, ${utc(processingUntil)}, ${job.attempt - 1}::integer, ${utc(now)}, ${utc(now)})
+    ON CONFLICT ("id") DO UPDATE SET "processingUntil" = EXCLUDED."processingUntil", "retryCount" = EXCLUDED."retryCount", "updatedAt" = EXCLUDED."updatedAt"
+    WHERE message_buffer."failedAt" IS NULL
+      AND (message_buffer."processingUntil" IS NULL OR message_buffer."processingUntil" <= ${utc(now)} OR message_buffer."retryCount" < ${job.attempt - 1}::integer)
+    RETURNING 1 AS claimed`;
+  if (taken.length === 1) return 'claimed';
   const existing = await prisma.messageBuffer.findUnique({ where: { id: job.bufferId }, select: { failedAt: true } });
-  if (existing) return existing.failedAt ? 'quarantined' : 'held';
-  try {
-    await prisma.messageBuffer.create({
-      data: {
-        id: job.bufferId,
-        businessId: job.businessId,
-        conversationId: job.conversationId,
-        messageIds: job.messageIds,
-        firstMessageAt: new Date(job.firstMessageAt),
-        lastMessageAt: new Date(job.lastMessageAt),
-        processingUntil,
-        retryCount: job.attempt - 1,
-      },
-    });
-    return 'claimed';
-  } catch (error) {
-    // Another worker created it between our two reads.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return 'held';
-    throw error;
-  }
+  return existing?.failedAt ? 'quarantined' : 'held';
 }
 
 /**

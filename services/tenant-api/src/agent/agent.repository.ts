@@ -1,6 +1,6 @@
 import { AppError, type Clock } from '@app/runtime';
-import type { PrismaClient } from '@app/db';
-import { resolvePromptVariables } from '@app/domain';
+import { enqueueEvent, type PrismaClient } from '@app/db';
+import { BusinessBotToggled, resolvePromptVariables } from '@app/domain';
 import type { AiStatus } from '../dependencies.ts';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { AgentView, UpdateAgentInput } from './agent.schema.ts';
@@ -51,6 +51,15 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
         await transaction.agentConfig.update({ where: { businessId: tenant.businessId }, data: agentFields });
         if (timezone !== undefined || botEnabled !== undefined) {
           await transaction.business.update({ where: { id: tenant.businessId }, data: { timezone, botEnabled } });
+        }
+        // Live updates show the global switch to every open console; the event commits with the change.
+        if (botEnabled !== undefined && botEnabled !== current.botEnabled) {
+          await enqueueEvent(
+            transaction,
+            BusinessBotToggled.topic,
+            BusinessBotToggled.create({ businessId: tenant.businessId, botEnabled }, { occurredAt: deps.clock.now() }),
+            { key: tenant.businessId },
+          );
         }
       });
       return read(tenant);

@@ -20,9 +20,11 @@ export function createEmailVerification(deps: {
   logger: Logger;
   mailer: Mailer | null;
   publicUrl: string;
+  /** The page the e-mail links to; defaults to the API's own page under publicUrl. */
+  verificationUrl?: string | undefined;
 }): EmailVerification {
   const linkFor = (token: string) => {
-    const url = new URL(`${deps.publicUrl.replace(/\/+$/, '')}/api/auth/verify-email`);
+    const url = new URL(deps.verificationUrl ?? `${deps.publicUrl.replace(/\/+$/, '')}/api/auth/verify-email`);
     url.searchParams.set('token', token);
     return url.toString();
   };

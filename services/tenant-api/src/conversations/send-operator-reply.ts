@@ -1,5 +1,5 @@
 import { enqueueEvent, type PrismaClient } from '@app/db';
-import { ContactBotToggled, isReplyWindowOpen, MessageSendRequested } from '@app/domain';
+import { ContactBotToggled, isReplyWindowOpen, MessageSendRequested, messagePreview } from '@app/domain';
 import { AppError, type Clock } from '@app/runtime';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { notFound } from '../http/validate.ts';
@@ -14,7 +14,6 @@ export interface OperatorReplyInput {
   idempotencyKey?: string;
 }
 
-const previewLength = 120;
 
 /**
  * A person answers from the console. In one transaction: the message (PENDING, for the provider's egress), the
@@ -73,7 +72,7 @@ export async function sendOperatorReply(
         where: { id: conversation.id },
         data: {
           lastMessageAt: now,
-          lastMessagePreview: input.text.length > previewLength ? `${input.text.slice(0, previewLength - 1)}…` : input.text,
+          lastMessagePreview: messagePreview(input.text),
           unreadCount: 0,
         },
       });

@@ -1,4 +1,6 @@
 import type { RouteDoc } from '../openapi/route-doc.ts';
+import { pairingCodeBodySchema } from './instance-session.router.ts';
+import { sessionStatusViewSchema } from './instance-session.schema.ts';
 import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema } from './instances.schema.ts';
 
 const tag = 'instances';
@@ -6,7 +8,7 @@ const tag = 'instances';
 export const instanceRouteDocs: RouteDoc[] = [
   {
     method: 'post', path: '/instances', tag, authenticated: true,
-    summary: 'Connect a WhatsApp number (META: Cloud API credentials) or create a SANDBOX instance',
+    summary: 'Connect a WhatsApp number (META: Cloud API credentials; BAILEYS: WhatsApp Web, then scan) or create a SANDBOX instance',
     description: 'Refused with 403 EMAIL_NOT_VERIFIED until the owner verified the e-mail address. Credentials are encrypted at rest and never returned.',
     body: createInstanceBodySchema,
     success: { status: 201, description: 'Created.', schema: instanceViewSchema },
@@ -31,5 +33,34 @@ export const instanceRouteDocs: RouteDoc[] = [
     params: instanceParamsSchema,
     success: { status: 204, description: 'Deleted.' },
     errors: [401, 404],
+  },
+  {
+    method: 'get', path: '/instances/:id/session', tag, authenticated: true,
+    summary: 'WhatsApp Web session status (BAILEYS): state, QR code string, pairing code',
+    params: instanceParamsSchema,
+    success: { status: 200, description: 'The live session status.', schema: sessionStatusViewSchema },
+    errors: [401, 404, 409, 503],
+  },
+  {
+    method: 'post', path: '/instances/:id/session/pairing-code', tag, authenticated: true,
+    summary: 'Link by phone number instead of QR: returns the code to type on the phone',
+    params: instanceParamsSchema,
+    body: pairingCodeBodySchema,
+    success: { status: 200, description: 'The status, with pairingCode set.', schema: sessionStatusViewSchema },
+    errors: [400, 401, 404, 409, 503],
+  },
+  {
+    method: 'post', path: '/instances/:id/session/logout', tag, authenticated: true,
+    summary: 'Unlink the device and wipe the stored session keys (a new scan is needed)',
+    params: instanceParamsSchema,
+    success: { status: 200, description: 'The status (logged-out).', schema: sessionStatusViewSchema },
+    errors: [401, 404, 409, 503],
+  },
+  {
+    method: 'post', path: '/instances/:id/session/restart', tag, authenticated: true,
+    summary: 'Start or restart the session (new QR when unpaired, resume when paired)',
+    params: instanceParamsSchema,
+    success: { status: 200, description: 'The status after the restart.', schema: sessionStatusViewSchema },
+    errors: [401, 404, 409, 503],
   },
 ];

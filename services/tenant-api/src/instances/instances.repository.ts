@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient, SecretBox } from '@app/db';
 import type { TenantContext } from '../http/tenant-context.ts';
+import { isUniqueViolation } from '../unique-violation.ts';
 import { sealCredentials } from './credentials-box.ts';
 import type { CreateInstanceInput, InstanceView } from './instances.schema.ts';
 
@@ -11,6 +12,7 @@ interface InstanceRecord {
   phoneNumberId: string | null;
   wabaId: string | null;
   status: string;
+  slot: number | null;
   encryptedCredentials: string | null;
   createdAt: Date;
 }
@@ -22,18 +24,27 @@ export function createInstancesRepository(prisma: PrismaClient, credentials: Sec
       // The id is chosen here because it is the associated data that binds the ciphertext to this row.
       const id = randomUUID();
       const meta = input.provider === 'META' ? input : null;
-      const created = await prisma.instance.create({
-        data: {
-          id,
-          businessId: tenant.businessId,
-          provider: input.provider,
-          name: input.name,
-          phoneNumberId: meta?.phoneNumberId ?? null,
-          wabaId: meta?.wabaId ?? null,
-          encryptedCredentials: meta ? sealCredentials(credentials, id, { accessToken: meta.accessToken }) : null,
-        },
-      });
-      return toInstanceView(created);
+      const data = {
+        id,
+        businessId: tenant.businessId,
+        provider: input.provider,
+        name: input.name,
+        phoneNumberId: meta?.phoneNumberId ?? null,
+        wabaId: meta?.wabaId ?? null,
+        encryptedCredentials: meta ? sealCredentials(credentials, id, { accessToken: meta.accessToken }) : null,
+      };
+      if (input.provider !== 'BAILEYS') return toInstanceView(await prisma.instance.create({ data }));
+      // The lowest free slot; two creations racing for it collide on the unique index and the loser takes the next.
+      for (let attempt = 1; ; attempt++) {
+        const [{ slot }] = await prisma.$queryRaw<[{ slot: number }]>`
+SELECT COALESCE((SELECT MIN(s) FROM generate_series(0, (SELECT COALESCE(MAX(slot), -1) + 1 FROM instance)) AS s
+  WHERE NOT EXISTS (SELECT 1 FROM instance WHERE slot = s)), 0)::int AS slot`;
+        try {
+          return toInstanceView(await prisma.instance.create({ data: { ...data, slot, status: 'stopped' } }));
+        } catch (error) {
+          if (!isUniqueViolation(error) || attempt >= 5) throw error;
+        }
+      }
     },
 
     async list(tenant: TenantContext): Promise<InstanceView[]> {
@@ -62,6 +73,7 @@ export function toInstanceView(instance: InstanceRecord): InstanceView {
     phoneNumberId: instance.phoneNumberId,
     wabaId: instance.wabaId,
     status: instance.status,
+    slot: instance.slot,
     hasAccessToken: instance.encryptedCredentials !== null,
     createdAt: instance.createdAt.toISOString(),
   };

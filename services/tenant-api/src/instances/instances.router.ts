@@ -24,9 +24,15 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
     try {
       const instance = await instances.create(tenant, input);
       services.logger.info({ event: 'instance.created', businessId: tenant.businessId, instanceId: instance.id, provider: instance.provider }, 'instance created');
+      // A new WhatsApp Web number starts its session at once, so GET …/session soon shows a QR code.
+      if (instance.provider === 'BAILEYS' && services.sessions) {
+        await services.sessions.restart(instance.id).catch((sessionError: unknown) =>
+          services.logger.warn({ event: 'instance.session_start_failed', instanceId: instance.id, err: sessionError }, 'session did not start'),
+        );
+      }
       response.status(201).json(instance);
     } catch (error) {
-      // The id is fresh and META/SANDBOX have no slot, so the only unique value that can clash is the phone number id.
+      // The id is fresh and BAILEYS slots are retried in the repository, so the only unique value that can clash is the phone number id.
       if (isUniqueViolation(error)) {
         throw new AppError('CONFLICT', 'This phone number id is already connected to an instance.', { field: 'phoneNumberId' });
       }
@@ -47,6 +53,13 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
   router.delete('/instances/:id', authenticate, async (request, response) => {
     const tenant = tenantOf(response);
     const id = resourceId(request.params['id'], 'Instance');
+    const existing = await instances.find(tenant, id);
+    // A WhatsApp Web number is unlinked first, so no session keeps running for a deleted instance.
+    if (existing?.provider === 'BAILEYS' && services.sessions) {
+      await services.sessions.logout(id).catch((error: unknown) =>
+        services.logger.warn({ event: 'instance.session_logout_failed', instanceId: id, err: error }, 'session logout failed'),
+      );
+    }
     if (!(await instances.delete(tenant, id))) throw notFound('Instance');
     services.logger.info({ event: 'instance.deleted', businessId: tenant.businessId, instanceId: id }, 'instance deleted');
     response.status(204).end();

@@ -15,6 +15,11 @@ export const createInstanceBodySchema = z.discriminatedUnion('provider', [
     provider: z.literal('SANDBOX'),
     name,
   }),
+  /** A WhatsApp Web number linked by QR code or pairing code (GET /instances/:id/session); gets a free slot. */
+  z.object({
+    provider: z.literal('BAILEYS'),
+    name,
+  }),
 ]);
 export type CreateInstanceInput = z.infer<typeof createInstanceBodySchema>;
 
@@ -25,6 +30,8 @@ export const instanceViewSchema = z.object({
   phoneNumberId: z.string().nullable(),
   wabaId: z.string().nullable(),
   status: z.string(),
+  /** BAILEYS: the session slot (the StatefulSet ordinal that runs it); null for other providers. */
+  slot: z.number().int().nullable(),
   /** Credentials are never returned; this says whether some are stored. */
   hasAccessToken: z.boolean(),
   createdAt: z.string(),

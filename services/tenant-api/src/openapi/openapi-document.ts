@@ -83,8 +83,9 @@ function operation(route: RouteDoc): JsonSchema {
 }
 
 function successResponse(route: RouteDoc): JsonSchema {
-  const { schema, description, html } = route.success;
+  const { schema, description, html, eventStream } = route.success;
   if (!schema) return { description };
+  if (eventStream) return { description, content: { 'text/event-stream': { schema: jsonSchema(schema, 'output') } } };
   const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(schema, 'output') } };
   if (html) content['text/html'] = { schema: { type: 'string' } };
   return { description, content };

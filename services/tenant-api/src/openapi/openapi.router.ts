@@ -5,6 +5,7 @@ import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
+import { liveRouteDocs } from '../live/live.openapi.ts';
 import { sandboxRouteDocs } from '../sandbox/sandbox.openapi.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import type { RouteDoc } from './route-doc.ts';
@@ -24,6 +25,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...conversationRouteDocs,
   ...contactRouteDocs,
   ...sandboxRouteDocs,
+  ...liveRouteDocs,
   openApiRouteDoc,
 ];
 

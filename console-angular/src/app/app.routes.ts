@@ -1,0 +1,23 @@
+import type { Routes } from '@angular/router';
+import { signedInGuard, signedOutGuard } from './core/auth/auth.guard';
+
+/** Every feature is a lazy chunk; the signed-in pages share the shell (menu, bot switch, language). */
+export const routes: Routes = [
+  { path: 'login', canActivate: [signedOutGuard], loadComponent: () => import('./features/auth/pages/login-page').then((m) => m.LoginPage) },
+  { path: 'register', canActivate: [signedOutGuard], loadComponent: () => import('./features/auth/pages/register-page').then((m) => m.RegisterPage) },
+  { path: 'check-email', loadComponent: () => import('./features/auth/pages/check-email-page').then((m) => m.CheckEmailPage) },
+  { path: 'verify-email', loadComponent: () => import('./features/auth/pages/verify-email-page').then((m) => m.VerifyEmailPage) },
+  {
+    path: '',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./core/layout/shell').then((m) => m.Shell),
+    children: [
+      { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
+      { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
+      { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
+      { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
+      { path: '', pathMatch: 'full', redirectTo: 'inbox' },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

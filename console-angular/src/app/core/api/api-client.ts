@@ -1,0 +1,93 @@
+import { HttpClient, HttpHeaders, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import type {
+  Account,
+  AgentView,
+  ContactView,
+  ConversationPage,
+  CreateInstanceRequest,
+  InstanceView,
+  LiveTicket,
+  LoginRequest,
+  MessagePage,
+  OperatorReplyResponse,
+  RegisterRequest,
+  SandboxMessageRequest,
+  SandboxMessageResponse,
+  TokenPair,
+  UpdateAgentRequest,
+  UpdateContactRequest,
+} from './api-models';
+
+/** The tenant API at /api, one typed method per route the console uses. Errors are HttpErrorResponse (see toApiProblem). */
+@Injectable({ providedIn: 'root' })
+export class ApiClient {
+  private readonly http = inject(HttpClient);
+
+  register(body: RegisterRequest): Promise<Account> {
+    return firstValueFrom(this.http.post<Account>('/api/auth/register', body));
+  }
+  resendVerification(email: string): Promise<unknown> {
+    return firstValueFrom(this.http.post('/api/auth/resend-verification', { email }));
+  }
+  verifyEmail(token: string): Promise<{ verified: true; email: string }> {
+    return firstValueFrom(this.http.get<{ verified: true; email: string }>('/api/auth/verify-email', { params: { token } }));
+  }
+  login(body: LoginRequest): Promise<TokenPair> {
+    return firstValueFrom(this.http.post<TokenPair>('/api/auth/login', body));
+  }
+  refresh(refreshToken: string): Promise<TokenPair> {
+    return firstValueFrom(this.http.post<TokenPair>('/api/auth/refresh', { refreshToken }));
+  }
+  logout(refreshToken: string): Promise<unknown> {
+    return firstValueFrom(this.http.post('/api/auth/logout', { refreshToken }));
+  }
+  me(): Promise<Account> {
+    return firstValueFrom(this.http.get<Account>('/api/auth/me'));
+  }
+
+  listInstances(): Promise<{ items: InstanceView[] }> {
+    return firstValueFrom(this.http.get<{ items: InstanceView[] }>('/api/instances'));
+  }
+  createInstance(body: CreateInstanceRequest): Promise<InstanceView> {
+    return firstValueFrom(this.http.post<InstanceView>('/api/instances', body));
+  }
+
+  agent(): Promise<AgentView> {
+    return firstValueFrom(this.http.get<AgentView>('/api/agent'));
+  }
+  updateAgent(body: UpdateAgentRequest): Promise<AgentView> {
+    return firstValueFrom(this.http.put<AgentView>('/api/agent', body));
+  }
+
+  listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null }): Promise<ConversationPage> {
+    let params = new HttpParams().set('limit', String(query.limit ?? 100));
+    if (query.cursor) params = params.set('cursor', query.cursor);
+    if (query.instanceId) params = params.set('instanceId', query.instanceId);
+    return firstValueFrom(this.http.get<ConversationPage>('/api/conversations', { params }));
+  }
+  listMessages(conversationId: string, query: { cursor?: string | null; limit?: number } = {}): Promise<MessagePage> {
+    let params = new HttpParams().set('limit', String(query.limit ?? 50));
+    if (query.cursor) params = params.set('cursor', query.cursor);
+    return firstValueFrom(this.http.get<MessagePage>(`/api/conversations/${conversationId}/messages`, { params }));
+  }
+  sendReply(conversationId: string, text: string, idempotencyKey: string): Promise<OperatorReplyResponse> {
+    const headers = new HttpHeaders({ 'Idempotency-Key': idempotencyKey });
+    return firstValueFrom(this.http.post<OperatorReplyResponse>(`/api/conversations/${conversationId}/messages`, { text }, { headers }));
+  }
+  markRead(conversationId: string): Promise<unknown> {
+    return firstValueFrom(this.http.post(`/api/conversations/${conversationId}/read`, {}));
+  }
+  updateContact(contactId: string, body: UpdateContactRequest): Promise<ContactView> {
+    return firstValueFrom(this.http.patch<ContactView>(`/api/contacts/${contactId}`, body));
+  }
+
+  sendSandboxMessage(instanceId: string, body: SandboxMessageRequest): Promise<SandboxMessageResponse> {
+    return firstValueFrom(this.http.post<SandboxMessageResponse>(`/api/sandbox/${instanceId}/messages`, body));
+  }
+
+  createLiveTicket(): Promise<LiveTicket> {
+    return firstValueFrom(this.http.post<LiveTicket>('/api/live/tickets', {}));
+  }
+}

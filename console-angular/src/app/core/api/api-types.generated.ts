@@ -1,0 +1,581 @@
+// Generated from the tenant API's OpenAPI document by `npm run console:api-types`. Do not edit by hand:
+// scripts/console-api-types.test.ts fails when this file and the API drift apart.
+/* eslint-disable */
+
+export interface paths {
+  "/auth/register": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "email": string;
+        "password": string;
+        "businessName": string;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "user": {
+            "id": string;
+            "email": string;
+            "role": "OWNER" | "AGENT" | "SUPER_ADMIN";
+            "emailVerified": boolean;
+            "createdAt": string;
+          };
+          "business": {
+            "id": string;
+            "name": string;
+            "timezone": string;
+            "botEnabled": boolean;
+            "createdAt": string;
+          };
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/resend-verification": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "email": string;
+      } } };
+      responses: {
+        202: { content: { 'application/json': {
+          "accepted": true;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/verify-email": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "verified": true;
+          "email": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/login": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "email": string;
+        "password": string;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "accessToken": string;
+          "refreshToken": string;
+          "tokenType": "Bearer";
+          "expiresIn": number;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/refresh": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "refreshToken": string;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "accessToken": string;
+          "refreshToken": string;
+          "tokenType": "Bearer";
+          "expiresIn": number;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/logout": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "refreshToken": string;
+      } } };
+      responses: {
+        204: { content?: never };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/me": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "user": {
+            "id": string;
+            "email": string;
+            "role": "OWNER" | "AGENT" | "SUPER_ADMIN";
+            "emailVerified": boolean;
+            "createdAt": string;
+          };
+          "business": {
+            "id": string;
+            "name": string;
+            "timezone": string;
+            "botEnabled": boolean;
+            "createdAt": string;
+          };
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "provider": "META";
+        "name": string;
+        "phoneNumberId": string;
+        "wabaId"?: string;
+        "accessToken": string;
+      } | {
+        "provider": "SANDBOX";
+        "name": string;
+      } | {
+        "provider": "BAILEYS";
+        "name": string;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "provider": "META" | "BAILEYS" | "SANDBOX";
+          "name": string;
+          "phoneNumberId": string | null;
+          "wabaId": string | null;
+          "status": string;
+          "slot": number | null;
+          "hasAccessToken": boolean;
+          "createdAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "provider": "META" | "BAILEYS" | "SANDBOX";
+            "name": string;
+            "phoneNumberId": string | null;
+            "wabaId": string | null;
+            "status": string;
+            "slot": number | null;
+            "hasAccessToken": boolean;
+            "createdAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances/{id}": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "provider": "META" | "BAILEYS" | "SANDBOX";
+          "name": string;
+          "phoneNumberId": string | null;
+          "wabaId": string | null;
+          "status": string;
+          "slot": number | null;
+          "hasAccessToken": boolean;
+          "createdAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances/{id}/session": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "instanceId": string;
+          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "stopReason": string | null;
+          "qr": string | null;
+          "pairingCode": string | null;
+          "registered": boolean;
+          "account": string | null;
+          "reconnectAttempts": number;
+          "nextAttemptAt": string | null;
+          "lastDisconnect": {
+            "code": number | null;
+            "message": string;
+            "at": string;
+          } | null;
+          "watchdogRecycles": {
+            "silent": number;
+            "keepAliveFailed": number;
+          };
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances/{id}/session/pairing-code": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "phoneNumber": string;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "instanceId": string;
+          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "stopReason": string | null;
+          "qr": string | null;
+          "pairingCode": string | null;
+          "registered": boolean;
+          "account": string | null;
+          "reconnectAttempts": number;
+          "nextAttemptAt": string | null;
+          "lastDisconnect": {
+            "code": number | null;
+            "message": string;
+            "at": string;
+          } | null;
+          "watchdogRecycles": {
+            "silent": number;
+            "keepAliveFailed": number;
+          };
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances/{id}/session/logout": {
+    post: {
+      responses: {
+        200: { content: { 'application/json': {
+          "instanceId": string;
+          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "stopReason": string | null;
+          "qr": string | null;
+          "pairingCode": string | null;
+          "registered": boolean;
+          "account": string | null;
+          "reconnectAttempts": number;
+          "nextAttemptAt": string | null;
+          "lastDisconnect": {
+            "code": number | null;
+            "message": string;
+            "at": string;
+          } | null;
+          "watchdogRecycles": {
+            "silent": number;
+            "keepAliveFailed": number;
+          };
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/instances/{id}/session/restart": {
+    post: {
+      responses: {
+        200: { content: { 'application/json': {
+          "instanceId": string;
+          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "stopReason": string | null;
+          "qr": string | null;
+          "pairingCode": string | null;
+          "registered": boolean;
+          "account": string | null;
+          "reconnectAttempts": number;
+          "nextAttemptAt": string | null;
+          "lastDisconnect": {
+            "code": number | null;
+            "message": string;
+            "at": string;
+          } | null;
+          "watchdogRecycles": {
+            "silent": number;
+            "keepAliveFailed": number;
+          };
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "systemPrompt": string;
+          "model": string;
+          "bufferSeconds": number;
+          "maxBufferSeconds": number;
+          "historyLimit": number;
+          "handoffMinutes": number;
+          "timezone": string;
+          "botEnabled": boolean;
+          "updatedAt": string;
+          "aiReplies": {
+            "enabled": boolean;
+            "reason": string | null;
+          };
+          "promptPreview": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    put: {
+      requestBody: { content: { 'application/json': {
+        "systemPrompt"?: string;
+        "model"?: string;
+        "bufferSeconds"?: number;
+        "maxBufferSeconds"?: number;
+        "historyLimit"?: number;
+        "handoffMinutes"?: number;
+        "timezone"?: string;
+        "botEnabled"?: boolean;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "systemPrompt": string;
+          "model": string;
+          "bufferSeconds": number;
+          "maxBufferSeconds": number;
+          "historyLimit": number;
+          "handoffMinutes": number;
+          "timezone": string;
+          "botEnabled": boolean;
+          "updatedAt": string;
+          "aiReplies": {
+            "enabled": boolean;
+            "reason": string | null;
+          };
+          "promptPreview": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent/queue-stats": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': Record<string, unknown> } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/conversations": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "instance": {
+              "id": string;
+              "name": string;
+              "provider": "META" | "BAILEYS" | "SANDBOX";
+            };
+            "contact": {
+              "id": string;
+              "name": string | null;
+              "phone": string | null;
+              "waUserId": string | null;
+            };
+            "lastMessageAt": string | null;
+            "lastMessagePreview": string | null;
+            "unreadCount": number;
+            "window": {
+              "open": boolean;
+              "expiresAt": string | null;
+            };
+            "botDisabled": boolean;
+            "botDisabledUntil": string | null;
+          }>;
+          "nextCursor": string | null;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/conversations/{id}/messages": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "conversationId": string;
+            "direction": "INBOUND" | "OUTBOUND";
+            "author": "CUSTOMER" | "AI" | "OPERATOR" | "SYSTEM";
+            "kind": string;
+            "text": string | null;
+            "content": unknown;
+            "status": "RECEIVED" | "PENDING" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "PLAYED" | "FAILED" | "CANCELLED";
+            "errorCode": string | null;
+            "errorMessage": string | null;
+            "sentAt": string;
+            "statusAt": string | null;
+          }>;
+          "nextCursor": string | null;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "text": string;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "message": {
+            "id": string;
+            "conversationId": string;
+            "direction": "INBOUND" | "OUTBOUND";
+            "author": "CUSTOMER" | "AI" | "OPERATOR" | "SYSTEM";
+            "kind": string;
+            "text": string | null;
+            "content": unknown;
+            "status": "RECEIVED" | "PENDING" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "PLAYED" | "FAILED" | "CANCELLED";
+            "errorCode": string | null;
+            "errorMessage": string | null;
+            "sentAt": string;
+            "statusAt": string | null;
+          };
+          "replayed": boolean;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        422: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/conversations/{id}/read": {
+    post: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/contacts/{id}": {
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "botDisabled": boolean;
+        "until"?: string | null;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string | null;
+          "phone": string | null;
+          "waUserId": string | null;
+          "botDisabled": boolean;
+          "botDisabledUntil": string | null;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/sandbox/{instanceId}/messages": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "from": string;
+        "text": string;
+        "name"?: string;
+      } } };
+      responses: {
+        202: { content: { 'application/json': {
+          "messageId": string;
+          "conversationId": string;
+          "contactId": string;
+          "providerMessageId": string;
+          "duplicate": boolean;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/live/tickets": {
+    post: {
+      responses: {
+        201: { content: { 'application/json': {
+          "ticket": string;
+          "expiresIn": number;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/live": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/openapi.json": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': Record<string, unknown> } };
+      };
+    };
+  };
+}
+
+export interface components {
+  schemas: {
+    Error: {
+      "error": {
+        "code": string;
+        "message": string;
+        "details": unknown;
+        "errorId"?: string;
+      };
+    };
+  };
+}

@@ -1,0 +1,78 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, viewChild } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import type { ConversationView, MessageView } from '../../../core/api/api-models';
+import type { ApiProblem } from '../../../core/api/api-error';
+import { I18n } from '../../../core/i18n/i18n';
+import { Icon } from '../../../shared/ui/icon';
+import { contactLabel, windowTimeLeft } from '../data/message-list';
+import { ChatTimeline } from './chat-timeline';
+import { Composer } from './composer';
+
+/** The open conversation: header with the bot switch and the window, the timeline, and the composer. */
+@Component({
+  selector: 'app-chat-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MatButtonModule, MatSlideToggleModule, Icon, ChatTimeline, Composer],
+  template: `
+    <header class="header">
+      <button mat-icon-button type="button" class="back" (click)="back.emit()" [attr.aria-label]="i18n.t('inbox.back')"><app-icon name="back" /></button>
+      <div class="who">
+        <h2 data-testid="chat-title">{{ title() }}</h2>
+        <span class="status" [class.closed]="windowLeft() === null">
+          {{ windowLeft() === null ? i18n.t('inbox.windowClosed') : i18n.t('inbox.windowOpen', { left: i18n.duration(windowLeft() ?? 0) }) }}
+        </span>
+      </div>
+      <mat-slide-toggle [checked]="!conversation().botDisabled" (change)="botToggled.emit($event.checked)" data-testid="contact-bot" [attr.aria-label]="i18n.t('inbox.botToggle')">
+        <span class="bot-label">{{ botLabel() }}</span>
+      </mat-slide-toggle>
+    </header>
+    @if (conversation().botDisabled) {
+      <p class="paused" role="status" data-testid="bot-paused"><app-icon name="pause" [size]="16" /> {{ botLabel() }}</p>
+    }
+    @switch (state()) {
+      @case ('loading') { <p class="center" role="status">{{ i18n.t('state.loading') }}</p> }
+      @case ('error') { <p class="center error-text" role="alert">{{ i18n.t('state.offline') }}</p> }
+      @default { <app-chat-timeline [messages]="messages()" [label]="title()" [canLoadOlder]="canLoadOlder()" (loadOlder)="loadOlder.emit()" /> }
+    }
+    @if (sendProblem(); as problem) {
+      <p class="send-error" role="alert" data-testid="send-error">{{ problem.code === 'WINDOW_CLOSED' ? i18n.t('composer.windowClosed') : problem.message }}</p>
+    }
+    <app-composer
+      [windowClosed]="composerClosed()"
+      [busy]="sending()"
+      [notice]="conversation().botDisabled ? '' : i18n.t('composer.pauseNotice')"
+      (submitted)="reply.emit($event)"
+    />
+  `,
+  styleUrl: './chat-panel.scss',
+})
+export class ChatPanel {
+  protected readonly i18n = inject(I18n);
+  readonly conversation = input.required<ConversationView>();
+  readonly messages = input.required<MessageView[]>();
+  readonly state = input<'idle' | 'loading' | 'ready' | 'error'>('ready');
+  readonly canLoadOlder = input(false);
+  readonly sending = input(false);
+  readonly sendProblem = input<ApiProblem | null>(null);
+  readonly now = input(new Date());
+  readonly reply = output<string>();
+  readonly botToggled = output<boolean>();
+  readonly loadOlder = output();
+  readonly back = output();
+  private readonly composer = viewChild(Composer);
+
+  protected readonly title = computed(() => contactLabel(this.conversation()));
+  protected readonly windowLeft = computed(() => windowTimeLeft(this.conversation(), this.now()));
+  /** Only the Cloud API enforces the window; sandbox and Baileys numbers can always answer. */
+  protected readonly composerClosed = computed(() => this.conversation().instance.provider === 'META' && this.windowLeft() === null);
+  protected readonly botLabel = computed(() => {
+    const conversation = this.conversation();
+    if (!conversation.botDisabled) return this.i18n.t('inbox.botOn');
+    return conversation.botDisabledUntil ? this.i18n.t('inbox.botPausedUntil', { time: this.i18n.time(conversation.botDisabledUntil) }) : this.i18n.t('inbox.botPaused');
+  });
+
+  clearComposer(): void {
+    this.composer()?.clear();
+  }
+}

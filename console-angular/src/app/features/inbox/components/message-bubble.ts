@@ -1,0 +1,68 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import type { MessageView } from '../../../core/api/api-models';
+import { I18n } from '../../../core/i18n/i18n';
+import { Icon, type IconName } from '../../../shared/ui/icon';
+
+const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
+  PENDING: 'clock',
+  SENDING: 'clock',
+  SENT: 'done',
+  DELIVERED: 'doneAll',
+  READ: 'doneAll',
+  PLAYED: 'doneAll',
+  FAILED: 'error',
+};
+
+/** One chat bubble: who wrote it (customer, AI, operator), its text or a media placeholder, time and delivery ticks. */
+@Component({
+  selector: 'app-message-bubble',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [Icon],
+  template: `
+    <div class="bubble" [class.outbound]="outbound()" [class.ai]="message().author === 'AI'" [attr.data-author]="message().author" data-testid="message">
+      @if (authorLabel(); as label) { <span class="author">@if (message().author === 'AI') {<app-icon name="robot" [size]="14" />} {{ label }}</span> }
+      @if (hasReplyContext()) { <span class="reply-context">↩ {{ i18n.t('chat.replyTo') }}</span> }
+      @if (message().kind === 'text') {
+        <span class="text">{{ message().text }}</span>
+      } @else {
+        <span class="media">[{{ message().kind }}] {{ message().text ?? '' }}</span>
+        <span class="media-note">{{ i18n.t('chat.media', { kind: message().kind }) }}</span>
+      }
+      <span class="meta">
+        <time [attr.datetime]="message().sentAt">{{ i18n.time(message().sentAt) }}</time>
+        @if (outbound() && tick(); as icon) {
+          <span class="tick" [class.read]="message().status === 'READ' || message().status === 'PLAYED'" [class.failed]="message().status === 'FAILED'" [attr.title]="statusText()" data-testid="tick" [attr.data-status]="message().status">
+            <app-icon [name]="icon" [size]="16" /><span class="visually-hidden">{{ statusText() }}</span>
+          </span>
+        }
+      </span>
+      @if (message().status === 'FAILED') {
+        <span class="failure" role="note">{{ i18n.t('chat.failedReason', { reason: message().errorMessage ?? message().errorCode ?? '—' }) }}</span>
+      }
+    </div>
+  `,
+  styleUrl: './message-bubble.scss',
+})
+export class MessageBubble {
+  protected readonly i18n = inject(I18n);
+  readonly message = input.required<MessageView>();
+  protected readonly outbound = computed(() => this.message().direction === 'OUTBOUND');
+  protected readonly tick = computed(() => tickIcons[this.message().status] ?? null);
+  protected readonly statusText = computed(() => this.i18n.t(`chat.status.${this.message().status}` as const));
+  protected readonly authorLabel = computed(() => {
+    switch (this.message().author) {
+      case 'AI':
+        return this.i18n.t('chat.ai');
+      case 'OPERATOR':
+        return this.i18n.t('chat.operator');
+      case 'SYSTEM':
+        return this.i18n.t('chat.system');
+      default:
+        return null;
+    }
+  });
+  protected readonly hasReplyContext = computed(() => {
+    const content = this.message().content as { context?: unknown } | null;
+    return Boolean(content && typeof content === 'object' && content.context);
+  });
+}

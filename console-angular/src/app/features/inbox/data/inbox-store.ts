@@ -1,0 +1,141 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { ApiClient } from '../../../core/api/api-client';
+import type { ConversationView, MessageView } from '../../../core/api/api-models';
+import { toApiProblem, type ApiProblem } from '../../../core/api/api-error';
+import type { LiveEvent } from '../../../core/live/live-event';
+import { filterConversations, mergeMessages, sortConversations, upsertMessage } from './message-list';
+
+/**
+ * The inbox's state as signals: the conversation list (filtered by search and instance), the open chat and its
+ * messages. Every change, whether it comes from an API answer, a live event or a refetch, goes through upserts by
+ * id, so the same message arriving twice shows once.
+ */
+@Injectable()
+export class InboxStore {
+  private readonly api = inject(ApiClient);
+
+  readonly conversations = signal<ConversationView[]>([]);
+  readonly listState = signal<'loading' | 'ready' | 'error'>('loading');
+  readonly listProblem = signal<ApiProblem | null>(null);
+  readonly search = signal('');
+  readonly instanceId = signal<string | null>(null);
+  readonly selectedId = signal<string | null>(null);
+  readonly messages = signal<MessageView[]>([]);
+  readonly chatState = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  readonly olderCursor = signal<string | null>(null);
+  readonly sendProblem = signal<ApiProblem | null>(null);
+  readonly sending = signal(false);
+
+  readonly visible = computed(() => filterConversations(this.conversations(), this.search()));
+  readonly selected = computed(() => this.conversations().find((conversation) => conversation.id === this.selectedId()) ?? null);
+
+  async loadConversations(): Promise<void> {
+    if (this.conversations().length === 0) this.listState.set('loading');
+    try {
+      const page = await this.api.listConversations({ instanceId: this.instanceId(), limit: 100 });
+      this.conversations.set(page.items);
+      this.listState.set('ready');
+      this.listProblem.set(null);
+    } catch (error) {
+      this.listProblem.set(toApiProblem(error));
+      this.listState.set('error');
+    }
+  }
+
+  async filterByInstance(instanceId: string | null): Promise<void> {
+    this.instanceId.set(instanceId);
+    await this.loadConversations();
+  }
+
+  async select(conversationId: string | null): Promise<void> {
+    this.selectedId.set(conversationId);
+    this.messages.set([]);
+    this.sendProblem.set(null);
+    if (!conversationId) return this.chatState.set('idle');
+    this.chatState.set('loading');
+    await this.refreshMessages(conversationId);
+    void this.markRead(conversationId);
+  }
+
+  async loadOlder(): Promise<void> {
+    const conversationId = this.selectedId();
+    const cursor = this.olderCursor();
+    if (!conversationId || !cursor) return;
+    const page = await this.api.listMessages(conversationId, { cursor });
+    this.messages.update((messages) => mergeMessages(messages, page.items));
+    this.olderCursor.set(page.nextCursor);
+  }
+
+  async sendReply(text: string): Promise<boolean> {
+    const conversation = this.selected();
+    if (!conversation) return false;
+    this.sending.set(true);
+    this.sendProblem.set(null);
+    try {
+      const { message } = await this.api.sendReply(conversation.id, text, crypto.randomUUID());
+      this.messages.update((messages) => upsertMessage(messages, message));
+      // The API pauses the bot for a contact an operator answers; show it before the next refetch.
+      this.patchContact(conversation.contact.id, { botDisabled: true });
+      return true;
+    } catch (error) {
+      this.sendProblem.set(toApiProblem(error));
+      return false;
+    } finally {
+      this.sending.set(false);
+    }
+  }
+
+  async setContactBot(conversation: ConversationView, enabled: boolean): Promise<void> {
+    const contact = await this.api.updateContact(conversation.contact.id, { botDisabled: !enabled });
+    this.patchContact(contact.id, { botDisabled: contact.botDisabled, botDisabledUntil: contact.botDisabledUntil });
+  }
+
+  apply(event: LiveEvent): void {
+    switch (event.type) {
+      case 'message.created':
+      case 'message.updated':
+        if (event.conversationId === this.selectedId()) {
+          this.messages.update((messages) => upsertMessage(messages, event.message));
+          if (event.type === 'message.created' && event.message.direction === 'INBOUND') void this.markRead(event.conversationId);
+        }
+        if (!this.conversations().some((conversation) => conversation.id === event.conversationId)) void this.loadConversations();
+        return;
+      case 'conversation.updated': {
+        const incoming = event.conversation.id === this.selectedId() ? { ...event.conversation, unreadCount: 0 } : event.conversation;
+        if (this.instanceId() && incoming.instance.id !== this.instanceId()) return;
+        this.conversations.update((list) => sortConversations([incoming, ...list.filter((item) => item.id !== incoming.id)]));
+        return;
+      }
+      case 'resync': {
+        void this.loadConversations();
+        const selected = this.selectedId();
+        if (selected) void this.refreshMessages(selected);
+        return;
+      }
+      case 'business.updated':
+        return;
+    }
+  }
+
+  private async refreshMessages(conversationId: string): Promise<void> {
+    try {
+      const page = await this.api.listMessages(conversationId);
+      if (this.selectedId() !== conversationId) return;
+      this.messages.update((messages) => mergeMessages(messages, page.items));
+      if (this.olderCursor() === null || this.chatState() === 'loading') this.olderCursor.set(page.nextCursor);
+      this.chatState.set('ready');
+    } catch {
+      if (this.selectedId() === conversationId && this.chatState() === 'loading') this.chatState.set('error');
+    }
+  }
+
+  private async markRead(conversationId: string): Promise<void> {
+    this.conversations.update((list) => list.map((item) => (item.id === conversationId ? { ...item, unreadCount: 0 } : item)));
+    // Best effort: the unread badge is cosmetic and the next refetch corrects it.
+    await this.api.markRead(conversationId).catch(() => undefined);
+  }
+
+  private patchContact(contactId: string, change: Partial<Pick<ConversationView, 'botDisabled' | 'botDisabledUntil'>>): void {
+    this.conversations.update((list) => list.map((item) => (item.contact.id === contactId ? { ...item, ...change } : item)));
+  }
+}

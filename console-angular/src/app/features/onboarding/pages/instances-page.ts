@@ -1,0 +1,62 @@
+import { ChangeDetectionStrategy, Component, type OnInit, inject, signal } from '@angular/core';
+import { ApiClient } from '../../../core/api/api-client';
+import type { InstanceView } from '../../../core/api/api-models';
+import { toApiProblem } from '../../../core/api/api-error';
+import { I18n } from '../../../core/i18n/i18n';
+import { InstanceForm } from '../components/instance-form';
+
+@Component({
+  selector: 'app-instances-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [InstanceForm],
+  template: `
+    <section class="page">
+      <h1>{{ i18n.t('instances.title') }}</h1>
+      @if (created(); as name) { <p class="notice success" role="status">{{ i18n.t('instances.created', { name }) }}</p> }
+      <div class="layout">
+        <div class="card">
+          @switch (state()) {
+            @case ('loading') { <p role="status">{{ i18n.t('state.loading') }}</p> }
+            @case ('error') { <p class="error-text" role="alert">{{ i18n.t('state.error', { message: problem() }) }}</p> }
+            @default {
+              @if (instances().length === 0) { <p class="muted">{{ i18n.t('instances.empty') }}</p> }
+              <ul class="instances" data-testid="instances">
+                @for (instance of instances(); track instance.id) {
+                  <li><strong>{{ instance.name }}</strong> <span class="muted">{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span></li>
+                }
+              </ul>
+            }
+          }
+        </div>
+        <div class="card"><app-instance-form (created)="onCreated($event)" /></div>
+      </div>
+    </section>
+  `,
+  styles: `
+    .layout { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); align-items: start; }
+    .instances { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
+  `,
+})
+export class InstancesPage implements OnInit {
+  protected readonly i18n = inject(I18n);
+  private readonly api = inject(ApiClient);
+  protected readonly instances = signal<InstanceView[]>([]);
+  protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
+  protected readonly problem = signal('');
+  protected readonly created = signal<string | null>(null);
+
+  async ngOnInit(): Promise<void> {
+    try {
+      this.instances.set((await this.api.listInstances()).items);
+      this.state.set('ready');
+    } catch (error) {
+      this.problem.set(toApiProblem(error).message);
+      this.state.set('error');
+    }
+  }
+
+  protected onCreated(instance: InstanceView): void {
+    this.instances.update((list) => [...list, instance]);
+    this.created.set(instance.name);
+  }
+}

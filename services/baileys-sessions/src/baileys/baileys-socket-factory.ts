@@ -1,0 +1,43 @@
+import makeWASocket, { Browsers, isJidBroadcast, isJidNewsletter, makeCacheableSignalKeyStore, S_WHATSAPP_NET } from '@whiskeysockets/baileys';
+import type { SessionSocket, SocketFactory, SocketFactoryInput } from '../session/session-socket.ts';
+
+export interface BaileysSocketOptions {
+  /** Shown on the phone under "Linked devices". */
+  browserName?: string;
+  /** Ask WhatsApp for the full history on pairing (off: we answer new messages, not old ones). */
+  syncFullHistory?: boolean;
+}
+
+/**
+ * The production SocketFactory: Baileys' `makeWASocket` with settings that keep a business number healthy —
+ * not shown as online (the phone keeps its notifications), no full history sync, broadcasts and newsletters ignored
+ * at the socket, signal keys cached in front of the store. Needs the network; tests use the fake socket.
+ */
+export function createBaileysSocketFactory(options: BaileysSocketOptions = {}): SocketFactory {
+  return {
+    create({ auth, logger }: SocketFactoryInput): SessionSocket {
+      const baileysLogger = logger.child({ component: 'baileys' });
+      baileysLogger.level = 'warn';
+      const socket = makeWASocket({
+        auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, baileysLogger) },
+        logger: baileysLogger,
+        browser: Browsers.macOS(options.browserName ?? 'Chrome'),
+        markOnlineOnConnect: false,
+        syncFullHistory: options.syncFullHistory ?? false,
+        shouldIgnoreJid: (jid) => isJidBroadcast(jid) || isJidNewsletter(jid),
+      });
+      return {
+        ev: socket.ev,
+        onFrame: (listener) => void socket.ws.on('frame', listener),
+        ping: async (timeoutMs) => {
+          await socket.query({ tag: 'iq', attrs: { id: socket.generateMessageTag(), to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] }, timeoutMs);
+        },
+        requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
+        sendMessage: (jid, content, sendOptions) => socket.sendMessage(jid, content, sendOptions),
+        sendPresenceUpdate: (type, jid) => socket.sendPresenceUpdate(type, jid),
+        logout: () => socket.logout(),
+        end: (error) => void socket.end(error),
+      };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { loadConfig } from '@app/runtime';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** The service's configuration; the only file that reads the environment. */
+export const baileysSessionsConfigSchema = z.object({
+  /** Messages from groups are stored (and answered) only when true. */
+  BAILEYS_ALLOW_GROUPS: flag(false),
+  /** Where auth state lives: redis (needs REDIS_URL), postgres, or auto (redis when REDIS_URL is set). */
+  BAILEYS_AUTH_STORE: z.enum(['auto', 'postgres', 'redis']).default('auto'),
+  /** Comma-separated slots this process runs (Kubernetes: the pod ordinal). Empty: every slot (standalone). */
+  BAILEYS_SLOTS: z
+    .string()
+    .regex(/^(\d+(,\d+)*)?$/, 'comma-separated slot numbers')
+    .default('')
+    .transform((value) => (value === '' ? null : value.split(',').map(Number))),
+  /** This process's name in session leases (default: a random one per start). */
+  BAILEYS_HOST_ID: z.string().min(1).optional(),
+  BAILEYS_START_STAGGER_MS: z.coerce.number().int().min(0).default(1_500),
+  BAILEYS_LEASE_TTL_SECONDS: seconds(30),
+  BAILEYS_RECONNECT_MAX_SECONDS: seconds(300),
+  BAILEYS_WATCHDOG_SILENCE_SECONDS: seconds(120),
+  BAILEYS_WATCHDOG_INTERVAL_SECONDS: seconds(30),
+  /** Sending governor defaults (per instance). */
+  BAILEYS_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  BAILEYS_MIN_GAP_PER_RECIPIENT_MS: z.coerce.number().int().min(0).default(3_000),
+  BAILEYS_NEW_CONTACTS_PER_DAY: z.coerce.number().int().min(0).default(20),
+  BAILEYS_TYPING: flag(true),
+  REDIS_URL: z.url().optional(),
+});
+export type BaileysSessionsConfig = z.infer<typeof baileysSessionsConfigSchema>;
+
+export function loadBaileysSessionsConfig(environment: Record<string, string | undefined> = process.env): BaileysSessionsConfig {
+  return loadConfig(baileysSessionsConfigSchema, environment);
+}

@@ -1,0 +1,171 @@
+import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
+import {
+  cancelOutboundMessage,
+  claimOutboundMessage,
+  markOutboundFailed,
+  markOutboundSent,
+  releaseOutboundMessage,
+  type ClaimedOutboundMessage,
+  type PrismaClient,
+} from '@app/db';
+import type { DeliveryOutcome, Logger, ObjectStore, Subscription } from '@app/runtime';
+import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage } from '@whiskeysockets/baileys';
+import { recipientJid } from '../baileys/jid.ts';
+import { closeStatusCode, DisconnectCode } from '../session/disconnect-policy.ts';
+import type { InstanceSession } from '../session/instance-session.ts';
+import { delay, systemTimers, type Timers } from '../session/timers.ts';
+import { defaultGovernorConfig, SendingGovernor, type GovernorConfig } from '../governor/sending-governor.ts';
+import { toBaileysContent } from './outbound-content.ts';
+
+export interface BaileysEgressDependencies {
+  prisma: PrismaClient;
+  /** The sessions this process runs (the SessionHost). */
+  sessions: { session(instanceId: string): Pick<InstanceSession, 'openSocket' | 'status'> | undefined };
+  logger: Logger;
+  timers?: Timers;
+  random?: () => number;
+  /** Per-instance governor settings over the safe defaults. */
+  governorConfig?: (instanceId: string) => Partial<GovernorConfig>;
+  /** Where platform-stored media live (`media.mediaId` of outbound content). */
+  objectStore?: ObjectStore;
+  /** Claims per message before a not-sent error becomes a failure (default 5). */
+  maxAttempts?: number;
+}
+
+export const baileysEgressGroup = 'baileys-egress';
+
+/**
+ * `messages.outbound` → the WhatsApp Web session of the instance, for BAILEYS instances only. While the session is
+ * reconnecting (or runs elsewhere) the request is left PENDING and redelivered later. Otherwise: claim (PENDING →
+ * SENDING), pace through the instance's SendingGovernor (wait, "typing…", send), then SENT with WhatsApp's message
+ * id (deleting the answered buffer) or FAILED. A send that may have gone out is never repeated (at most once).
+ */
+export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Subscription {
+  const timers = deps.timers ?? systemTimers;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const governors = new Map<string, SendingGovernor>();
+  const governorOf = (instanceId: string) => {
+    let governor = governors.get(instanceId);
+    if (!governor) {
+      governor = new SendingGovernor({ ...defaultGovernorConfig, ...deps.governorConfig?.(instanceId) }, timers, deps.random);
+      governors.set(instanceId, governor);
+    }
+    return governor;
+  };
+
+  async function send(event: ReturnType<typeof MessageSendRequested.parse>): Promise<DeliveryOutcome> {
+    const { messageId, bufferId, instanceId } = event.data;
+    const session = deps.sessions.session(instanceId);
+    // Not run by this process (yet): leave it PENDING; the transport redelivers it.
+    if (!session) return 'retry';
+    const status = session.status();
+    if (status.state === 'logged-out' || (status.state === 'stopped' && status.stopReason && status.stopReason !== 'lease-lost')) {
+      const claimed = await claimOutboundMessage(deps.prisma, messageId);
+      if (claimed) await fail(claimed, 'BAILEYS_SESSION_UNAVAILABLE', `The WhatsApp session is ${status.state}${status.stopReason ? ` (${status.stopReason})` : ''}; it needs a person.`);
+      return 'success';
+    }
+    if (!session.openSocket()) return 'retry';
+
+    const claimed = await claimOutboundMessage(deps.prisma, messageId);
+    if (!claimed) return 'success';
+    const plan = toBaileysContent(claimed);
+    if (!plan) return fail(claimed, 'BAILEYS_UNSUPPORTED_CONTENT', `Cannot send a ${claimed.kind} message through a WhatsApp Web session.`);
+    const jid = recipientJid(claimed.contact);
+    if (!jid) return fail(claimed, 'BAILEYS_NO_RECIPIENT', 'The contact has neither a phone number nor a LID.');
+
+    const conversation = await deps.prisma.conversation.findUnique({ where: { id: claimed.conversationId }, select: { lastInboundAt: true } });
+    const pacing = governorOf(instanceId).plan({ recipient: jid, textLength: plan.textLength, firstContact: !conversation?.lastInboundAt });
+    if (!pacing.allowed) {
+      return fail(claimed, 'BAILEYS_NEW_CONTACT_CAP', 'Daily cap on first messages to new contacts reached (protects the number from a ban).');
+    }
+    await delay(timers, pacing.waitMs);
+    await presence(session, 'composing', jid);
+    await delay(timers, pacing.typingMs);
+    await presence(session, 'paused', jid);
+
+    const socket = session.openSocket();
+    if (!socket) return release(claimed, 'BAILEYS_NOT_CONNECTED', 'The session closed before the message went out.');
+    let content: AnyMessageContent = plan.content;
+    if (plan.objectKey) {
+      const stored = await deps.objectStore?.get(plan.objectKey);
+      if (!stored) return fail(claimed, 'BAILEYS_MEDIA_MISSING', `Media ${plan.objectKey} is not in the object store.`);
+      content = withBytes(content, stored.body);
+    }
+    let sent: WAMessage | undefined;
+    try {
+      sent = await socket.sendMessage(jid, content, await quoteOptions(claimed, jid, plan.quotedProviderMessageId));
+    } catch (error) {
+      // Baileys refuses to send on a closed socket with 428 before anything leaves: safe to try again later.
+      if (closeStatusCode(error) === DisconnectCode.connectionClosed) {
+        return release(claimed, 'BAILEYS_NOT_CONNECTED', (error as Error).message);
+      }
+      return fail(claimed, 'BAILEYS_SEND_FAILED', `${(error as Error).message} (outcome unknown; not resent)`);
+    }
+    const providerMessageId = sent?.key.id;
+    if (!providerMessageId) return fail(claimed, 'BAILEYS_SEND_FAILED', 'Baileys returned no message id.');
+    await markOutboundSent(deps.prisma, { messageId, providerMessageId, bufferId });
+    deps.logger.info({ event: 'baileys_egress.sent', instanceId, messageId, providerMessageId }, 'message sent');
+    return 'success';
+  }
+
+  async function presence(session: Pick<InstanceSession, 'openSocket'>, type: 'composing' | 'paused', jid: string) {
+    try {
+      await session.openSocket()?.sendPresenceUpdate(type, jid);
+    } catch (error) {
+      // "typing…" is cosmetic: a failure must not block the reply.
+      deps.logger.debug({ event: 'baileys_egress.presence_failed', err: error }, 'presence update failed');
+    }
+  }
+
+  /** Baileys quotes from a message object: the original's text is looked up so the quote shows it. */
+  async function quoteOptions(claimed: ClaimedOutboundMessage, jid: string, quotedId: string | null): Promise<MiscMessageGenerationOptions | undefined> {
+    if (!quotedId) return undefined;
+    const original = await deps.prisma.message.findFirst({
+      where: { instanceId: claimed.instanceId, providerMessageId: quotedId },
+      select: { text: true, direction: true },
+    });
+    return { quoted: { key: { remoteJid: jid, id: quotedId, fromMe: original?.direction === 'OUTBOUND' }, message: { conversation: original?.text ?? '' } } };
+  }
+
+  async function release(claimed: ClaimedOutboundMessage, code: string, message: string): Promise<DeliveryOutcome> {
+    if (claimed.sendAttempts >= maxAttempts) return fail(claimed, code, message);
+    await releaseOutboundMessage(deps.prisma, { messageId: claimed.id, code, message });
+    deps.logger.warn({ event: 'baileys_egress.retry', code, attempt: claimed.sendAttempts }, 'send will be retried');
+    return 'retry';
+  }
+
+  async function fail(claimed: ClaimedOutboundMessage, code: string, message: string): Promise<DeliveryOutcome> {
+    await markOutboundFailed(deps.prisma, { messageId: claimed.id, code, message });
+    deps.logger.warn({ event: 'baileys_egress.failed', instanceId: claimed.instanceId, messageId: claimed.id, code }, 'send failed');
+    return 'success';
+  }
+
+  return {
+    topic: Topics.messagesOutbound,
+    group: baileysEgressGroup,
+    async handler(event) {
+      if (event.type === MessageSendRequested.type) {
+        const parsed = MessageSendRequested.schema.safeParse(event);
+        if (!parsed.success) return 'drop';
+        if (parsed.data.data.provider !== 'BAILEYS') return 'success';
+        return send(parsed.data);
+      }
+      if (event.type === MessageSendCancelled.type) {
+        const parsed = MessageSendCancelled.schema.safeParse(event);
+        if (!parsed.success) return 'drop';
+        if (parsed.data.data.messageId) await cancelOutboundMessage(deps.prisma, { messageId: parsed.data.data.messageId, reason: parsed.data.data.reason });
+        return 'success';
+      }
+      return 'success';
+    },
+  };
+}
+
+/** Replaces the `{ url: 'object:…' }` placeholder with the stored bytes. */
+function withBytes(content: AnyMessageContent, body: Buffer): AnyMessageContent {
+  const record = { ...(content as Record<string, unknown>) };
+  for (const key of ['image', 'video', 'audio', 'document', 'sticker']) {
+    if (record[key]) record[key] = body;
+  }
+  return record as AnyMessageContent;
+}

@@ -1,0 +1,27 @@
+// Public entry of @app/baileys-sessions: no side effects on import.
+export { createBaileysSessions } from './create-baileys-sessions.ts';
+export type { BaileysSessions, BaileysSessionsDependencies } from './create-baileys-sessions.ts';
+export { baileysSessionsConfigSchema, loadBaileysSessionsConfig, type BaileysSessionsConfig } from './config.ts';
+export { SessionHost, defaultSessionHostConfig } from './session/session-host.ts';
+export type { SessionHostConfig, SessionHostDependencies } from './session/session-host.ts';
+export { InstanceSession } from './session/instance-session.ts';
+export type { SessionEventHandlers } from './session/instance-session.ts';
+export type { SessionSocket, SocketFactory, SocketFactoryInput } from './session/session-socket.ts';
+export type { SessionState, SessionStatus, StopReason } from './session/session-status.ts';
+export { SessionError, type SessionErrorCode } from './session/session-error.ts';
+export { decideOnClose, DisconnectCode } from './session/disconnect-policy.ts';
+export { backoffDelay, defaultBackoff, type BackoffPolicy } from './session/backoff.ts';
+export { systemTimers, type Timers } from './session/timers.ts';
+export type { AuthStateStore, AuthKeyChange } from './auth-state/auth-state-store.ts';
+export { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
+export { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
+export { loadAuthenticationState, type SessionAuthState } from './auth-state/authentication-state.ts';
+export { mapInboundMessage, type BaileysInboundItem, type InboundMappingResult } from './baileys/map-inbound-message.ts';
+export { mapMessageContent } from './baileys/map-message-content.ts';
+export { mapReceipt } from './baileys/map-receipt.ts';
+export { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
+export { createBaileysIngest, type BaileysIngest } from './ingest/baileys-ingest.ts';
+export { createBaileysEgressHandler, baileysEgressGroup } from './egress/baileys-egress.subscription.ts';
+export { SendingGovernor, defaultGovernorConfig, type GovernorConfig, type SendPlan } from './governor/sending-governor.ts';
+export { SessionWatchdog, defaultWatchdogConfig, type WatchdogConfig } from './watchdog/session-watchdog.ts';
+export { createSessionLeaseRepository, type HeldLease, type SessionLeaseRepository } from './lease/session-lease.repository.ts';

@@ -1,0 +1,132 @@
+import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
+import type { Logger } from '@app/runtime';
+import type { BaileysEventMap } from '@whiskeysockets/baileys';
+import { mapInboundMessage, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
+import { mapReceipt } from '../baileys/map-receipt.ts';
+import { delay, systemTimers, type Timers } from '../session/timers.ts';
+
+export interface BaileysIngestDependencies {
+  prisma: PrismaClient;
+  logger: Logger;
+  /** Groups are ignored unless allowed. */
+  allowGroups?: boolean;
+  /** Called after something was stored (the local pub/sub wakes up instead of waiting for its poll). */
+  onStored?: () => void;
+  timers?: Timers;
+  /** Attempts per message before giving up on a database error (default 5, backoff 1 s, 2 s, 4 s …). */
+  maxAttempts?: number;
+}
+
+export interface BaileysIngest {
+  onMessages(instanceId: string, upsert: BaileysEventMap['messages.upsert']): void;
+  onMessageUpdates(instanceId: string, updates: BaileysEventMap['messages.update']): void;
+  /** Resolves when everything received so far is processed (tests, shutdown). */
+  idle(): Promise<void>;
+  readonly counters: { stored: number; duplicates: number; ignored: Record<string, number>; statusesApplied: number; failed: number };
+}
+
+/**
+ * Socket events → the shared message repositories: every customer message through `recordInboundMessage`
+ * (stored once per instance + message id, contact found by phone or LID and completed as identifiers are learnt),
+ * receipts of our messages through `applyDeliveryStatus` (monotonic). Per instance, events are handled in arrival
+ * order; a database error is retried with backoff instead of dropping the message.
+ */
+export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIngest {
+  const timers = deps.timers ?? systemTimers;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const queues = new Map<string, Promise<void>>();
+  const businessOf = new Map<string, string>();
+  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0 };
+
+  function enqueue(instanceId: string, work: () => Promise<void>): void {
+    const previous = queues.get(instanceId) ?? Promise.resolve();
+    const next = previous.then(work).catch((error: unknown) => {
+      deps.logger.error({ event: 'baileys_ingest.failed', instanceId, err: error }, 'processing socket events failed');
+    });
+    queues.set(instanceId, next);
+  }
+
+  async function withRetry<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          counters.failed += 1;
+          throw error;
+        }
+        deps.logger.warn({ event: 'baileys_ingest.retry', what, attempt, err: error }, 'storing failed; retrying');
+        await delay(timers, 1_000 * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  async function businessIdOf(instanceId: string): Promise<string | null> {
+    const cached = businessOf.get(instanceId);
+    if (cached) return cached;
+    const instance = await deps.prisma.instance.findUnique({ where: { id: instanceId }, select: { businessId: true } });
+    if (instance) businessOf.set(instanceId, instance.businessId);
+    return instance?.businessId ?? null;
+  }
+
+  async function store(instanceId: string, businessId: string, item: BaileysInboundItem): Promise<void> {
+    const result = await withRetry('message', () =>
+      recordInboundMessage(deps.prisma, {
+        businessId,
+        instanceId,
+        sender: { phone: item.sender.phone, lid: item.sender.lid, name: item.sender.name },
+        providerMessageId: item.providerMessageId,
+        sentAt: new Date(item.sentAt),
+        content: item.content,
+        extra: { chatJid: item.chatJid, ...(item.groupJid ? { groupJid: item.groupJid } : {}) },
+      }),
+    );
+    if (result.duplicate) counters.duplicates += 1;
+    else counters.stored += 1;
+  }
+
+  return {
+    counters,
+    onMessages(instanceId, upsert) {
+      enqueue(instanceId, async () => {
+        const businessId = await withRetry('instance', () => businessIdOf(instanceId));
+        if (!businessId) return;
+        let stored = false;
+        for (const message of upsert.messages) {
+          const mapped = mapInboundMessage(message, { allowGroups: deps.allowGroups ?? false });
+          if (mapped.type === 'ignored') {
+            counters.ignored[mapped.reason] = (counters.ignored[mapped.reason] ?? 0) + 1;
+            continue;
+          }
+          await store(instanceId, businessId, mapped.item);
+          stored = true;
+        }
+        if (stored) deps.onStored?.();
+      });
+    },
+    onMessageUpdates(instanceId, updates) {
+      enqueue(instanceId, async () => {
+        let applied = false;
+        for (const update of updates) {
+          const receipt = mapReceipt(update);
+          if (!receipt) continue;
+          const outcome = await withRetry('receipt', () =>
+            applyDeliveryStatus(deps.prisma, { instanceId, providerMessageId: receipt.providerMessageId, status: receipt.status, ...(receipt.at ? { at: receipt.at } : {}) }),
+          );
+          if (outcome.applied) {
+            counters.statusesApplied += 1;
+            applied = true;
+          }
+        }
+        if (applied) deps.onStored?.();
+      });
+    },
+    async idle() {
+      for (;;) {
+        const pending = [...queues.values()];
+        await Promise.all(pending);
+        if ([...queues.values()].every((queue, index) => queue === pending[index])) return;
+      }
+    },
+  };
+}

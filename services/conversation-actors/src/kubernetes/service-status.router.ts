@@ -1,0 +1,25 @@
+import { requireAppToken } from '@app/runtime';
+import { Router } from 'express';
+import type { ConversationActorsService } from '../register-conversation-actors.ts';
+
+/** Paths other app ids reach through Dapr service invocation (`/v1.0/invoke/conversation-actors/method/...`). */
+export const serviceStatusPaths = {
+  aiStatus: 'internal/ai-status',
+  queueStats: (businessId: string) => `internal/queue-stats/${encodeURIComponent(businessId)}`,
+};
+
+/**
+ * What tenant-api shows about the AI side in Kubernetes, where it runs in another pod: whether AI replies are on,
+ * and a business's queue. Only the sidecar may call it (it sends APP_API_TOKEN as `dapr-api-token`).
+ */
+export function createServiceStatusRouter(service: ConversationActorsService, appApiToken: string | undefined): Router {
+  const router = Router();
+  const token = requireAppToken(appApiToken);
+  router.get(`/${serviceStatusPaths.aiStatus}`, token, (_request, response) => {
+    response.json(service.aiStatus());
+  });
+  router.get('/internal/queue-stats/:businessId', token, async (request, response) => {
+    response.json(await service.queueStats(String(request.params.businessId)));
+  });
+  return router;
+}

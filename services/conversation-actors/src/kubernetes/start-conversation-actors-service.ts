@@ -1,0 +1,37 @@
+import { startDaprService, type Clock, type DaprService, type KubernetesConfig, type Logger, type OutboxRelayOptions } from '@app/runtime';
+import type { ConversationActorsConfig } from '../config.ts';
+import { registerConversationActors } from '../register-conversation-actors.ts';
+import { createServiceStatusRouter } from './service-status.router.ts';
+
+export const conversationActorsAppId = 'conversation-actors';
+
+export interface ConversationActorsServiceOptions {
+  config: KubernetesConfig<ConversationActorsConfig>;
+  logger?: Logger;
+  clock?: Clock;
+  relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'retry' | 'leaseMs'>;
+}
+
+/**
+ * Kubernetes composition of the conversation-actors deployable (Dapr app id `conversation-actors`): the only app
+ * id that hosts the ConversationActor, and the subscriber of messages.inbound, contacts.bot-control, ai.requests
+ * (the AI workers) and the cancellations on messages.outbound. It waits for tenant-api to migrate the schema.
+ */
+export function startConversationActorsService(options: ConversationActorsServiceOptions): Promise<DaprService> {
+  const { kubernetes, service: config } = options.config;
+  return startDaprService({
+    service: 'conversation-actors',
+    settings: kubernetes,
+    migrations: 'await',
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.relay ? { relay: options.relay } : {}),
+    compose: ({ prisma, logger, clock, pubsub, hostActors }) => {
+      const conversations = registerConversationActors({ host: hostActors(), pubsub, prisma, logger, clock, config });
+      return {
+        mount: (app) => app.use(createServiceStatusRouter(conversations, kubernetes.APP_API_TOKEN)),
+        stop: () => conversations.stop(),
+      };
+    },
+  });
+}

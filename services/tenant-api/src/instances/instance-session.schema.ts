@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const sessionStatusViewSchema = z.object({
+  instanceId: z.uuid(),
+  state: z.enum(['stopped', 'connecting', 'waiting-for-scan', 'open', 'reconnecting', 'logged-out']),
+  /** Why a session stopped by itself: connection-replaced, forbidden (a person must check the number), scan-timeout, lease-lost. */
+  stopReason: z.string().nullable(),
+  /** Render as a QR code and scan it with WhatsApp → Linked devices; null unless waiting for a scan. */
+  qr: z.string().nullable(),
+  /** Type this on the phone (Linked devices → Link with phone number) after POST …/session/pairing-code. */
+  pairingCode: z.string().nullable(),
+  registered: z.boolean(),
+  account: z.string().nullable(),
+  reconnectAttempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastDisconnect: z.object({ code: z.number().nullable(), message: z.string(), at: z.string() }).nullable(),
+  watchdogRecycles: z.object({ silent: z.number().int(), keepAliveFailed: z.number().int() }),
+  updatedAt: z.string(),
+});

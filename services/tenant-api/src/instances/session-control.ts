@@ -1,0 +1,29 @@
+/**
+ * The port the tenant API drives WhatsApp Web (Baileys) sessions through. baileys-sessions implements it (its
+ * SessionHost); the composition root passes it in. Absent → the session routes answer 503.
+ */
+export interface SessionControl {
+  /** Null when no session for this instance runs where this API can reach it. */
+  status(instanceId: string): Promise<SessionStatusView | null>;
+  /** Starts (or restarts) the session: a new QR code when unpaired, a resume when paired. */
+  restart(instanceId: string): Promise<SessionStatusView>;
+  /** Phone number in international format; the code is shown in the returned status. */
+  requestPairingCode(instanceId: string, phoneNumber: string): Promise<SessionStatusView>;
+  logout(instanceId: string): Promise<SessionStatusView>;
+}
+
+/** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */
+export interface SessionStatusView {
+  instanceId: string;
+  state: 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
+  stopReason: string | null;
+  qr: string | null;
+  pairingCode: string | null;
+  registered: boolean;
+  account: string | null;
+  reconnectAttempts: number;
+  nextAttemptAt: string | null;
+  lastDisconnect: { code: number | null; message: string; at: string } | null;
+  watchdogRecycles: { silent: number; keepAliveFailed: number };
+  updatedAt: string;
+}

@@ -1,0 +1,42 @@
+import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
+
+/**
+ * What the console receives over GET /api/live. Payloads carry the same views the REST routes return, so a
+ * client applies them with the code that renders a page: upsert by message id / conversation id.
+ */
+export interface LiveEventPayloads {
+  'message.created': { conversationId: string; message: MessageView };
+  'message.updated': { conversationId: string; message: MessageView };
+  'conversation.updated': { conversation: ConversationView };
+  'business.updated': { botEnabled: boolean };
+}
+
+export type LiveEventType = keyof LiveEventPayloads;
+
+export const liveEventTypes: readonly LiveEventType[] = ['message.created', 'message.updated', 'conversation.updated', 'business.updated'];
+
+export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];
+
+/** A live event as delivered: with its id in the business's stream (`<number>-<number>`, increasing). */
+export type DeliveredLiveEvent = LiveEvent & { id: string };
+
+const liveEventIdPattern = /^(\d{1,20})-(\d{1,20})$/;
+
+export function isLiveEventId(value: string): boolean {
+  return liveEventIdPattern.test(value);
+}
+
+/** Orders two ids of one stream (Redis stream ids and the in-process ids share the `<number>-<number>` shape). */
+export function compareLiveEventIds(left: string, right: string): number {
+  const [leftHigh, leftLow] = splitId(left);
+  const [rightHigh, rightLow] = splitId(right);
+  if (leftHigh !== rightHigh) return leftHigh < rightHigh ? -1 : 1;
+  if (leftLow !== rightLow) return leftLow < rightLow ? -1 : 1;
+  return 0;
+}
+
+function splitId(id: string): [bigint, bigint] {
+  const match = liveEventIdPattern.exec(id);
+  if (!match) throw new Error(`not a live event id: ${id}`);
+  return [BigInt(match[1]!), BigInt(match[2]!)];
+}

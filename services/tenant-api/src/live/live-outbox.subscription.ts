@@ -1,0 +1,102 @@
+import type { PrismaClient } from '@app/db';
+import {
+  BusinessBotToggled,
+  ContactBotToggled,
+  MessageReceived,
+  MessageSendRequested,
+  MessageStatusChanged,
+  Topics,
+  type DomainEvent,
+} from '@app/domain';
+import type { Clock, DeliveryOutcome, Logger, Subscription } from '@app/runtime';
+import type { LiveChannel } from './live-channel.ts';
+import type { LiveEvent } from './live-event.ts';
+import { createLiveViewsRepository } from './live-views.repository.ts';
+
+/**
+ * The outbox group of live updates. All tenant-api replicas join this ONE group, so the transport hands each
+ * event to one replica (competing consumers: Dapr's consumer group per app id; SKIP LOCKED in the local outbox).
+ * That replica loads the views and publishes once to the LiveChannel; with Redis the channel fans out to every
+ * replica. A redelivered event (crash, Dapr retry of a sibling group) is stopped by the channel's dedupe key.
+ */
+export const LIVE_UPDATES_GROUP = 'tenant-api-live';
+
+export interface LiveOutboxDependencies {
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+  channel: LiveChannel;
+  /** After stop(), events are left for the next run instead of being published to a closed channel. */
+  isStopped(): boolean;
+}
+
+export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Subscription[] {
+  const views = createLiveViewsRepository(deps.prisma);
+
+  const publish = async (businessId: string, event: LiveEvent, dedupeKey: string) => {
+    await deps.channel.publish(businessId, event, { dedupeKey });
+  };
+
+  const conversationUpdated = async (businessId: string, conversationId: string, sourceId: string) => {
+    const conversation = await views.conversation(businessId, conversationId, deps.clock.now());
+    if (conversation) await publish(businessId, { type: 'conversation.updated', data: { conversation } }, `${sourceId}:conversation.updated:${conversationId}`);
+  };
+
+  const messageChanged = async (type: 'message.created' | 'message.updated', ids: { businessId: string; conversationId: string; messageId: string }, sourceId: string) => {
+    const message = await views.message(ids.businessId, ids.messageId);
+    // A message that is gone (its business deleted) has nothing to show.
+    if (message) await publish(ids.businessId, { type, data: { conversationId: message.conversationId, message } }, `${sourceId}:${type}`);
+  };
+
+  async function handle(event: DomainEvent): Promise<DeliveryOutcome> {
+    if (deps.isStopped()) return 'retry';
+    switch (event.type) {
+      case MessageReceived.type:
+      case MessageSendRequested.type: {
+        // A customer message was stored, or an outbound one (AI reply, operator reply) exists and is PENDING.
+        const parsed = (event.type === MessageReceived.type ? MessageReceived.schema : MessageSendRequested.schema).safeParse(event);
+        if (!parsed.success) return malformed(event);
+        await messageChanged('message.created', parsed.data.data, event.id);
+        await conversationUpdated(parsed.data.data.businessId, parsed.data.data.conversationId, event.id);
+        return 'success';
+      }
+      case MessageStatusChanged.type: {
+        const parsed = MessageStatusChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        await messageChanged('message.updated', parsed.data.data, event.id);
+        return 'success';
+      }
+      case ContactBotToggled.type: {
+        const parsed = ContactBotToggled.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        const { businessId, contactId } = parsed.data.data;
+        for (const conversation of await views.conversationsOfContact(businessId, contactId, deps.clock.now())) {
+          await publish(businessId, { type: 'conversation.updated', data: { conversation } }, `${event.id}:conversation.updated:${conversation.id}`);
+        }
+        return 'success';
+      }
+      case BusinessBotToggled.type: {
+        const parsed = BusinessBotToggled.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        // The current value, not the event's: a late redelivery must not show a switch that was flipped back since.
+        const botEnabled = await views.botEnabled(parsed.data.data.businessId);
+        if (botEnabled !== null) await publish(parsed.data.data.businessId, { type: 'business.updated', data: { botEnabled } }, `${event.id}:business.updated`);
+        return 'success';
+      }
+      default:
+        // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
+        return 'success';
+    }
+  }
+
+  function malformed(event: DomainEvent): DeliveryOutcome {
+    deps.logger.warn({ event: 'live.malformed_event', eventId: event.id, type: event.type }, 'live updates: dropping a malformed event');
+    return 'drop';
+  }
+
+  return [Topics.messagesInbound, Topics.messagesStatus, Topics.messagesOutbound, Topics.contactsBotControl, Topics.businessesBotControl].map((topic) => ({
+    topic,
+    group: LIVE_UPDATES_GROUP,
+    handler: handle,
+  }));
+}

@@ -1,0 +1,98 @@
+import type { Response } from 'express';
+import type { Logger } from '@app/runtime';
+import type { TenantContext } from '../http/tenant-context.ts';
+import type { LiveChannel } from './live-channel.ts';
+import { compareLiveEventIds, type DeliveredLiveEvent } from './live-event.ts';
+
+export interface LiveStreamSettings {
+  /** The `retry:` the browser waits before reconnecting. */
+  retryMs: number;
+  /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+  heartbeatMs: number;
+  /** The stream ends after this long: the client comes back with a new ticket, so access is re-checked. */
+  maxStreamMs: number;
+  /** A client this far behind (bytes queued) is cut off; it resumes from its last id instead of growing our memory. */
+  maxQueuedBytes: number;
+}
+
+export const defaultLiveStreamSettings: LiveStreamSettings = { retryMs: 2000, heartbeatMs: 15_000, maxStreamMs: 60 * 60_000, maxQueuedBytes: 1 << 20 };
+
+/** Open streams of this process: stop() and a Redis interruption end them all. */
+export type LiveStreamRegistry = Set<() => void>;
+
+/**
+ * One SSE stream. The subscription starts BEFORE the replay is read: events published meanwhile are held and
+ * written after the replay, skipping any the replay already contained (ids increase), so nothing falls between.
+ */
+export async function openLiveStream(
+  deps: { channel: LiveChannel; logger: Logger; settings: LiveStreamSettings; streams: LiveStreamRegistry },
+  response: Response,
+  input: { tenant: TenantContext; lastEventId: string | null },
+): Promise<void> {
+  const { channel, settings } = deps;
+  const { businessId } = input.tenant;
+  response.status(200).set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    // nginx (ingress) would otherwise buffer the stream.
+    'X-Accel-Buffering': 'no',
+  });
+  response.flushHeaders();
+  response.write(`retry: ${settings.retryMs}\n\n`);
+
+  let closed = false;
+  let position: string | null = null;
+  const held: DeliveredLiveEvent[] = [];
+
+  const write = (chunk: string) => {
+    if (closed) return;
+    response.write(chunk);
+    if (response.writableLength > settings.maxQueuedBytes) {
+      deps.logger.warn({ event: 'live.slow_client', businessId }, 'live stream closed: the client is not reading');
+      end();
+    }
+  };
+  const send = (event: DeliveredLiveEvent) => {
+    if (position !== null && compareLiveEventIds(event.id, position) <= 0) return;
+    position = event.id;
+    write(`event: ${event.type}\nid: ${event.id}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  };
+
+  const unsubscribe = channel.subscribe(businessId, (event) => (position === null ? held.push(event) : send(event)));
+  const heartbeat = setInterval(() => write(': heartbeat\n\n'), settings.heartbeatMs);
+  const lifetime = setTimeout(() => end(), settings.maxStreamMs);
+  function end() {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    clearTimeout(lifetime);
+    deps.streams.delete(end);
+    response.end();
+  }
+  deps.streams.add(end);
+  response.on('close', end);
+
+  try {
+    await channel.ready();
+    const resumed = await channel.replay(businessId, input.lastEventId);
+    if (closed) return;
+    if (resumed.kind === 'resync') {
+      write(`event: resync\nid: ${resumed.lastId}\ndata: ${JSON.stringify({ lastEventId: resumed.lastId })}\n\n`);
+    }
+    const replayed = resumed.kind === 'replay' ? resumed.events : [];
+    position = replayed.length > 0 ? '0-0' : resumed.lastId;
+    for (const event of replayed) send(event);
+    position = maxId(position, resumed.lastId);
+    write(`event: ready\nid: ${position}\ndata: ${JSON.stringify({ lastEventId: position, replayed: replayed.length, resync: resumed.kind === 'resync' })}\n\n`);
+    for (const event of held.splice(0)) send(event);
+  } catch (error) {
+    deps.logger.error({ event: 'live.stream_failed', businessId, err: error }, 'live stream could not start');
+    end();
+  }
+}
+
+function maxId(left: string, right: string): string {
+  return compareLiveEventIds(left, right) >= 0 ? left : right;
+}

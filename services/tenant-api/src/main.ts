@@ -1,0 +1,6 @@
+// Kubernetes entry (Dapr app id `tenant-api`); the standalone launcher mounts createTenantApi in one process.
+import { runService } from '@app/runtime';
+import { loadTenantApiKubernetesConfig } from './config.ts';
+import { startTenantApiService } from './start-tenant-api-service.ts';
+
+await runService('tenant-api', () => startTenantApiService({ config: loadTenantApiKubernetesConfig() }));
