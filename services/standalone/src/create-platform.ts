@@ -11,6 +11,7 @@ import {
   createMetaWebhooksRouter,
 } from '@app/meta-webhooks';
 import {
+  createFileObjectStore,
   createLocalActorHost,
   createLocalPubSub,
   createLogger,
@@ -79,7 +80,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
   // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.
-  const baileys = createBaileysSessions({ prisma, logger, secretBox: credentialsBox, pubsub, config: config.baileysSessions, onStored: () => pubsub.wake() });
+  // Media (inbound downloads, outbound files) live under DATA_DIR/objects in standalone mode.
+  const objectStore = createFileObjectStore(join(config.platform.DATA_DIR, 'objects'));
+  const baileys = createBaileysSessions({ prisma, logger, secretBox: credentialsBox, pubsub, config: config.baileysSessions, objectStore, onStored: () => pubsub.wake() });
   // Live updates for the console: in process, or through Redis when REDIS_URL is set (see docs/adr/0004-live-updates.md).
   const live = createLiveUpdates({ prisma, logger, clock, redisUrl: config.platform.REDIS_URL });
   for (const subscription of live.subscriptions) pubsub.subscribe(subscription);

@@ -1,0 +1,186 @@
+// Shared plumbing of the benchmark scripts (bench-ingest.ts, bench-ai.ts): options, the machine, the platform as a
+// separate process (exactly like `npm start`), CPU accounting from /proc, and percentiles.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@app/db';
+
+export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `--name=value` on the command line wins over `BENCH_NAME` in the environment, which wins over the default. */
+export function readOptions<T extends Record<string, number | string>>(defaults: T): T {
+  const options: Record<string, number | string> = { ...defaults };
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const flag = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+    const environment = process.env[`BENCH_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`];
+    const raw = flag ? flag.slice(name.length + 3) : environment;
+    if (raw === undefined) continue;
+    if (typeof fallback === 'number') {
+      const value = Number(raw);
+      if (!Number.isFinite(value)) throw new Error(`--${name} must be a number, got "${raw}"`);
+      options[name] = value;
+    } else options[name] = raw;
+  }
+  if (process.argv.includes('--help')) {
+    console.log(`options (flag or BENCH_* environment variable):\n${Object.entries(defaults).map(([name, value]) => `  --${name}=${value}`).join('\n')}`);
+    process.exit(0);
+  }
+  return options as T;
+}
+
+export async function describeMachine(database: Database): Promise<string[]> {
+  const rows = await database.prisma.$queryRaw<{ version: string; maxConnections: string; synchronousCommit: string }[]>`
+    SELECT version() AS version, current_setting('max_connections') AS "maxConnections", current_setting('synchronous_commit') AS "synchronousCommit"`;
+  const postgres = rows[0];
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  return [
+    `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `node ${process.version}; ${postgres?.version.split(',')[0] ?? 'PostgreSQL ?'} (max_connections ${postgres?.maxConnections}, synchronous_commit ${postgres?.synchronousCommit})`,
+    `load average before the run: ${load}`,
+  ];
+}
+
+/** Ticks of CPU time a process (and, for PostgreSQL, all its backends) used so far. */
+const ticksPerSecond = 100;
+function processTicks(pid: number, which: 'user' | 'system' | 'both' = 'both'): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    return which === 'user' ? user : which === 'system' ? system : user + system;
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
+/** PostgreSQL backends serving one database (their process title names it): other people's queries do not count. */
+function postgresTicks(databaseName: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${databaseName} `)) total += processTicks(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/**
+ * CPU seconds spent by the platform, by the PostgreSQL backends of the benchmark database and by this (load
+ * generator) process between two points. Backends that exit in between are not counted (pools keep theirs open).
+ */
+export function cpuMeter(serverPid: number, databaseUrl: string) {
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  const read = () => ({ serverSystem: processTicks(serverPid, 'system'), server: processTicks(serverPid), postgres: postgresTicks(databaseName), self: process.cpuUsage(), at: performance.now() });
+  const start = read();
+  return (perUnit?: { count: number; unit: string }) => {
+    const end = read();
+    const wall = (end.at - start.at) / 1000;
+    const self = (end.self.user + end.self.system - start.self.user - start.self.system) / 1e6;
+    const server = (end.server - start.server) / ticksPerSecond;
+    const serverSystem = (end.serverSystem - start.serverSystem) / ticksPerSecond;
+    const postgres = (end.postgres - start.postgres) / ticksPerSecond;
+    const percent = (seconds: number) => `${Math.round((100 * seconds) / wall)}%`;
+    const each = (seconds: number) => `${((seconds * 1000) / (perUnit?.count ?? 1)).toFixed(2)} ms`;
+    return (
+      `CPU over ${wall.toFixed(1)} s: platform ${server.toFixed(1)} s (${percent(server)} of one core, ${Math.round((100 * serverSystem) / server)}% of it in the kernel), PostgreSQL backends ${postgres.toFixed(1)} s (${percent(postgres)}), ` +
+      `load generator + doubles ${self.toFixed(1)} s (${percent(self)})` +
+      (perUnit ? `\n  = per ${perUnit.unit}: platform ${each(server)}, PostgreSQL ${each(postgres)} (noise-resistant: compare these between runs)` : '')
+    );
+  };
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  output(): string;
+  /** SIGTERM and wait: the platform shuts down cleanly (and writes its CPU profile when one was asked for). */
+  stop(): Promise<void>;
+}
+
+/** The platform as `npm start` runs it, in its own process, so the load generator never shares its event loop. */
+export async function startServerProcess(
+  environment: Record<string, string>,
+  options: { cpuProfileDir?: string; entry?: string } = {},
+): Promise<ServerProcess> {
+  const nodeArguments = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', options.entry ?? 'services/standalone/src/main.ts'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${environment.PORT}`;
+  await waitUntilReady(url, child, () => output);
+  return {
+    url,
+    pid: child.pid!,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', () => (clearTimeout(force), resolve()));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}:\n${output()}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`platform did not become ready:\n${output()}`);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], quantile: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))]!;
+}
+
+export function verdict(pass: boolean): string {
+  return pass ? 'MET' : 'MISSED';
+}
+
+/** Polls until `done` answers true or the time runs out; answers whether it finished. */
+export async function waitFor(done: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await done()) return true;
+    await sleep(intervalMs);
+  }
+  return done();
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
