@@ -3,7 +3,7 @@
  * The last failure is rethrown, so the test report shows the real assertion. Tests only.
  */
 export async function expectEventually(check: () => unknown, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
     try {
       const result = await check();

@@ -5,7 +5,8 @@ import type { ActorClient } from '@app/runtime';
 import { createOpenAiTestServer, type OpenAiTestServer } from '@app/testkit/openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueStats } from '../src/queue-stats/queue-stats.ts';
-import { eventually, OffsetClock } from './offset-clock.ts';
+import { expectEventually as eventually } from '@app/testkit';
+import { OffsetClock } from './offset-clock.ts';
 
 /** One runtime under the conversation actors: the local host + outbox pub/sub, or Dapr behind the sidecar double. */
 export interface ConversationActorsHarness {

@@ -12,17 +12,3 @@ export class OffsetClock implements Clock {
     this.offsetMs += milliseconds;
   }
 }
-
-/** Polls `check` until it stops throwing (or returns something other than false). */
-export async function eventually(check: () => unknown, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  for (;;) {
-    try {
-      if ((await check()) !== false) return;
-      if (Date.now() > deadline) throw new Error('eventually: the condition stayed false');
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
-  }
-}

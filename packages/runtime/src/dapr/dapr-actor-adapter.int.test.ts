@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPublisher } from '../ports/pub-sub.ts';
 import { contractActorType, createContractCounterActor, DeliveryRecorder, type CounterState } from '../testing/contract-counter-actor.ts';
-import { expectEventually } from '../testing/expect-eventually.ts';
+import { expectEventually } from '@app/testkit';
 import { createDaprActorHost, pendingEffectsKey } from './dapr-actor-host.ts';
 
 const logger = pino({ level: 'silent' });

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRelay } from '../local/outbox-relay.ts';
 import type { DeliveryOutcome } from '../ports/pub-sub.ts';
-import { expectEventually } from '../testing/expect-eventually.ts';
+import { expectEventually } from '@app/testkit';
 import { createDaprClient } from './dapr-client.ts';
 import { createDaprOutputBinding } from './dapr-output-binding.ts';
 import { createDaprPubSub, type DaprPubSub } from './dapr-pub-sub.ts';

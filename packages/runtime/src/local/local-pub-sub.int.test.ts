@@ -4,7 +4,7 @@ import type { DomainEvent } from '@app/domain';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PubSub } from '../ports/pub-sub.ts';
-import { expectEventually } from '../testing/expect-eventually.ts';
+import { expectEventually } from '@app/testkit';
 import { createLocalPubSub, type LocalPubSubOptions } from './local-pub-sub.ts';
 
 const logger = pino({ level: 'silent' });

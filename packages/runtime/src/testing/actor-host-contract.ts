@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ActorDefinition, ActorHost } from '../ports/actor-host.ts';
 import { contractActorType, createContractCounterActor, DeliveryRecorder, type CounterState } from './contract-counter-actor.ts';
-import { expectEventually } from './expect-eventually.ts';
+import { expectEventually } from '@app/testkit';
 
 export interface ActorHostHarnessOptions {
   definitions: ActorDefinition[];
