@@ -13,7 +13,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createTestDatabase } from '@app/db/testing';
-import { createCredentialsBox } from '@app/tenant-api';
+import { SecretBox } from '@app/db';
 import { metaTextMessageWebhook, serializeLikeMeta, startGraphApiServer } from '@app/testkit/meta-graph';
 import { createOpenAiTestServer } from '@app/testkit/openai';
 import { cpuMeter, describeMachine, freePort, percentile, readOptions, startServerProcess, verdict, waitFor } from './bench/bench-support.ts';
@@ -77,7 +77,7 @@ const server = await startServerProcess(
 );
 
 // Tenants straight in the database: the API's sign-up path is not what this measures.
-const box = createCredentialsBox(credentialsKey);
+const box = SecretBox.fromCredentialsKey(credentialsKey);
 const phoneNumberIds: string[] = [];
 for (let index = 0; index < options.businesses; index++) {
   const business = await database.prisma.business.create({ data: { name: `Bench shop ${index}` } });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createBaileysSessions } from '@app/baileys-sessions';
 import { AI_WORKERS_GROUP, registerConversationActors, releaseAbandonedBufferLeases } from '@app/conversation-actors';
-import { migrateDatabase, openDatabase, type Database } from '@app/db';
+import { migrateDatabase, openDatabase, SecretBox, type Database } from '@app/db';
 import {
   accessTokenFromSecretBox,
   createGraphApiClient,
@@ -23,7 +23,7 @@ import {
   type Clock,
   type Logger,
 } from '@app/runtime';
-import { createCredentialsBox, createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
+import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
 import express, { type Express } from 'express';
 import type { StandaloneConfig } from './config.ts';
 import { createConsoleRouter } from './console-static.ts';
@@ -68,7 +68,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     tenantApiConfig.CREDENTIALS_KEY ??= secrets.credentialsKey;
     logger.warn({ event: 'platform.generated_secrets', dataDir: config.platform.DATA_DIR }, 'using generated secrets from DATA_DIR; set JWT_SECRET and CREDENTIALS_KEY in production');
   }
-  const credentialsBox = createCredentialsBox(tenantApiConfig.CREDENTIALS_KEY);
+  const credentialsBox = SecretBox.fromCredentialsKey(tenantApiConfig.CREDENTIALS_KEY);
 
   const pubsub = createLocalPubSub({
     prisma,

@@ -1,11 +1,10 @@
 import type { RequestHandler } from 'express';
-import type { SecretBox } from '@app/db';
+import { SecretBox } from '@app/db';
 import { ConfigError } from '@app/runtime';
 import { createAccessTokenIssuer, type AccessTokenIssuer } from './auth/access-tokens.ts';
 import { createEmailVerification, type EmailVerification } from './auth/email-verification.ts';
 import { createPasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';
 import { createRefreshTokens, type RefreshTokens } from './auth/refresh-tokens.ts';
-import { createCredentialsBox } from './instances/credentials-box.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
 import { requireAuthentication } from './http/auth.middleware.ts';
 import { createFixedWindowRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
@@ -47,7 +46,7 @@ export function createApiServices(deps: TenantApiDependencies): ApiServices {
       publicUrl: config.PUBLIC_URL,
       verificationUrl: config.EMAIL_VERIFICATION_URL,
     }),
-    credentials: createCredentialsBox(config.CREDENTIALS_KEY!),
+    credentials: SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY!),
     limits: {
       loginFailuresPerEmail: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_FAILURES_PER_EMAIL, windowMs, clock }),
       loginAttemptsPerClient: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_ATTEMPTS_PER_IP, windowMs, clock }),

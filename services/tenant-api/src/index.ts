@@ -3,7 +3,7 @@ export { createTenantApi } from './app.ts';
 export type { TenantApiDependencies, AiStatus } from './dependencies.ts';
 export { loadTenantApiConfig, tenantApiConfigSchema, type TenantApiConfig } from './config.ts';
 export { createMailer, type Mailer, type MailMessage } from './auth/mailer.ts';
-export { createCredentialsBox, type InstanceCredentials } from './instances/credentials-box.ts';
+export type { InstanceCredentials } from './instances/credentials-box.ts';
 export type { SessionControl, SessionStatusView } from './instances/session-control.ts';
 export { createSandboxEgressHandler, sandboxEgressSubscription } from './sandbox/sandbox-egress.subscription.ts';
 export { tenantApiRouteDocs } from './openapi/openapi.router.ts';

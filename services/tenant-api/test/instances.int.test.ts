@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceListSchema, instanceViewSchema } from '../src/instances/instances.schema.ts';
-import { createCredentialsBox } from '../src/index.ts';
+import { SecretBox } from '@app/db';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from './tenant-api-harness.ts';
 
 const accessToken = 'EAAG-secret-system-user-token-0123456789';
@@ -59,7 +59,7 @@ describe('tenant API: instances', () => {
     const stored = await harness.database.prisma.instance.findUniqueOrThrow({ where: { id: instance.id } });
     expect(stored.encryptedCredentials).not.toContain(accessToken);
     // The provider egress decrypts with the same key and the instance id as associated data.
-    const box = createCredentialsBox(harness.credentialsKey);
+    const box = SecretBox.fromCredentialsKey(harness.credentialsKey);
     expect(JSON.parse(box.decrypt(stored.encryptedCredentials!, instance.id))).toEqual({ accessToken });
     expect(() => box.decrypt(stored.encryptedCredentials!, 'another-instance')).toThrow();
   });

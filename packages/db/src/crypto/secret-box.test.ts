@@ -84,4 +84,12 @@ describe('SecretBox', () => {
     expect(codeOf(() => SecretBox.fromKeyList(''))).toBe('SECRET_BOX_INVALID_KEY');
     expect(codeOf(() => SecretBox.fromKeyList('no-separator'))).toBe('SECRET_BOX_INVALID_KEY');
   });
+
+  it('reads CREDENTIALS_KEY as a single base64 key or as a rotation list', () => {
+    const single = SecretBox.fromCredentialsKey(keyOne.toString('base64'));
+    expect(single.encrypt('plain').startsWith('v1.default.')).toBe(true);
+    const rotated = SecretBox.fromCredentialsKey(`k2:${keyTwo.toString('base64')},default:${keyOne.toString('base64')}`);
+    expect(rotated.decrypt(single.encrypt('still readable'))).toBe('still readable');
+    expect(codeOf(() => SecretBox.fromCredentialsKey('c2hvcnQ='))).toBe('SECRET_BOX_INVALID_KEY');
+  });
 });

@@ -52,6 +52,14 @@ export class SecretBox {
   }
 
   /**
+   * Reads the CREDENTIALS_KEY setting: one 32-byte base64 key (key id "default"), or a rotation list
+   * `id:base64key[,id:base64key…]` whose first entry is current. Base64 has no ':', so the two cannot be confused.
+   */
+  static fromCredentialsKey(credentialsKey: string): SecretBox {
+    return SecretBox.fromKeyList(credentialsKey.includes(':') ? credentialsKey : `default:${credentialsKey}`);
+  }
+
+  /**
    * Parses a key list as a config value holds it: `id:base64key[,id:base64key…]`, the first being current.
    * Generate a key with `openssl rand -base64 32`.
    */

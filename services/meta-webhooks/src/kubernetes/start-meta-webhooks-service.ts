@@ -20,7 +20,7 @@ export interface MetaWebhooksServiceOptions {
 export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): Promise<DaprService> {
   const { kubernetes, service: config } = options.config;
   // CREDENTIALS_KEY has tenant-api's format: one base64 key (id "default") or a rotation list id:key,…
-  const credentialsBox = SecretBox.fromKeyList(config.CREDENTIALS_KEY.includes(':') ? config.CREDENTIALS_KEY : `default:${config.CREDENTIALS_KEY}`);
+  const credentialsBox = SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY);
   return startDaprService({
     service: 'meta-webhooks',
     settings: kubernetes,
