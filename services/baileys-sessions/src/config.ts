@@ -1,4 +1,4 @@
-import { loadConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);
@@ -32,10 +32,38 @@ export const baileysSessionsConfigSchema = z.object({
   BAILEYS_MIN_GAP_PER_RECIPIENT_MS: z.coerce.number().int().min(0).default(3_000),
   BAILEYS_NEW_CONTACTS_PER_DAY: z.coerce.number().int().min(0).default(20),
   BAILEYS_TYPING: flag(true),
+  /** ffmpeg for voice notes (Debian's `ffmpeg` package; `.ci/run` installs it). */
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /** Inbound media downloads: how often failed ones are retried (with exponential backoff per file) and when to give up. */
+  BAILEYS_MEDIA_RETRY_SECONDS: seconds(60),
+  BAILEYS_MEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   REDIS_URL: z.url().optional(),
 });
 export type BaileysSessionsConfig = z.infer<typeof baileysSessionsConfigSchema>;
 
 export function loadBaileysSessionsConfig(environment: Record<string, string | undefined> = process.env): BaileysSessionsConfig {
   return loadConfig(baileysSessionsConfigSchema, environment);
+}
+
+/** Kubernetes only (src/kubernetes/): the pod's ordinal, the StatefulSet, and the instance controller. */
+export const baileysSessionsKubernetesSchema = baileysSessionsConfigSchema.extend({
+  /** The `apps.kubernetes.io/pod-index` label through the downward API; POD_NAME's `-N` suffix otherwise. */
+  POD_INDEX: z.string().optional(),
+  POD_NAME: z.string().optional(),
+  /** The namespace (downward API `metadata.namespace`). */
+  POD_NAMESPACE: z.string().min(1).default('default'),
+  BAILEYS_STATEFULSET_NAME: z.string().min(1).default('baileys-sessions'),
+  /** Run the instance controller loop in this pod (every pod may: one acts at a time under an advisory lock). */
+  BAILEYS_CONTROLLER: flag(true),
+  BAILEYS_CONTROLLER_INTERVAL_SECONDS: seconds(15),
+  BAILEYS_MIN_REPLICAS: z.coerce.number().int().min(0).default(1),
+  BAILEYS_SCALE_DOWN_DELAY_SECONDS: seconds(60),
+  /** Seals the auth state at rest: tenant-api's key (one base64 key, or a rotation list id:key,…). Required. */
+  CREDENTIALS_KEY: z.string().min(1).optional(),
+});
+export type BaileysSessionsKubernetesSettings = z.infer<typeof baileysSessionsKubernetesSchema>;
+export type BaileysSessionsKubernetesConfig = KubernetesConfig<BaileysSessionsKubernetesSettings & { CREDENTIALS_KEY: string }>;
+
+export function loadBaileysSessionsKubernetesConfig(environment: Record<string, string | undefined> = process.env): BaileysSessionsKubernetesConfig {
+  return loadKubernetesConfig(baileysSessionsKubernetesSchema, environment, { requiredKeys: ['CREDENTIALS_KEY'] });
 }

@@ -11,6 +11,9 @@ import type { BaileysSessionsConfig } from './config.ts';
 import { createBaileysEgressHandler } from './egress/baileys-egress.subscription.ts';
 import { createBaileysIngest, type BaileysIngest } from './ingest/baileys-ingest.ts';
 import { createSessionLeaseRepository } from './lease/session-lease.repository.ts';
+import { createBaileysMediaDownloader, type MediaDownloader } from './media/media-downloader.ts';
+import { createMediaDownloads, type MediaDownloads } from './media/media-downloads.ts';
+import { createFfmpegVoiceNoteConverter, type VoiceNoteConverter } from './media/voice-note-converter.ts';
 import { SessionHost } from './session/session-host.ts';
 import type { SessionStatus } from './session/session-status.ts';
 import type { SocketFactory } from './session/session-socket.ts';
@@ -28,7 +31,12 @@ export interface BaileysSessionsDependencies {
   redis?: Redis | null;
   /** Default: Baileys' makeWASocket. Tests pass the fake socket factory. */
   socketFactory?: SocketFactory;
+  /** Inbound media are downloaded into it and outbound media read from it; without it media stay metadata only. */
   objectStore?: ObjectStore;
+  /** Default: Baileys' downloadMediaMessage. Tests inject bytes. */
+  mediaDownloader?: MediaDownloader;
+  /** Default: ffmpeg at FFMPEG_PATH. */
+  voiceNotes?: VoiceNoteConverter;
   /** Something was stored (wake the local pub/sub). */
   onStored?: () => void;
   onStatus?: (status: SessionStatus) => void;
@@ -40,6 +48,8 @@ export interface BaileysSessions {
   host: SessionHost;
   ingest: BaileysIngest;
   authStore: AuthStateStore;
+  /** Inbound media downloads (null without an object store). */
+  media: MediaDownloads | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,7 +65,24 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
   if (useRedis && !deps.redis) throw new Error('BAILEYS_AUTH_STORE=redis needs a Redis connection (REDIS_URL).');
   const authStore = useRedis && deps.redis ? createRedisAuthStateStore(deps.redis) : createPostgresAuthStateStore(deps.prisma);
   const logger = deps.logger.child({ service: 'baileys-sessions' });
+  // The host is created below; the media path only asks it for open sockets later, at run time.
+  let sessionHost: SessionHost | null = null;
+  const media = deps.objectStore
+    ? createMediaDownloads({
+        prisma: deps.prisma,
+        objectStore: deps.objectStore,
+        downloader:
+          deps.mediaDownloader ?? createBaileysMediaDownloader({ logger, reuploadSocket: (instanceId) => sessionHost?.session(instanceId)?.openSocket() ?? null }),
+        secretBox: deps.secretBox,
+        logger,
+        ownsInstance: (instanceId) => !!sessionHost?.session(instanceId),
+        sweepIntervalMs: config.BAILEYS_MEDIA_RETRY_SECONDS * 1_000,
+        maxAttempts: config.BAILEYS_MEDIA_MAX_ATTEMPTS,
+        ...(deps.timers ? { timers: deps.timers } : {}),
+      })
+    : null;
   const ingest = createBaileysIngest({
+    ...(media ? { media } : {}),
     prisma: deps.prisma,
     logger,
     allowGroups: config.BAILEYS_ALLOW_GROUPS,
@@ -93,8 +120,10 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     ...(deps.timers ? { timers: deps.timers } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });
+  sessionHost = host;
   deps.pubsub.subscribe(
     createBaileysEgressHandler({
+      voiceNotes: deps.voiceNotes ?? createFfmpegVoiceNoteConverter({ ffmpegPath: config.FFMPEG_PATH }),
       prisma: deps.prisma,
       sessions: host,
       logger,
@@ -113,10 +142,15 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     host,
     ingest,
     authStore,
-    start: () => host.start(),
+    media,
+    async start() {
+      await host.start();
+      media?.start();
+    },
     async stop() {
       await host.stop();
       await ingest.idle();
+      await media?.stop();
     },
   };
 }

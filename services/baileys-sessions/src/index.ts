@@ -25,3 +25,21 @@ export { createBaileysEgressHandler, baileysEgressGroup } from './egress/baileys
 export { SendingGovernor, defaultGovernorConfig, type GovernorConfig, type SendPlan } from './governor/sending-governor.ts';
 export { SessionWatchdog, defaultWatchdogConfig, type WatchdogConfig } from './watchdog/session-watchdog.ts';
 export { createSessionLeaseRepository, type HeldLease, type SessionLeaseRepository } from './lease/session-lease.repository.ts';
+export { createMediaDownloads, type MediaDownloads, type MediaDownloadsDependencies } from './media/media-downloads.ts';
+export { createBaileysMediaDownloader, type MediaDownloader } from './media/media-downloader.ts';
+export { mediaSourceOf, type MediaSource } from './media/media-source.ts';
+export { inboundMediaKey } from './media/media-object-key.ts';
+export { createFfmpegVoiceNoteConverter, type VoiceNote, type VoiceNoteConverter } from './media/voice-note-converter.ts';
+export { parseOggOpus, type OggOpusInfo } from './media/ogg-opus.ts';
+export { applyMessageChange, type MessageChangeOutcome } from './ingest/message-change.repository.ts';
+export type { BaileysInboundChange } from './baileys/map-inbound-message.ts';
+export type { MessageChange } from './baileys/map-message-content.ts';
+// Kubernetes (docs/adr/0007-baileys-session-routing.md)
+export { startBaileysSessionsService, type BaileysSessionsService, type BaileysSessionsServiceOptions } from './kubernetes/start-baileys-sessions-service.ts';
+export { podOrdinal, podNameOfSlot } from './kubernetes/pod-ordinal.ts';
+export { baileysSessionsKubernetesSchema, loadBaileysSessionsKubernetesConfig, type BaileysSessionsKubernetesConfig } from './config.ts';
+export { baileysSlotTopic } from './routing/slot-topic.ts';
+export { createOutboundRouterSubscription, baileysRouterGroup } from './routing/outbound-router.subscription.ts';
+export { createSessionControlRouter, sessionControlPaths, type LocalSessionControl } from './control/session-control.router.ts';
+export { createRemoteSessionControl, type RemoteSessionControl, type RemoteSessionControlOptions } from './control/remote-session-control.ts';
+export { createInstanceController, type InstanceController, type InstanceControllerOptions, type ReconcileOutcome } from './controller/instance-controller.ts';

@@ -68,6 +68,8 @@ export const tenantApiKubernetesSchema = z.intersection(
   z.object({
     /** The Dapr app id asked (service invocation) whether AI replies are on and for a business's queue. */
     CONVERSATION_ACTORS_APP_ID: z.string().min(1).default('conversation-actors'),
+    /** Where the pod owning a Baileys slot answers session control (QR, pairing code, logout); {slot} is replaced. */
+    BAILEYS_POD_URL_TEMPLATE: z.string().min(1).default('http://baileys-sessions-{slot}.baileys-sessions:3000'),
   }),
 );
 export type TenantApiKubernetesConfig = KubernetesConfig<

@@ -20,7 +20,10 @@ let database: TestDatabase;
 let sidecar: DaprSidecarDouble;
 let service: DaprService;
 let actorsApp: Server;
+let baileysPod: Server;
 const queueStatsAsked: string[] = [];
+/** What the pod owning a Baileys slot was asked, with the token it was shown. */
+const podRequests: { method: string; path: string; token: string | undefined }[] = [];
 
 function environment(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
@@ -33,6 +36,7 @@ function environment(overrides: Record<string, string | undefined> = {}): Record
     JWT_SECRET: randomBytes(32).toString('hex'),
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     REDIS_URL: 'redis://127.0.0.1:6379',
+    BAILEYS_POD_URL_TEMPLATE: `http://127.0.0.1:${(baileysPod.address() as AddressInfo).port}/slot-{slot}`,
     PASSWORD_HASH_MEMORY_KIB: '256',
     LOG_LEVEL: 'silent',
     ...overrides,
@@ -59,6 +63,15 @@ beforeAll(async () => {
   actorsApp = await new Promise((resolve) => {
     const listening = actors.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // The StatefulSet pod that owns a Baileys slot, as tenant-api reaches it by its stable DNS name.
+  const pod = express().use((request, response) => {
+    podRequests.push({ method: request.method, path: request.path, token: request.header('dapr-api-token') });
+    const instanceId = request.path.split('/')[4] ?? '';
+    response.json({ instanceId, state: 'waiting-for-scan', stopReason: null, qr: '2@pod-qr', pairingCode: null, registered: false, account: null, reconnectAttempts: 0, nextAttemptAt: null });
+  });
+  baileysPod = await new Promise((resolve) => {
+    const listening = pod.listen(0, '127.0.0.1', () => resolve(listening));
+  });
   sidecar = await startDaprSidecarDouble({
     appId: 'tenant-api',
     apiToken: tokens.daprApiToken,
@@ -76,6 +89,8 @@ afterAll(async () => {
   await service?.stop();
   await sidecar?.stop();
   actorsApp?.closeAllConnections();
+  baileysPod?.closeAllConnections();
+  await new Promise((resolve) => baileysPod?.close(resolve));
   await new Promise((resolve) => actorsApp?.close(resolve));
   await database?.drop();
 });
@@ -145,6 +160,21 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
     );
     // Delivered once to the sidecar: the relay deleted its delivery rows.
     await expectEventually(async () => expect(await database.prisma.outboxDelivery.count({ where: { subscriber: 'dapr-relay' } })).toBe(0));
+  });
+
+  it('asks the pod that owns a WhatsApp Web session for its QR code, with the app token', async () => {
+    const api = request(service.url);
+    const email = `owner.${randomBytes(3).toString('hex')}@example.test`;
+    const password = 'correct horse battery';
+    await api.post('/api/auth/register').send({ email, password, businessName: 'Baileys Bakery' }).expect(201);
+    await database.prisma.user.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
+    const bearer = `Bearer ${(await api.post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken}`;
+    const instance = (await api.post('/api/instances').set('authorization', bearer).send({ provider: 'BAILEYS', name: 'Shop phone' }).expect(201)).body;
+
+    const session = await api.get(`/api/instances/${instance.id}/session`).set('authorization', bearer).expect(200);
+    expect(session.body).toMatchObject({ state: 'waiting-for-scan', qr: '2@pod-qr' });
+    expect(podRequests).toContainEqual({ method: 'POST', path: `/slot-${instance.slot}/internal/sessions/${instance.id}/restart`, token: tokens.appApiToken });
+    expect(podRequests).toContainEqual({ method: 'GET', path: `/slot-${instance.slot}/internal/sessions/${instance.id}`, token: tokens.appApiToken });
   });
 
   it('asks conversation-actors for the AI status and queue statistics through Dapr service invocation', async () => {

@@ -35,6 +35,7 @@ export function createBaileysSocketFactory(options: BaileysSocketOptions = {}): 
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
         sendMessage: (jid, content, sendOptions) => socket.sendMessage(jid, content, sendOptions),
         sendPresenceUpdate: (type, jid) => socket.sendPresenceUpdate(type, jid),
+        updateMediaMessage: (message) => socket.updateMediaMessage(message),
         logout: () => socket.logout(),
         end: (error) => void socket.end(error),
       };

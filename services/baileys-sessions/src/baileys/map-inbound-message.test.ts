@@ -27,6 +27,9 @@ describe('mapInboundMessage golden fixtures (packages/testkit/fixtures/baileys)'
     const results = upsert.messages.map((message) => mapInboundMessage(message, { receivedAt }));
     for (const result of results) {
       if (result.type === 'message') expect(messageContentSchema.parse(result.item.content)).toEqual(result.item.content);
+      if (result.type === 'change' && result.item.change.type === 'edit') {
+        expect(messageContentSchema.parse(result.item.change.content)).toEqual(result.item.change.content);
+      }
     }
     const expectedPath = join(fixtures, `${name}.expected.json`);
     if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(expectedPath, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import type { MessageContent } from '@app/domain';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { identityOf, isBroadcastJid, isGroupJid, isNewsletterJid, isStatusBroadcastJid } from './jid.ts';
-import { mapMessageContent } from './map-message-content.ts';
+import { mapMessageContent, type MessageChange } from './map-message-content.ts';
 
 /** A customer message from WhatsApp Web, in domain terms, ready for `recordInboundMessage`. */
 export interface BaileysInboundItem {
@@ -17,6 +17,11 @@ export interface BaileysInboundItem {
   groupJid: string | null;
 }
 
+/** An edit or delete of an earlier message, with who sent it (only the author may change a message). */
+export interface BaileysInboundChange extends Omit<BaileysInboundItem, 'content'> {
+  change: MessageChange;
+}
+
 export type IgnoredReason =
   | 'status-broadcast'
   | 'broadcast'
@@ -28,7 +33,10 @@ export type IgnoredReason =
   | 'no-sender'
   | 'no-id';
 
-export type InboundMappingResult = { type: 'message'; item: BaileysInboundItem } | { type: 'ignored'; reason: IgnoredReason };
+export type InboundMappingResult =
+  | { type: 'message'; item: BaileysInboundItem }
+  | { type: 'change'; item: BaileysInboundChange }
+  | { type: 'ignored'; reason: IgnoredReason };
 
 export interface InboundMappingOptions {
   /** Groups are ignored unless this is true. */
@@ -39,7 +47,7 @@ export interface InboundMappingOptions {
 
 /**
  * One `WAMessage` of a `messages.upsert` (type notify or append) → a domain inbound item, or the reason it is not one.
- * Pure. Own messages, status broadcasts, newsletters and (by default) groups are not customer messages.
+ * Edits and deletes come out as changes of the message they name. Pure. Own messages, status broadcasts, newsletters and (by default) groups are not customer messages.
  */
 export function mapInboundMessage(message: WAMessage, options: InboundMappingOptions = {}): InboundMappingResult {
   const key = message.key;
@@ -56,18 +64,11 @@ export function mapInboundMessage(message: WAMessage, options: InboundMappingOpt
   if (!sender) return ignored('no-sender');
   const mapped = mapMessageContent(message.message ?? null);
   if (mapped.type === 'ignored') return ignored(mapped.reason);
-
-  return {
-    type: 'message',
-    item: {
-      providerMessageId: key.id,
-      chatJid,
-      sender,
-      sentAt: timestampOf(message.messageTimestamp, options.receivedAt).toISOString(),
-      content: mapped.content,
-      groupJid: group ? chatJid : null,
-    },
-  };
+  const providerMessageId = key.id;
+  const sentAt = timestampOf(message.messageTimestamp, options.receivedAt).toISOString();
+  const groupJid = group ? chatJid : null;
+  if (mapped.type === 'change') return { type: 'change', item: { providerMessageId, chatJid, sender, sentAt, change: mapped.change, groupJid } };
+  return { type: 'message', item: { providerMessageId, chatJid, sender, sentAt, content: mapped.content, groupJid } };
 }
 
 function ignored(reason: IgnoredReason): InboundMappingResult {

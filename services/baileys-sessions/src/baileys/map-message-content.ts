@@ -3,8 +3,14 @@ import type { proto } from '@whiskeysockets/baileys';
 import { identityOf } from './jid.ts';
 import { parseVcard } from './vcard.ts';
 
+/** An edit or a delete-for-everyone of an earlier message (a protocol message naming it). */
+export type MessageChange =
+  | { type: 'edit'; targetProviderMessageId: string; content: MessageContent; editedAt: string | null }
+  | { type: 'revoke'; targetProviderMessageId: string };
+
 export type ContentMappingResult =
   | { type: 'content'; content: MessageContent }
+  | { type: 'change'; change: MessageChange }
   | { type: 'ignored'; reason: 'no-content' | 'protocol' };
 
 // proto.Message.ProtocolMessage.Type (numbers, so this module needs no runtime import of Baileys).
@@ -130,17 +136,20 @@ export function mapMessageContent(raw: proto.IMessage | null): ContentMappingRes
 function mapProtocolMessage(protocol: proto.Message.IProtocolMessage): ContentMappingResult {
   const target = protocol.key?.id;
   if (protocol.type === protocolRevoke && target) {
-    return { type: 'content', content: { kind: 'system', systemType: 'revoked', text: 'message deleted', context: { providerMessageId: target } } };
+    return { type: 'change', change: { type: 'revoke', targetProviderMessageId: target } };
   }
   if (protocol.type === protocolMessageEdit && target) {
     const edited = mapMessageContent(protocol.editedMessage ?? null);
-    const text = edited.type === 'content' ? describeEdit(edited.content) : '';
-    return { type: 'content', content: { kind: 'system', systemType: 'edited', text, context: { providerMessageId: target } } };
+    if (edited.type !== 'content') return { type: 'ignored', reason: 'protocol' };
+    const millis = protocol.timestampMs === null || protocol.timestampMs === undefined ? NaN : Number(protocol.timestampMs);
+    const editedAt = Number.isFinite(millis) && millis > 0 ? new Date(millis).toISOString() : null;
+    return { type: 'change', change: { type: 'edit', targetProviderMessageId: target, content: edited.content, editedAt } };
   }
   return { type: 'ignored', reason: 'protocol' };
 }
 
-function describeEdit(content: MessageContent): string {
+/** The text an edit gives its message: the new text, or the new caption of a media message. */
+export function textOfEdit(content: MessageContent): string {
   if (content.kind === 'text') return content.text;
   if ('media' in content && content.media.caption) return content.media.caption;
   return '';

@@ -15,7 +15,8 @@ import { closeStatusCode, DisconnectCode } from '../session/disconnect-policy.ts
 import type { InstanceSession } from '../session/instance-session.ts';
 import { delay, systemTimers, type Timers } from '../session/timers.ts';
 import { defaultGovernorConfig, SendingGovernor, type GovernorConfig } from '../governor/sending-governor.ts';
-import { toBaileysContent } from './outbound-content.ts';
+import type { VoiceNoteConverter } from '../media/voice-note-converter.ts';
+import { toBaileysContent, type OutboundPlan } from './outbound-content.ts';
 
 export interface BaileysEgressDependencies {
   prisma: PrismaClient;
@@ -28,6 +29,8 @@ export interface BaileysEgressDependencies {
   governorConfig?: (instanceId: string) => Partial<GovernorConfig>;
   /** Where platform-stored media live (`media.mediaId` of outbound content). */
   objectStore?: ObjectStore;
+  /** Converts audio sent as a voice note to Ogg/Opus mono 48 kHz (ffmpeg). Without it voice notes go as stored. */
+  voiceNotes?: VoiceNoteConverter;
   /** Claims per message before a not-sent error becomes a failure (default 5). */
   maxAttempts?: number;
 }
@@ -73,6 +76,18 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     const jid = recipientJid(claimed.contact);
     if (!jid) return fail(claimed, 'BAILEYS_NO_RECIPIENT', 'The contact has neither a phone number nor a LID.');
 
+    // Bytes first (and a voice note converted) so "typing…" is not shown while a file is being prepared.
+    let content: AnyMessageContent = plan.content;
+    if (plan.objectKey) {
+      const stored = await deps.objectStore?.get(plan.objectKey);
+      if (!stored) return fail(claimed, 'BAILEYS_MEDIA_MISSING', `Media ${plan.objectKey} is not in the object store.`);
+      try {
+        content = await withBytes(plan, stored.body, stored.contentType);
+      } catch (error) {
+        return fail(claimed, 'BAILEYS_AUDIO_CONVERSION_FAILED', (error as Error).message);
+      }
+    }
+
     const conversation = await deps.prisma.conversation.findUnique({ where: { id: claimed.conversationId }, select: { lastInboundAt: true } });
     const pacing = governorOf(instanceId).plan({ recipient: jid, textLength: plan.textLength, firstContact: !conversation?.lastInboundAt });
     if (!pacing.allowed) {
@@ -85,12 +100,6 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
 
     const socket = session.openSocket();
     if (!socket) return release(claimed, 'BAILEYS_NOT_CONNECTED', 'The session closed before the message went out.');
-    let content: AnyMessageContent = plan.content;
-    if (plan.objectKey) {
-      const stored = await deps.objectStore?.get(plan.objectKey);
-      if (!stored) return fail(claimed, 'BAILEYS_MEDIA_MISSING', `Media ${plan.objectKey} is not in the object store.`);
-      content = withBytes(content, stored.body);
-    }
     let sent: WAMessage | undefined;
     try {
       sent = await socket.sendMessage(jid, content, await quoteOptions(claimed, jid, plan.quotedProviderMessageId));
@@ -106,6 +115,22 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     await markOutboundSent(deps.prisma, { messageId, providerMessageId, bufferId });
     deps.logger.info({ event: 'baileys_egress.sent', instanceId, messageId, providerMessageId }, 'message sent');
     return 'success';
+  }
+
+  /** The `{ url: 'object:…' }` placeholder → the stored bytes; a voice note is converted to Ogg/Opus mono first. */
+  async function withBytes(plan: OutboundPlan, body: Buffer, contentType: string): Promise<AnyMessageContent> {
+    const record = { ...(plan.content as Record<string, unknown>) };
+    if (record['audio'] && record['ptt'] === true && deps.voiceNotes) {
+      const note = await deps.voiceNotes.toVoiceNote(body);
+      return { ...record, audio: note.body, mimetype: note.mimeType, seconds: note.seconds } as AnyMessageContent;
+    }
+    for (const key of ['image', 'video', 'audio', 'document', 'sticker']) {
+      if (record[key]) record[key] = body;
+    }
+    // The object store knows the type when the message does not say it.
+    const unknownType = !record['mimetype'] || (record['document'] && record['mimetype'] === 'application/octet-stream');
+    if (unknownType && contentType && !record['sticker']) record['mimetype'] = contentType;
+    return record as AnyMessageContent;
   }
 
   async function presence(session: Pick<InstanceSession, 'openSocket'>, type: 'composing' | 'paused', jid: string) {
@@ -159,13 +184,4 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
       return 'success';
     },
   };
-}
-
-/** Replaces the `{ url: 'object:…' }` placeholder with the stored bytes. */
-function withBytes(content: AnyMessageContent, body: Buffer): AnyMessageContent {
-  const record = { ...(content as Record<string, unknown>) };
-  for (const key of ['image', 'video', 'audio', 'document', 'sticker']) {
-    if (record[key]) record[key] = body;
-  }
-  return record as AnyMessageContent;
 }

@@ -58,9 +58,11 @@ export function toBaileysContent(stored: { kind: string; text: string | null; co
       case 'document':
         return plan({ document: upload, mimetype: media.mimeType ?? 'application/octet-stream', ...(media.filename ? { fileName: media.filename } : {}), ...caption }, length, objectKey);
       case 'audio': {
-        // A voice note must be Ogg/Opus mono to play on every device (converting other audio is not done here yet).
+        // A voice note must be Ogg/Opus mono to play on every device: the egress converts stored audio (ffmpeg)
+        // before sending. Stored bytes without a type take the object's content type.
         const voice = stored.content['voice'] === true;
-        return plan({ audio: upload, ptt: voice, mimetype: media.mimeType ?? (voice ? 'audio/ogg; codecs=opus' : 'audio/mpeg') }, 0, objectKey);
+        const type = media.mimeType ?? (voice ? 'audio/ogg; codecs=opus' : objectKey ? null : 'audio/mpeg');
+        return plan({ audio: upload, ptt: voice, ...(type ? { mimetype: type } : {}) }, 0, objectKey);
       }
     }
   }

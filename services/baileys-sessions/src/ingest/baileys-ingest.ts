@@ -1,8 +1,12 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
 import type { Logger } from '@app/runtime';
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
-import { mapInboundMessage, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
+import type { MessageContent } from '@app/domain';
+import { mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
 import { mapReceipt } from '../baileys/map-receipt.ts';
+import type { MediaDownloads } from '../media/media-downloads.ts';
+import { mediaSourceOf, type MediaSource } from '../media/media-source.ts';
+import { applyMessageChange, changeAsSystemContent, type MessageChangeOutcome } from './message-change.repository.ts';
 import { delay, systemTimers, type Timers } from '../session/timers.ts';
 
 export interface BaileysIngestDependencies {
@@ -15,6 +19,8 @@ export interface BaileysIngestDependencies {
   timers?: Timers;
   /** Attempts per message before giving up on a database error (default 5, backoff 1 s, 2 s, 4 s …). */
   maxAttempts?: number;
+  /** Media go to the object store through this; without it media are stored as metadata only. */
+  media?: MediaDownloads;
 }
 
 export interface BaileysIngest {
@@ -22,7 +28,15 @@ export interface BaileysIngest {
   onMessageUpdates(instanceId: string, updates: BaileysEventMap['messages.update']): void;
   /** Resolves when everything received so far is processed (tests, shutdown). */
   idle(): Promise<void>;
-  readonly counters: { stored: number; duplicates: number; ignored: Record<string, number>; statusesApplied: number; failed: number };
+  readonly counters: {
+    stored: number;
+    duplicates: number;
+    ignored: Record<string, number>;
+    statusesApplied: number;
+    failed: number;
+    /** Edits and deletes by outcome. */
+    changes: Partial<Record<MessageChangeOutcome, number>>;
+  };
 }
 
 /**
@@ -36,7 +50,7 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
   const maxAttempts = deps.maxAttempts ?? 5;
   const queues = new Map<string, Promise<void>>();
   const businessOf = new Map<string, string>();
-  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0 };
+  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0, changes: {} };
 
   function enqueue(instanceId: string, work: () => Promise<void>): void {
     const previous = queues.get(instanceId) ?? Promise.resolve();
@@ -69,20 +83,46 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
     return instance?.businessId ?? null;
   }
 
-  async function store(instanceId: string, businessId: string, item: BaileysInboundItem): Promise<void> {
+  async function store(instanceId: string, businessId: string, item: BaileysInboundItem, source: MediaSource | null = null): Promise<void> {
+    const media = source ? deps.media : undefined;
+    const content: MessageContent =
+      media && 'media' in item.content ? { ...item.content, media: { ...item.content.media, download: { state: 'pending', attempts: 0 } } } : item.content;
+    const input = {
+      businessId,
+      instanceId,
+      sender: { phone: item.sender.phone, lid: item.sender.lid, name: item.sender.name },
+      providerMessageId: item.providerMessageId,
+      sentAt: new Date(item.sentAt),
+      content,
+      extra: { chatJid: item.chatJid, ...(item.groupJid ? { groupJid: item.groupJid } : {}) },
+    };
     const result = await withRetry('message', () =>
-      recordInboundMessage(deps.prisma, {
-        businessId,
-        instanceId,
-        sender: { phone: item.sender.phone, lid: item.sender.lid, name: item.sender.name },
-        providerMessageId: item.providerMessageId,
-        sentAt: new Date(item.sentAt),
-        content: item.content,
-        extra: { chatJid: item.chatJid, ...(item.groupJid ? { groupJid: item.groupJid } : {}) },
-      }),
+      media && source && 'media' in content
+        ? // The download row commits with the message: a crash or a failed download never loses the file's trail.
+          deps.prisma.$transaction(async (tx) => {
+            const recorded = await recordInboundMessage(tx, input);
+            if (!recorded.duplicate) {
+              await tx.baileysMediaDownload.create({ data: media.pendingRow({ messageId: recorded.messageId, businessId, instanceId, source }) });
+            }
+            return recorded;
+          })
+        : recordInboundMessage(deps.prisma, input),
     );
     if (result.duplicate) counters.duplicates += 1;
-    else counters.stored += 1;
+    else {
+      counters.stored += 1;
+      if (media && source) media.kick(result.messageId);
+    }
+  }
+
+  async function change(instanceId: string, businessId: string, item: BaileysInboundChange): Promise<void> {
+    const outcome = await withRetry('change', () => applyMessageChange(deps.prisma, { businessId, instanceId, change: item }));
+    counters.changes[outcome] = (counters.changes[outcome] ?? 0) + 1;
+    if (outcome === 'target-unknown') {
+      // The original was never stored here: keep the edit or delete as a message of its own rather than drop it.
+      const { change: _change, ...rest } = item;
+      await store(instanceId, businessId, { ...rest, content: changeAsSystemContent(item.change) });
+    }
   }
 
   return {
@@ -98,7 +138,8 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
             counters.ignored[mapped.reason] = (counters.ignored[mapped.reason] ?? 0) + 1;
             continue;
           }
-          await store(instanceId, businessId, mapped.item);
+          if (mapped.type === 'change') await change(instanceId, businessId, mapped.item);
+          else await store(instanceId, businessId, mapped.item, deps.media ? mediaSourceOf(message) : null);
           stored = true;
         }
         if (stored) deps.onStored?.();

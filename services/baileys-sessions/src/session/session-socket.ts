@@ -28,6 +28,8 @@ export interface SessionSocket {
   requestPairingCode(phoneNumber: string): Promise<string>;
   sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: WAPresence, jid?: string): Promise<void>;
+  /** Asks the phone to upload an expired media file again (Baileys' `updateMediaMessage`); optional in fakes. */
+  updateMediaMessage?(message: WAMessage): Promise<WAMessage>;
   /** Unlinks the device on WhatsApp's side; the socket then closes with 401. */
   logout(): Promise<void>;
   /** Closes the socket; Baileys emits `connection.update` close with this error. */

@@ -1,0 +1,73 @@
+import type { PrismaClient } from '@app/db';
+import { SessionError, type SessionErrorCode } from '../session/session-error.ts';
+import type { SessionStatus } from '../session/session-status.ts';
+import { sessionControlPaths } from './session-control.router.ts';
+
+export interface RemoteSessionControlOptions {
+  /** Finds the instance's slot. */
+  prisma: Pick<PrismaClient, 'instance'>;
+  /**
+   * The base URL of the pod that runs a slot, e.g. `http://baileys-sessions-{slot}.baileys-sessions:3000`
+   * ({slot} is replaced), or a function (tests).
+   */
+  podUrl: string | ((slot: number) => string);
+  /** baileys-sessions' APP_API_TOKEN, sent as `dapr-api-token`. */
+  token?: string | undefined;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const sessionErrorCodes = new Set<SessionErrorCode>(['SESSION_NOT_FOUND', 'SESSION_ALREADY_PAIRED', 'SESSION_NOT_WAITING_FOR_SCAN', 'SESSION_NOT_OPEN']);
+
+/**
+ * The tenant API's SessionControl in Kubernetes: each call goes to the pod whose ordinal is the instance's slot,
+ * by the StatefulSet's stable pod DNS name. Control is interactive (a QR code lives ~20 s), so it is synchronous:
+ * an unreachable pod is "not running here" (status null, actions SESSION_NOT_FOUND → the API answers 503, try again).
+ */
+export function createRemoteSessionControl(options: RemoteSessionControlOptions) {
+  const fetchImpl = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const podUrl = (slot: number) =>
+    (typeof options.podUrl === 'function' ? options.podUrl(slot) : options.podUrl.replaceAll('{slot}', String(slot))).replace(/\/+$/, '');
+
+  async function call(instanceId: string, method: 'GET' | 'POST', path: (id: string) => string, body?: unknown): Promise<SessionStatus> {
+    const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { provider: true, slot: true } });
+    if (!instance || instance.provider !== 'BAILEYS' || instance.slot === null) {
+      throw new SessionError('SESSION_NOT_FOUND', 'No Baileys session exists for this instance.');
+    }
+    let response: Response;
+    try {
+      response = await fetchImpl(`${podUrl(instance.slot)}${path(instanceId)}`, {
+        method,
+        headers: { ...(options.token ? { 'dapr-api-token': options.token } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw Object.assign(new SessionError('SESSION_NOT_FOUND', `The pod of slot ${instance.slot} is not reachable; try again shortly.`), { cause: error });
+    }
+    const payload = (await response.json().catch(() => null)) as { error?: { message?: string; details?: { reason?: string } } } | null;
+    if (response.ok) return payload as unknown as SessionStatus;
+    const reason = payload?.error?.details?.reason;
+    const message = payload?.error?.message ?? `The session pod answered ${response.status}.`;
+    if (reason && sessionErrorCodes.has(reason as SessionErrorCode)) throw new SessionError(reason as SessionErrorCode, message);
+    // 401 (token), 5xx, a pod that is not ours yet: the session is not reachable right now.
+    throw new SessionError('SESSION_NOT_FOUND', message);
+  }
+
+  return {
+    async status(instanceId: string): Promise<SessionStatus | null> {
+      try {
+        return await call(instanceId, 'GET', sessionControlPaths.status);
+      } catch (error) {
+        if (error instanceof SessionError && error.code === 'SESSION_NOT_FOUND') return null;
+        throw error;
+      }
+    },
+    restart: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.restart),
+    requestPairingCode: (instanceId: string, phoneNumber: string) => call(instanceId, 'POST', sessionControlPaths.pairingCode, { phoneNumber }),
+    logout: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.logout),
+  };
+}
+
+export type RemoteSessionControl = ReturnType<typeof createRemoteSessionControl>;

@@ -1,0 +1,88 @@
+import { describeContent, type MessageContent, type MessageEdit } from '@app/domain';
+import type { PrismaClient } from '@app/db';
+import { textOfEdit } from '../baileys/map-message-content.ts';
+import type { BaileysInboundChange } from '../baileys/map-inbound-message.ts';
+
+export type MessageChangeOutcome =
+  /** The original message row was changed. */
+  | 'applied'
+  /** This edit or delete was applied before (a redelivery): nothing changed. */
+  | 'duplicate'
+  /** A newer edit (or a delete) is already applied: the text stays; a delete is final. */
+  | 'stale'
+  /** The sender is not the author of the message (only the author may edit or delete it). */
+  | 'not-author'
+  /** The original is not stored (sent before the session, say): the caller records the change as a message. */
+  | 'target-unknown';
+
+const mediaKinds = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+
+/**
+ * An edit or delete-for-everyone → the ORIGINAL message row, within the instance's business only (tenant-scoped),
+ * under a row lock so two deliveries cannot interleave. An edit replaces the text (or a media caption) and appends
+ * the previous text to `content.editHistory` (keyed by the edit's own id: applied once); `content.editedAt` is the
+ * latest edit. A delete sets `content.deletedAt` and keeps the row (the console shows it as deleted).
+ */
+export async function applyMessageChange(
+  prisma: PrismaClient,
+  input: { businessId: string; instanceId: string; change: BaileysInboundChange },
+): Promise<MessageChangeOutcome> {
+  const { change: item } = input;
+  const { change } = item;
+  return prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM message
+      WHERE "businessId" = ${input.businessId}::uuid AND "instanceId" = ${input.instanceId}::uuid
+        AND "providerMessageId" = ${change.targetProviderMessageId}::text
+      FOR UPDATE`;
+    const id = locked[0]?.id;
+    if (!id) return 'target-unknown';
+    const target = await tx.message.findUniqueOrThrow({
+      where: { id },
+      select: { kind: true, text: true, content: true, direction: true, conversation: { select: { contact: { select: { phone: true, lid: true } } } } },
+    });
+    const contact = target.conversation.contact;
+    const sameSender =
+      (!!item.sender.phone && contact.phone === item.sender.phone) || (!!item.sender.lid && contact.lid === item.sender.lid);
+    if (target.direction !== 'INBOUND' || !sameSender) return 'not-author';
+
+    const content = (target.content ?? {}) as Record<string, unknown>;
+    const history = Array.isArray(content['editHistory']) ? (content['editHistory'] as MessageEdit[]) : [];
+    if (change.type === 'revoke') {
+      if (typeof content['deletedAt'] === 'string') return 'duplicate';
+      await tx.message.update({ where: { id }, data: { content: { ...content, deletedAt: item.sentAt } } });
+      return 'applied';
+    }
+
+    if (history.some((edit) => edit.providerMessageId === item.providerMessageId)) return 'duplicate';
+    const at = change.editedAt ?? item.sentAt;
+    if (typeof content['deletedAt'] === 'string') return 'stale';
+    if (typeof content['editedAt'] === 'string' && content['editedAt'] > at) return 'stale';
+
+    const newText = textOfEdit(change.content);
+    let updated: Record<string, unknown>;
+    let previousText: string;
+    if (target.kind === 'text') {
+      previousText = typeof content['text'] === 'string' ? (content['text'] as string) : (target.text ?? '');
+      updated = { ...content, text: newText };
+    } else if (mediaKinds.has(target.kind)) {
+      const media = (content['media'] ?? {}) as Record<string, unknown>;
+      previousText = typeof media['caption'] === 'string' ? (media['caption'] as string) : '';
+      updated = { ...content, media: { ...media, caption: newText } };
+    } else {
+      // Only texts and captions can be edited in WhatsApp; anything else is left alone.
+      return 'stale';
+    }
+    const edit: MessageEdit = { providerMessageId: item.providerMessageId, at, previousText };
+    updated = { ...updated, editedAt: at, editHistory: [...history, edit] };
+    await tx.message.update({ where: { id }, data: { content: updated as object, text: describeContent(updated as MessageContent) } });
+    return 'applied';
+  });
+}
+
+/** How a change of an unknown message is kept anyway: as a system message naming it (nothing is dropped). */
+export function changeAsSystemContent(change: BaileysInboundChange['change']): MessageContent {
+  const context = { providerMessageId: change.targetProviderMessageId };
+  if (change.type === 'revoke') return { kind: 'system', systemType: 'revoked', text: 'message deleted', context };
+  return { kind: 'system', systemType: 'edited', text: textOfEdit(change.content), context };
+}
