@@ -12,6 +12,15 @@ export const mediaSchema = z.object({
   sha256: z.string().optional(),
   caption: z.string().optional(),
   filename: z.string().optional(),
+  /** Bytes in the object store (set once downloaded). */
+  size: z.number().int().nonnegative().optional(),
+  /**
+   * Providers that download media themselves (Baileys): `pending` until the bytes are in the object store (retried
+   * with backoff; `attempts`/`error` say how it goes), `stored` once `mediaId` is the object key, `failed` when given up.
+   */
+  download: z
+    .object({ state: z.enum(['pending', 'stored', 'failed']), attempts: z.number().int().nonnegative(), error: z.string().optional() })
+    .optional(),
 });
 export type Media = z.infer<typeof mediaSchema>;
 
@@ -22,7 +31,25 @@ export const replyContextSchema = z.object({
   referredProduct: z.object({ catalogId: z.string(), productRetailerId: z.string() }).optional(),
 });
 
-const base = { context: replyContextSchema.optional() };
+/** One earlier version of an edited message (the customer edited it in WhatsApp). */
+export const messageEditSchema = z.object({
+  /** The provider id of the edit itself (an edit seen twice is applied once). */
+  providerMessageId: z.string(),
+  /** When the edit was made (ISO 8601). */
+  at: z.string(),
+  /** The text before this edit. */
+  previousText: z.string(),
+});
+export type MessageEdit = z.infer<typeof messageEditSchema>;
+
+const base = {
+  context: replyContextSchema.optional(),
+  /** Set on the original message when it was edited: the latest edit time and every earlier text, oldest first. */
+  editedAt: z.string().optional(),
+  editHistory: z.array(messageEditSchema).optional(),
+  /** Set on the original message when the sender deleted it for everyone (the row is kept, flagged). */
+  deletedAt: z.string().optional(),
+};
 
 export const messageContentSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('text'), text: z.string() }),
