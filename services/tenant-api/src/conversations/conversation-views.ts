@@ -19,6 +19,7 @@ export interface MessageRecord {
   kind: string;
   text: string | null;
   content: unknown;
+  providerMessageId?: string | null;
   status: MessageView['status'];
   errorCode: string | null;
   errorMessage: string | null;
@@ -61,6 +62,7 @@ export function toMessageView(message: MessageRecord): MessageView {
     kind: message.kind,
     text: message.text,
     content: message.content,
+    providerMessageId: message.providerMessageId ?? null,
     status: message.status,
     errorCode: message.errorCode,
     errorMessage: message.errorMessage,

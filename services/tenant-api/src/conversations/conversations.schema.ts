@@ -43,6 +43,8 @@ export const messageViewSchema = z.object({
   kind: z.string(),
   text: z.string().nullable(),
   content: z.unknown().describe('The normalized message content (see MessageContent in @app/domain).'),
+  /** What replies quote (content.context.providerMessageId names it); null for messages not yet sent. */
+  providerMessageId: z.string().nullable(),
   status: z.enum(['RECEIVED', 'PENDING', 'SENDING', 'SENT', 'DELIVERED', 'READ', 'PLAYED', 'FAILED', 'CANCELLED']),
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),

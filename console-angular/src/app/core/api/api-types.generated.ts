@@ -442,6 +442,7 @@ export interface paths {
             "kind": string;
             "text": string | null;
             "content": unknown;
+            "providerMessageId": string | null;
             "status": "RECEIVED" | "PENDING" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "PLAYED" | "FAILED" | "CANCELLED";
             "errorCode": string | null;
             "errorMessage": string | null;
@@ -469,6 +470,7 @@ export interface paths {
             "kind": string;
             "text": string | null;
             "content": unknown;
+            "providerMessageId": string | null;
             "status": "RECEIVED" | "PENDING" | "SENDING" | "SENT" | "DELIVERED" | "READ" | "PLAYED" | "FAILED" | "CANCELLED";
             "errorCode": string | null;
             "errorMessage": string | null;

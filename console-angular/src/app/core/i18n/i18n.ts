@@ -28,9 +28,13 @@ export class I18n {
     document.documentElement.lang = language;
   }
 
+  // Formatters are costly to build and a long chat formats thousands of dates: one per language and time zone.
+  private readonly timeFormat = computed(() => new Intl.DateTimeFormat(this.locale(), { timeZone: this.timeZone(), hour: '2-digit', minute: '2-digit' }));
+  private readonly dayFormat = computed(() => new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }));
+
   /** 14:05 in the business's time zone. */
   time(value: string | Date): string {
-    return new Intl.DateTimeFormat(this.locale(), { timeZone: this.timeZone(), hour: '2-digit', minute: '2-digit' }).format(new Date(value));
+    return this.timeFormat().format(new Date(value));
   }
 
   /** Time for today's messages, the weekday within a week, the date before that (WhatsApp's list style). */
@@ -52,7 +56,7 @@ export class I18n {
 
   /** A calendar-day number in the business's time zone, so day separators follow the business's midnight. */
   dayNumber(value: Date): number {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(value);
+    const parts = this.dayFormat().format(value);
     return Math.round(Date.parse(`${parts}T00:00:00Z`) / 86_400_000);
   }
 

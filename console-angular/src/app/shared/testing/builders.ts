@@ -10,6 +10,7 @@ export function messageView(overrides: Partial<MessageView> = {}): MessageView {
     kind: 'text',
     text: 'Hello',
     content: { kind: 'text', text: 'Hello' },
+    providerMessageId: null,
     status: 'RECEIVED',
     errorCode: null,
     errorMessage: null,

@@ -33,7 +33,7 @@ import { Composer } from './composer';
     @switch (state()) {
       @case ('loading') { <p class="center" role="status">{{ i18n.t('state.loading') }}</p> }
       @case ('error') { <p class="center error-text" role="alert">{{ i18n.t('state.offline') }}</p> }
-      @default { <app-chat-timeline [messages]="messages()" [label]="title()" [canLoadOlder]="canLoadOlder()" (loadOlder)="loadOlder.emit()" /> }
+      @default { <app-chat-timeline [messages]="messages()" [label]="title()" [canLoadOlder]="canLoadOlder()" [loadingOlder]="loadingOlder()" (loadOlder)="loadOlder.emit()" /> }
     }
     @if (sendProblem(); as problem) {
       <p class="send-error" role="alert" data-testid="send-error">{{ problem.code === 'WINDOW_CLOSED' ? i18n.t('composer.windowClosed') : problem.message }}</p>
@@ -53,6 +53,7 @@ export class ChatPanel {
   readonly messages = input.required<MessageView[]>();
   readonly state = input<'idle' | 'loading' | 'ready' | 'error'>('ready');
   readonly canLoadOlder = input(false);
+  readonly loadingOlder = input(false);
   readonly sending = input(false);
   readonly sendProblem = input<ApiProblem | null>(null);
   readonly now = input(new Date());

@@ -14,7 +14,7 @@ export const conversationRowHeight = 76;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ScrollingModule, Icon],
   template: `
-    <cdk-virtual-scroll-viewport [itemSize]="rowHeight" class="viewport" role="listbox" [attr.aria-label]="i18n.t('inbox.title')" data-testid="conversation-list">
+    <cdk-virtual-scroll-viewport [itemSize]="rowHeight" (scrolledIndexChange)="onScrolledIndex($event)" class="viewport" role="listbox" [attr.aria-label]="i18n.t('inbox.title')" data-testid="conversation-list">
       <button
         *cdkVirtualFor="let conversation of conversations(); trackBy: trackById"
         type="button"
@@ -59,6 +59,12 @@ export class ConversationList {
   /** The clock the window countdown is computed against (ticks once a minute in the page). */
   readonly now = input(new Date());
   readonly selected = output<string>();
+  /** The reader is within a screen or two of the last loaded row: time for the next page. */
+  readonly nearEnd = output();
+
+  protected onScrolledIndex(index: number): void {
+    if (index + 40 >= this.conversations().length) this.nearEnd.emit();
+  }
 
   protected trackById = (_index: number, conversation: ConversationView) => conversation.id;
   protected label = contactLabel;

@@ -33,10 +33,26 @@ describe('MessageBubble', () => {
     expect(element.querySelector('.failure')?.textContent).toContain('Not delivered: Re-engagement message');
   });
 
-  it('shows a placeholder for media and the reply context', async () => {
-    const element = await render({ kind: 'image', text: null, content: { kind: 'image', media: {}, context: { providerMessageId: 'wamid.1' } } });
-    expect(element.querySelector('.media')?.textContent).toContain('[image]');
-    expect(element.querySelector('.reply-context')).not.toBeNull();
+  it('shows what a media message carries and the text of the message it replies to', async () => {
+    const fixture = TestBed.createComponent(MessageBubble);
+    fixture.componentRef.setInput('message', messageView({ kind: 'image', text: '[image] The receipt', content: { kind: 'image', media: { mediaId: '123', mimeType: 'image/jpeg', caption: 'The receipt' }, context: { providerMessageId: 'wamid.1' } } }));
+    fixture.componentRef.setInput('quotedMessage', messageView({ author: 'AI', direction: 'OUTBOUND', text: 'Send me a photo of the receipt', providerMessageId: 'wamid.1' }));
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.querySelector('[data-testid="media-image"]')?.textContent).toContain('Photo');
+    expect(element.querySelector('[data-testid="media-image"]')?.textContent).toContain('image/jpeg');
+    expect(element.querySelector('[data-testid="media-image"]')?.textContent).toContain('Kept by WhatsApp');
+    expect(element.textContent).toContain('The receipt');
+    expect(element.querySelector('[data-testid="reply-context"]')?.textContent).toContain('Send me a photo of the receipt');
     expect(element.querySelector('[data-testid="tick"]')).toBeNull();
+  });
+
+  it('shows a location with a map link and shared contacts with their phones', async () => {
+    const location = await render({ kind: 'location', text: null, content: { kind: 'location', latitude: 40.4168, longitude: -3.7038, name: 'Puerta del Sol', address: 'Madrid' } });
+    expect(location.querySelector('[data-testid="media-location"]')?.textContent).toContain('Puerta del Sol');
+    expect(location.querySelector('a')?.getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=40.4168&mlon=-3.7038#map=17/40.4168/-3.7038');
+    const contacts = await render({ kind: 'contacts', text: null, content: { kind: 'contacts', contacts: [{ name: 'Pablo', phones: [{ phone: '+34 600 111 222' }], emails: [] }] } });
+    expect(contacts.querySelector('[data-testid="media-contacts"]')?.textContent).toContain('Pablo');
+    expect(contacts.querySelector('[data-testid="media-contacts"]')?.textContent).toContain('+34 600 111 222');
   });
 });

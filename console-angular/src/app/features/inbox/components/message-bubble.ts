@@ -2,6 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, input } from '@an
 import type { MessageView } from '../../../core/api/api-models';
 import { I18n } from '../../../core/i18n/i18n';
 import { Icon, type IconName } from '../../../shared/ui/icon';
+import { replyTarget } from '../data/message-parts';
+import { MessageContent } from './message-content';
 
 const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
   PENDING: 'clock',
@@ -17,17 +19,19 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
 @Component({
   selector: 'app-message-bubble',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Icon],
+  imports: [Icon, MessageContent],
   template: `
     <div class="bubble" [class.outbound]="outbound()" [class.ai]="message().author === 'AI'" [attr.data-author]="message().author" data-testid="message">
       @if (authorLabel(); as label) { <span class="author">@if (message().author === 'AI') {<app-icon name="robot" [size]="14" />} {{ label }}</span> }
-      @if (hasReplyContext()) { <span class="reply-context">↩ {{ i18n.t('chat.replyTo') }}</span> }
-      @if (message().kind === 'text') {
-        <span class="text">{{ message().text }}</span>
-      } @else {
-        <span class="media">[{{ message().kind }}] {{ message().text ?? '' }}</span>
-        <span class="media-note">{{ i18n.t('chat.media', { kind: message().kind }) }}</span>
+      @if (hasReplyContext()) {
+        <span class="reply-context" data-testid="reply-context">
+          @if (quoted(); as quoted) {
+            <strong>{{ quoted.author }}</strong>
+            <span class="quoted">{{ quoted.text }}</span>
+          } @else { {{ i18n.t('chat.replyTo') }} }
+        </span>
       }
+      <app-message-content [message]="message()" />
       <span class="meta">
         <time [attr.datetime]="message().sentAt">{{ i18n.time(message().sentAt) }}</time>
         @if (outbound() && tick(); as icon) {
@@ -46,6 +50,8 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
 export class MessageBubble {
   protected readonly i18n = inject(I18n);
   readonly message = input.required<MessageView>();
+  /** The message this one replies to, when it is loaded (the timeline looks it up by provider id). */
+  readonly quotedMessage = input<MessageView | null>(null);
   protected readonly outbound = computed(() => this.message().direction === 'OUTBOUND');
   protected readonly tick = computed(() => tickIcons[this.message().status] ?? null);
   protected readonly statusText = computed(() => this.i18n.t(`chat.status.${this.message().status}` as const));
@@ -61,8 +67,11 @@ export class MessageBubble {
         return null;
     }
   });
-  protected readonly hasReplyContext = computed(() => {
-    const content = this.message().content as { context?: unknown } | null;
-    return Boolean(content && typeof content === 'object' && content.context);
+  protected readonly hasReplyContext = computed(() => replyTarget(this.message()) !== null);
+  protected readonly quoted = computed(() => {
+    const quoted = this.quotedMessage();
+    if (!quoted) return null;
+    const author = quoted.author === 'CUSTOMER' ? this.i18n.t('chat.customer') : quoted.author === 'AI' ? this.i18n.t('chat.ai') : this.i18n.t('chat.operator');
+    return { author, text: quoted.text ?? `[${quoted.kind}]` };
   });
 }

@@ -23,22 +23,50 @@ export class InboxStore {
   readonly messages = signal<MessageView[]>([]);
   readonly chatState = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
   readonly olderCursor = signal<string | null>(null);
+  readonly loadingOlder = signal(false);
+  /** The next page of the conversation list (10,000 conversations arrive a hundred at a time, as the list scrolls). */
+  readonly listCursor = signal<string | null>(null);
+  readonly loadingMore = signal(false);
   readonly sendProblem = signal<ApiProblem | null>(null);
   readonly sending = signal(false);
 
   readonly visible = computed(() => filterConversations(this.conversations(), this.search()));
   readonly selected = computed(() => this.conversations().find((conversation) => conversation.id === this.selectedId()) ?? null);
 
-  async loadConversations(): Promise<void> {
+  /** The first page; `merge` (a resync) keeps the pages already scrolled through and updates the rows it got. */
+  async loadConversations(options: { merge?: boolean } = {}): Promise<void> {
     if (this.conversations().length === 0) this.listState.set('loading');
     try {
       const page = await this.api.listConversations({ instanceId: this.instanceId(), limit: 100 });
-      this.conversations.set(page.items);
+      if (options.merge && this.conversations().length > page.items.length) {
+        const fresh = new Set(page.items.map((item) => item.id));
+        this.conversations.update((list) => sortConversations([...page.items, ...list.filter((item) => !fresh.has(item.id))]));
+      } else {
+        this.conversations.set(page.items);
+        this.listCursor.set(page.nextCursor);
+      }
       this.listState.set('ready');
       this.listProblem.set(null);
     } catch (error) {
       this.listProblem.set(toApiProblem(error));
       this.listState.set('error');
+    }
+  }
+
+  async loadMoreConversations(): Promise<void> {
+    const cursor = this.listCursor();
+    if (!cursor || this.loadingMore()) return;
+    this.loadingMore.set(true);
+    try {
+      const page = await this.api.listConversations({ instanceId: this.instanceId(), limit: 100, cursor });
+      if (this.listCursor() !== cursor) return;
+      const known = new Set(this.conversations().map((item) => item.id));
+      this.conversations.update((list) => [...list, ...page.items.filter((item) => !known.has(item.id))]);
+      this.listCursor.set(page.nextCursor);
+    } catch (error) {
+      this.listProblem.set(toApiProblem(error));
+    } finally {
+      this.loadingMore.set(false);
     }
   }
 
@@ -60,10 +88,18 @@ export class InboxStore {
   async loadOlder(): Promise<void> {
     const conversationId = this.selectedId();
     const cursor = this.olderCursor();
-    if (!conversationId || !cursor) return;
-    const page = await this.api.listMessages(conversationId, { cursor });
-    this.messages.update((messages) => mergeMessages(messages, page.items));
-    this.olderCursor.set(page.nextCursor);
+    if (!conversationId || !cursor || this.loadingOlder()) return;
+    this.loadingOlder.set(true);
+    try {
+      const page = await this.api.listMessages(conversationId, { cursor, limit: 100 });
+      if (this.selectedId() !== conversationId) return;
+      this.messages.update((messages) => mergeMessages(messages, page.items));
+      this.olderCursor.set(page.nextCursor);
+    } catch (error) {
+      this.sendProblem.set(toApiProblem(error));
+    } finally {
+      this.loadingOlder.set(false);
+    }
   }
 
   async sendReply(text: string): Promise<boolean> {
@@ -107,7 +143,7 @@ export class InboxStore {
         return;
       }
       case 'resync': {
-        void this.loadConversations();
+        void this.loadConversations({ merge: true });
         const selected = this.selectedId();
         if (selected) void this.refreshMessages(selected);
         return;

@@ -8,8 +8,11 @@ export function upsertMessage(messages: readonly MessageView[], message: Message
   return [...without.slice(0, index), message, ...without.slice(index)];
 }
 
+/** A page into the list in O(n log n): a 5,000-message chat takes fifty of these. */
 export function mergeMessages(messages: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
-  return incoming.reduce<MessageView[]>((list, message) => upsertMessage(list, message), [...messages]);
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort(compareMessages);
 }
 
 function compareMessages(left: MessageView, right: MessageView): number {

@@ -1,0 +1,223 @@
+import { createTestDatabase } from '@app/db/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
+import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
+import { registerVerifiedOwner, seedConversation, seedInbox, seededMessageText, seededName, seededPhone, type SeededInbox } from './inbox-seed.ts';
+
+const desktop = { width: 1280, height: 800 };
+const owner = { email: 'marta@ferreteria.example', password: 'correct horse battery staple', business: 'Ferretería Marta' };
+const conversationCount = 2_000;
+const chatLength = 600;
+
+/** The bubbles whose box is inside the chat viewport, top to bottom, with their position on screen. */
+async function visibleMessages(page: Page): Promise<{ text: string; top: number }[]> {
+  return page.getByTestId('timeline').evaluate((viewport) => {
+    const box = viewport.getBoundingClientRect();
+    return Array.from(viewport.querySelectorAll<HTMLElement>('[data-testid="message"]'))
+      .map((bubble) => ({ text: bubble.querySelector('.text')?.textContent?.trim() ?? '', rect: bubble.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.top >= box.top && rect.bottom <= box.bottom)
+      .map(({ text, rect }) => ({ text, top: Math.round(rect.top) }));
+  });
+}
+
+async function topOf(page: Page, text: string): Promise<number | null> {
+  return page.getByTestId('timeline').evaluate((viewport, wanted) => {
+    const bubble = Array.from(viewport.querySelectorAll<HTMLElement>('[data-testid="message"]')).find((candidate) => candidate.querySelector('.text')?.textContent?.trim() === wanted);
+    return bubble ? Math.round(bubble.getBoundingClientRect().top) : null;
+  }, text);
+}
+
+describe('the console on a seeded inbox (large lists, media, Baileys onboarding, closed window), in Chromium', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let platform: PlatformProcess;
+  let browser: Browser;
+  let page: Page;
+  let seeded: SeededInbox;
+  let accessToken: string;
+  let businessId: string;
+  let metaInstanceId: string;
+
+  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const port = await freePort();
+    platform = await startPlatformProcess(
+      {
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: 'a-test-jwt-secret-that-is-long-enough-0123456789',
+        CREDENTIALS_KEY: Buffer.alloc(32, 9).toString('base64'),
+        PASSWORD_HASH_MEMORY_KIB: '1024',
+        PASSWORD_HASH_PASSES: '1',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+      },
+      port,
+    );
+    ({ businessId } = await registerVerifiedOwner(platform.url, database.prisma, owner));
+    // Older than everything seeded below, so the list shows them first.
+    seeded = await seedInbox(database.prisma, { businessId, conversations: conversationCount, chatMessages: chatLength, now: new Date(Date.now() - 3_600_000) });
+    metaInstanceId = (await database.prisma.instance.create({ data: { businessId, provider: 'META', name: 'Cloud number', phoneNumberId: '1098765432101' } })).id;
+    const login = await fetch(`${platform.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: owner.email, password: owner.password }),
+    });
+    accessToken = ((await login.json()) as { accessToken: string }).accessToken;
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: desktop, locale: 'en-US', timezoneId: 'Europe/Madrid' });
+    page = await context.newPage();
+    await page.goto(`${platform.url}/login`);
+    await page.getByLabel('E-mail address').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/inbox');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+    await database?.close();
+    await database?.drop();
+  });
+
+  it('scrolls thousands of conversations a page at a time, rendering only the rows in view', async () => {
+    const list = page.getByTestId('conversation-list');
+    await page.getByTestId('conversation').filter({ hasText: seededName(0) }).waitFor();
+    expect(await page.getByTestId('conversation').count()).toBeLessThan(40);
+    // Scrolling to the end of what is loaded fetches the next page, again and again.
+    const scrollToEnd = () => list.evaluate((viewport) => viewport.scrollTo({ top: viewport.scrollHeight }));
+    await expect.poll(async () => (await scrollToEnd(), list.evaluate((viewport) => viewport.scrollHeight)), { timeout: 30_000 }).toBeGreaterThan(300 * 76);
+    await list.evaluate((viewport) => viewport.scrollTo({ top: 250 * 76 }));
+    await page.getByTestId('conversation').filter({ hasText: seededName(252) }).waitFor();
+    expect(await page.getByTestId('conversation').count()).toBeLessThan(40);
+    await list.evaluate((viewport) => viewport.scrollTo({ top: 0 }));
+  });
+
+  it('opens a long chat at the newest message, follows new messages only at the bottom, and keeps the view still when older pages load', async () => {
+    await page.getByTestId('conversation').filter({ hasText: seededName(0) }).click();
+    const newest = seededMessageText(chatLength - 1);
+    await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 30_000 }).toContain(newest);
+    // Virtual: a few dozen bubbles in the DOM, not the hundreds loaded.
+    expect(await page.locator('[data-testid="timeline"] [data-testid="message"]').count()).toBeLessThan(80);
+    await screenshot(page, 'inbox-long-chat-1280');
+
+    // At the bottom, a new customer message scrolls into view by itself.
+    const sent = await api('POST', `/api/sandbox/${seeded.instanceId}/messages`, { from: `+${seededPhone(0)}`, text: 'Live while at the bottom' });
+    expect(sent.status).toBe(202);
+    await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 30_000 }).toContain('Live while at the bottom');
+
+    // Scrolled up, a new message does not move what the operator is reading; a button offers the latest.
+    await page.getByTestId('timeline').evaluate((viewport) => viewport.scrollBy({ top: -1500 }));
+    await page.getByTestId('jump-to-latest').waitFor();
+    const reading = (await visibleMessages(page))[1]!;
+    await api('POST', `/api/sandbox/${seeded.instanceId}/messages`, { from: `+${seededPhone(0)}`, text: 'Live while reading older ones' });
+    await expect.poll(() => page.evaluate(() => document.querySelector('[aria-live="polite"].visually-hidden')?.textContent ?? ''), { timeout: 30_000 }).toContain('Live while reading older ones');
+    expect(await topOf(page, reading.text)).toBe(reading.top);
+    expect((await visibleMessages(page)).map((message) => message.text)).not.toContain('Live while reading older ones');
+    await page.getByTestId('jump-to-latest').click();
+    await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 10_000 }).toContain('Live while reading older ones');
+
+    // At the top, the older page loads by itself and the message that was first on screen stays where it was.
+    for (let round = 0; round < 2; round++) {
+      // Hold the older page until the test has noted what is on screen (it loads by itself at the top).
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/messages?limit=100&cursor=*', async (route) => (await held, route.continue()));
+      await page.getByTestId('timeline').evaluate((viewport) => viewport.scrollTo({ top: 0 }));
+      await page.getByTestId('load-older').waitFor();
+      const first = (await visibleMessages(page))[0]!;
+      release();
+      await expect.poll(() => page.getByTestId('timeline').evaluate((viewport) => viewport.scrollTop), { timeout: 30_000 }).toBeGreaterThan(500);
+      await expect.poll(() => topOf(page, first.text), { timeout: 10_000 }).toBe(first.top);
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+    expect(await page.locator('[data-testid="timeline"] [data-testid="message"]').count()).toBeLessThan(80);
+    const violations = await seriousAccessibilityViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  });
+
+  it('shows media, locations, shared contacts and the text a reply quotes', async () => {
+    const media = (kind: string, content: object, providerMessageId: string, text: string | null = null) => ({ direction: 'INBOUND' as const, author: 'CUSTOMER' as const, kind, text, content: { kind, ...content }, providerMessageId });
+    await seedConversation(database.prisma, {
+      businessId,
+      instanceId: seeded.instanceId,
+      name: 'Media María',
+      phone: '34611000001',
+      lastInboundAt: new Date(),
+      messages: [
+        { direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'Can you send a photo of the broken part?', content: { kind: 'text', text: 'Can you send a photo of the broken part?' }, providerMessageId: 'wamid.ai-question' },
+        media('image', { media: { mediaId: '1234567890', mimeType: 'image/jpeg', caption: 'The broken hinge' }, context: { providerMessageId: 'wamid.ai-question' } }, 'wamid.image', '[image] The broken hinge'),
+        media('audio', { voice: true, media: { mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } }, 'wamid.voice', '[voice note]'),
+        media('video', { media: { mimeType: 'video/mp4', download: { state: 'pending', attempts: 2 } } }, 'wamid.video', '[video]'),
+        media('document', { media: { mimeType: 'application/pdf', filename: 'invoice-2291.pdf', size: 240_000 } }, 'wamid.document', '[document]'),
+        media('sticker', { animated: false, media: { mimeType: 'image/webp' } }, 'wamid.sticker', '[sticker]'),
+        media('location', { latitude: 40.4168, longitude: -3.7038, name: 'Ferretería Marta', address: 'Calle Mayor 1, Madrid' }, 'wamid.location', '[location] Ferretería Marta'),
+        media('contacts', { contacts: [{ name: 'Pablo Fontanero', phones: [{ phone: '+34 600 222 333', type: 'CELL' }], emails: [] }] }, 'wamid.contacts', '[contacts] Pablo Fontanero'),
+      ],
+    });
+    await page.reload();
+    await page.getByTestId('conversation').filter({ hasText: 'Media María' }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByTestId('media-contacts').waitFor();
+    await timeline.getByTestId('media-image').scrollIntoViewIfNeeded();
+    expect(await timeline.getByTestId('media-image').textContent()).toContain('image/jpeg');
+    expect(await timeline.getByTestId('reply-context').textContent()).toContain('Can you send a photo of the broken part?');
+    expect(await timeline.getByTestId('media-audio').textContent()).toContain('Voice note');
+    expect(await timeline.getByTestId('media-video').textContent()).toContain('Being downloaded from WhatsApp');
+    expect(await timeline.getByTestId('media-document').textContent()).toContain('invoice-2291.pdf');
+    expect(await timeline.getByTestId('media-document').textContent()).toContain('234 kB');
+    expect(await timeline.getByTestId('media-sticker').textContent()).toContain('Sticker');
+    expect(await timeline.getByTestId('media-location').getByRole('link').getAttribute('href')).toContain('openstreetmap.org/?mlat=40.4168&mlon=-3.7038');
+    expect(await timeline.getByTestId('media-contacts').getByRole('link').getAttribute('href')).toBe('tel:+34 600 222 333');
+    await screenshot(page, 'inbox-media-1280');
+    const violations = await seriousAccessibilityViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  });
+
+  it('explains the closed 24 h window of a Cloud API conversation, and the 422 when it closes while the operator types', async () => {
+    const text = (body: string, providerMessageId: string) => ({ direction: 'INBOUND' as const, author: 'CUSTOMER' as const, kind: 'text', text: body, content: { kind: 'text', text: body }, providerMessageId });
+    await seedConversation(database.prisma, {
+      businessId,
+      instanceId: metaInstanceId,
+      name: 'Closed Carlos',
+      phone: '34611000002',
+      lastInboundAt: new Date(Date.now() - 30 * 3_600_000),
+      // Still near the top of the list (the business wrote later with a template).
+      lastMessageAt: new Date(),
+      messages: [text('Do you cut keys?', 'wamid.closed-1')],
+    });
+    // Its window closes 25 s from now: open when the page loads, closed by the time the operator sends.
+    const closesAt = Date.now() + 25_000;
+    const closing = await seedConversation(database.prisma, {
+      businessId,
+      instanceId: metaInstanceId,
+      name: 'Closing Clara',
+      phone: '34611000003',
+      lastInboundAt: new Date(closesAt - 24 * 3_600_000),
+      lastMessageAt: new Date(),
+      messages: [text('Are you open tomorrow?', 'wamid.closing-1')],
+    });
+    await page.reload();
+    await page.getByTestId('conversation').filter({ hasText: 'Closed Carlos' }).click();
+    expect(await page.getByTestId('window-closed').textContent()).toContain('approved template');
+    expect(await page.getByTestId('composer-input').count()).toBe(0);
+    await screenshot(page, 'inbox-window-closed-1280');
+
+    await page.getByTestId('conversation').filter({ hasText: 'Closing Clara' }).click();
+    await page.getByTestId('composer-input').fill('Yes, from 9 to 2!');
+    await expect.poll(() => Date.now() > closesAt + 1_000, { timeout: 60_000, interval: 500 }).toBe(true);
+    await page.getByTestId('composer-input').press('Enter');
+    expect(await page.getByTestId('send-error').textContent()).toContain('The 24-hour window is closed');
+    expect(await database.prisma.message.count({ where: { conversationId: closing.conversationId, direction: 'OUTBOUND' } })).toBe(0);
+  });
+});
