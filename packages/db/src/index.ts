@@ -18,3 +18,4 @@ export * from './messages/outbound-transitions.ts';
 export * from './messages/apply-delivery-status.ts';
 export { deterministicUuid } from './messages/deterministic-id.ts';
 export { preparedMarker } from './messages/prepared-statement.ts';
+export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { attachRawPool } from './raw-query.ts';
 import { attachSqlDriver } from './sql-driver.ts';
 import { preparedStatementName } from './messages/prepared-statement.ts';
 
@@ -42,6 +43,7 @@ function openPostgres(url: string, poolSize: number): Database {
     close: () => (closing ??= prisma.$disconnect().then(() => pool.end())),
   };
   attachSqlDriver(database, { kind: 'postgres', pool });
+  attachRawPool(prisma, pool);
   return database;
 }
 

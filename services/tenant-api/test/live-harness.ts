@@ -19,7 +19,7 @@ export interface LiveServer {
 
 export async function startLiveServer(
   harness: TenantApiHarness,
-  options: { redisUrl?: string; keyPrefix?: string; stream?: Partial<LiveStreamSettings>; limits?: ReplayBufferLimits } = {},
+  options: { redisUrl?: string; keyPrefix?: string; stream?: Partial<LiveStreamSettings>; limits?: ReplayBufferLimits; watchLingerMs?: number } = {},
 ): Promise<LiveServer> {
   const logger = createLogger({ service: 'live-test', level: 'silent' });
   const prisma = harness.database.prisma;

@@ -1,4 +1,6 @@
 import { isStatusAdvance, type DeliveryStatus } from '@app/domain';
+import { Prisma } from '../generated/prisma/client.ts';
+import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql, statusChangedOutboxInsert, utc, type OutboundStatus } from './message-status-sql.ts';
 import type { SqlClient } from './record-inbound-message.ts';
@@ -45,16 +47,16 @@ export async function applyDeliveryStatus(client: SqlClient, input: DeliveryStat
     input.status === 'failed' && firstError ? (firstError.details ?? firstError.message ?? firstError.title ?? null) : null;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const [message] = await client.$queryRaw<{ id: string; status: string }[]>`${preparedSql}
+    const [message] = await queryRawFast<{ id: string; status: string }>(client, Prisma.sql`${preparedSql}
 SELECT id::text, status::text FROM message
 WHERE "instanceId" = ${input.instanceId}::uuid AND "providerMessageId" = ${input.providerMessageId}::text
-  AND direction = 'OUTBOUND'::"MessageDirection"`;
+  AND direction = 'OUTBOUND'::"MessageDirection"`);
     if (!message) return { applied: false, reason: 'unknown' };
     const current = fromStored[message.status];
     if (current === 'final' || current === undefined || !isStatusAdvance(current, input.status)) {
       return { applied: false, reason: 'stale' };
     }
-    const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
+    const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = ${next}::"MessageStatus", "statusAt" = ${utc(at)},
     "errorCode" = COALESCE(${errorCode}::text, m."errorCode"), "errorMessage" = COALESCE(${errorMessage}::text, m."errorMessage")
@@ -68,7 +70,7 @@ event AS (${statusChangedOutboxInsert({
       errorMessage,
       at,
     })})
-SELECT id::text FROM changed`;
+SELECT id::text FROM changed`);
     if (rows.length > 0) return { applied: true, messageId: message.id };
     // Someone else changed the status between our read and our write: decide again on the new value.
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
+import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql, statusChangedOutboxInsert, utc } from './message-status-sql.ts';
 import type { SqlClient } from './record-inbound-message.ts';
@@ -28,7 +29,7 @@ export async function claimOutboundMessage(
   options: { now?: Date } = {},
 ): Promise<ClaimedOutboundMessage | null> {
   const now = options.now ?? new Date();
-  const rows = await client.$queryRaw<ClaimRow[]>`${preparedSql}
+  const rows = await queryRawFast<ClaimRow>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'SENDING'::"MessageStatus", "sendAttempts" = m."sendAttempts" + 1, "statusAt" = ${utc(now)}
   WHERE m.id = ${messageId}::uuid AND m.status = 'PENDING'::"MessageStatus" AND m.direction = 'OUTBOUND'::"MessageDirection"
@@ -39,7 +40,7 @@ SELECT c.id::text, c."businessId"::text, c."conversationId"::text, c."instanceId
        c."sendAttempts", p.id::text AS "contactId", p.phone, p."waUserId", p.lid
 FROM changed c
 JOIN conversation v ON v.id = c."conversationId"
-JOIN contact p ON p.id = v."contactId"`;
+JOIN contact p ON p.id = v."contactId"`);
   const row = rows[0];
   if (!row) return null;
   return {
@@ -83,7 +84,7 @@ export async function markOutboundSent(
     ? Prisma.sql`, deleted_buffer AS (
   DELETE FROM message_buffer b USING changed c WHERE b.id = ${input.bufferId}::uuid AND b."businessId" = c."businessId" RETURNING b.id)`
     : Prisma.empty;
-  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
+  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'SENT'::"MessageStatus", "providerMessageId" = ${input.providerMessageId}::text,
     "statusAt" = ${utc(now)}, "errorCode" = NULL, "errorMessage" = NULL
@@ -97,7 +98,7 @@ event AS (${statusChangedOutboxInsert({
     errorMessage: null,
     at: now,
   })})
-SELECT id::text FROM changed`;
+SELECT id::text FROM changed`);
   return rows.length > 0;
 }
 
@@ -107,7 +108,7 @@ export async function markOutboundFailed(
   input: { messageId: string; code: string; message: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
+  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'FAILED'::"MessageStatus", "statusAt" = ${utc(now)},
     "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
@@ -121,7 +122,7 @@ event AS (${statusChangedOutboxInsert({
     errorMessage: input.message,
     at: now,
   })})
-SELECT id::text FROM changed`;
+SELECT id::text FROM changed`);
   return rows.length > 0;
 }
 
@@ -134,11 +135,11 @@ export async function releaseOutboundMessage(
   input: { messageId: string; code: string; message: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
+  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 UPDATE message SET status = 'PENDING'::"MessageStatus", "statusAt" = ${utc(now)},
   "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
 WHERE id = ${input.messageId}::uuid AND status = 'SENDING'::"MessageStatus"
-RETURNING id::text`;
+RETURNING id::text`);
   return rows.length > 0;
 }
 
@@ -148,7 +149,7 @@ export async function cancelOutboundMessage(
   input: { messageId: string; reason?: string; now?: Date },
 ): Promise<boolean> {
   const now = input.now ?? new Date();
-  const rows = await client.$queryRaw<{ id: string }[]>`${preparedSql}
+  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'CANCELLED'::"MessageStatus", "statusAt" = ${utc(now)},
     "errorCode" = NULL, "errorMessage" = ${input.reason ?? null}::text
@@ -162,6 +163,6 @@ event AS (${statusChangedOutboxInsert({
     errorMessage: input.reason ?? null,
     at: now,
   })})
-SELECT id::text FROM changed`;
+SELECT id::text FROM changed`);
   return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeContent, MessageReceived, messagePreview, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql } from './message-status-sql.ts';
 
@@ -61,7 +62,7 @@ export async function recordInboundMessage(client: SqlClient, input: InboundMess
   const sender = normalizeSender(input.sender);
   for (let attempt = 1; ; attempt++) {
     try {
-      const rows = await client.$queryRaw<ResultRow[]>(inboundStatement(input, sender));
+      const rows = await queryRawFast<ResultRow>(client, inboundStatement(input, sender));
       const row = rows[0];
       if (row?.messageId && row.conversationId && row.contactId) {
         return { duplicate: row.duplicate, messageId: row.messageId, conversationId: row.conversationId, contactId: row.contactId };

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@app/db';
+import { Prisma, queryRawFast, type PrismaClient } from '@app/db';
 
 export interface DueReminder {
   actorType: string;
@@ -38,10 +38,12 @@ export async function claimDueReminders(
 
 /** True when the reminder is still the one that was claimed (not set again or cleared since). */
 export async function isReminderCurrent(prisma: PrismaClient, reminder: DueReminder): Promise<boolean> {
-  const rows = await prisma.$queryRaw<{ found: number }[]>`
-    SELECT 1 AS found FROM actor_reminder
+  const rows = await queryRawFast<{ found: number }>(
+    prisma,
+    Prisma.sql`SELECT 1 AS found FROM actor_reminder
     WHERE "actorType" = ${reminder.actorType} AND "actorId" = ${reminder.actorId} AND "name" = ${reminder.name}
-      AND "version" = ${reminder.version}`;
+      AND "version" = ${reminder.version}`,
+  );
   return rows.length > 0;
 }
 

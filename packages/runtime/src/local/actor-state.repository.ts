@@ -1,10 +1,12 @@
-import { Prisma, preparedMarker, type PrismaClient } from '@app/db';
+import { executeRawFast, Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
 import type { TurnChanges } from '../actors/turn-context.ts';
 
 /** Reads one committed state value of an actor (undefined when absent). */
 export async function readActorState(prisma: PrismaClient, actorType: string, actorId: string, key: string): Promise<unknown> {
-  const rows = await prisma.$queryRaw<{ value: unknown }[]>`
-    SELECT "value" FROM actor_state WHERE "actorType" = ${actorType} AND "actorId" = ${actorId} AND "key" = ${key}`;
+  const rows = await queryRawFast<{ value: unknown }>(
+    prisma,
+    Prisma.sql`SELECT "value" FROM actor_state WHERE "actorType" = ${actorType} AND "actorId" = ${actorId} AND "key" = ${key}`,
+  );
   return rows[0]?.value;
 }
 
@@ -103,5 +105,5 @@ export async function commitTurn(
     fired: firedReminder ? { name: firedReminder.name, version: firedReminder.version } : null,
     events: changes.events.map((staged) => ({ topic: staged.topic, key: staged.key ?? null, payload: staged.event })),
   };
-  await prisma.$executeRaw`${preparedMarkerSql} SELECT actor_commit_turn(${JSON.stringify(turn)}::jsonb)`;
+  await executeRawFast(prisma, Prisma.sql`${preparedMarkerSql} SELECT actor_commit_turn(${JSON.stringify(turn)}::jsonb)`);
 }

@@ -21,6 +21,8 @@ export interface LocalPubSubOptions {
   /** How long a claimed event stays with this process before another may take it (default 60 s). */
   leaseMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** After a small claim, how long a group waits before the next one (default 4 ms; see OutboxDispatcherOptions). */
+  claimLingerMs?: number;
   /** Handled events are deleted from outbox_event after this long (default 24 h). */
   retentionMs?: number;
 }
@@ -60,6 +62,7 @@ export function createLocalPubSub(options: LocalPubSubOptions): LocalPubSub {
       concurrency: options.groupConcurrency?.[group] ?? options.concurrency ?? 32,
       leaseMs: options.leaseMs ?? 60_000,
       retry: { ...defaultRetryPolicy, ...options.retry },
+      claimLingerMs: options.claimLingerMs ?? 4,
     });
   }
 

@@ -19,6 +19,8 @@ export interface LiveUpdatesOptions {
   /** Prefixes every Redis key and channel (tests share one Redis). */
   keyPrefix?: string;
   limits?: ReplayBufferLimits;
+  /** How long a business counts as watched after its last stream ended (defaultWatchLingerMs). */
+  watchLingerMs?: number;
   stream?: Partial<LiveStreamSettings>;
 }
 
@@ -43,8 +45,8 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : null;
   redis?.on('error', (error: Error) => logger.warn({ event: 'live.redis_error', err: error }, 'live updates: Redis connection error'));
   const channel = redis
-    ? createRedisLiveChannel({ redis, logger, keyPrefix: options.keyPrefix, limits: options.limits })
-    : createInProcessLiveChannel({ clock, limits: options.limits });
+    ? createRedisLiveChannel({ redis, logger, keyPrefix: options.keyPrefix, limits: options.limits, watchLingerMs: options.watchLingerMs })
+    : createInProcessLiveChannel({ clock, limits: options.limits, watchLingerMs: options.watchLingerMs });
   const tickets = redis ? createRedisLiveTickets({ redis, clock, keyPrefix: options.keyPrefix }) : createInMemoryLiveTickets({ clock });
   const settings = { ...defaultLiveStreamSettings, ...options.stream };
   const streams: LiveStreamRegistry = new Set();

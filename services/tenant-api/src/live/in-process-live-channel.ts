@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '@app/runtime';
-import { dedupeTtlMs, defaultReplayBufferLimits, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
-import type { DeliveredLiveEvent } from './live-event.ts';
+import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
+import type { DeliveredLiveEvent, LiveStreamEntry } from './live-event.ts';
 
 interface BufferedEvent {
-  event: DeliveredLiveEvent;
+  event: LiveStreamEntry;
   at: number;
 }
 
@@ -18,8 +18,11 @@ interface BusinessBuffer {
  * The channel for one process (standalone without REDIS_URL). Ids are `<boot time>-<sequence>`: after a restart
  * the buffer is empty and every id a client still holds is unknown, so the client is told to resync.
  */
-export function createInProcessLiveChannel(options: { clock: Clock; limits?: ReplayBufferLimits }): LiveChannel {
+export function createInProcessLiveChannel(options: { clock: Clock; limits?: ReplayBufferLimits; watchLingerMs?: number }): LiveChannel {
   const limits = options.limits ?? defaultReplayBufferLimits;
+  const watchLingerMs = options.watchLingerMs ?? defaultWatchLingerMs;
+  // When each business's last subscriber left: it still counts as watched for watchLingerMs.
+  const unwatchedSince = new Map<string, number>();
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const boot = Date.now();
@@ -49,6 +52,14 @@ export function createInProcessLiveChannel(options: { clock: Clock; limits?: Rep
     }
   }
 
+  function append(businessId: string, entry: LiveStreamEntry): void {
+    const buffer = buffers.get(businessId) ?? { events: [], trimmed: false };
+    buffers.set(businessId, buffer);
+    buffer.events.push({ event: entry, at: now() });
+    trim(buffer);
+    emitter.emit(businessId, entry);
+  }
+
   return {
     async publish(businessId, event, publishOptions) {
       forgetExpiredKeys();
@@ -59,17 +70,32 @@ export function createInProcessLiveChannel(options: { clock: Clock; limits?: Rep
       }
       sequence += 1;
       const delivered = { ...event, id: `${boot}-${sequence}` } as DeliveredLiveEvent;
-      const buffer = buffers.get(businessId) ?? { events: [], trimmed: false };
-      buffers.set(businessId, buffer);
-      buffer.events.push({ event: delivered, at: now() });
-      trim(buffer);
-      emitter.emit(businessId, delivered);
+      append(businessId, delivered);
       return delivered;
+    },
+
+    async watchedOrMarkGap(businessId) {
+      if (emitter.listenerCount(businessId) > 0) return true;
+      const since = unwatchedSince.get(businessId);
+      if (since !== undefined && now() - since < watchLingerMs) return true;
+      unwatchedSince.delete(businessId);
+      // One marker per run of skipped events: the client resyncs once whatever it missed.
+      if (buffers.get(businessId)?.events.at(-1)?.event.type !== 'gap') {
+        sequence += 1;
+        append(businessId, { type: 'gap', id: `${boot}-${sequence}` });
+      }
+      return false;
     },
 
     subscribe(businessId, listener) {
       emitter.on(businessId, listener);
-      return () => void emitter.off(businessId, listener);
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        emitter.off(businessId, listener);
+        if (emitter.listenerCount(businessId) === 0) unwatchedSince.set(businessId, now());
+      };
     },
 
     ready: async () => {},
@@ -77,13 +103,14 @@ export function createInProcessLiveChannel(options: { clock: Clock; limits?: Rep
     async replay(businessId, afterId): Promise<ReplayResult> {
       const buffer = buffers.get(businessId);
       if (buffer) trim(buffer);
-      const events = buffer?.events.map((entry) => entry.event) ?? [];
-      const lastId = events.at(-1)?.id ?? startId;
+      const entries = buffer?.events.map((entry) => entry.event) ?? [];
+      const lastId = entries.at(-1)?.id ?? startId;
       if (afterId === null) return { kind: 'fresh', lastId };
-      const index = events.findIndex((event) => event.id === afterId);
-      if (index >= 0) return { kind: 'replay', events: events.slice(index + 1), lastId };
-      if (afterId === startId && !buffer?.trimmed) return { kind: 'replay', events, lastId };
-      return { kind: 'resync', lastId };
+      const index = entries.findIndex((entry) => entry.id === afterId);
+      const missed = index >= 0 ? entries.slice(index + 1) : afterId === startId && !buffer?.trimmed ? entries : null;
+      if (missed === null) return { kind: 'resync', lastId };
+      const events = missed.filter((entry): entry is DeliveredLiveEvent => entry.type !== 'gap');
+      return events.length === missed.length ? { kind: 'replay', events, lastId } : { kind: 'resync', lastId };
     },
 
     // One process: nothing between publish and listeners can drop a message.

@@ -1,6 +1,7 @@
-import type { DeliveredLiveEvent, LiveEvent } from './live-event.ts';
+import type { DeliveredLiveEvent, LiveEvent, LiveStreamEntry } from './live-event.ts';
 
-export type LiveListener = (event: DeliveredLiveEvent) => void;
+/** Receives the events and gap markers (see LiveGap) published after the subscription is active. */
+export type LiveListener = (entry: LiveStreamEntry) => void;
 
 /**
  * Where the client's stream resumes. `replay`: the events after the client's id (possibly none); `resync`: the
@@ -9,6 +10,7 @@ export type LiveListener = (event: DeliveredLiveEvent) => void;
  */
 export type ReplayResult =
   | { kind: 'replay'; events: DeliveredLiveEvent[]; lastId: string }
+  /** Also when a gap marker (events skipped while nobody watched) lies after the client's id. */
   | { kind: 'resync'; lastId: string }
   | { kind: 'fresh'; lastId: string };
 
@@ -22,6 +24,12 @@ export interface LiveChannel {
    * ignored and returns null; the check and the append are atomic.
    */
   publish(businessId: string, event: LiveEvent, options?: { dedupeKey?: string }): Promise<DeliveredLiveEvent | null>;
+  /**
+   * Whether a console watches the business (a subscriber anywhere now, or within the watch linger). `false`: the
+   * caller skips the event (no views loaded, nothing published) and the channel has recorded a gap marker — one
+   * per run of skipped events, atomically with the check — so a client resuming from an earlier id gets `resync`.
+   */
+  watchedOrMarkGap(businessId: string): Promise<boolean>;
   /** Events published after the subscription is active reach the listener in id order. */
   subscribe(businessId: string, listener: LiveListener): () => void;
   /** Resolves once subscriptions made so far receive events (the Redis adapter subscribes asynchronously). */
@@ -38,6 +46,13 @@ export interface ReplayBufferLimits {
   maxEvents: number;
   maxAgeMs: number;
 }
+
+/**
+ * How long a business counts as watched after its last stream ended: a console that reconnects within this time
+ * (restart, network blip, new ticket) resumes from the buffer without a resync. Redis: the watcher key's TTL,
+ * refreshed by every replica holding a stream every third of it.
+ */
+export const defaultWatchLingerMs = 60_000;
 
 export const defaultReplayBufferLimits: ReplayBufferLimits = { maxEvents: 500, maxAgeMs: 5 * 60_000 };
 

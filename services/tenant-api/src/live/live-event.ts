@@ -20,6 +20,18 @@ export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEvent
 /** A live event as delivered: with its id in the business's stream (`<number>-<number>`, increasing). */
 export type DeliveredLiveEvent = LiveEvent & { id: string };
 
+/**
+ * Not sent to clients as such: marks in a business's stream that events were skipped because no console watched
+ * the business. A client resuming from before it (or seeing it live) is told to `resync`, never left with a gap.
+ */
+export interface LiveGap {
+  type: 'gap';
+  id: string;
+}
+
+/** What a business's stream holds and its subscribers receive. */
+export type LiveStreamEntry = DeliveredLiveEvent | LiveGap;
+
 const liveEventIdPattern = /^(\d{1,20})-(\d{1,20})$/;
 
 export function isLiveEventId(value: string): boolean {

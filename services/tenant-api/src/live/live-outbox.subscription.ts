@@ -18,6 +18,8 @@ import { createLiveViewsRepository } from './live-views.repository.ts';
  * event to one replica (competing consumers: Dapr's consumer group per app id; SKIP LOCKED in the local outbox).
  * That replica loads the views and publishes once to the LiveChannel; with Redis the channel fans out to every
  * replica. A redelivered event (crash, Dapr retry of a sibling group) is stopped by the channel's dedupe key.
+ * Views are loaded only for a business some console watches: otherwise the channel records a gap marker (resync
+ * for a client resuming from before it) and the event costs no query — consoles are usually closed.
  */
 export const LIVE_UPDATES_GROUP = 'tenant-api-live';
 
@@ -50,6 +52,8 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
 
   async function handle(event: DomainEvent): Promise<DeliveryOutcome> {
     if (deps.isStopped()) return 'retry';
+    const businessId = businessOf(event);
+    if (businessId !== null && !(await deps.channel.watchedOrMarkGap(businessId))) return 'success';
     switch (event.type) {
       case MessageReceived.type:
       case MessageSendRequested.type: {
@@ -87,6 +91,13 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
         return 'success';
     }
+  }
+
+  /** Every event on these topics names its business; a malformed one is dropped by the parse below. */
+  function businessOf(event: DomainEvent): string | null {
+    const data = (event as { data?: unknown }).data;
+    const businessId = typeof data === 'object' && data !== null ? (data as { businessId?: unknown }).businessId : undefined;
+    return typeof businessId === 'string' && businessId.length > 0 ? businessId : null;
   }
 
   function malformed(event: DomainEvent): DeliveryOutcome {

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Logger } from '@app/runtime';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { LiveChannel } from './live-channel.ts';
-import { compareLiveEventIds, type DeliveredLiveEvent } from './live-event.ts';
+import { compareLiveEventIds, type LiveStreamEntry } from './live-event.ts';
 
 export interface LiveStreamSettings {
   /** The `retry:` the browser waits before reconnecting. */
@@ -43,7 +43,7 @@ export async function openLiveStream(
 
   let closed = false;
   let position: string | null = null;
-  const held: DeliveredLiveEvent[] = [];
+  const held: LiveStreamEntry[] = [];
 
   const write = (chunk: string) => {
     if (closed) return;
@@ -53,10 +53,12 @@ export async function openLiveStream(
       end();
     }
   };
-  const send = (event: DeliveredLiveEvent) => {
-    if (position !== null && compareLiveEventIds(event.id, position) <= 0) return;
-    position = event.id;
-    write(`event: ${event.type}\nid: ${event.id}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  const send = (entry: LiveStreamEntry) => {
+    if (position !== null && compareLiveEventIds(entry.id, position) <= 0) return;
+    position = entry.id;
+    // Events were skipped while the business looked unwatched (a race with the watcher key's expiry): refetch.
+    if (entry.type === 'gap') write(`event: resync\nid: ${entry.id}\ndata: ${JSON.stringify({ lastEventId: entry.id })}\n\n`);
+    else write(`event: ${entry.type}\nid: ${entry.id}\ndata: ${JSON.stringify(entry.data)}\n\n`);
   };
 
   const unsubscribe = channel.subscribe(businessId, (event) => (position === null ? held.push(event) : send(event)));

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@app/runtime';
-import { dedupeTtlMs, defaultReplayBufferLimits, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
-import { compareLiveEventIds, isLiveEventId, type DeliveredLiveEvent, type LiveEvent } from './live-event.ts';
+import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
+import { compareLiveEventIds, isLiveEventId, type DeliveredLiveEvent, type LiveEvent, type LiveStreamEntry } from './live-event.ts';
 
 /** A business's stream key lives a day after its last event; the replay window itself is the trim below. */
 const streamTtlMs = 24 * 60 * 60_000;
@@ -27,6 +27,28 @@ return id
 
 type PublishCommand = (stream: string, seen: string, ...args: string[]) => Promise<string | null>;
 
+const gapPayload = JSON.stringify({ type: 'gap' });
+
+/**
+ * Nobody watches the business (no replica refreshed its watcher key within the linger) → append a gap marker
+ * unless the stream already ends with one, and fan it out; returns 1 when watched. Atomic with the check, so a
+ * stream opened meanwhile (its watcher key set before its replay is read) either sees the marker or the events.
+ */
+const watchedOrMarkGapScript = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if last[1] and last[1][2][2] == ARGV[1] then return 0 end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'event', ARGV[1])
+local time = redis.call('TIME')
+local cutoff = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(ARGV[4])
+redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', cutoff))
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[2], id .. ' ' .. ARGV[1])
+return 0
+`;
+
+type WatchedOrMarkGapCommand = (stream: string, watched: string, ...args: string[]) => Promise<number>;
+
 export interface RedisLiveChannelOptions {
   /** The command connection (the caller owns it); the subscriber connection is a duplicate the channel owns. */
   redis: Redis;
@@ -34,6 +56,8 @@ export interface RedisLiveChannelOptions {
   /** Prefixes keys and channels (tests run side by side on one Redis). */
   keyPrefix?: string;
   limits?: ReplayBufferLimits;
+  /** The watcher key's TTL (see defaultWatchLingerMs). */
+  watchLingerMs?: number;
 }
 
 /**
@@ -50,6 +74,23 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
   const subscriber = commands.duplicate();
   commands.defineCommand('livePublish', { numberOfKeys: 2, lua: publishScript });
   const livePublish = (commands as unknown as { livePublish: PublishCommand }).livePublish.bind(commands);
+  commands.defineCommand('liveWatchedOrMarkGap', { numberOfKeys: 2, lua: watchedOrMarkGapScript });
+  const liveWatchedOrMarkGap = (commands as unknown as { liveWatchedOrMarkGap: WatchedOrMarkGapCommand }).liveWatchedOrMarkGap.bind(commands);
+  const watchLingerMs = options.watchLingerMs ?? defaultWatchLingerMs;
+  // Streams of this replica per business; each watched business's key is refreshed every third of its TTL.
+  const localWatchers = new Map<string, number>();
+  const pendingWatches = new Set<Promise<unknown>>();
+  const watcherKey = (businessId: string) => `${prefix}live:{${businessId}}:watched`;
+  const watch = (businessIds: string[]) => {
+    if (businessIds.length === 0) return;
+    const pipeline = commands.pipeline();
+    for (const businessId of businessIds) pipeline.set(watcherKey(businessId), '1', 'PX', watchLingerMs);
+    const written = pipeline.exec().catch((error: unknown) => options.logger.warn({ event: 'live.watch_failed', err: error }, 'live updates: could not refresh watcher keys'));
+    pendingWatches.add(written);
+    void written.finally(() => pendingWatches.delete(written));
+  };
+  const refresh = setInterval(() => watch([...localWatchers.keys()]), Math.max(10, Math.floor(watchLingerMs / 3)));
+  refresh.unref();
 
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
@@ -65,7 +106,7 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
   subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
     const separator = message.indexOf(' ');
     try {
-      const event = { ...(JSON.parse(message.slice(separator + 1)) as LiveEvent), id: message.slice(0, separator) } as DeliveredLiveEvent;
+      const event = { ...(JSON.parse(message.slice(separator + 1)) as LiveEvent), id: message.slice(0, separator) } as LiveStreamEntry;
       emitter.emit(channel.slice(channelPrefix.length), event);
     } catch (error) {
       options.logger.warn({ event: 'live.malformed_message', channel, err: error }, 'live updates: malformed fan-out message ignored');
@@ -94,12 +135,42 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
       return id ? ({ ...event, id } as DeliveredLiveEvent) : null;
     },
 
-    subscribe(businessId, listener) {
-      emitter.on(businessId, listener);
-      return () => void emitter.off(businessId, listener);
+    async watchedOrMarkGap(businessId) {
+      if ((localWatchers.get(businessId) ?? 0) > 0) return true;
+      const watched = await liveWatchedOrMarkGap(
+        streamKey(businessId),
+        watcherKey(businessId),
+        gapPayload,
+        `${channelPrefix}${businessId}`,
+        String(limits.maxEvents),
+        String(limits.maxAgeMs),
+        String(streamTtlMs),
+      );
+      return watched === 1;
     },
 
-    ready: () => subscribed,
+    subscribe(businessId, listener) {
+      emitter.on(businessId, listener);
+      const count = localWatchers.get(businessId) ?? 0;
+      localWatchers.set(businessId, count + 1);
+      // ready() waits for this write, and a stream reads its replay after ready(): see watchedOrMarkGapScript.
+      if (count === 0) watch([businessId]);
+      let subscribedHere = true;
+      return () => {
+        if (!subscribedHere) return;
+        subscribedHere = false;
+        emitter.off(businessId, listener);
+        // The key is left to expire: other replicas may hold streams, and a reconnect within the linger resumes.
+        const remaining = (localWatchers.get(businessId) ?? 1) - 1;
+        if (remaining > 0) localWatchers.set(businessId, remaining);
+        else localWatchers.delete(businessId);
+      };
+    },
+
+    ready: async () => {
+      await subscribed;
+      await Promise.all([...pendingWatches]);
+    },
 
     async replay(businessId, afterId): Promise<ReplayResult> {
       const key = streamKey(businessId);
@@ -116,7 +187,10 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
       const lastId = info ? String(info['last-generated-id']) : '0-0';
       if (afterId === null) return { kind: 'fresh', lastId };
       if (!resumable) return { kind: 'resync', lastId };
-      const events = ((rangeResult?.[1] ?? []) as Array<[string, string[]]>).map(([id, fields]) => toEvent(id, fields));
+      const entries = ((rangeResult?.[1] ?? []) as Array<[string, string[]]>).map(([id, fields]) => toEntry(id, fields));
+      // Events were skipped after the client's id (nobody watched): it must refetch.
+      if (entries.some((entry) => entry.type === 'gap')) return { kind: 'resync', lastId };
+      const events = entries as DeliveredLiveEvent[];
       if (!info) return afterId === '0-0' ? { kind: 'replay', events: [], lastId } : { kind: 'resync', lastId };
       const firstEntry = info['first-entry'] as [string, string[]] | null;
       // Trimming only removes the oldest entries: an id between the first entry and the newest one is still there.
@@ -130,6 +204,7 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
     },
 
     async close() {
+      clearInterval(refresh);
       emitter.removeAllListeners();
       await subscriber.quit().catch(() => subscriber.disconnect());
     },
@@ -142,7 +217,7 @@ function toRecord(flat: unknown[]): Record<string, unknown> {
   return record;
 }
 
-function toEvent(id: string, fields: string[]): DeliveredLiveEvent {
+function toEntry(id: string, fields: string[]): LiveStreamEntry {
   const payload = fields[fields.indexOf('event') + 1] ?? '{}';
-  return { ...(JSON.parse(payload) as LiveEvent), id } as DeliveredLiveEvent;
+  return { ...(JSON.parse(payload) as LiveEvent), id } as LiveStreamEntry;
 }
