@@ -128,8 +128,23 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByTestId('instances').getByText('Shop sandbox').waitFor();
     await expectAccessible('instances');
+
+    // A WhatsApp Web (Baileys) number: its session card appears and polls. This machine has no route to WhatsApp,
+    // so the real session only gets as far as failing to connect and backing off; the card must say so.
+    await page.getByRole('radio', { name: /WhatsApp Web/ }).check();
+    await page.getByLabel('Name').fill('Shop phone');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByTestId('instances').getByText('Shop phone').waitFor();
+    await page.getByTestId('baileys-session').waitFor();
+    await expect.poll(() => page.getByTestId('session-state').getAttribute('data-state'), { timeout: 60_000 }).toBe('reconnecting');
+    await page.getByTestId('session-last-error').waitFor();
+    // Never linked: the pairing-code form is offered, and there is no QR code to show without WhatsApp's servers.
+    await page.getByTestId('pairing-form').waitFor();
+    expect(await page.getByTestId('session-qr').count()).toBe(0);
+    await expectAccessible('instances with a WhatsApp Web session');
+
     const instances = await apiAs('GET', '/api/instances');
-    const instanceId = (instances.body['items'] as { id: string }[])[0]!.id;
+    const instanceId = (instances.body['items'] as { id: string; provider: string }[]).find((instance) => instance.provider === 'SANDBOX')!.id;
 
     // A customer writes (through the sandbox provider); the AI reply appears in the open chat without a reload.
     await page.getByRole('link', { name: 'Inbox' }).click();
@@ -153,6 +168,12 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.reload();
     await page.getByTestId('conversation').filter({ hasText: 'Lucía' }).click();
     expect(page.url()).toContain('/inbox');
+
+    // "Pause for…": a timed pause shows its end time in the chat header and the list.
+    await page.getByTestId('bot-pause-menu').click();
+    await page.getByTestId('bot-pause-twoHours').click();
+    await expect.poll(async () => page.getByTestId('bot-paused').textContent()).toMatch(/Bot paused until \d{2}:\d{2}/);
+    await expect.poll(async () => page.getByTestId('conversation').filter({ hasText: 'Lucía' }).textContent()).toMatch(/Bot paused until \d{2}:\d{2}/);
 
     // Bot back on for the contact: the next customer message gets an AI answer again.
     await page.getByTestId('contact-bot').getByRole('switch').click();
@@ -203,7 +224,7 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.locator('[data-live="live"]').waitFor({ state: 'detached', timeout: 30_000 });
     platform = await startPlatformProcess(platformEnvironment, platformPort);
     const instances = await apiAs('GET', '/api/instances');
-    const instanceId = (instances.body['items'] as { id: string }[])[0]!.id;
+    const instanceId = (instances.body['items'] as { id: string; provider: string }[]).find((instance) => instance.provider === 'SANDBOX')!.id;
     await apiAs('POST', `/api/sandbox/${instanceId}/messages`, { from: '+34600111222', text: 'Are you open on Sunday?' });
     await page.locator('[data-live="live"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-author="CUSTOMER"]').getByText('open on Sunday').waitFor({ timeout: 30_000 });

@@ -15,6 +15,7 @@ import type {
   RegisterRequest,
   SandboxMessageRequest,
   SandboxMessageResponse,
+  SessionStatusView,
   TokenPair,
   UpdateAgentRequest,
   UpdateContactRequest,
@@ -79,6 +80,22 @@ export class ApiClient {
   markRead(conversationId: string): Promise<unknown> {
     return firstValueFrom(this.http.post(`/api/conversations/${conversationId}/read`, {}));
   }
+  instanceSession(instanceId: string): Promise<SessionStatusView> {
+    return firstValueFrom(this.http.get<SessionStatusView>(`/api/instances/${instanceId}/session`));
+  }
+
+  requestPairingCode(instanceId: string, phoneNumber: string): Promise<SessionStatusView> {
+    return firstValueFrom(this.http.post<SessionStatusView>(`/api/instances/${instanceId}/session/pairing-code`, { phoneNumber }));
+  }
+
+  logoutSession(instanceId: string): Promise<SessionStatusView> {
+    return firstValueFrom(this.http.post<SessionStatusView>(`/api/instances/${instanceId}/session/logout`, {}));
+  }
+
+  restartSession(instanceId: string): Promise<SessionStatusView> {
+    return firstValueFrom(this.http.post<SessionStatusView>(`/api/instances/${instanceId}/session/restart`, {}));
+  }
+
   updateContact(contactId: string, body: UpdateContactRequest): Promise<ContactView> {
     return firstValueFrom(this.http.patch<ContactView>(`/api/contacts/${contactId}`, body));
   }

@@ -20,6 +20,10 @@ export type BusinessView = Account['business'];
 export type InstanceView = SuccessOf<paths['/instances/{id}']['get']>;
 export type CreateInstanceRequest = RequestOf<paths['/instances']['post']>;
 
+/** The WhatsApp Web (Baileys) session of an instance: state, QR string, pairing code. */
+export type SessionStatusView = SuccessOf<paths['/instances/{id}/session']['get']>;
+export type SessionState = SessionStatusView['state'];
+
 export type AgentView = SuccessOf<paths['/agent']['get']>;
 export type UpdateAgentRequest = RequestOf<paths['/agent']['put']>;
 

@@ -1,10 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, output, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import type { ConversationView, MessageView } from '../../../core/api/api-models';
 import type { ApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
+import type { TranslationKey } from '../../../core/i18n/translations';
 import { Icon } from '../../../shared/ui/icon';
+import { type BotPauseChoice, botPauseChoices } from '../data/bot-pause';
 import { contactLabel, windowTimeLeft } from '../data/message-list';
 import { ChatTimeline } from './chat-timeline';
 import { Composer } from './composer';
@@ -26,6 +28,20 @@ import { Composer } from './composer';
       <mat-slide-toggle [checked]="!conversation().botDisabled" (change)="botToggled.emit($event.checked)" data-testid="contact-bot" [attr.aria-label]="i18n.t('inbox.botToggle')">
         <span class="bot-label">{{ botLabel() }}</span>
       </mat-slide-toggle>
+      <!-- A disclosure rather than mat-menu: the overlay would add ~30 kB to the inbox chunk. -->
+      <div class="pause" (keydown.escape)="pauseOpen.set(false)">
+        <button mat-icon-button type="button" (click)="pauseOpen.set(!pauseOpen())" [attr.aria-expanded]="pauseOpen()" aria-controls="bot-pause-choices"
+          data-testid="bot-pause-menu" [attr.aria-label]="i18n.t('inbox.pauseFor')" [title]="i18n.t('inbox.pauseFor')">
+          <app-icon name="clock" />
+        </button>
+        @if (pauseOpen()) {
+          <ul class="pause-choices" id="bot-pause-choices">
+            @for (choice of pauseChoices; track choice) {
+              <li><button type="button" (click)="pick(choice)" [attr.data-testid]="'bot-pause-' + choice">{{ i18n.t(pauseLabels[choice]) }}</button></li>
+            }
+          </ul>
+        }
+      </div>
     </header>
     @if (conversation().botDisabled) {
       <p class="paused" role="status" data-testid="bot-paused"><app-icon name="pause" [size]="16" /> {{ botLabel() }}</p>
@@ -59,9 +75,19 @@ export class ChatPanel {
   readonly now = input(new Date());
   readonly reply = output<string>();
   readonly botToggled = output<boolean>();
+  /** "Pause for…": the page turns the choice into an end time on the business's clock. */
+  readonly botPaused = output<BotPauseChoice>();
   readonly loadOlder = output();
   readonly back = output();
   private readonly composer = viewChild(Composer);
+  protected readonly pauseOpen = signal(false);
+  protected readonly pauseChoices = botPauseChoices;
+  protected readonly pauseLabels = {
+    thirtyMinutes: 'inbox.pause.thirtyMinutes',
+    twoHours: 'inbox.pause.twoHours',
+    tomorrowMorning: 'inbox.pause.tomorrowMorning',
+    indefinitely: 'inbox.pause.indefinitely',
+  } as const satisfies Record<BotPauseChoice, TranslationKey>;
 
   protected readonly title = computed(() => contactLabel(this.conversation()));
   protected readonly windowLeft = computed(() => windowTimeLeft(this.conversation(), this.now()));
@@ -72,6 +98,11 @@ export class ChatPanel {
     if (!conversation.botDisabled) return this.i18n.t('inbox.botOn');
     return conversation.botDisabledUntil ? this.i18n.t('inbox.botPausedUntil', { time: this.i18n.time(conversation.botDisabledUntil) }) : this.i18n.t('inbox.botPaused');
   });
+
+  protected pick(choice: BotPauseChoice): void {
+    this.pauseOpen.set(false);
+    this.botPaused.emit(choice);
+  }
 
   clearComposer(): void {
     this.composer()?.clear();

@@ -42,7 +42,9 @@ export const conversationRowHeight = 76;
             } @else {
               <span class="window closed">{{ i18n.t('inbox.windowClosed') }}</span>
             }
-            @if (conversation.botDisabled) { <span class="bot paused"><app-icon name="pause" [size]="12" /> {{ i18n.t('inbox.botPaused') }}</span> }
+            @if (conversation.botDisabled) {
+              <span class="bot paused" data-testid="conversation-bot-paused"><app-icon name="pause" [size]="12" /> {{ conversation.botDisabledUntil ? i18n.t('inbox.botPausedUntil', { time: i18n.time(conversation.botDisabledUntil) }) : i18n.t('inbox.botPaused') }}</span>
+            }
             @else { <span class="bot on"><app-icon name="robot" [size]="12" /> {{ i18n.t('inbox.botOn') }}</span> }
           </span>
         </span>

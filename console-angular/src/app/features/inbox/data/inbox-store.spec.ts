@@ -53,6 +53,18 @@ describe('InboxStore', () => {
     expect(store.messages().at(-1)?.author).toBe('OPERATOR');
   });
 
+  it('pauses the bot for a contact until a time and shows that time on every conversation with the contact', async () => {
+    await open();
+    const pausing = store.pauseContactBot(lucia, '2026-03-01T12:30:00.000Z');
+    const request = backend.expectOne('/api/contacts/contact-1');
+    expect(request.request.method).toBe('PATCH');
+    expect(request.request.body).toEqual({ botDisabled: true, until: '2026-03-01T12:30:00.000Z' });
+    request.flush({ ...lucia.contact, botDisabled: true, botDisabledUntil: '2026-03-01T12:30:00.000Z', updatedAt: '2026-03-01T10:00:00.000Z' });
+    await pausing;
+    expect(store.selected()?.botDisabled).toBe(true);
+    expect(store.selected()?.botDisabledUntil).toBe('2026-03-01T12:30:00.000Z');
+  });
+
   it('keeps the text and says why when the 24 h window is closed', async () => {
     await open();
     const sending = store.sendReply('Too late?');

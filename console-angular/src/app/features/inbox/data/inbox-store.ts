@@ -126,6 +126,12 @@ export class InboxStore {
     this.patchContact(contact.id, { botDisabled: contact.botDisabled, botDisabledUntil: contact.botDisabledUntil });
   }
 
+  /** Pauses the bot for a contact until an instant (ISO), or until switched back on when `until` is null. */
+  async pauseContactBot(conversation: ConversationView, until: string | null): Promise<void> {
+    const contact = await this.api.updateContact(conversation.contact.id, { botDisabled: true, until });
+    this.patchContact(contact.id, { botDisabled: contact.botDisabled, botDisabledUntil: contact.botDisabledUntil });
+  }
+
   apply(event: LiveEvent): void {
     switch (event.type) {
       case 'message.created':

@@ -7,6 +7,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import { LiveUpdates } from '../../../core/live/live-updates';
 import { ChatPanel } from '../components/chat-panel';
 import { ConversationList } from '../components/conversation-list';
+import { type BotPauseChoice, botPauseUntil } from '../data/bot-pause';
 import { InboxStore } from '../data/inbox-store';
 
 /** WhatsApp Web's two panes: the list on the left, the chat on the right (one at a time on a phone). */
@@ -50,5 +51,10 @@ export class InboxPage implements OnInit {
   protected async toggleBot(enabled: boolean): Promise<void> {
     const conversation = this.store.selected();
     if (conversation) await this.store.setContactBot(conversation, enabled);
+  }
+
+  protected async pauseBot(choice: BotPauseChoice): Promise<void> {
+    const conversation = this.store.selected();
+    if (conversation) await this.store.pauseContactBot(conversation, botPauseUntil(choice, new Date(), this.i18n.timeZone()));
   }
 }

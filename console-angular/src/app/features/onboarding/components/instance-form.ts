@@ -11,7 +11,7 @@ import { I18n } from '../../../core/i18n/i18n';
 
 const numericId = /^\d{5,32}$/;
 
-/** Connects a WhatsApp number: a sandbox (name only) or the Cloud API (ids and token, with help under each field). */
+/** Connects a WhatsApp number: a sandbox or WhatsApp Web (name only), or the Cloud API (ids and token, with help under each field). */
 @Component({
   selector: 'app-instance-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -31,7 +31,7 @@ export class InstanceForm {
   protected readonly busy = signal(false);
   protected readonly problem = signal<string | null>(null);
   protected readonly form = inject(NonNullableFormBuilder).group({
-    provider: ['SANDBOX' as 'SANDBOX' | 'META'],
+    provider: ['SANDBOX' as CreateInstanceRequest['provider']],
     name: ['', [Validators.required, Validators.maxLength(80)]],
     phoneNumberId: ['', [Validators.pattern(numericId)]],
     wabaId: ['', [Validators.pattern(numericId)]],
@@ -54,7 +54,7 @@ export class InstanceForm {
     const body: CreateInstanceRequest =
       value.provider === 'META'
         ? { provider: 'META', name: value.name.trim(), phoneNumberId: value.phoneNumberId, accessToken: value.accessToken, ...(value.wabaId ? { wabaId: value.wabaId } : {}) }
-        : { provider: 'SANDBOX', name: value.name.trim() };
+        : { provider: value.provider === 'BAILEYS' ? 'BAILEYS' : 'SANDBOX', name: value.name.trim() };
     this.busy.set(true);
     this.problem.set(null);
     try {

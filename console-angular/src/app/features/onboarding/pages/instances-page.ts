@@ -1,14 +1,16 @@
 import { ChangeDetectionStrategy, Component, type OnInit, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { ApiClient } from '../../../core/api/api-client';
 import type { InstanceView } from '../../../core/api/api-models';
 import { toApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
+import { BaileysSession } from '../components/baileys-session';
 import { InstanceForm } from '../components/instance-form';
 
 @Component({
   selector: 'app-instances-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [InstanceForm],
+  imports: [MatButtonModule, BaileysSession, InstanceForm],
   template: `
     <section class="page">
       <h1>{{ i18n.t('instances.title') }}</h1>
@@ -22,7 +24,12 @@ import { InstanceForm } from '../components/instance-form';
               @if (instances().length === 0) { <p class="muted">{{ i18n.t('instances.empty') }}</p> }
               <ul class="instances" data-testid="instances">
                 @for (instance of instances(); track instance.id) {
-                  <li><strong>{{ instance.name }}</strong> <span class="muted">{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span></li>
+                  <li>
+                    <strong>{{ instance.name }}</strong> <span class="muted">{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span>
+                    @if (instance.provider === 'BAILEYS') {
+                      <button mat-button type="button" (click)="sessionOf.set(instance)" [attr.aria-pressed]="sessionOf()?.id === instance.id" data-testid="open-session">{{ i18n.t('instances.openSession') }}</button>
+                    }
+                  </li>
                 }
               </ul>
             }
@@ -30,10 +37,16 @@ import { InstanceForm } from '../components/instance-form';
         </div>
         <div class="card"><app-instance-form (created)="onCreated($event)" /></div>
       </div>
+      @if (sessionOf(); as instance) {
+        <div class="card session">
+          @defer { <app-baileys-session [instanceId]="instance.id" [name]="instance.name" /> }
+        </div>
+      }
     </section>
   `,
   styles: `
     .layout { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); align-items: start; }
+    .session { margin-top: 16px; }
     .instances { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
   `,
 })
@@ -44,6 +57,8 @@ export class InstancesPage implements OnInit {
   protected readonly state = signal<'loading' | 'ready' | 'error'>('loading');
   protected readonly problem = signal('');
   protected readonly created = signal<string | null>(null);
+  /** The WhatsApp Web instance whose session is shown (polled while shown). */
+  protected readonly sessionOf = signal<InstanceView | null>(null);
 
   async ngOnInit(): Promise<void> {
     try {
@@ -58,5 +73,7 @@ export class InstancesPage implements OnInit {
   protected onCreated(instance: InstanceView): void {
     this.instances.update((list) => [...list, instance]);
     this.created.set(instance.name);
+    // A new WhatsApp Web number is linked right away: show its QR.
+    if (instance.provider === 'BAILEYS') this.sessionOf.set(instance);
   }
 }
