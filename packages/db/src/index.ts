@@ -16,6 +16,7 @@ export * from './generated/prisma/client.ts';
 export * from './messages/record-inbound-message.ts';
 export * from './messages/outbound-transitions.ts';
 export * from './messages/apply-delivery-status.ts';
+export * from './messages/provider-egress.subscription.ts';
 export { deterministicUuid } from './messages/deterministic-id.ts';
 export { preparedMarker } from './messages/prepared-statement.ts';
 export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';

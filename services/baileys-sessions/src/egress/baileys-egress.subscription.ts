@@ -1,12 +1,12 @@
-import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
 import {
-  cancelOutboundMessage,
   claimOutboundMessage,
   markOutboundFailed,
   markOutboundSent,
+  providerEgressSubscription,
   releaseOutboundMessage,
   type ClaimedOutboundMessage,
   type PrismaClient,
+  type SendRequest,
 } from '@app/db';
 import type { DeliveryOutcome, Logger, ObjectStore, Subscription } from '@app/runtime';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage } from '@whiskeysockets/baileys';
@@ -56,7 +56,7 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     return governor;
   };
 
-  async function send(event: ReturnType<typeof MessageSendRequested.parse>): Promise<DeliveryOutcome> {
+  async function send(event: SendRequest): Promise<DeliveryOutcome> {
     const { messageId, bufferId, instanceId } = event.data;
     const session = deps.sessions.session(instanceId);
     // Not run by this process (yet): leave it PENDING; the transport redelivers it.
@@ -165,23 +165,5 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     return 'success';
   }
 
-  return {
-    topic: Topics.messagesOutbound,
-    group: baileysEgressGroup,
-    async handler(event) {
-      if (event.type === MessageSendRequested.type) {
-        const parsed = MessageSendRequested.schema.safeParse(event);
-        if (!parsed.success) return 'drop';
-        if (parsed.data.data.provider !== 'BAILEYS') return 'success';
-        return send(parsed.data);
-      }
-      if (event.type === MessageSendCancelled.type) {
-        const parsed = MessageSendCancelled.schema.safeParse(event);
-        if (!parsed.success) return 'drop';
-        if (parsed.data.data.messageId) await cancelOutboundMessage(deps.prisma, { messageId: parsed.data.data.messageId, reason: parsed.data.data.reason });
-        return 'success';
-      }
-      return 'success';
-    },
-  };
+  return providerEgressSubscription({ provider: 'BAILEYS', group: baileysEgressGroup, prisma: deps.prisma, send });
 }

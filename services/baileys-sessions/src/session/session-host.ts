@@ -60,6 +60,8 @@ interface Entry {
   lease: HeldLease | null;
   leaseTimer: TimerHandle | undefined;
   persistedState: string | null;
+  /** Status writes of this session, chained so they reach the database in the order the states happened. */
+  statusWrites: Promise<void>;
 }
 
 /**
@@ -226,7 +228,7 @@ export class SessionHost {
       watchdog: this.config.watchdog,
       handlers: { ...this.deps.handlers, onStatus: (status) => this.onStatus(status) },
     });
-    entry = { session, wanted: false, lease: null, leaseTimer: undefined, persistedState: null };
+    entry = { session, wanted: false, lease: null, leaseTimer: undefined, persistedState: null, statusWrites: Promise.resolve() };
     this.entries.set(instanceId, entry);
     return entry;
   }
@@ -244,9 +246,14 @@ export class SessionHost {
     }
     if (entry.persistedState !== status.state && !this.stopped) {
       entry.persistedState = status.state;
-      void this.deps.prisma.instance
-        .updateMany({ where: { id: status.instanceId }, data: { status: status.state } })
-        .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.status_write_failed', err: error }, 'could not record the session status'));
+      const state = status.state;
+      // Fire-and-forget writes could commit out of order and leave an old state ("connecting") on record.
+      entry.statusWrites = entry.statusWrites.then(() =>
+        this.deps.prisma.instance
+          .updateMany({ where: { id: status.instanceId }, data: { status: state } })
+          .then(() => undefined)
+          .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.status_write_failed', err: error }, 'could not record the session status')),
+      );
     }
     this.deps.handlers?.onStatus?.(status);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, preparedMarker, type PrismaClient } from '@app/db';
+import { Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
 import { messagePreview } from '@app/domain';
 import type { BufferJob } from './buffer-lease.repository.ts';
 import type { PromptMessage } from './reply-prompt.ts';
@@ -35,7 +35,7 @@ const defaultAgent: AgentSettings = {
   historyLimit: 20,
 };
 
-interface SettingsRow {
+interface PromptInputsRow {
   name: string;
   timezone: string;
   botEnabled: boolean;
@@ -43,55 +43,62 @@ interface SettingsRow {
   model: string | null;
   historyLimit: number | null;
   contactName: string | null;
+  /** Oldest first, `sentAt` as ISO text (UTC). */
+  burst: Array<Omit<PromptMessage, 'sentAt'> & { sentAt: string }>;
+  history: Array<Omit<PromptMessage, 'sentAt'> & { sentAt: string }>;
 }
 
-const promptMessageSelect = { id: true, direction: true, author: true, kind: true, text: true, content: true, sentAt: true } as const;
+const promptMessageJson = (alias: string) =>
+  Prisma.raw(`json_build_object('id', ${alias}.id::text, 'direction', ${alias}.direction::text, 'author', ${alias}.author::text, 'kind', ${alias}.kind,
+    'text', ${alias}.text, 'content', ${alias}.content, 'sentAt', to_char(${alias}."sentAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`);
 
-/** Everything the prompt needs, scoped to the job's business. Null when the business or conversation is gone. */
+/**
+ * Everything the prompt needs, scoped to the job's business, in ONE statement (each AI job asks): the business,
+ * its agent settings, the contact's name, the burst (the buffer's messages) and the history before it (the
+ * newest `historyLimit` others up to the burst's last message, without replies that never went out).
+ * Null when the business is gone.
+ */
 export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { contactId: string }): Promise<PromptInputs | null> {
-  // One round trip for the business, its agent settings and the contact's name (each AI job asks).
-  const rows = await prisma.$queryRaw<SettingsRow[]>`${Prisma.raw(preparedMarker)}
-    SELECT b.name, b.timezone, b."botEnabled", a."systemPrompt", a.model, a."historyLimit",
-           (SELECT c.name FROM contact c WHERE c.id = ${job.contactId}::uuid AND c."businessId" = b.id) AS "contactName"
-    FROM business b LEFT JOIN agent_config a ON a."businessId" = b.id
-    WHERE b.id = ${job.businessId}::uuid`;
+  const rows = await queryRawFast<PromptInputsRow>(prisma, Prisma.sql`${Prisma.raw(preparedMarker)}
+    WITH settings AS (
+      SELECT b.name, b.timezone, b."botEnabled", a."systemPrompt", a.model, a."historyLimit",
+             (SELECT c.name FROM contact c WHERE c.id = ${job.contactId}::uuid AND c."businessId" = b.id) AS "contactName",
+             CASE WHEN a."systemPrompt" IS NOT NULL AND a.model IS NOT NULL AND a."historyLimit" IS NOT NULL
+                  THEN a."historyLimit" ELSE ${defaultAgent.historyLimit}::integer END AS "effectiveHistoryLimit"
+      FROM business b LEFT JOIN agent_config a ON a."businessId" = b.id
+      WHERE b.id = ${job.businessId}::uuid
+    ),
+    burst AS (
+      SELECT m.id, m.direction, m.author, m.kind, m.text, m.content, m."sentAt", m."createdAt" FROM message m
+      WHERE m.id = ANY(${job.messageIds}::uuid[]) AND m."businessId" = ${job.businessId}::uuid AND m."conversationId" = ${job.conversationId}::uuid
+    ),
+    history AS (
+      SELECT m.id, m.direction, m.author, m.kind, m.text, m.content, m."sentAt", m."createdAt" FROM message m
+      WHERE m."businessId" = ${job.businessId}::uuid AND m."conversationId" = ${job.conversationId}::uuid
+        AND m.id <> ALL(${job.messageIds}::uuid[])
+        AND m.status NOT IN ('CANCELLED'::"MessageStatus", 'FAILED'::"MessageStatus")
+        -- Messages after the burst (the next burst, waiting) are not history yet.
+        AND m."sentAt" <= COALESCE((SELECT max("sentAt") FROM burst), 'infinity'::timestamp)
+      ORDER BY m."sentAt" DESC, m."createdAt" DESC
+      LIMIT COALESCE((SELECT "effectiveHistoryLimit" FROM settings), 0)
+    )
+    SELECT s.name, s.timezone, s."botEnabled", s."systemPrompt", s.model, s."historyLimit", s."contactName",
+           (SELECT COALESCE(json_agg(${promptMessageJson('b')} ORDER BY b."sentAt", b."createdAt"), '[]'::json) FROM burst b) AS burst,
+           (SELECT COALESCE(json_agg(${promptMessageJson('h')} ORDER BY h."sentAt", h."createdAt"), '[]'::json) FROM history h) AS history
+    FROM settings s`);
   const row = rows[0];
   if (!row) return null;
-  const business = { name: row.name, timezone: row.timezone, botEnabled: row.botEnabled };
-  const contact = { name: row.contactName };
   const settings: AgentSettings =
     row.systemPrompt !== null && row.model !== null && row.historyLimit !== null
       ? { systemPrompt: row.systemPrompt, model: row.model, historyLimit: row.historyLimit }
       : defaultAgent;
-  const burst = await prisma.message.findMany({
-    where: { id: { in: job.messageIds }, businessId: job.businessId, conversationId: job.conversationId },
-    orderBy: [{ sentAt: 'asc' }, { createdAt: 'asc' }],
-    select: promptMessageSelect,
-  });
-  const burstEnd = burst.at(-1)?.sentAt;
-  const history =
-    settings.historyLimit > 0
-      ? await prisma.message.findMany({
-          where: {
-            businessId: job.businessId,
-            conversationId: job.conversationId,
-            id: { notIn: job.messageIds },
-            // Replies that never went out (cancelled, failed) are not part of what the customer saw.
-            status: { notIn: ['CANCELLED', 'FAILED'] },
-            // Messages after the burst (the next burst, waiting) are not history yet.
-            ...(burstEnd ? { sentAt: { lte: burstEnd } } : {}),
-          },
-          orderBy: [{ sentAt: 'desc' }, { createdAt: 'desc' }],
-          take: settings.historyLimit,
-          select: promptMessageSelect,
-        })
-      : [];
+  const toPromptMessage = (message: PromptInputsRow['burst'][number]): PromptMessage => ({ ...message, sentAt: new Date(message.sentAt) });
   return {
-    business,
+    business: { name: row.name, timezone: row.timezone, botEnabled: row.botEnabled },
     agent: settings,
-    contactName: contact.name ?? null,
-    history: history.reverse(),
-    burst,
+    contactName: row.contactName ?? null,
+    history: row.history.map(toPromptMessage),
+    burst: row.burst.map(toPromptMessage),
   };
 }
 
@@ -114,7 +121,7 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
   // One statement (one round trip, its own transaction) instead of BEGIN + four writes + COMMIT: this runs for every
   // AI reply. A reply already stored under the buffer's key makes the message insert do nothing, and every other
   // write is conditional on that insert, so a redelivery changes nothing and gets the existing id below.
-  const rows = await prisma.$queryRaw<{ id: string }[]>`${Prisma.raw(preparedMarker)}
+  const rows = await queryRawFast<{ id: string }>(prisma, Prisma.sql`${Prisma.raw(preparedMarker)}
     WITH reply AS (
       INSERT INTO message ("id", "businessId", "conversationId", "instanceId", "direction", "author", "kind", "text", "content", "idempotencyKey", "status", "sentAt", "createdAt")
       VALUES (${randomUUID()}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.instanceId}::uuid, 'OUTBOUND'::"MessageDirection", 'AI'::"MessageAuthor",
@@ -137,7 +144,7 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
     released AS (
       UPDATE message_buffer SET "processingUntil" = NULL, "updatedAt" = ${now} WHERE "id" = ${job.bufferId}::uuid AND EXISTS (SELECT 1 FROM reply)
     )
-    SELECT "id"::text AS "id" FROM reply`;
+    SELECT "id"::text AS "id" FROM reply`);
   const stored = rows[0]?.id ?? (await findReplyId(prisma, job.bufferId));
   if (!stored) throw new Error(`storeReply: no reply stored for buffer ${job.bufferId}`);
   return stored;

@@ -1,12 +1,12 @@
-import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
 import {
-  cancelOutboundMessage,
   claimOutboundMessage,
   markOutboundFailed,
   markOutboundSent,
+  providerEgressSubscription,
   releaseOutboundMessage,
   type ClaimedOutboundMessage,
   type PrismaClient,
+  type SendRequest,
   type SecretBox,
 } from '@app/db';
 import type { DeliveryOutcome, Logger, Subscription } from '@app/runtime';
@@ -55,7 +55,7 @@ export function accessTokenFromSecretBox(secretBox: SecretBox) {
 export function createMetaEgressHandler(deps: MetaEgressDependencies): Subscription {
   const maxAttempts = deps.maxAttempts ?? 5;
 
-  async function send(event: ReturnType<typeof MessageSendRequested.parse>): Promise<DeliveryOutcome> {
+  async function send(event: SendRequest): Promise<DeliveryOutcome> {
     const { messageId, bufferId } = event.data;
     const claimed = await claimOutboundMessage(deps.prisma, messageId);
     // Someone else holds it, or it is already sent, failed or cancelled: a redelivery changes nothing.
@@ -134,23 +134,5 @@ export function createMetaEgressHandler(deps: MetaEgressDependencies): Subscript
     ]);
   }
 
-  return {
-    topic: Topics.messagesOutbound,
-    group: metaEgressGroup,
-    async handler(event) {
-      if (event.type === MessageSendRequested.type) {
-        const parsed = MessageSendRequested.schema.safeParse(event);
-        if (!parsed.success) return 'drop';
-        if (parsed.data.data.provider !== 'META') return 'success';
-        return send(parsed.data);
-      }
-      if (event.type === MessageSendCancelled.type) {
-        const parsed = MessageSendCancelled.schema.safeParse(event);
-        if (!parsed.success) return 'drop';
-        if (parsed.data.data.messageId) await cancelOutboundMessage(deps.prisma, { messageId: parsed.data.data.messageId, reason: parsed.data.data.reason });
-        return 'success';
-      }
-      return 'success';
-    },
-  };
+  return providerEgressSubscription({ provider: 'META', group: metaEgressGroup, prisma: deps.prisma, send });
 }
