@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase } from '@app/db/testing';
+import { createFileObjectStore } from '@app/runtime';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
@@ -9,6 +13,8 @@ const desktop = { width: 1280, height: 800 };
 const owner = { email: 'marta@ferreteria.example', password: 'correct horse battery staple', business: 'Ferretería Marta' };
 const conversationCount = 2_000;
 const chatLength = 600;
+/** A 160×120 two-tone PNG: real bytes the browser decodes, so the thumbnail has a natural size to check. */
+const hingePhotoPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAAA00lEQVR42u3RMREAMAgAMeRUCTNzVSIRH5C7V/CJ/k+LCwsAC7AAC7AAC7AAAxZgARZgARZgAQYswAIswAIswAIswIAFWIAFWIAFWIABC7AAC7AAC7AAAxZgARZgARZgARZgwAIswAIswAIswIAFWIAFWIAFWIDPA2eWFgcYsAALsAALsAALMGABFmABFmABFmDAAizAAizAAizAAgxYgAVYgAVYgAUYsAALsAALsAALMGABFmABFmABFmABBizAAizAAizAAgxYgAVYgAVYgAX4fAPDURGEjgoL4wAAAABJRU5ErkJggg==', 'base64');
 
 /** The bubbles whose box is inside the chat viewport, top to bottom, with their position on screen. */
 async function visibleMessages(page: Page): Promise<{ text: string; top: number }[]> {
@@ -37,6 +43,8 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   let accessToken: string;
   let businessId: string;
   let metaInstanceId: string;
+  /** The platform's DATA_DIR; its object store (DATA_DIR/objects) is where WhatsApp Web media are kept. */
+  let dataDir: string;
 
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${platform.url}${path}`, {
@@ -50,6 +58,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'console-e2e-data-'));
     const port = await freePort();
     platform = await startPlatformProcess(
       {
@@ -60,6 +69,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
         PASSWORD_HASH_MEMORY_KIB: '1024',
         PASSWORD_HASH_PASSES: '1',
         PUBLIC_URL: `http://127.0.0.1:${port}`,
+        DATA_DIR: dataDir,
       },
       port,
     );
@@ -88,6 +98,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await platform?.stop();
     await database?.close();
     await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('scrolls thousands of conversations a page at a time, rendering only the rows in view', async () => {
@@ -148,6 +159,12 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
 
   it('shows media, locations, shared contacts and the text a reply quotes', async () => {
     const media = (kind: string, content: object, providerMessageId: string, text: string | null = null) => ({ direction: 'INBOUND' as const, author: 'CUSTOMER' as const, kind, text, content: { kind, ...content }, providerMessageId });
+    // A photo and a voice note as WhatsApp Web (Baileys) leaves them: bytes in the platform's object store.
+    const objects = createFileObjectStore(join(dataDir, 'objects'));
+    const photoKey = `media/${businessId}/${seeded.instanceId}/e2e-photo.png`;
+    const voiceKey = `media/${businessId}/${seeded.instanceId}/e2e-voice.ogg`;
+    await objects.put(photoKey, hingePhotoPng, 'image/png');
+    await objects.put(voiceKey, Buffer.from('OggS'), 'audio/ogg; codecs=opus');
     await seedConversation(database.prisma, {
       businessId,
       instanceId: seeded.instanceId,
@@ -157,7 +174,8 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
       messages: [
         { direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'Can you send a photo of the broken part?', content: { kind: 'text', text: 'Can you send a photo of the broken part?' }, providerMessageId: 'wamid.ai-question' },
         media('image', { media: { mediaId: '1234567890', mimeType: 'image/jpeg', caption: 'The broken hinge' }, context: { providerMessageId: 'wamid.ai-question' } }, 'wamid.image', '[image] The broken hinge'),
-        media('audio', { voice: true, media: { mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } }, 'wamid.voice', '[voice note]'),
+        media('image', { media: { mediaId: photoKey, mimeType: 'image/png', size: hingePhotoPng.length, caption: 'The new hinge', download: { state: 'stored', attempts: 1 } } }, 'wamid.stored-image', '[image] The new hinge'),
+        media('audio', { voice: true, media: { mediaId: voiceKey, mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } }, 'wamid.voice', '[voice note]'),
         media('video', { media: { mimeType: 'video/mp4', download: { state: 'pending', attempts: 2 } } }, 'wamid.video', '[video]'),
         media('document', { media: { mimeType: 'application/pdf', filename: 'invoice-2291.pdf', size: 240_000 } }, 'wamid.document', '[document]'),
         media('sticker', { animated: false, media: { mimeType: 'image/webp' } }, 'wamid.sticker', '[sticker]'),
@@ -169,8 +187,16 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await page.getByTestId('conversation').filter({ hasText: 'Media María' }).click();
     const timeline = page.getByTestId('timeline');
     await timeline.getByTestId('media-contacts').waitFor();
-    await timeline.getByTestId('media-image').scrollIntoViewIfNeeded();
-    expect(await timeline.getByTestId('media-image').textContent()).toContain('image/jpeg');
+    // The Cloud API photo is described (its bytes stay at WhatsApp); the stored one is fetched with the token and shown.
+    const cloudImage = timeline.getByTestId('media-image').filter({ hasText: 'image/jpeg' });
+    await cloudImage.scrollIntoViewIfNeeded();
+    expect(await cloudImage.textContent()).toContain('Kept by WhatsApp');
+    const thumbnail = timeline.getByTestId('media-thumbnail').locator('img');
+    await thumbnail.scrollIntoViewIfNeeded();
+    await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { timeout: 15_000 }).toBe(160);
+    expect(await thumbnail.getAttribute('src')).toMatch(/^blob:/);
+    expect(await thumbnail.getAttribute('alt')).toBe('The new hinge');
+    expect(await timeline.getByTestId('media-audio').locator('audio[controls]').getAttribute('src')).toMatch(/^blob:/);
     expect(await timeline.getByTestId('reply-context').textContent()).toContain('Can you send a photo of the broken part?');
     expect(await timeline.getByTestId('media-audio').textContent()).toContain('Voice note');
     expect(await timeline.getByTestId('media-video').textContent()).toContain('Being downloaded from WhatsApp');

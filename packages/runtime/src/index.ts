@@ -20,6 +20,8 @@ export type { LocalActorHostOptions, ReminderRetryPolicy } from './local/local-a
 export { createMemoryKeyValueStore } from './local/memory-key-value-store.ts';
 export { createRedisKeyValueStore } from './local/redis-key-value-store.ts';
 export { createFileObjectStore } from './local/file-object-store.ts';
+export { createMinioObjectStore } from './local/minio-object-store.ts';
+export type { MinioObjectStoreOptions } from './local/minio-object-store.ts';
 export { createHttpOutputBinding } from './local/http-output-binding.ts';
 export type { HttpOutputBindingOptions } from './local/http-output-binding.ts';
 export { createDaprClient } from './dapr/dapr-client.ts';
@@ -36,3 +38,4 @@ export { startDaprService } from './service/dapr-service.ts';
 export type { DaprService, DaprServiceContext, DaprServiceOptions, DaprServiceParts } from './service/dapr-service.ts';
 export { runService } from './service/run-service.ts';
 export { requireAppToken } from './dapr/app-token.ts';
+export * from './service/object-store-settings.ts';

@@ -1,4 +1,4 @@
-import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);
@@ -60,7 +60,9 @@ export const baileysSessionsKubernetesSchema = baileysSessionsConfigSchema.exten
   BAILEYS_SCALE_DOWN_DELAY_SECONDS: seconds(60),
   /** Seals the auth state at rest: tenant-api's key (one base64 key, or a rotation list id:key,…). Required. */
   CREDENTIALS_KEY: z.string().min(1).optional(),
-});
+  /** Media in MinIO/S3; unset: media is not downloaded or sent from storage. */
+  ...objectStoreSettingsShape,
+}).superRefine(requireObjectStoreCredentials);
 export type BaileysSessionsKubernetesSettings = z.infer<typeof baileysSessionsKubernetesSchema>;
 export type BaileysSessionsKubernetesConfig = KubernetesConfig<BaileysSessionsKubernetesSettings & { CREDENTIALS_KEY: string }>;
 

@@ -8,6 +8,7 @@ const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The tenant API's own test harness: this suite checks the two services wired together through the SessionControl port.
+import { createAccessTokenIssuer } from '../../tenant-api/src/auth/access-tokens.ts';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from '../../tenant-api/test/tenant-api-harness.ts';
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
@@ -95,4 +96,26 @@ describe('tenant API → SessionControl (SessionHost with the fake socket)', () 
     const reused = await request(harness.app).post('/api/instances').set('authorization', other.bearer).send({ provider: 'BAILEYS', name: 'Outra' }).expect(201);
     expect(reused.body.slot).toBe(0);
   }, 120_000);
+
+  it('answers restart-pod with 409 NOT_SUPPORTED in-process (no pod), 404 to another tenant and 403 to an agent, touching no session', async () => {
+    const created = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'BAILEYS', name: 'Sem pod' }).expect(201);
+    const id = created.body.id as string;
+    await eventually(() => expect(factory.live(id)).toHaveLength(1));
+    const socket = factory.latest(id);
+    const restartPod = `/api/instances/${id}/session/restart-pod`;
+
+    const refused = expectError((await request(harness.app).post(restartPod).set('authorization', owner.bearer).expect(409)).body, 'CONFLICT');
+    expect(refused.details).toEqual({ reason: 'NOT_SUPPORTED' });
+    expect(refused.message).toMatch(/in-process/);
+    expectError((await request(harness.app).post(restartPod).set('authorization', other.bearer).expect(404)).body, 'NOT_FOUND');
+    const agentToken = createAccessTokenIssuer({ secret: harness.config.JWT_SECRET!, ttlSeconds: 300, now: () => harness.clock.now() }).issue({
+      businessId: owner.businessId,
+      userId: owner.userId,
+      role: 'AGENT',
+    }).accessToken;
+    expectError((await request(harness.app).post(restartPod).set('authorization', `Bearer ${agentToken}`).expect(403)).body, 'FORBIDDEN');
+
+    // The session kept its one socket.
+    expect(factory.live(id)).toEqual([socket]);
+  }, 60_000);
 });

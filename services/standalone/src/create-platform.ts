@@ -121,6 +121,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       queueStats: (businessId) => conversations.queueStats(businessId),
       live,
       sessions: baileys.host,
+      objectStore,
     }),
   );
   const consoleRouter = createConsoleRouter(config.platform.CONSOLE_DIR);

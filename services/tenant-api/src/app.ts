@@ -9,6 +9,7 @@ import type { TenantApiDependencies } from './dependencies.ts';
 import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
+import { registerMessageMediaRoutes } from './messages/message-media.router.ts';
 import { registerOpenApiRoute } from './openapi/openapi.router.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
 
@@ -28,6 +29,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerInstanceSessionRoutes(router, services);
   registerAgentRoutes(router, services);
   registerConversationRoutes(router, services);
+  registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);

@@ -1,4 +1,4 @@
-import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
 
@@ -70,7 +70,9 @@ export const tenantApiKubernetesSchema = z.intersection(
     CONVERSATION_ACTORS_APP_ID: z.string().min(1).default('conversation-actors'),
     /** Where the pod owning a Baileys slot answers session control (QR, pairing code, logout); {slot} is replaced. */
     BAILEYS_POD_URL_TEMPLATE: z.string().min(1).default('http://baileys-sessions-{slot}.baileys-sessions:3000'),
-  }),
+    /** Media in MinIO/S3, served to the console by GET /api/messages/:id/media. */
+    ...objectStoreSettingsShape,
+  }).superRefine(requireObjectStoreCredentials),
 );
 export type TenantApiKubernetesConfig = KubernetesConfig<
   z.infer<typeof tenantApiKubernetesSchema> & { JWT_SECRET: string; CREDENTIALS_KEY: string; REDIS_URL: string }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import type { Clock, Logger } from '@app/runtime';
+import type { Clock, Logger, ObjectStore } from '@app/runtime';
 import type { TenantApiConfig } from './config.ts';
 import type { Mailer } from './auth/mailer.ts';
 import type { SessionControl } from './instances/session-control.ts';
@@ -30,4 +30,6 @@ export interface TenantApiDependencies {
   live?: LiveUpdates;
   /** WhatsApp Web (Baileys) sessions (baileys-sessions' SessionHost); absent → the session routes answer 503. */
   sessions?: SessionControl;
+  /** Where providers store downloaded media (the same store baileys-sessions writes); absent → GET /messages/:id/media answers 503. */
+  objectStore?: ObjectStore;
 }

@@ -4,7 +4,7 @@ export type { TenantApiDependencies, AiStatus } from './dependencies.ts';
 export { loadTenantApiConfig, tenantApiConfigSchema, type TenantApiConfig } from './config.ts';
 export { createMailer, type Mailer, type MailMessage } from './auth/mailer.ts';
 export type { InstanceCredentials } from './instances/credentials-box.ts';
-export type { SessionControl, SessionStatusView } from './instances/session-control.ts';
+export type { PodRestartView, SessionControl, SessionStatusView } from './instances/session-control.ts';
 export { createSandboxEgressHandler, sandboxEgressSubscription } from './sandbox/sandbox-egress.subscription.ts';
 export { tenantApiRouteDocs } from './openapi/openapi.router.ts';
 export { createLiveUpdates, type LiveUpdates, type LiveUpdatesOptions } from './live/create-live-updates.ts';

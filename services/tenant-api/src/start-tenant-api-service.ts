@@ -1,6 +1,6 @@
 import { createRemoteSessionControl } from '@app/baileys-sessions/control';
 import { serviceStatusPaths } from '@app/conversation-actors';
-import { AppError, startDaprService, type Clock, type DaprService, type DaprServiceContext, type Logger, type OutboxRelayOptions } from '@app/runtime';
+import { AppError, objectStoreFromSettings, startDaprService, type Clock, type DaprService, type DaprServiceContext, type Logger, type OutboxRelayOptions } from '@app/runtime';
 import { createTenantApi } from './app.ts';
 import { createMailer } from './auth/mailer.ts';
 import type { TenantApiKubernetesConfig } from './config.ts';
@@ -45,6 +45,7 @@ export function startTenantApiService(options: TenantApiServiceOptions): Promise
         config,
         mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
         live,
+        objectStore: objectStoreFromSettings(config),
         // Each Baileys session runs on the StatefulSet pod whose ordinal is its slot (docs/adr/0007-baileys-session-routing.md).
         sessions: createRemoteSessionControl({ prisma, podUrl: config.BAILEYS_POD_URL_TEMPLATE, token: kubernetes.APP_API_TOKEN }),
         aiStatus: aiStatus.current,

@@ -67,6 +67,10 @@ beforeAll(async () => {
   const pod = express().use((request, response) => {
     podRequests.push({ method: request.method, path: request.path, token: request.header('dapr-api-token') });
     const instanceId = request.path.split('/')[4] ?? '';
+    // Any pod with the instance controller deletes the owning pod: 202 {pod, deleted}.
+    if (request.method === 'POST' && request.path.endsWith('/restart-pod')) {
+      return void response.status(202).json({ pod: `baileys-sessions-${request.path.split('/')[1]?.replace('slot-', '')}`, deleted: true });
+    }
     response.json({ instanceId, state: 'waiting-for-scan', stopReason: null, qr: '2@pod-qr', pairingCode: null, registered: false, account: null, reconnectAttempts: 0, nextAttemptAt: null });
   });
   baileysPod = await new Promise((resolve) => {
@@ -175,6 +179,29 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
     expect(session.body).toMatchObject({ state: 'waiting-for-scan', qr: '2@pod-qr' });
     expect(podRequests).toContainEqual({ method: 'POST', path: `/slot-${instance.slot}/internal/sessions/${instance.id}/restart`, token: tokens.appApiToken });
     expect(podRequests).toContainEqual({ method: 'GET', path: `/slot-${instance.slot}/internal/sessions/${instance.id}`, token: tokens.appApiToken });
+  });
+
+  it('restarts the pod of a WhatsApp Web session for its owner only; another tenant gets a 404 and no pod is asked', async () => {
+    const api = request(service.url);
+    async function signUp(businessName: string): Promise<string> {
+      const email = `owner.${randomBytes(3).toString('hex')}@example.test`;
+      const password = 'correct horse battery';
+      await api.post('/api/auth/register').send({ email, password, businessName }).expect(201);
+      await database.prisma.user.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
+      return `Bearer ${(await api.post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken}`;
+    }
+    const owner = await signUp('Pod Bakery');
+    const stranger = await signUp('Other Bakery');
+    const instance = (await api.post('/api/instances').set('authorization', owner).send({ provider: 'BAILEYS', name: 'Pod phone' }).expect(201)).body;
+    const restartPodPath = `/slot-${instance.slot}/internal/instances/${instance.id}/restart-pod`;
+
+    const refused = await api.post(`/api/instances/${instance.id}/session/restart-pod`).set('authorization', stranger).expect(404);
+    expect(refused.body.error.code).toBe('NOT_FOUND');
+    expect(podRequests.filter((entry) => entry.path === restartPodPath)).toEqual([]);
+
+    const restarted = await api.post(`/api/instances/${instance.id}/session/restart-pod`).set('authorization', owner).expect(202);
+    expect(restarted.body).toEqual({ pod: `baileys-sessions-${instance.slot}`, deleted: true });
+    expect(podRequests.filter((entry) => entry.path === restartPodPath)).toEqual([{ method: 'POST', path: restartPodPath, token: tokens.appApiToken }]);
   });
 
   it('asks conversation-actors for the AI status and queue statistics through Dapr service invocation', async () => {

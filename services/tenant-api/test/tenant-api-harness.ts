@@ -3,7 +3,7 @@ import express, { type Express, type Router } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger, type Clock } from '@app/runtime';
+import { createLogger, type Clock, type ObjectStore } from '@app/runtime';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
 import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type SessionControl, type TenantApiConfig } from '../src/index.ts';
 
@@ -43,7 +43,7 @@ export interface TenantApiHarness {
 /** The tenant API on a fresh PostgreSQL database, mounted at /api as the launchers do, mailing a capture server. */
 export async function startTenantApiHarness(
   environment: Record<string, string> = {},
-  options: { queueStats?: boolean; sessions?: SessionControl } = {},
+  options: { queueStats?: boolean; sessions?: SessionControl; objectStore?: ObjectStore } = {},
 ): Promise<TenantApiHarness> {
   const [database, smtp] = await Promise.all([createTestDatabase(), startSmtpCaptureServer()]);
   const clock = createManualClock();
@@ -70,6 +70,7 @@ export async function startTenantApiHarness(
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     aiStatus: () => aiStatus,
     ...(options.sessions ? { sessions: options.sessions } : {}),
+    ...(options.objectStore ? { objectStore: options.objectStore } : {}),
     ...(options.queueStats === false
       ? {}
       : {

@@ -17,6 +17,9 @@ export interface RemoteSessionControlOptions {
   fetch?: typeof fetch;
 }
 
+/** Served by every baileys-sessions pod that runs the instance controller (src/kubernetes). */
+export const restartPodPath = (instanceId: string) => `/internal/instances/${encodeURIComponent(instanceId)}/restart-pod`;
+
 const sessionErrorCodes = new Set<SessionErrorCode>(['SESSION_NOT_FOUND', 'SESSION_ALREADY_PAIRED', 'SESSION_NOT_WAITING_FOR_SCAN', 'SESSION_NOT_OPEN']);
 
 /**
@@ -30,7 +33,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
   const podUrl = (slot: number) =>
     (typeof options.podUrl === 'function' ? options.podUrl(slot) : options.podUrl.replaceAll('{slot}', String(slot))).replace(/\/+$/, '');
 
-  async function call(instanceId: string, method: 'GET' | 'POST', path: (id: string) => string, body?: unknown): Promise<SessionStatus> {
+  async function call<T = SessionStatus>(instanceId: string, method: 'GET' | 'POST', path: (id: string) => string, body?: unknown): Promise<T> {
     const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { provider: true, slot: true } });
     if (!instance || instance.provider !== 'BAILEYS' || instance.slot === null) {
       throw new SessionError('SESSION_NOT_FOUND', 'No Baileys session exists for this instance.');
@@ -47,7 +50,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
       throw Object.assign(new SessionError('SESSION_NOT_FOUND', `The pod of slot ${instance.slot} is not reachable; try again shortly.`), { cause: error });
     }
     const payload = (await response.json().catch(() => null)) as { error?: { message?: string; details?: { reason?: string } } } | null;
-    if (response.ok) return payload as unknown as SessionStatus;
+    if (response.ok) return payload as unknown as T;
     const reason = payload?.error?.details?.reason;
     const message = payload?.error?.message ?? `The session pod answered ${response.status}.`;
     if (reason && sessionErrorCodes.has(reason as SessionErrorCode)) throw new SessionError(reason as SessionErrorCode, message);
@@ -67,6 +70,8 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     restart: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.restart),
     requestPairingCode: (instanceId: string, phoneNumber: string) => call(instanceId, 'POST', sessionControlPaths.pairingCode, { phoneNumber }),
     logout: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.logout),
+    /** The owning pod's instance controller deletes that pod (202 {pod, deleted}); its StatefulSet starts it afresh. */
+    restartPod: (instanceId: string) => call<{ pod: string; deleted: boolean }>(instanceId, 'POST', restartPodPath),
   };
 }
 

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SecretBox } from '@app/db';
 import { Topics } from '@app/domain';
-import { AppError, requireAppToken, startDaprService, type Clock, type DaprService, type Logger, type OutboxRelayOptions } from '@app/runtime';
+import {
+  AppError,
+  objectStoreFromSettings,
+  requireAppToken,
+  startDaprService,
+  type Clock,
+  type DaprService,
+  type Logger,
+  type ObjectStore,
+  type OutboxRelayOptions,
+} from '@app/runtime';
 import { KubeConfig } from '@kubernetes/client-node';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -16,6 +26,7 @@ import { createOutboundRouterSubscription } from '../routing/outbound-router.sub
 import { baileysSlotTopic } from '../routing/slot-topic.ts';
 import type { SocketFactory } from '../session/session-socket.ts';
 import type { Timers } from '../session/timers.ts';
+
 import { podNameOfSlot, podOrdinal } from './pod-ordinal.ts';
 
 export interface BaileysSessionsServiceOptions {
@@ -29,6 +40,8 @@ export interface BaileysSessionsServiceOptions {
   kubeConfig?: KubeConfig;
   timers?: Timers;
   random?: () => number;
+  /** Default: MinIO/S3 from OBJECT_STORE_* settings (none when OBJECT_STORE_ENDPOINT is unset). */
+  objectStore?: ObjectStore;
 }
 
 export interface BaileysSessionsService extends DaprService {
@@ -55,6 +68,7 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
   let sessions: BaileysSessions | undefined;
   let controller: InstanceController | null = null;
   let redis: Redis | null = null;
+  const objectStore = options.objectStore ?? objectStoreFromSettings(config);
 
   const service = await startDaprService({
     service: 'baileys-sessions',
@@ -80,6 +94,7 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
         // The hostId starts with the pod name: the controller tells a pod's live leases by it.
         config: { ...config, BAILEYS_SLOTS: [slot], BAILEYS_HOST_ID: config.BAILEYS_HOST_ID ?? `${podName}-${randomBytes(4).toString('hex')}` },
         redis,
+        ...(objectStore ? { objectStore } : {}),
         onStored: () => relay.wake(),
         ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
         ...(options.timers ? { timers: options.timers } : {}),

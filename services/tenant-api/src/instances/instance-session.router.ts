@@ -21,7 +21,7 @@ const sessionErrorCodes: Record<string, AppError['code']> = {
 
 /**
  * WhatsApp Web (Baileys) session of an instance: GET …/session (status, QR string, pairing code), POST
- * …/session/pairing-code {phoneNumber}, …/session/logout, …/session/restart. Tenant-scoped: another tenant's
+ * …/session/pairing-code {phoneNumber}, …/session/logout, …/session/restart, …/session/restart-pod (Kubernetes). Tenant-scoped: another tenant's
  * instance is a 404; a non-BAILEYS instance is a 409.
  */
 export function registerInstanceSessionRoutes(router: Router, services: ApiServices): void {
@@ -69,5 +69,26 @@ export function registerInstanceSessionRoutes(router: Router, services: ApiServi
   router.post('/instances/:id/session/restart', authenticate, async (request, response) => {
     const { id, control } = await baileysInstance(response, request.params['id']);
     response.json(await run(() => control.restart(id)));
+  });
+
+  // Heavier than …/restart: the pod (and every session it runs) starts afresh. The business owner's call only.
+  router.post('/instances/:id/session/restart-pod', authenticate, async (request, response) => {
+    const { id, control } = await baileysInstance(response, request.params['id']);
+    if (tenantOf(response).role === 'AGENT') throw new AppError('FORBIDDEN', 'Only the business owner can restart a session pod.');
+    if (!control.restartPod) {
+      throw new AppError('CONFLICT', 'This deployment runs WhatsApp Web sessions in-process; there is no pod to restart. Use …/session/restart.', {
+        reason: 'NOT_SUPPORTED',
+      });
+    }
+    const restartPod = control.restartPod.bind(control);
+    try {
+      response.status(202).json(await restartPod(id));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (!(error instanceof AppError) && typeof code === 'string' && sessionErrorCodes[code]) {
+        throw new AppError(sessionErrorCodes[code], (error as Error).message, { reason: code });
+      }
+      throw error;
+    }
   });
 }

@@ -17,3 +17,10 @@ export const sessionStatusViewSchema = z.object({
   watchdogRecycles: z.object({ silent: z.number().int(), keepAliveFailed: z.number().int() }),
   updatedAt: z.string(),
 });
+
+export const podRestartViewSchema = z.object({
+  /** The StatefulSet pod that runs the session (e.g. baileys-sessions-2). */
+  pod: z.string(),
+  /** False when the pod was already gone (being rescheduled). */
+  deleted: z.boolean(),
+});

@@ -1,6 +1,6 @@
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { pairingCodeBodySchema } from './instance-session.router.ts';
-import { sessionStatusViewSchema } from './instance-session.schema.ts';
+import { podRestartViewSchema, sessionStatusViewSchema } from './instance-session.schema.ts';
 import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema } from './instances.schema.ts';
 
 const tag = 'instances';
@@ -62,5 +62,15 @@ export const instanceRouteDocs: RouteDoc[] = [
     params: instanceParamsSchema,
     success: { status: 200, description: 'The status after the restart.', schema: sessionStatusViewSchema },
     errors: [401, 404, 409, 503],
+  },
+  {
+    method: 'post', path: '/instances/:id/session/restart-pod', tag, authenticated: true,
+    summary: 'Restart the pod that runs the WhatsApp Web session (Kubernetes; business owner only)',
+    description:
+      'Deletes the baileys-sessions StatefulSet pod that owns the session; Kubernetes starts it again and the session resumes. ' +
+      'Every session on that pod reconnects. 409 NOT_SUPPORTED when sessions run in-process (standalone), 403 for agents.',
+    params: instanceParamsSchema,
+    success: { status: 202, description: 'The pod was asked to restart.', schema: podRestartViewSchema },
+    errors: [401, 403, 404, 409, 503],
   },
 ];

@@ -10,6 +10,17 @@ export interface SessionControl {
   /** Phone number in international format; the code is shown in the returned status. */
   requestPairingCode(instanceId: string, phoneNumber: string): Promise<SessionStatusView>;
   logout(instanceId: string): Promise<SessionStatusView>;
+  /**
+   * Kubernetes only: deletes the pod that runs the session so its StatefulSet starts it afresh. Absent where the
+   * session runs in-process (standalone): there is no pod, and the API answers 409 NOT_SUPPORTED.
+   */
+  restartPod?(instanceId: string): Promise<PodRestartView>;
+}
+
+/** What POST /instances/:id/session/restart-pod returns: the pod asked to restart; deleted=false when it was already gone. */
+export interface PodRestartView {
+  pod: string;
+  deleted: boolean;
 }
 
 /** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */

@@ -83,7 +83,8 @@ function operation(route: RouteDoc): JsonSchema {
 }
 
 function successResponse(route: RouteDoc): JsonSchema {
-  const { schema, description, html, eventStream } = route.success;
+  const { schema, description, html, eventStream, binary } = route.success;
+  if (binary) return { description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
   if (!schema) return { description };
   if (eventStream) return { description, content: { 'text/event-stream': { schema: jsonSchema(schema, 'output') } } };
   const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(schema, 'output') } };

@@ -6,6 +6,7 @@ import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
+import { messageRouteDocs } from '../messages/message-media.openapi.ts';
 import { sandboxRouteDocs } from '../sandbox/sandbox.openapi.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import type { RouteDoc } from './route-doc.ts';
@@ -23,6 +24,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...instanceRouteDocs,
   ...agentRouteDocs,
   ...conversationRouteDocs,
+  ...messageRouteDocs,
   ...contactRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,

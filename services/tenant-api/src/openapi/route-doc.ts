@@ -19,8 +19,8 @@ export interface RouteDoc {
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: Array<{ name: string; description: string }>;
-  /** `eventStream`: the response is text/event-stream and `schema` describes one event. */
-  success: { status: number; description: string; schema?: z.ZodType; html?: boolean; eventStream?: boolean };
+  /** `binary`: the response is a file of any content type (no schema). `eventStream`: the response is text/event-stream and `schema` describes one event. */
+  success: { status: number; description: string; schema?: z.ZodType; html?: boolean; eventStream?: boolean; binary?: boolean };
   /** Error statuses this route can answer with, all in the `{error:{code,message,details}}` shape. */
   errors: number[];
 }

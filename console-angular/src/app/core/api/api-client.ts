@@ -77,6 +77,10 @@ export class ApiClient {
     const headers = new HttpHeaders({ 'Idempotency-Key': idempotencyKey });
     return firstValueFrom(this.http.post<OperatorReplyResponse>(`/api/conversations/${conversationId}/messages`, { text }, { headers }));
   }
+  /** The stored bytes of a message's media (GET /messages/:id/media); the auth interceptor adds the Bearer token. */
+  messageMedia(messageId: string): Promise<Blob> {
+    return firstValueFrom(this.http.get(`/api/messages/${messageId}/media`, { responseType: 'blob' }));
+  }
   markRead(conversationId: string): Promise<unknown> {
     return firstValueFrom(this.http.post(`/api/conversations/${conversationId}/read`, {}));
   }

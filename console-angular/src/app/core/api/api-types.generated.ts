@@ -332,6 +332,21 @@ export interface paths {
       };
     };
   };
+  "/instances/{id}/session/restart-pod": {
+    post: {
+      responses: {
+        202: { content: { 'application/json': {
+          "pod": string;
+          "deleted": boolean;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/agent": {
     get: {
       responses: {
@@ -492,6 +507,16 @@ export interface paths {
         204: { content?: never };
         401: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/messages/{id}/media": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };

@@ -3,6 +3,7 @@ import type { MessageView } from '../../../core/api/api-models';
 import { I18n } from '../../../core/i18n/i18n';
 import { Icon, type IconName } from '../../../shared/ui/icon';
 import { byteSize, type MediaPart, messagePart } from '../data/message-parts';
+import { StoredMedia, type StoredMediaKind } from './stored-media';
 
 const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', IconName> = {
   image: 'image',
@@ -13,13 +14,14 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
 };
 
 /**
- * The body of a bubble for every message kind. Media shows what the message carries (kind, caption, file name, type,
- * size, where the bytes are): the API has no media download route yet, so there is no player or link to bytes.
+ * The body of a bubble for every message kind. Media in the platform's object store plays in the bubble (image
+ * thumbnail, audio and video players, a download link for documents); media that is not stored shows what the message
+ * carries instead (kind, caption, file name, type, size, where the bytes are).
  */
 @Component({
   selector: 'app-message-content',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Icon],
+  imports: [Icon, StoredMedia],
   template: `
     @let p = part();
     @switch (p.kind) {
@@ -50,14 +52,22 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
       @case ('other') { <span class="text">{{ p.text }}</span> }
       @default {
         @if (media(); as media) {
-          <span class="card" [attr.data-testid]="'media-' + p.kind">
-            <app-icon [name]="icon()" [size]="28" />
-            <span class="lines">
-              <strong>{{ mediaTitle() }}</strong>
-              @if (details()) { <span class="muted">{{ details() }}</span> }
-              <span class="muted state">{{ i18n.t(stateKey(media)) }}</span>
+          @if (media.state === 'stored' && playsInline()) {
+            <app-stored-media [messageId]="message().id" [kind]="storedKind()" [media]="media" [title]="mediaTitle()" [attr.data-testid]="'media-' + p.kind" />
+          } @else {
+            <span class="card" [attr.data-testid]="'media-' + p.kind">
+              <app-icon [name]="icon()" [size]="28" />
+              <span class="lines">
+                <strong>{{ mediaTitle() }}</strong>
+                @if (details()) { <span class="muted">{{ details() }}</span> }
+                @if (media.state === 'stored') {
+                  <app-stored-media [messageId]="message().id" [kind]="storedKind()" [media]="media" [title]="mediaTitle()" />
+                } @else {
+                  <span class="muted state">{{ i18n.t(stateKey(media)) }}</span>
+                }
+              </span>
             </span>
-          </span>
+          }
           @if (media.caption) { <span class="text">{{ media.caption }}</span> }
         }
       }
@@ -81,6 +91,9 @@ export class MessageContent {
     const part = this.part();
     return 'media' in part ? part.media : null;
   });
+  protected readonly storedKind = computed(() => this.part().kind as StoredMediaKind);
+  /** Pictures and video replace the card; audio and documents keep it (title, size) with the player or link inside. */
+  protected readonly playsInline = computed(() => ['image', 'sticker', 'video'].includes(this.part().kind));
   protected readonly icon = computed(() => {
     const kind = this.part().kind;
     return kind in mediaIcons ? mediaIcons[kind as keyof typeof mediaIcons] : 'document';

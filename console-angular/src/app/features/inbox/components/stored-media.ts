@@ -1,0 +1,94 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, effect, inject, input, signal, untracked } from '@angular/core';
+import { ApiClient } from '../../../core/api/api-client';
+import { I18n } from '../../../core/i18n/i18n';
+import { Icon } from '../../../shared/ui/icon';
+import type { MediaPart } from '../data/message-parts';
+
+export type StoredMediaKind = 'image' | 'sticker' | 'audio' | 'video' | 'document';
+
+/**
+ * Media whose bytes are in the platform's object store, fetched with the operator's token (the API is Bearer-auth,
+ * so a plain `src` to the API would be refused) and shown through an object URL, which is revoked when the bubble
+ * goes away. Until the bytes arrive, or when they cannot be fetched, the parent's description stays in view.
+ */
+@Component({
+  selector: 'app-stored-media',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [Icon],
+  template: `
+    @if (url(); as url) {
+      @switch (kind()) {
+        @case ('audio') { <audio controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-audio-player"></audio> }
+        @case ('video') { <video controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-video-player"></video> }
+        @case ('document') {
+          <a class="download" [href]="url" [attr.download]="media().filename ?? ''" data-testid="media-download">
+            <app-icon name="document" [size]="20" />{{ i18n.t('media.download') }}
+          </a>
+        }
+        @default {
+          <a class="thumbnail" [href]="url" target="_blank" rel="noopener" [attr.title]="i18n.t('media.openFull')" data-testid="media-thumbnail">
+            <img [src]="url" [alt]="media().caption ?? title()" [class.sticker]="kind() === 'sticker'" />
+          </a>
+        }
+      }
+    } @else if (failed()) {
+      <span class="muted" role="note" data-testid="media-load-failed">{{ i18n.t('media.loadFailed') }}</span>
+    } @else {
+      <span class="muted" data-testid="media-loading">{{ i18n.t('media.loading') }}</span>
+    }
+  `,
+  styles: `
+    :host { display: block; }
+    img { display: block; max-width: min(280px, 100%); max-height: 280px; border-radius: 6px; object-fit: cover; }
+    img.sticker { max-width: 140px; max-height: 140px; object-fit: contain; }
+    audio { width: min(280px, 100%); }
+    video { display: block; max-width: min(320px, 100%); max-height: 320px; border-radius: 6px; }
+    .download { display: inline-flex; gap: 4px; align-items: center; color: #00577f; }
+    .muted { color: var(--console-muted); font-size: 0.75rem; }
+  `,
+})
+export class StoredMedia {
+  protected readonly i18n = inject(I18n);
+  private readonly api = inject(ApiClient);
+  readonly messageId = input.required<string>();
+  readonly kind = input.required<StoredMediaKind>();
+  readonly media = input.required<MediaPart>();
+  /** What the media is (Photo, Voice note, the file name): the accessible name of the player or image. */
+  readonly title = input.required<string>();
+  protected readonly url = signal<string | null>(null);
+  protected readonly failed = signal(false);
+
+  constructor() {
+    let generation = 0;
+    effect(() => {
+      const messageId = this.messageId();
+      const current = ++generation;
+      untracked(() => this.load(messageId, current, () => generation));
+    });
+    inject(DestroyRef).onDestroy(() => {
+      generation += 1;
+      this.release();
+    });
+  }
+
+  private load(messageId: string, current: number, latest: () => number): void {
+    this.release();
+    this.failed.set(false);
+    this.api.messageMedia(messageId).then(
+      (blob) => {
+        // A bubble reused for another message, or destroyed, must not show (or leak) the old bytes.
+        if (current !== latest()) return;
+        this.url.set(URL.createObjectURL(blob));
+      },
+      () => {
+        if (current === latest()) this.failed.set(true);
+      },
+    );
+  }
+
+  private release(): void {
+    const url = this.url();
+    if (url) URL.revokeObjectURL(url);
+    this.url.set(null);
+  }
+}
