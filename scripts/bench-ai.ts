@@ -9,14 +9,13 @@
 // the inbound webhook to the reply reaching the double. Target: ≥ 10,000 replies/min.
 //
 //   npm run bench:ai -- --conversations=6000 --workerConcurrency=300 --latencyMs=1000 --bufferSeconds=1
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createTestDatabase } from '@app/db/testing';
 import { SecretBox } from '@app/db';
-import { metaTextMessageWebhook, serializeLikeMeta, startGraphApiServer } from '@app/testkit/meta-graph';
+import { metaTextMessageWebhook, startGraphApiServer } from '@app/testkit/meta-graph';
 import { createOpenAiTestServer } from '@app/testkit/openai';
-import { cpuMeter, describeMachine, freePort, percentile, readOptions, startServerProcess, verdict, waitFor } from './bench/bench-support.ts';
+import { cpuMeter, createWebhookPoster, describeMachine, freePort, percentile, readOptions, signedWebhook, startServerProcess, verdict, waitFor } from './bench/bench-support.ts';
 
 const options = readOptions({
   conversations: 6_000,
@@ -110,26 +109,11 @@ const bodies = Array.from({ length: options.conversations }, (_, index) => {
     id: `wamid.bench-ai-${index}`,
     text: '¿Tienen zapatos rojos en talla 38?',
   });
-  const body = Buffer.from(serializeLikeMeta(payload));
-  return { body, signature: `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` };
+  return signedWebhook(payload, appSecret);
 });
 
-const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-function post(index: number): Promise<number> {
-  const { body, signature } = bodies[index]!;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { agent, host: '127.0.0.1', port, path: '/webhooks/meta', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signature } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const postWebhook = createWebhookPoster(port, options.concurrency);
+const post = (index: number) => postWebhook(bodies[index]!);
 
 const postedAt = new Map<string, number>();
 let failedPosts = 0;

@@ -9,17 +9,17 @@
 //
 //   npm run bench:ingest -- --messages=20000 --concurrency=32 --senders=2000 --businesses=4 --duration=120
 //   npm run bench:ingest -- --cpuProfile=/tmp/ingest-profile     (writes a .cpuprofile of the platform process)
-import { createHmac } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { createTestDatabase } from '@app/db/testing';
-import { metaTextMessageWebhook, serializeLikeMeta } from '@app/testkit/meta-graph';
+import { metaTextMessageWebhook } from '@app/testkit/meta-graph';
 import {
   cpuMeter,
+  createWebhookPoster,
   describeMachine,
   freePort,
   percentile,
   readOptions,
+  signedWebhook,
   startServerProcess,
   verdict,
   waitFor,
@@ -89,26 +89,11 @@ const bodies = Array.from({ length: total }, (_, index) => {
     id: `wamid.bench-${index}`,
     text: `Message ${index}: ¿tienen zapatos rojos en talla 38? 👟`,
   });
-  const body = Buffer.from(serializeLikeMeta(payload));
-  return { body, signature: `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` };
+  return signedWebhook(payload, appSecret);
 });
 
-const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-function post(index: number): Promise<number> {
-  const { body, signature } = bodies[index]!;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      { agent, host: '127.0.0.1', port, path: '/webhooks/meta', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signature } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
+const postWebhook = createWebhookPoster(port, options.concurrency);
+const post = (index: number) => postWebhook(bodies[index]!);
 
 interface Phase {
   acknowledged: number;

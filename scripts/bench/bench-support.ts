@@ -1,12 +1,12 @@
 // Shared plumbing of the benchmark scripts (bench-ingest.ts, bench-ai.ts): options, the machine, the platform as a
 // separate process (exactly like `npm start`), CPU accounting from /proc, and percentiles.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
+import { Agent, request } from 'node:http';
+import { serializeLikeMeta, signMetaPayload } from '@app/testkit/meta-graph';
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Database } from '@app/db';
 
-export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `--name=value` on the command line wins over `BENCH_NAME` in the environment, which wins over the default. */
 export function readOptions<T extends Record<string, number | string>>(defaults: T): T {
@@ -94,61 +94,15 @@ export function cpuMeter(serverPid: number, databaseUrl: string) {
   };
 }
 
-export interface ServerProcess {
-  url: string;
-  pid: number;
-  output(): string;
-  /** SIGTERM and wait: the platform shuts down cleanly (and writes its CPU profile when one was asked for). */
-  stop(): Promise<void>;
-}
+export type ServerProcess = PlatformProcess;
 
 /** The platform as `npm start` runs it, in its own process, so the load generator never shares its event loop. */
-export async function startServerProcess(
+export function startServerProcess(
   environment: Record<string, string>,
   options: { cpuProfileDir?: string; entry?: string } = {},
 ): Promise<ServerProcess> {
   const nodeArguments = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeArguments, '--import', 'tsx', options.entry ?? 'services/standalone/src/main.ts'], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${environment.PORT}`;
-  await waitUntilReady(url, child, () => output);
-  return {
-    url,
-    pid: child.pid!,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.once('exit', () => (clearTimeout(force), resolve()));
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`platform did not become ready:\n${output()}`);
+  return startPlatformProcess(environment, Number(environment.PORT), { nodeArguments, entry: options.entry, readyTimeoutMs: 90_000 });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -183,4 +137,43 @@ export async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+export interface SignedWebhook {
+  body: Buffer;
+  signature: string;
+}
+
+/** A webhook as Meta sends it: its exact bytes (non-ASCII escaped) and `X-Hub-Signature-256` over them. */
+export function signedWebhook(payload: unknown, appSecret: string): SignedWebhook {
+  const body = Buffer.from(serializeLikeMeta(payload));
+  return { body, signature: signMetaPayload(body, appSecret) };
+}
+
+/**
+ * Posts prepared webhooks over keep-alive connections (at most `concurrency` sockets) and answers the HTTP status.
+ * node:http rather than fetch: the load generator's own CPU per request must stay small next to the server's.
+ */
+export function createWebhookPoster(port: number, concurrency: number): (webhook: SignedWebhook) => Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  return ({ body, signature }) =>
+    new Promise((resolve, reject) => {
+      const outgoing = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          path: '/webhooks/meta',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signature },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
 }

@@ -1,7 +1,7 @@
 import { baileysSessionsConfigSchema, type BaileysSessionsConfig } from '@app/baileys-sessions';
 import { conversationActorsConfigSchema, type ConversationActorsConfig } from '@app/conversation-actors';
 import { metaWebhooksConfigSchema, type MetaWebhooksConfig } from '@app/meta-webhooks';
-import { ConfigError, loadConfig } from '@app/runtime';
+import { collectConfigProblems, ConfigError, loadConfig } from '@app/runtime';
 import { tenantApiConfigSchema, type TenantApiConfig } from '@app/tenant-api';
 import { z } from 'zod';
 
@@ -34,16 +34,7 @@ export interface StandaloneConfig {
 
 /** Parses every service's settings and reports all problems at once, naming keys, never values. */
 export function loadStandaloneConfig(environment: Record<string, string | undefined> = process.env): StandaloneConfig {
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const { problems, attempt } = collectConfigProblems();
   const metaConfigured = Boolean(environment.META_APP_SECRET || environment.META_VERIFY_TOKEN);
   const platform = attempt(() => loadConfig(standaloneConfigSchema, environment));
   const tenantApi = attempt(() => loadConfig(tenantApiConfigSchema, environment));

@@ -7,25 +7,44 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The platform as `npm start` runs it: a separate Node process, so a test can kill it without mercy. */
 export interface PlatformProcess {
   url: string;
+  pid: number;
   /** SIGKILL: no shutdown hook runs, in-memory state is gone — a power cut. */
   kill(): Promise<void>;
   stop(): Promise<void>;
   output(): string;
 }
 
-export async function startPlatformProcess(environment: Record<string, string>, port: number): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/standalone/src/main.ts'], {
+export interface PlatformProcessOptions {
+  /** Extra Node flags, e.g. `--cpu-prof` for a benchmark. */
+  nodeArguments?: string[];
+  /** Another entry than the standalone platform (a benchmark's stripped-down server). */
+  entry?: string;
+  readyTimeoutMs?: number;
+}
+
+export async function startPlatformProcess(
+  environment: Record<string, string>,
+  port: number,
+  options: PlatformProcessOptions = {},
+): Promise<PlatformProcess> {
+  const entry = options.entry ?? 'services/standalone/src/main.ts';
+  const child = spawn(process.execPath, [...(options.nodeArguments ?? []), '--import', 'tsx', entry], {
     cwd: repositoryRoot,
     env: { ...process.env, ...environment, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000); // a long benchmark run must not grow without bound
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, child, () => output);
+  await waitUntilReady(url, child, () => output, options.readyTimeoutMs ?? 60_000);
   return {
     url,
+    pid: child.pid!,
     kill: () => terminate(child, 'SIGKILL'),
     stop: () => terminate(child, 'SIGTERM'),
     output: () => output,
@@ -43,8 +62,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function waitUntilReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}:\n${output()}`);
     try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig } from './load-config.ts';
+import { collectConfigProblems, ConfigError, loadConfig } from './load-config.ts';
 
 /**
  * What every service needs to run in Kubernetes next to its Dapr sidecar. Read by each service's `config.ts`
@@ -53,16 +53,7 @@ export function loadKubernetesConfig<TSchema extends z.ZodType, TRequired extend
   environment: Record<string, string | undefined>,
   options: { requiredKeys?: TRequired[] } = {},
 ): KubernetesConfig<z.infer<TSchema> & Required<Pick<z.infer<TSchema>, TRequired>>> {
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const { problems, attempt } = collectConfigProblems();
   const kubernetes = attempt(() => loadConfig(kubernetesSettingsSchema, environment));
   const service = attempt(() => loadConfig(schema, environment)) as Record<string, unknown> | undefined;
   for (const key of options.requiredKeys ?? []) {

@@ -27,3 +27,23 @@ export function loadConfig<TSchema extends z.ZodType>(
   });
   throw new ConfigError(problems);
 }
+
+/**
+ * Loads several schemas and keeps every ConfigError's problems, so a start-up failure lists all of them at once.
+ * `attempt` returns undefined for a schema that failed; throw `new ConfigError(problems)` when any are left.
+ */
+export function collectConfigProblems() {
+  const problems: string[] = [];
+  return {
+    problems,
+    attempt<T>(load: () => T): T | undefined {
+      try {
+        return load();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+        return undefined;
+      }
+    },
+  };
+}
