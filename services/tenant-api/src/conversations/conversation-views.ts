@@ -11,6 +11,12 @@ export interface ConversationRecord {
   contact: { id: string; name: string | null; phone: string | null; waUserId: string | null; botDisabled: boolean; botDisabledUntil: Date | null };
 }
 
+/** The relations a ConversationRecord needs, for every query that renders a ConversationView. */
+export const conversationViewInclude = {
+  instance: { select: { id: true, name: true, provider: true } },
+  contact: { select: { id: true, name: true, phone: true, waUserId: true, botDisabled: true, botDisabledUntil: true } },
+} as const;
+
 export interface MessageRecord {
   id: string;
   conversationId: string;

@@ -1,18 +1,13 @@
 import type { PrismaClient } from '@app/db';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { ConversationView, MessageView } from './conversations.schema.ts';
-import { toConversationView, toMessageView } from './conversation-views.ts';
+import { conversationViewInclude, toConversationView, toMessageView } from './conversation-views.ts';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor.ts';
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-const conversationInclude = {
-  instance: { select: { id: true, name: true, provider: true } },
-  contact: { select: { id: true, name: true, phone: true, waUserId: true, botDisabled: true, botDisabledUntil: true } },
-} as const;
 
 /** Conversations and messages of the caller's business only. */
 export function createConversationsRepository(prisma: PrismaClient) {
@@ -26,7 +21,7 @@ export function createConversationsRepository(prisma: PrismaClient) {
           ...(query.instanceId ? { instanceId: query.instanceId } : {}),
           ...afterCursor('lastMessageAt', cursor, { nullable: true }),
         },
-        include: conversationInclude,
+        include: conversationViewInclude,
         orderBy: [{ lastMessageAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
         take: query.limit + 1,
       });

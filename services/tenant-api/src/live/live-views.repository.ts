@@ -1,11 +1,6 @@
 import type { PrismaClient } from '@app/db';
 import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
-import { toConversationView, toMessageView } from '../conversations/conversation-views.ts';
-
-const conversationInclude = {
-  instance: { select: { id: true, name: true, provider: true } },
-  contact: { select: { id: true, name: true, phone: true, waUserId: true, botDisabled: true, botDisabledUntil: true } },
-} as const;
+import { conversationViewInclude, toConversationView, toMessageView } from '../conversations/conversation-views.ts';
 
 /**
  * Events carry ids, not content: live updates load the current rows and render them with the same view functions
@@ -19,12 +14,12 @@ export function createLiveViewsRepository(prisma: PrismaClient) {
     },
 
     async conversation(businessId: string, conversationId: string, now: Date): Promise<ConversationView | null> {
-      const conversation = await prisma.conversation.findFirst({ where: { id: conversationId, businessId }, include: conversationInclude });
+      const conversation = await prisma.conversation.findFirst({ where: { id: conversationId, businessId }, include: conversationViewInclude });
       return conversation ? toConversationView(conversation, now) : null;
     },
 
     async conversationsOfContact(businessId: string, contactId: string, now: Date): Promise<ConversationView[]> {
-      const conversations = await prisma.conversation.findMany({ where: { contactId, businessId }, include: conversationInclude, orderBy: { id: 'asc' } });
+      const conversations = await prisma.conversation.findMany({ where: { contactId, businessId }, include: conversationViewInclude, orderBy: { id: 'asc' } });
       return conversations.map((conversation) => toConversationView(conversation, now));
     },
 
