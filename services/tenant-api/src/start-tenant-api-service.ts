@@ -28,9 +28,9 @@ export function startTenantApiService(options: TenantApiServiceOptions): Promise
     service: 'tenant-api',
     settings: kubernetes,
     migrations: 'apply',
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.relay ? { relay: options.relay } : {}),
+    logger: options.logger,
+    clock: options.clock,
+    relay: options.relay,
     compose: (context) => {
       const { prisma, logger, clock, pubsub } = context;
       pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));

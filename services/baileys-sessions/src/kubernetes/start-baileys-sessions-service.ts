@@ -74,9 +74,9 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
     service: 'baileys-sessions',
     settings: kubernetes,
     migrations: 'await',
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.relay ? { relay: options.relay } : {}),
+    logger: options.logger,
+    clock: options.clock,
+    relay: options.relay,
     compose: ({ prisma, logger, pubsub, relay }) => {
       redis = useRedis && config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
       // The egress listens on this pod's slot topic instead of messages.outbound (which the router takes).

@@ -23,9 +23,9 @@ export function startConversationActorsService(options: ConversationActorsServic
     service: 'conversation-actors',
     settings: kubernetes,
     migrations: 'await',
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.relay ? { relay: options.relay } : {}),
+    logger: options.logger,
+    clock: options.clock,
+    relay: options.relay,
     compose: ({ prisma, logger, clock, pubsub, hostActors }) => {
       const conversations = registerConversationActors({ host: hostActors(), pubsub, prisma, logger, clock, config });
       return {

@@ -25,9 +25,9 @@ export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): P
     service: 'meta-webhooks',
     settings: kubernetes,
     migrations: 'await',
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.relay ? { relay: options.relay } : {}),
+    logger: options.logger,
+    clock: options.clock,
+    relay: options.relay,
     compose: ({ prisma, logger, pubsub, relay }) => {
       const graph = createGraphApiClient({ graphUrl: config.META_GRAPH_URL });
       pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
