@@ -32,6 +32,8 @@ export const baileysSessionsConfigSchema = z.object({
   BAILEYS_MIN_GAP_PER_RECIPIENT_MS: z.coerce.number().int().min(0).default(3_000),
   BAILEYS_NEW_CONTACTS_PER_DAY: z.coerce.number().int().min(0).default(20),
   BAILEYS_TYPING: flag(true),
+  /** A message SENDING this long (its process died mid-send) becomes FAILED "send outcome unknown"; never resent. */
+  BAILEYS_STUCK_SEND_SECONDS: seconds(300),
   /** ffmpeg for voice notes (Debian's `ffmpeg` package; `.ci/run` installs it). */
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   /** Inbound media downloads: how often failed ones are retried (with exponential backoff per file) and when to give up. */

@@ -9,15 +9,17 @@ import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.t
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
 import type { BaileysSessionsConfig } from './config.ts';
 import { createBaileysEgressHandler } from './egress/baileys-egress.subscription.ts';
+import { createStuckSendSweep } from './egress/stuck-sends.ts';
+import { createInstanceGovernorSettings, governorDefaultsFromConfig } from './governor/instance-governor-settings.ts';
 import { createBaileysIngest, type BaileysIngest } from './ingest/baileys-ingest.ts';
 import { createSessionLeaseRepository } from './lease/session-lease.repository.ts';
-import { createBaileysMediaDownloader, type MediaDownloader } from './media/media-downloader.ts';
-import { createMediaDownloads, type MediaDownloads } from './media/media-downloads.ts';
+import { createBaileysMediaDownloads, type BaileysMediaDownloads } from './media/baileys-media-downloads.ts';
+import { createBaileysMediaDownloader, type BaileysMediaDownloader } from './media/media-downloader.ts';
 import { createFfmpegVoiceNoteConverter, type VoiceNoteConverter } from './media/voice-note-converter.ts';
 import { SessionHost } from './session/session-host.ts';
 import type { SessionStatus } from './session/session-status.ts';
 import type { SocketFactory } from './session/session-socket.ts';
-import type { Timers } from './session/timers.ts';
+import { systemTimers, type Timers } from './session/timers.ts';
 
 export interface BaileysSessionsDependencies {
   prisma: PrismaClient;
@@ -34,7 +36,7 @@ export interface BaileysSessionsDependencies {
   /** Inbound media are downloaded into it and outbound media read from it; without it media stay metadata only. */
   objectStore?: ObjectStore;
   /** Default: Baileys' downloadMediaMessage. Tests inject bytes. */
-  mediaDownloader?: MediaDownloader;
+  mediaDownloader?: BaileysMediaDownloader;
   /** Default: ffmpeg at FFMPEG_PATH. */
   voiceNotes?: VoiceNoteConverter;
   /** Something was stored (wake the local pub/sub). */
@@ -49,7 +51,7 @@ export interface BaileysSessions {
   ingest: BaileysIngest;
   authStore: AuthStateStore;
   /** Inbound media downloads (null without an object store). */
-  media: MediaDownloads | null;
+  media: BaileysMediaDownloads | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,7 +70,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
   // The host is created below; the media path only asks it for open sockets later, at run time.
   let sessionHost: SessionHost | null = null;
   const media = deps.objectStore
-    ? createMediaDownloads({
+    ? createBaileysMediaDownloads({
         prisma: deps.prisma,
         objectStore: deps.objectStore,
         downloader:
@@ -121,6 +123,17 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     ...(deps.random ? { random: deps.random } : {}),
   });
   sessionHost = host;
+  const inFlight = new Set<string>();
+  const stuckSends = createStuckSendSweep({
+    prisma: deps.prisma,
+    hostId: host.hostId,
+    slots: config.BAILEYS_SLOTS,
+    inFlight,
+    thresholdMs: config.BAILEYS_STUCK_SEND_SECONDS * 1_000,
+    intervalMs: (config.BAILEYS_STUCK_SEND_SECONDS * 1_000) / 2,
+    timers: deps.timers ?? systemTimers,
+    logger,
+  });
   deps.pubsub.subscribe(
     createBaileysEgressHandler({
       voiceNotes: deps.voiceNotes ?? createFfmpegVoiceNoteConverter({ ffmpegPath: config.FFMPEG_PATH }),
@@ -130,12 +143,9 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
       ...(deps.timers ? { timers: deps.timers } : {}),
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.objectStore ? { objectStore: deps.objectStore } : {}),
-      governorConfig: () => ({
-        maxPerMinute: config.BAILEYS_MAX_PER_MINUTE,
-        minGapPerRecipientMs: config.BAILEYS_MIN_GAP_PER_RECIPIENT_MS,
-        newContactsPerDay: config.BAILEYS_NEW_CONTACTS_PER_DAY,
-        ...(config.BAILEYS_TYPING ? {} : { minTypingMs: 0, maxTypingMs: 0, jitterMs: 0 }),
-      }),
+      inFlight,
+      // Instance.baileysSettings over the BAILEYS_* defaults.
+      governorConfig: createInstanceGovernorSettings({ prisma: deps.prisma, defaults: governorDefaultsFromConfig(config), ...(deps.timers ? { clock: deps.timers } : {}) }),
     }),
   );
   return {
@@ -146,8 +156,10 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     async start() {
       await host.start();
       media?.start();
+      stuckSends.start();
     },
     async stop() {
+      await stuckSends.stop();
       await host.stop();
       await ingest.idle();
       await media?.stop();

@@ -25,10 +25,9 @@ export { createBaileysEgressHandler, baileysEgressGroup } from './egress/baileys
 export { SendingGovernor, defaultGovernorConfig, type GovernorConfig, type SendPlan } from './governor/sending-governor.ts';
 export { SessionWatchdog, defaultWatchdogConfig, type WatchdogConfig } from './watchdog/session-watchdog.ts';
 export { createSessionLeaseRepository, type HeldLease, type SessionLeaseRepository } from './lease/session-lease.repository.ts';
-export { createMediaDownloads, type MediaDownloads, type MediaDownloadsDependencies } from './media/media-downloads.ts';
-export { createBaileysMediaDownloader, type MediaDownloader } from './media/media-downloader.ts';
-export { mediaSourceOf, type MediaSource } from './media/media-source.ts';
-export { inboundMediaKey } from './media/media-object-key.ts';
+export { createBaileysMediaDownloads, type BaileysMediaDownloads, type BaileysMediaDownloadsDependencies } from './media/baileys-media-downloads.ts';
+export { createBaileysMediaDownloader, type BaileysMediaDownloader } from './media/media-downloader.ts';
+export { baileysMediaSourceCodec, mediaSourceOf, type MediaSource } from './media/media-source.ts';
 export { createFfmpegVoiceNoteConverter, type VoiceNote, type VoiceNoteConverter } from './media/voice-note-converter.ts';
 export { parseOggOpus, type OggOpusInfo } from './media/ogg-opus.ts';
 export { applyMessageChange, type MessageChangeOutcome } from './ingest/message-change.repository.ts';

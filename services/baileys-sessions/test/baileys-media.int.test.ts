@@ -11,8 +11,8 @@ import { BufferJSON, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBaileysEgressHandler } from '../src/egress/baileys-egress.subscription.ts';
 import { createBaileysIngest, type BaileysIngest } from '../src/ingest/baileys-ingest.ts';
-import type { MediaDownloader } from '../src/media/media-downloader.ts';
-import { createMediaDownloads, type MediaDownloads } from '../src/media/media-downloads.ts';
+import { createBaileysMediaDownloads, type BaileysMediaDownloads } from '../src/media/baileys-media-downloads.ts';
+import type { BaileysMediaDownloader } from '../src/media/media-downloader.ts';
 import { parseOggOpus } from '../src/media/ogg-opus.ts';
 import { createFfmpegVoiceNoteConverter } from '../src/media/voice-note-converter.ts';
 import { FakeTimers } from '../src/session/fake-timers.ts';
@@ -29,10 +29,10 @@ function upsert(name: string, edit?: (message: WAMessage) => void): { type: 'not
 }
 
 /** Plays WhatsApp's CDN: bytes per message id, and a number of failures to serve first. */
-class ScriptedDownloader implements MediaDownloader {
+class ScriptedDownloader implements BaileysMediaDownloader {
   readonly calls: string[] = [];
   readonly failures = new Map<string, number>();
-  async download({ source }: Parameters<MediaDownloader['download']>[0]): Promise<Buffer> {
+  async download({ source }: Parameters<BaileysMediaDownloader['download']>[0]): Promise<{ body: Buffer }> {
     const id = source.key.id!;
     this.calls.push(id);
     const left = this.failures.get(id) ?? 0;
@@ -40,7 +40,7 @@ class ScriptedDownloader implements MediaDownloader {
       this.failures.set(id, left - 1);
       throw new Error('Failed to fetch stream from https://mmg.whatsapp.net/… status code 503');
     }
-    return Buffer.from(`bytes of ${id}`);
+    return { body: Buffer.from(`bytes of ${id}`) };
   }
 }
 
@@ -64,8 +64,8 @@ async function tenant(name: string, slot: number) {
   return { business, instance };
 }
 
-function pipeline(downloader: MediaDownloader, timers: FakeTimers, maxAttempts = 8): { ingest: BaileysIngest; media: MediaDownloads } {
-  const media = createMediaDownloads({ prisma: database.prisma, objectStore, downloader, secretBox, logger, ownsInstance: () => true, timers, maxAttempts });
+function pipeline(downloader: BaileysMediaDownloader, timers: FakeTimers, maxAttempts = 8): { ingest: BaileysIngest; media: BaileysMediaDownloads } {
+  const media = createBaileysMediaDownloads({ prisma: database.prisma, objectStore, downloader, secretBox, logger, ownsInstance: () => true, timers, maxAttempts });
   const ingest = createBaileysIngest({ prisma: database.prisma, logger, media, timers });
   return { ingest, media };
 }
@@ -97,7 +97,7 @@ describe('inbound media → object store', () => {
       expect(object?.contentType).toBe(stored.mimeType);
     }
     expect(downloader.calls.filter((id) => id === upsert('image').messages[0]!.key.id)).toHaveLength(1);
-    expect(await database.prisma.baileysMediaDownload.count({ where: { instanceId: instance.id } })).toBe(0);
+    expect(await database.prisma.mediaDownload.count({ where: { instanceId: instance.id } })).toBe(0);
   }, 60_000);
 
   it('keeps a message whose download fails, shows the retry state, and stores the file on a later sweep', async () => {
@@ -118,7 +118,7 @@ describe('inbound media → object store', () => {
       download: { state: 'pending', attempts: 1, error: expect.stringContaining('503') },
     });
     expect((pending.content as { media: { mediaId?: string } }).media.mediaId).toBeUndefined();
-    const row = await database.prisma.baileysMediaDownload.findUniqueOrThrow({ where: { messageId: pending.id } });
+    const row = await database.prisma.mediaDownload.findUniqueOrThrow({ where: { messageId: pending.id } });
     expect(row.source).not.toContain('mmg.whatsapp.net'); // sealed: it holds the media key
     expect(await media.retryDue()).toBe(0); // not due yet
 
@@ -126,7 +126,7 @@ describe('inbound media → object store', () => {
     await media.idle();
     const stored = await byProviderId(instance.id, id);
     expect((stored.content as { media: { download: unknown; mediaId: string } }).media.download).toEqual({ state: 'stored', attempts: 2 });
-    expect(await database.prisma.baileysMediaDownload.count({ where: { messageId: stored.id } })).toBe(0);
+    expect(await database.prisma.mediaDownload.count({ where: { messageId: stored.id } })).toBe(0);
     await media.stop();
   }, 60_000);
 
@@ -145,7 +145,7 @@ describe('inbound media → object store', () => {
     await media.idle();
     const message = await byProviderId(instance.id, id);
     expect((message.content as { media: { download: unknown; caption: string } }).media).toMatchObject({ download: { state: 'failed', attempts: 2 }, caption: expect.any(String) });
-    expect(await database.prisma.baileysMediaDownload.count({ where: { messageId: message.id } })).toBe(0);
+    expect(await database.prisma.mediaDownload.count({ where: { messageId: message.id } })).toBe(0);
     expect(media.counters.givenUp).toBe(1);
   }, 60_000);
 });

@@ -131,13 +131,14 @@ beforeAll(async () => {
   kubernetesApi = await startKubernetesApiDouble({ statefulSets: [{ namespace, name: 'baileys-sessions', replicas: 1 }] });
   for (let ordinal = 0; ordinal < 2; ordinal++) {
     sidecars.push(await startDaprSidecarDouble({ appId: 'baileys-sessions', appApiToken: appToken, pubsubRetry: { intervalMs: 200, maxRetries: 200 } }));
-    // WhatsApp accepts every paired session (a macrotask later: after the session listens to its socket).
+    // WhatsApp accepts every paired session and shows a QR code to an unpaired one (a macrotask later: after the
+    // session listens to its socket).
     factories.push(
       new FakeSocketFactory({
         onCreate: (socket) => {
           // WhatsApp's message ids are unique per number; the fake counts per socket, so a reconnect would repeat them.
           (socket as unknown as { nextId: number }).nextId = ++socketsCreated * 1_000;
-          setTimeout(() => socket.open(), 5);
+          setTimeout(() => (socket.auth.creds.registered ? socket.open() : socket.showQr(`2@qr-of-${socket.instanceId}`)), 5);
         },
       }),
     );
@@ -235,10 +236,13 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     await eventually(() => expect(factories[1]!.live(second.instance.id)).toHaveLength(0));
     expect(factories[0]!.live(first.instance.id)).toHaveLength(1);
 
-    // A pod that is down: no status, and actions fail as "not reachable" (the API answers 503).
+    // A pod that is down: no status, and actions fail as "not reachable" (the API answers 503) — except a start,
+    // which is recorded and reported pending.
     await stopPod(1);
     expect(await control.status(second.instance.id)).toBeNull();
-    await expect(control.restart(second.instance.id)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    await expect(control.logout(second.instance.id)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(await control.restart(second.instance.id)).toMatchObject({ instanceId: second.instance.id, state: 'pending', qr: null });
+    expect(await control.status(second.instance.id)).toMatchObject({ state: 'pending' });
   });
 
   it('an admin restart deletes the pod of the slot; freeing the top slot scales it away after its lease is gone', { timeout: 120_000 }, async () => {
@@ -251,5 +255,25 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     const outcome = await pods[0]!.controller!.reconcile();
     expect(outcome).toMatchObject({ action: 'held', reason: 'scale-down-delay', desired: 1 });
     expect(kubernetesApi.statefulSet(namespace, 'baileys-sessions')!.spec.replicas).toBe(2);
+  });
+
+  it('a start requested before the slot’s pod exists is kept: the pod starts the unpaired session when it comes up, with a QR', { timeout: 120_000 }, async () => {
+    // A new, never paired instance on slot 1, whose pod is not running.
+    const business = await database.prisma.business.create({ data: { name: 'nova' } });
+    const fresh = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'nova', slot: 1 } });
+    const control = createRemoteSessionControl({ prisma: database.prisma, podUrl: (slot) => pods[slot]?.url ?? 'http://127.0.0.1:9', token: appToken });
+    expect(await control.status(fresh.id)).toBeNull();
+
+    const requested = await control.restart(fresh.id);
+    expect(requested).toMatchObject({ instanceId: fresh.id, state: 'pending', registered: false });
+    expect((await database.prisma.instance.findUniqueOrThrow({ where: { id: fresh.id } })).sessionRequestedAt).not.toBeNull();
+    expect(await control.status(fresh.id)).toMatchObject({ state: 'pending' });
+    expect(factories[1]!.sockets.filter((socket) => socket.instanceId === fresh.id)).toHaveLength(0);
+
+    // The pod comes up and starts the requested session: WhatsApp shows a QR code.
+    await startPod(1);
+    await eventually(async () => expect(await control.status(fresh.id)).toMatchObject({ state: 'waiting-for-scan', qr: `2@qr-of-${fresh.id}` }));
+    expect(factories[1]!.live(fresh.id)).toHaveLength(1);
+    expect(factories[0]!.sockets.some((socket) => socket.instanceId === fresh.id)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 import { defaultGraphUrl } from './egress/graph-api-client.ts';
 
@@ -10,10 +10,22 @@ export const metaWebhooksConfigSchema = z.object({
   META_VERIFY_TOKEN: z.string().min(1),
   /** Versioned Graph API base URL; tests point it at the Graph API double. */
   META_GRAPH_URL: z.url().default(defaultGraphUrl),
-  /** The key tenant-api encrypts Instance.encryptedCredentials with (same format); needed to send. */
+  /** The key tenant-api encrypts Instance.encryptedCredentials with (same format); needed to send and to download media. */
   CREDENTIALS_KEY: z.string().min(1).optional(),
+  /** Inbound media downloads: how often failed ones are retried (with exponential backoff per file) and when to give up. */
+  META_MEDIA_RETRY_SECONDS: z.coerce.number().int().min(1).default(60),
+  META_MEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
 });
 export type MetaWebhooksConfig = z.infer<typeof metaWebhooksConfigSchema>;
+
+/** Kubernetes-only settings: media go to MinIO/S3 (the standalone process keeps them under DATA_DIR instead). */
+export const metaWebhooksKubernetesSchema = metaWebhooksConfigSchema
+  .extend({
+    /** Unset: inbound media are stored as metadata only (not downloaded). */
+    ...objectStoreSettingsShape,
+  })
+  .superRefine(requireObjectStoreCredentials);
+export type MetaWebhooksKubernetesSettings = z.infer<typeof metaWebhooksKubernetesSchema>;
 
 export function loadMetaWebhooksConfig(environment: Record<string, string | undefined> = process.env): MetaWebhooksConfig {
   return loadConfig(metaWebhooksConfigSchema, environment);
@@ -25,6 +37,6 @@ export function loadMetaWebhooksConfig(environment: Record<string, string | unde
  */
 export function loadMetaWebhooksKubernetesConfig(
   environment: Record<string, string | undefined> = process.env,
-): KubernetesConfig<MetaWebhooksConfig & { CREDENTIALS_KEY: string }> {
-  return loadKubernetesConfig(metaWebhooksConfigSchema, environment, { requiredKeys: ['CREDENTIALS_KEY'] });
+): KubernetesConfig<MetaWebhooksKubernetesSettings & { CREDENTIALS_KEY: string }> {
+  return loadKubernetesConfig(metaWebhooksKubernetesSchema, environment, { requiredKeys: ['CREDENTIALS_KEY'] });
 }

@@ -13,7 +13,13 @@ export { parseGraphError, parseNetworkError, graphErrorRule } from './egress/par
 export type { GraphErrorCode, GraphRetryPolicy, ParsedGraphError } from './egress/parse-graph-error.ts';
 export { createMetaEgressHandler, accessTokenFromSecretBox, metaEgressGroup } from './egress/meta-egress.subscription.ts';
 export type { MetaEgressDependencies, MetaInstanceCredentials } from './egress/meta-egress.subscription.ts';
-export { metaWebhooksConfigSchema, loadMetaWebhooksConfig, loadMetaWebhooksKubernetesConfig } from './config.ts';
+export { createMetaMediaDownloads } from './media/meta-media-downloads.ts';
+export type { MetaMediaDownloads, MetaMediaDownloadsDependencies } from './media/meta-media-downloads.ts';
+export { createMetaMediaDownloader, maxCloudApiMediaBytes } from './media/meta-media-downloader.ts';
+export { createGraphMediaClient } from './media/graph-media-client.ts';
+export type { GraphMediaClient, GraphMediaClientOptions, GraphMediaInfo } from './media/graph-media-client.ts';
+export { metaMediaSourceCodec, metaMediaSourceOf, type MetaMediaSource } from './media/meta-media-source.ts';
+export { metaWebhooksConfigSchema, metaWebhooksKubernetesSchema, loadMetaWebhooksConfig, loadMetaWebhooksKubernetesConfig } from './config.ts';
 export { startMetaWebhooksService } from './kubernetes/start-meta-webhooks-service.ts';
 export type { MetaWebhooksServiceOptions } from './kubernetes/start-meta-webhooks-service.ts';
-export type { MetaWebhooksConfig } from './config.ts';
+export type { MetaWebhooksConfig, MetaWebhooksKubernetesSettings } from './config.ts';

@@ -8,7 +8,9 @@ import {
   accessTokenFromSecretBox,
   createGraphApiClient,
   createMetaEgressHandler,
+  createMetaMediaDownloads,
   createMetaWebhooksRouter,
+  type MetaMediaDownloads,
 } from '@app/meta-webhooks';
 import {
   createFileObjectStore,
@@ -98,10 +100,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }),
   );
 
+  let metaMedia: MetaMediaDownloads | null = null;
   if (config.metaWebhooks) {
     const graph = createGraphApiClient({ graphUrl: config.metaWebhooks.META_GRAPH_URL });
     pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
-    app.use(createMetaWebhooksRouter({ prisma, logger, config: config.metaWebhooks, onIngested: () => pubsub.wake() }));
+    // Inbound Cloud API media go to the same object store as Baileys media (DATA_DIR/objects).
+    metaMedia = createMetaMediaDownloads({ prisma, objectStore, secretBox: credentialsBox, logger, config: config.metaWebhooks });
+    app.use(createMetaWebhooksRouter({ prisma, logger, config: config.metaWebhooks, media: metaMedia, onIngested: () => pubsub.wake() }));
   } else {
     logger.info({ event: 'platform.meta_disabled' }, 'Cloud API webhooks are off: set META_APP_SECRET and META_VERIFY_TOKEN to receive them');
   }
@@ -135,6 +140,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await host.start();
   await pubsub.start();
   await baileys.start();
+  metaMedia?.start();
   const server = await listen(app, config.platform.PORT, config.platform.HOST);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`.replace('0.0.0.0', '127.0.0.1');
@@ -151,6 +157,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await closed;
       clearTimeout(lingering);
       await baileys.stop();
+      await metaMedia?.stop();
       await conversations.stop();
       await pubsub.stop();
       await host.stop();

@@ -79,10 +79,10 @@ describe('tenant API: GET /messages/:id/media', () => {
     expectError((await api().get(`/api/messages/${messageId}/media`).expect(401)).body, 'UNAUTHENTICATED');
   });
 
-  it('explains a 404 when the media is not stored: Cloud API media, pending downloads, text messages, missing objects', async () => {
+  it('explains a 404 when the media is not stored: metadata-only media, pending downloads, text messages, missing objects', async () => {
     const cloud = await messageWith({ kind: 'image', media: { mediaId: '1234567890', mimeType: 'image/jpeg' } });
     const cloudError = expectError((await api().get(`/api/messages/${cloud}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND');
-    expect(cloudError.message).toMatch(/Cloud API media are not downloaded/);
+    expect(cloudError.message).toMatch(/no object store was configured/);
     expect(cloudError.details).toEqual({ reason: 'media_not_stored', download: null });
 
     const pending = await messageWith({ kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', download: { state: 'pending', attempts: 2 } } });

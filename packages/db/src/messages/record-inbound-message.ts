@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeContent, MessageReceived, messagePreview, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { pendingDownloadState } from '../media-downloads/media-download-state.ts';
+import type { PendingMediaDownload } from '../media-downloads/media-download-queue.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql } from './message-status-sql.ts';
@@ -29,6 +31,12 @@ export interface InboundMessageInput {
   content: MessageContent;
   /** Provider extras kept next to the content (a Click-to-WhatsApp referral …). */
   extra?: Record<string, unknown>;
+  /**
+   * The media is to be downloaded into the object store: the message is stored with `media.download.state =
+   * 'pending'` and its `media_download` row, in the same statement (a duplicate adds none). Called with the message's
+   * id to seal the source for it, e.g. `(messageId) => queue.pendingDownload({ messageId, source })`.
+   */
+  mediaDownload?: (messageId: string) => PendingMediaDownload;
   /** The write time; defaults to now. */
   now?: Date;
 }
@@ -110,7 +118,8 @@ function inboundStatement(input: InboundMessageInput, sender: ReturnType<typeof 
   const eventId = deterministicUuid(`message.received:${messageId}`);
   const description = describeContent(input.content);
   const preview = messagePreview(description);
-  const content = JSON.stringify(input.extra ? { ...input.content, ...input.extra } : input.content);
+  const stored = input.mediaDownload ? withPendingDownload(input.content) : input.content;
+  const content = JSON.stringify(input.extra ? { ...stored, ...input.extra } : stored);
   const { phone, waUserId, lid, name } = sender;
   // Timestamps travel as ISO strings and are stored as UTC, whatever the session time zone.
   const ts = (value: string) => Prisma.sql`(${value}::timestamptz AT TIME ZONE 'UTC')`;
@@ -202,12 +211,30 @@ outbox AS (
       'kind', ${input.content.kind}::text, 'sentAt', ${sentAt}::text))
   FROM new_message m CROSS JOIN contact_row r
   RETURNING id
-)
+)${pendingMediaDownload(input, messageId)}
 SELECT
   COALESCE((SELECT id::text FROM new_message), (SELECT id::text FROM existing_message)) AS "messageId",
   COALESCE((SELECT "conversationId"::text FROM new_message), (SELECT "conversationId"::text FROM existing_message)) AS "conversationId",
   COALESCE((SELECT "contactId"::text FROM existing_message), (SELECT id::text FROM contact_row LIMIT 1)) AS "contactId",
   EXISTS (SELECT 1 FROM existing_message) AS duplicate`;
+}
+
+function withPendingDownload(content: MessageContent): MessageContent {
+  if (!('media' in content) || !content.media) throw new Error(`recordInboundMessage: a media download for a ${content.kind} message without media`);
+  return { ...content, media: { ...content.media, download: pendingDownloadState } };
+}
+
+/** The download row of a new message (none for a duplicate: it comes from new_message). */
+function pendingMediaDownload(input: InboundMessageInput, messageId: string): Prisma.Sql {
+  if (!input.mediaDownload) return Prisma.empty;
+  const { provider, source } = input.mediaDownload(messageId);
+  return Prisma.sql`,
+pending_media_download AS (
+  INSERT INTO media_download ("messageId", "businessId", "instanceId", provider, source)
+  SELECT m.id, ${input.businessId}::uuid, ${input.instanceId}::uuid, ${provider}::"Provider", ${source}::text FROM new_message m
+  ON CONFLICT DO NOTHING
+  RETURNING "messageId"
+)`;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * sandbox) translates its own payload into exactly one of these; everything downstream sees only this shape.
  */
 export const mediaSchema = z.object({
-  /** Provider media id (Cloud API) or object-store key once downloaded. */
+  /** Provider media id (Cloud API) until downloaded, then the object-store key. */
   mediaId: z.string().optional(),
   url: z.string().optional(),
   mimeType: z.string().optional(),
@@ -15,7 +15,7 @@ export const mediaSchema = z.object({
   /** Bytes in the object store (set once downloaded). */
   size: z.number().int().nonnegative().optional(),
   /**
-   * Providers that download media themselves (Baileys): `pending` until the bytes are in the object store (retried
+   * Media the platform downloads (Baileys, Cloud API): `pending` until the bytes are in the object store (retried
    * with backoff; `attempts`/`error` say how it goes), `stored` once `mediaId` is the object key, `failed` when given up.
    */
   download: z

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { graphErrorResponse } from './graph-errors.ts';
@@ -34,6 +34,19 @@ export interface InjectedGraphError {
   match?: (request: { phoneNumberId: string; body: Record<string, unknown> }) => boolean;
 }
 
+/** A media request that fails, as the Graph API or the CDN behind the media URL would. */
+export interface InjectedMediaFailure {
+  mediaId: string;
+  /** The lookup (`GET /{version}/{media-id}`) or the download of the URL it returned (default: the lookup). */
+  stage?: 'lookup' | 'download';
+  /** A Graph error code, answered with Meta's envelope (graph-errors.ts) … */
+  code?: number;
+  /** … or a bare HTTP status without an envelope, as a proxy or the CDN answers (e.g. 502). */
+  httpStatus?: number;
+  /** How many matching requests fail before the double answers normally again (default 1). */
+  times?: number;
+}
+
 export interface GraphApiServer {
   /** Versioned base URL to use as META_GRAPH_URL, e.g. `http://127.0.0.1:41234/v24.0`. */
   url: string;
@@ -44,7 +57,17 @@ export interface GraphApiServer {
   readReceipts: { phoneNumberId: string; messageId: string }[];
   addPhoneNumber(phoneNumberId: string, accessToken: string): void;
   injectError(error: InjectedGraphError): void;
-  addMedia(media: { id: string; bytes: Buffer; mimeType: string }): void;
+  /**
+   * Media Meta holds for a phone number, as after an inbound media webhook: `GET /{version}/{id}` answers its URL,
+   * mime_type, sha256 (hex of the bytes unless given) and file_size; the URL serves the bytes for 5 minutes with a
+   * Bearer token. With `phoneNumberId`, only that number's access token (addPhoneNumber) is accepted.
+   */
+  addMedia(media: { id: string; bytes: Buffer; mimeType: string; phoneNumberId?: string; sha256?: string; fileSize?: number }): void;
+  injectMediaFailure(failure: InjectedMediaFailure): void;
+  /** Every media URL handed out so far stops working (as after its 5 minutes): only a fresh lookup downloads. */
+  expireMediaUrls(): void;
+  /** Downloads wait (after being recorded) until `release()`: a slow CDN, to see what does not wait for it. */
+  holdMediaDownloads(): { release(): void };
   reset(): void;
   close(): Promise<void>;
 }
@@ -57,15 +80,28 @@ export interface GraphApiServerOptions {
 
 const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'];
 
+interface StoredMedia {
+  bytes: Buffer;
+  mimeType: string;
+  phoneNumberId?: string;
+  sha256: string;
+  fileSize: number;
+}
+
 /**
  * A wire-format double of the Cloud API's Graph endpoints (protocols.md §1.5–1.8) on an ephemeral port:
- * `POST /{version}/{phone-number-id}/messages` (sends and mark-as-read), media metadata/download/delete, Meta's
- * error envelope, and error injection per code. `fetch` talks to it with only the base URL changed.
+ * `POST /{version}/{phone-number-id}/messages` (sends and mark-as-read), media lookup (a URL valid 5 minutes,
+ * sha256, file_size) / download (Bearer required) / delete, Meta's error envelope, and error injection per code. `fetch` talks to it with only the base URL changed.
  */
 export async function startGraphApiServer(options: GraphApiServerOptions = {}): Promise<GraphApiServer> {
   const version = options.version ?? 'v24.0';
   const phoneNumbers = new Map(Object.entries(options.phoneNumbers ?? {}));
-  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  const media = new Map<string, StoredMedia>();
+  // A URL is valid for 5 minutes from the lookup that issued it (protocols.md §1.8).
+  const mediaUrls = new Map<string, { mediaId: string; expiresAt: number }>();
+  const mediaUrlLifetimeMs = 5 * 60_000;
+  let mediaFailures: InjectedMediaFailure[] = [];
+  let heldDownloads: Promise<void> | null = null;
   let injected: InjectedGraphError[] = [];
   const state = {
     requests: [] as RecordedGraphRequest[],
@@ -103,15 +139,7 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
   function handle(request: IncomingMessage, response: ServerResponse, raw: string) {
     const url = new URL(request.url ?? '/', 'http://double');
     const segments = url.pathname.split('/').filter(Boolean);
-    if (segments[0] === 'media-download' && segments[1]) {
-      const item = media.get(segments[1]);
-      if (!request.headers.authorization?.startsWith('Bearer ')) return fail(request, response, 190, null);
-      if (!item) return reply(request, response, 404, 'Not Found', null);
-      record(request, null, 200);
-      response.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
-      response.end(item.bytes);
-      return;
-    }
+    if (segments[0] === 'media-download' && segments[1]) return handleMediaDownload(request, response, segments[1], url.searchParams.get('hash'));
     if (segments[0] !== version) return reply(request, response, 404, { error: { message: 'Unknown path', code: 100 } }, raw);
 
     let body: Record<string, unknown> = {};
@@ -127,28 +155,84 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
 
     const [, objectId, edge] = segments;
     if (request.method === 'POST' && objectId && edge === 'messages') return handleMessages(request, response, objectId, token, body);
-    if (objectId && !edge && media.has(objectId)) {
+    const item = objectId && !edge ? media.get(objectId) : undefined;
+    const phoneNumberId = url.searchParams.get('phone_number_id');
+    // Unknown, deleted, or not this phone number's (when asked with ?phone_number_id): Meta answers the same 100.
+    if (objectId && item && (!phoneNumberId || !item.phoneNumberId || item.phoneNumberId === phoneNumberId)) {
+      if (!tokenFits(item, token)) return fail(request, response, 190, body, 'Error validating access token: Session has expired.');
       if (request.method === 'DELETE') {
         media.delete(objectId);
         return reply(request, response, 200, { success: true }, body);
       }
-      const item = media.get(objectId)!;
-      return reply(
-        request,
-        response,
-        200,
-        {
-          messaging_product: 'whatsapp',
-          url: `${origin}/media-download/${objectId}`,
-          mime_type: item.mimeType,
-          sha256: '',
-          file_size: String(item.bytes.length),
-          id: objectId,
-        },
-        body,
-      );
+      if (request.method === 'GET') {
+        const failure = takeMediaFailure(objectId, 'lookup');
+        if (failure) return failMedia(request, response, failure);
+        const hash = randomBytes(16).toString('hex');
+        mediaUrls.set(hash, { mediaId: objectId, expiresAt: Date.now() + mediaUrlLifetimeMs });
+        return reply(
+          request,
+          response,
+          200,
+          {
+            messaging_product: 'whatsapp',
+            url: `${origin}/media-download/${objectId}?hash=${hash}`,
+            mime_type: item.mimeType,
+            sha256: item.sha256,
+            file_size: String(item.fileSize),
+            id: objectId,
+          },
+          body,
+        );
+      }
     }
-    return fail(request, response, 100, body, `Unsupported ${request.method} request. Object with ID '${objectId}' does not exist.`);
+    const verb = (request.method ?? 'GET').toLowerCase();
+    return fail(
+      request,
+      response,
+      100,
+      body,
+      `Unsupported ${verb} request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    );
+  }
+
+  function handleMediaDownload(request: IncomingMessage, response: ServerResponse, mediaId: string, hash: string | null) {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    // Meta: "If you omit your token, the request will fail".
+    if (!token) return fail(request, response, 190, null);
+    const item = media.get(mediaId);
+    const issued = hash ? mediaUrls.get(hash) : undefined;
+    if (!item || !issued || issued.mediaId !== mediaId || issued.expiresAt < Date.now()) return reply(request, response, 404, 'Not Found', null);
+    if (!tokenFits(item, token)) return fail(request, response, 190, null);
+    const failure = takeMediaFailure(mediaId, 'download');
+    if (failure) return failMedia(request, response, failure);
+    record(request, null, 200);
+    const serve = () => {
+      response.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
+      response.end(item.bytes);
+    };
+    if (heldDownloads) void heldDownloads.then(serve);
+    else serve();
+  }
+
+  function tokenFits(item: StoredMedia, token: string): boolean {
+    const expected = item.phoneNumberId ? phoneNumbers.get(item.phoneNumberId) : undefined;
+    return expected === undefined || expected === token;
+  }
+
+  function takeMediaFailure(mediaId: string, stage: 'lookup' | 'download'): InjectedMediaFailure | null {
+    const index = mediaFailures.findIndex((failure) => failure.mediaId === mediaId && (failure.stage ?? 'lookup') === stage);
+    if (index < 0) return null;
+    const failure = mediaFailures[index]!;
+    const remaining = (failure.times ?? 1) - 1;
+    if (remaining <= 0) mediaFailures.splice(index, 1);
+    else mediaFailures[index] = { ...failure, times: remaining };
+    return failure;
+  }
+
+  function failMedia(request: IncomingMessage, response: ServerResponse, failure: InjectedMediaFailure) {
+    if (failure.code === undefined) return reply(request, response, failure.httpStatus ?? 500, 'Server Error', null);
+    const envelope = graphErrorResponse(failure.code, failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus });
+    return reply(request, response, envelope.httpStatus, envelope.body, null);
   }
 
   function handleMessages(
@@ -211,12 +295,32 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     },
     addPhoneNumber: (phoneNumberId, accessToken) => void phoneNumbers.set(phoneNumberId, accessToken),
     injectError: (error) => void injected.push(error),
-    addMedia: (item) => void media.set(item.id, { bytes: item.bytes, mimeType: item.mimeType }),
+    addMedia: (item) =>
+      void media.set(item.id, {
+        bytes: item.bytes,
+        mimeType: item.mimeType,
+        ...(item.phoneNumberId ? { phoneNumberId: item.phoneNumberId } : {}),
+        sha256: item.sha256 ?? createHash('sha256').update(item.bytes).digest('hex'),
+        fileSize: item.fileSize ?? item.bytes.length,
+      }),
+    injectMediaFailure: (failure) => void mediaFailures.push(failure),
+    expireMediaUrls: () => mediaUrls.clear(),
+    holdMediaDownloads: () => {
+      let release!: () => void;
+      heldDownloads = new Promise<void>((resolve) => {
+        release = () => {
+          heldDownloads = null;
+          resolve();
+        };
+      });
+      return { release };
+    },
     reset: () => {
       state.requests = [];
       state.accepted = [];
       state.readReceipts = [];
       injected = [];
+      mediaFailures = [];
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

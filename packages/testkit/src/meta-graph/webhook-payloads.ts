@@ -136,3 +136,21 @@ export function metaStatus(options: MetaStatusOptions) {
 export function metaStatusWebhook(options: MetaStatusOptions & { phoneNumberId?: string }) {
   return metaWebhook({ phoneNumberId: options.phoneNumberId, statuses: [metaStatus(options)] });
 }
+
+export interface MetaMediaMessageWebhookOptions extends MetaMessageOptions {
+  phoneNumberId?: string;
+  type: 'image' | 'audio' | 'video' | 'document' | 'sticker';
+  /** Meta's media object: `id`, `mime_type` and `sha256` as the webhook carries them; caption, filename, voice. */
+  media: { id: string; mime_type: string; sha256?: string; caption?: string; filename?: string; voice?: boolean; animated?: boolean };
+  name?: string;
+}
+
+/** An inbound media message, e.g. `{ type: 'image', media: { id: '1908…', mime_type: 'image/jpeg' } }`. */
+export function metaMediaMessageWebhook(options: MetaMediaMessageWebhookOptions) {
+  const from = options.from === undefined ? defaultCustomerPhone : options.from;
+  return metaWebhook({
+    phoneNumberId: options.phoneNumberId,
+    contacts: [metaContact({ from, ...(options.name ? { name: options.name } : {}), ...(options.userId ? { userId: options.userId } : {}) })],
+    messages: [metaMessage(options.type, { [options.type]: options.media }, { ...options, from })],
+  });
+}

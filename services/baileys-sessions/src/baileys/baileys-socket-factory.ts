@@ -1,5 +1,6 @@
-import makeWASocket, { Browsers, isJidBroadcast, isJidNewsletter, makeCacheableSignalKeyStore, S_WHATSAPP_NET } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, isJidBroadcast, isJidNewsletter, S_WHATSAPP_NET } from '@whiskeysockets/baileys';
 import type { SessionSocket, SocketFactory, SocketFactoryInput } from '../session/session-socket.ts';
+import { boundedSocketCaches } from './socket-caches.ts';
 
 export interface BaileysSocketOptions {
   /** Shown on the phone under "Linked devices". */
@@ -11,15 +12,18 @@ export interface BaileysSocketOptions {
 /**
  * The production SocketFactory: Baileys' `makeWASocket` with settings that keep a business number healthy —
  * not shown as online (the phone keeps its notifications), no full history sync, broadcasts and newsletters ignored
- * at the socket, signal keys cached in front of the store. Needs the network; tests use the fake socket.
+ * at the socket, signal keys cached in front of the store, every cache bounded in size and time (socket-caches.ts).
+ * Needs the network; tests use the fake socket.
  */
 export function createBaileysSocketFactory(options: BaileysSocketOptions = {}): SocketFactory {
   return {
     create({ auth, logger }: SocketFactoryInput): SessionSocket {
       const baileysLogger = logger.child({ component: 'baileys' });
       baileysLogger.level = 'warn';
+      const { keys, ...caches } = boundedSocketCaches(auth.keys, baileysLogger);
       const socket = makeWASocket({
-        auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, baileysLogger) },
+        auth: { creds: auth.creds, keys },
+        ...caches,
         logger: baileysLogger,
         browser: Browsers.macOS(options.browserName ?? 'Chrome'),
         markOnlineOnConnect: false,

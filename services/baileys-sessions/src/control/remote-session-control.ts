@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@app/db';
 import { SessionError, type SessionErrorCode } from '../session/session-error.ts';
-import type { SessionStatus } from '../session/session-status.ts';
+import type { SessionState, SessionStatus } from '../session/session-status.ts';
 import { sessionControlPaths } from './session-control.router.ts';
 
 export interface RemoteSessionControlOptions {
@@ -15,7 +15,25 @@ export interface RemoteSessionControlOptions {
   token?: string | undefined;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  now?: () => Date;
 }
+
+/**
+ * A session status as the remote control reports it: the pod's own, or `pending` while the pod of the slot is not
+ * up yet and a start was requested (it starts there as soon as the pod is; registered/account are unknown until then).
+ */
+export type RemoteSessionStatus = Omit<SessionStatus, 'state'> & { state: SessionState | 'pending' };
+
+/** The pod of the slot did not answer (not created yet, starting, or gone). */
+class PodUnreachableError extends SessionError {
+  constructor(slot: number, cause: unknown) {
+    super('SESSION_NOT_FOUND', `The pod of slot ${slot} is not reachable; try again shortly.`);
+    this.cause = cause;
+  }
+}
+
+/** Answers from the pod's way in rather than from the app: nobody is listening there yet. */
+const unreachableStatuses = new Set([502, 503, 504]);
 
 /** Served by every baileys-sessions pod that runs the instance controller (src/kubernetes). */
 export const restartPodPath = (instanceId: string) => `/internal/instances/${encodeURIComponent(instanceId)}/restart-pod`;
@@ -25,7 +43,9 @@ const sessionErrorCodes = new Set<SessionErrorCode>(['SESSION_NOT_FOUND', 'SESSI
 /**
  * The tenant API's SessionControl in Kubernetes: each call goes to the pod whose ordinal is the instance's slot,
  * by the StatefulSet's stable pod DNS name. Control is interactive (a QR code lives ~20 s), so it is synchronous:
- * an unreachable pod is "not running here" (status null, actions SESSION_NOT_FOUND → the API answers 503, try again).
+ * an unreachable pod is "not running here" (status null, actions SESSION_NOT_FOUND → the API answers 503, try again)
+ * — except a start: `restart` records the request (`Instance.sessionRequestedAt`) and answers `pending`; the pod
+ * starts the session when it is up (SessionHost.start and its request sweep), and `status` says `pending` meanwhile.
  */
 export function createRemoteSessionControl(options: RemoteSessionControlOptions) {
   const fetchImpl = options.fetch ?? fetch;
@@ -47,8 +67,9 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw Object.assign(new SessionError('SESSION_NOT_FOUND', `The pod of slot ${instance.slot} is not reachable; try again shortly.`), { cause: error });
+      throw new PodUnreachableError(instance.slot, error);
     }
+    if (unreachableStatuses.has(response.status)) throw new PodUnreachableError(instance.slot, new Error(`HTTP ${response.status}`));
     const payload = (await response.json().catch(() => null)) as { error?: { message?: string; details?: { reason?: string } } } | null;
     if (response.ok) return payload as unknown as T;
     const reason = payload?.error?.details?.reason;
@@ -58,16 +79,46 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     throw new SessionError('SESSION_NOT_FOUND', message);
   }
 
+  const now = options.now ?? (() => new Date());
+  const pending = (instanceId: string, requestedAt: Date): RemoteSessionStatus => ({
+    instanceId,
+    state: 'pending',
+    stopReason: null,
+    qr: null,
+    pairingCode: null,
+    registered: false,
+    account: null,
+    reconnectAttempts: 0,
+    nextAttemptAt: null,
+    lastDisconnect: null,
+    watchdogRecycles: { silent: 0, keepAliveFailed: 0 },
+    updatedAt: requestedAt.toISOString(),
+  });
+
   return {
-    async status(instanceId: string): Promise<SessionStatus | null> {
+    async status(instanceId: string): Promise<RemoteSessionStatus | null> {
       try {
         return await call(instanceId, 'GET', sessionControlPaths.status);
       } catch (error) {
+        if (error instanceof PodUnreachableError) {
+          const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { sessionRequestedAt: true } });
+          return instance?.sessionRequestedAt ? pending(instanceId, instance.sessionRequestedAt) : null;
+        }
         if (error instanceof SessionError && error.code === 'SESSION_NOT_FOUND') return null;
         throw error;
       }
     },
-    restart: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.restart),
+    /** Starts the session on its pod; while that pod is not up, records the request and answers `pending`. */
+    async restart(instanceId: string): Promise<RemoteSessionStatus> {
+      try {
+        return await call(instanceId, 'POST', sessionControlPaths.restart);
+      } catch (error) {
+        if (!(error instanceof PodUnreachableError)) throw error;
+        const requestedAt = now();
+        await options.prisma.instance.updateMany({ where: { id: instanceId, provider: 'BAILEYS' }, data: { sessionRequestedAt: requestedAt } });
+        return pending(instanceId, requestedAt);
+      }
+    },
     requestPairingCode: (instanceId: string, phoneNumber: string) => call(instanceId, 'POST', sessionControlPaths.pairingCode, { phoneNumber }),
     logout: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.logout),
     /** The owning pod's instance controller deletes that pod (202 {pod, deleted}); its StatefulSet starts it afresh. */

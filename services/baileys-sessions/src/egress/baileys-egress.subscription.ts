@@ -25,8 +25,10 @@ export interface BaileysEgressDependencies {
   logger: Logger;
   timers?: Timers;
   random?: () => number;
-  /** Per-instance governor settings over the safe defaults. */
-  governorConfig?: (instanceId: string) => Partial<GovernorConfig>;
+  /** Per-instance governor settings over the safe defaults, asked for on every send (cache it). */
+  governorConfig?: (instanceId: string) => Partial<GovernorConfig> | Promise<Partial<GovernorConfig>>;
+  /** Ids of the messages this process is sending right now (claimed, not settled): the stuck-send sweep skips them. */
+  inFlight?: Set<string>;
   /** Where platform-stored media live (`media.mediaId` of outbound content). */
   objectStore?: ObjectStore;
   /** Converts audio sent as a voice note to Ogg/Opus mono 48 kHz (ffmpeg). Without it voice notes go as stored. */
@@ -46,17 +48,34 @@ export const baileysEgressGroup = 'baileys-egress';
 export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Subscription {
   const timers = deps.timers ?? systemTimers;
   const maxAttempts = deps.maxAttempts ?? 5;
-  const governors = new Map<string, SendingGovernor>();
-  const governorOf = (instanceId: string) => {
-    let governor = governors.get(instanceId);
-    if (!governor) {
-      governor = new SendingGovernor({ ...defaultGovernorConfig, ...deps.governorConfig?.(instanceId) }, timers, deps.random);
-      governors.set(instanceId, governor);
+  const governors = new Map<string, { governor: SendingGovernor; config: string }>();
+  const inFlight = deps.inFlight ?? new Set<string>();
+  async function governorOf(instanceId: string): Promise<SendingGovernor> {
+    const config = { ...defaultGovernorConfig, ...(await deps.governorConfig?.(instanceId)) };
+    const key = JSON.stringify(config);
+    const known = governors.get(instanceId);
+    if (known) {
+      if (known.config !== key) known.governor.reconfigure(config);
+      known.config = key;
+      return known.governor;
     }
+    // One governor per session this process runs: those of sessions gone elsewhere are dropped (bounded map).
+    for (const id of governors.keys()) if (!deps.sessions.session(id)) governors.delete(id);
+    const governor = new SendingGovernor(config, timers, deps.random);
+    governors.set(instanceId, { governor, config: key });
     return governor;
-  };
+  }
 
   async function send(event: SendRequest): Promise<DeliveryOutcome> {
+    const run = { claimed: false };
+    try {
+      return await sendOnce(event, run);
+    } finally {
+      if (run.claimed) inFlight.delete(event.data.messageId);
+    }
+  }
+
+  async function sendOnce(event: SendRequest, run: { claimed: boolean }): Promise<DeliveryOutcome> {
     const { messageId, bufferId, instanceId } = event.data;
     const session = deps.sessions.session(instanceId);
     // Not run by this process (yet): leave it PENDING; the transport redelivers it.
@@ -71,6 +90,8 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
 
     const claimed = await claimOutboundMessage(deps.prisma, messageId);
     if (!claimed) return 'success';
+    run.claimed = true;
+    inFlight.add(messageId);
     const plan = toBaileysContent(claimed);
     if (!plan) return fail(claimed, 'BAILEYS_UNSUPPORTED_CONTENT', `Cannot send a ${claimed.kind} message through a WhatsApp Web session.`);
     const jid = recipientJid(claimed.contact);
@@ -89,7 +110,7 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     }
 
     const conversation = await deps.prisma.conversation.findUnique({ where: { id: claimed.conversationId }, select: { lastInboundAt: true } });
-    const pacing = governorOf(instanceId).plan({ recipient: jid, textLength: plan.textLength, firstContact: !conversation?.lastInboundAt });
+    const pacing = (await governorOf(instanceId)).plan({ recipient: jid, textLength: plan.textLength, firstContact: !conversation?.lastInboundAt });
     if (!pacing.allowed) {
       return fail(claimed, 'BAILEYS_NEW_CONTACT_CAP', 'Daily cap on first messages to new contacts reached (protects the number from a ban).');
     }

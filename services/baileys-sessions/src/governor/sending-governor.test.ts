@@ -50,3 +50,36 @@ describe('SendingGovernor', () => {
     expect(subject.plan({ recipient: 'n4', textLength: 5, firstContact: true }).allowed).toBe(true);
   });
 });
+
+describe('SendingGovernor memory', () => {
+  it('stays bounded over thousands of sends to different people, across days', async () => {
+    const { governor: subject, clock } = governor({ maxPerMinute: 20, minGapPerRecipientMs: 3_000, jitterMs: 2_000, newContactsPerDay: 5 });
+    let largest = { sendTimes: 0, recipients: 0, newContacts: 0 };
+    for (let index = 0; index < 3_000; index++) {
+      const plan = subject.plan({ recipient: `person-${index}`, textLength: 40, firstContact: index % 7 === 0 });
+      if (plan.allowed) await clock.advance(plan.sendAt.getTime() - clock.now().getTime());
+      else await clock.advance(60_000);
+      if (index % 100 === 99) await clock.advance(2 * 3_600_000);
+      const memory = subject.memory;
+      largest = {
+        sendTimes: Math.max(largest.sendTimes, memory.sendTimes),
+        recipients: Math.max(largest.recipients, memory.recipients),
+        newContacts: Math.max(largest.newContacts, memory.newContacts),
+      };
+    }
+    // Several simulated days went by; nothing grew with the number of people written to.
+    expect(clock.now().getTime() - new Date('2026-03-10T12:00:00Z').getTime()).toBeGreaterThan(2 * 86_400_000);
+    expect(largest.sendTimes).toBeLessThanOrEqual(21);
+    expect(largest.recipients).toBeLessThanOrEqual(21);
+    expect(largest.newContacts).toBeLessThanOrEqual(5);
+  });
+
+  it('takes new settings without forgetting what was already sent', () => {
+    const { governor: subject } = governor({ maxPerMinute: 10 });
+    for (let index = 0; index < 3; index++) allowed(subject.plan({ recipient: `r${index}`, textLength: 1, firstContact: false }));
+    subject.reconfigure({ ...defaultGovernorConfig, maxPerMinute: 3 });
+    const fourth = allowed(subject.plan({ recipient: 'r3', textLength: 1, firstContact: false }));
+    // The three sends of this minute count against the new limit.
+    expect(fourth.waitMs).toBeGreaterThanOrEqual(59_000);
+  });
+});

@@ -47,7 +47,8 @@ const dayMs = 86_400_000;
 /**
  * Paces one instance's outgoing messages: a rate limit, a minimum gap per recipient with jitter, a typing
  * indicator proportional to the reply, and a daily cap on first messages to new contacts. `plan` reserves the
- * slot it hands out, so concurrent sends are spaced too. State lives in memory: one host owns a session (lease).
+ * slot it hands out, so concurrent sends are spaced too. State lives in memory: one host owns a session (lease); it
+ * forgets what no longer matters on every plan, so it stays small however many people a number writes to.
  */
 export class SendingGovernor {
   private readonly sendTimes: number[] = [];
@@ -56,10 +57,23 @@ export class SendingGovernor {
   private readonly newContactsToday = new Set<string>();
 
   constructor(
-    private readonly config: GovernorConfig,
+    private config: GovernorConfig,
     private readonly clock: Clock,
     private readonly random: () => number = Math.random,
   ) {}
+
+  /** New settings (the instance's were edited); what was sent and reserved so far still counts. */
+  reconfigure(config: GovernorConfig): void {
+    this.config = config;
+  }
+
+  /**
+   * What the governor remembers. Bounded: send times of the last minute (plus reservations not due yet), recipients
+   * within their minimum gap, and at most `newContactsPerDay` new contacts of the current day.
+   */
+  get memory(): { sendTimes: number; recipients: number; newContacts: number } {
+    return { sendTimes: this.sendTimes.length, recipients: this.lastSendTo.size, newContacts: this.newContactsToday.size };
+  }
 
   plan(request: SendRequest): SendPlan {
     const now = this.clock.now().getTime();

@@ -1,13 +1,13 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
 import type { Logger } from '@app/runtime';
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
-import type { MessageContent } from '@app/domain';
 import { mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
 import { mapReceipt } from '../baileys/map-receipt.ts';
-import type { MediaDownloads } from '../media/media-downloads.ts';
+import type { BaileysMediaDownloads } from '../media/baileys-media-downloads.ts';
 import { mediaSourceOf, type MediaSource } from '../media/media-source.ts';
 import { applyMessageChange, changeAsSystemContent, type MessageChangeOutcome } from './message-change.repository.ts';
 import { delay, systemTimers, type Timers } from '../session/timers.ts';
+import { BoundedCache } from '../memory/bounded-cache.ts';
 
 export interface BaileysIngestDependencies {
   prisma: PrismaClient;
@@ -20,7 +20,7 @@ export interface BaileysIngestDependencies {
   /** Attempts per message before giving up on a database error (default 5, backoff 1 s, 2 s, 4 s …). */
   maxAttempts?: number;
   /** Media go to the object store through this; without it media are stored as metadata only. */
-  media?: MediaDownloads;
+  media?: BaileysMediaDownloads;
 }
 
 export interface BaileysIngest {
@@ -49,7 +49,8 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
   const timers = deps.timers ?? systemTimers;
   const maxAttempts = deps.maxAttempts ?? 5;
   const queues = new Map<string, Promise<void>>();
-  const businessOf = new Map<string, string>();
+  // An instance's business never changes; bounded so deleted instances do not pile up in a long-lived process.
+  const businessOf = new BoundedCache<string>({ maxEntries: 10_000, ttlMs: 24 * 3_600_000 });
   const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0, changes: {} };
 
   function enqueue(instanceId: string, work: () => Promise<void>): void {
@@ -84,34 +85,23 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
   }
 
   async function store(instanceId: string, businessId: string, item: BaileysInboundItem, source: MediaSource | null = null): Promise<void> {
-    const media = source ? deps.media : undefined;
-    const content: MessageContent =
-      media && 'media' in item.content ? { ...item.content, media: { ...item.content.media, download: { state: 'pending', attempts: 0 } } } : item.content;
+    const media = source && 'media' in item.content ? deps.media : undefined;
     const input = {
       businessId,
       instanceId,
       sender: { phone: item.sender.phone, lid: item.sender.lid, name: item.sender.name },
       providerMessageId: item.providerMessageId,
       sentAt: new Date(item.sentAt),
-      content,
+      content: item.content,
       extra: { chatJid: item.chatJid, ...(item.groupJid ? { groupJid: item.groupJid } : {}) },
+      // The download row commits with the message: a crash or a failed download never loses the file's trail.
+      ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
     };
-    const result = await withRetry('message', () =>
-      media && source && 'media' in content
-        ? // The download row commits with the message: a crash or a failed download never loses the file's trail.
-          deps.prisma.$transaction(async (tx) => {
-            const recorded = await recordInboundMessage(tx, input);
-            if (!recorded.duplicate) {
-              await tx.baileysMediaDownload.create({ data: media.pendingRow({ messageId: recorded.messageId, businessId, instanceId, source }) });
-            }
-            return recorded;
-          })
-        : recordInboundMessage(deps.prisma, input),
-    );
+    const result = await withRetry('message', () => recordInboundMessage(deps.prisma, input));
     if (result.duplicate) counters.duplicates += 1;
     else {
       counters.stored += 1;
-      if (media && source) media.kick(result.messageId);
+      media?.kick(result.messageId);
     }
   }
 

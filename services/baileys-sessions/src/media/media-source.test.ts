@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BufferJSON, type WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import { inboundMediaKey } from './media-object-key.ts';
 import { decodeMediaSource, encodeMediaSource, mediaSourceOf } from './media-source.ts';
 
 const fixtures = new URL('../../../../packages/testkit/fixtures/baileys/', import.meta.url).pathname;
@@ -26,10 +25,5 @@ describe('media sources', () => {
 
   it('finds no media in texts, locations and reactions', () => {
     for (const name of ['text', 'location', 'reaction']) expect(mediaSourceOf(first(name))).toBeNull();
-  });
-
-  it('keys objects by business, instance and message, with an extension from the mime type', () => {
-    expect(inboundMediaKey({ businessId: 'b', instanceId: 'i', messageId: 'm', mimeType: 'audio/ogg; codecs=opus' })).toBe('media/b/i/m.ogg');
-    expect(inboundMediaKey({ businessId: 'b', instanceId: 'i', messageId: 'm', mimeType: 'application/x-unknown' })).toBe('media/b/i/m');
   });
 });

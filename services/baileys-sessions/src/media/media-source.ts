@@ -38,3 +38,6 @@ export function decodeMediaSource(text: string): MediaSource {
   const parsed = JSON.parse(text) as { key: WAMessageKey; message: string };
   return { key: parsed.key, message: proto.Message.decode(Buffer.from(parsed.message, 'base64')) };
 }
+
+/** The codec the shared download queue seals into `media_download.source`. */
+export const baileysMediaSourceCodec = { encode: encodeMediaSource, decode: decodeMediaSource };

@@ -25,6 +25,11 @@ export interface SessionHostConfig {
   startStaggerMs: number;
   /** Slots this host runs (Kubernetes: the pod ordinal); null = every slot (standalone). */
   slots: number[] | null;
+  /**
+   * How often the host looks for session starts requested while it could not be reached (a new pod before its
+   * address resolves) and for sessions of deleted instances.
+   */
+  requestSweepMs: number;
 }
 
 export const defaultSessionHostConfig: SessionHostConfig = {
@@ -36,6 +41,7 @@ export const defaultSessionHostConfig: SessionHostConfig = {
   leaseRetryMs: 15_000,
   startStaggerMs: 1_500,
   slots: null,
+  requestSweepMs: 10_000,
 };
 
 export interface SessionHostDependencies {
@@ -62,11 +68,20 @@ interface Entry {
   persistedState: string | null;
   /** Status writes of this session, chained so they reach the database in the order the states happened. */
   statusWrites: Promise<void>;
+  /** The `Instance.sessionRequestedAt` this host acted on (ms); a different value in the database is a new request. */
+  handledRequest: number | null;
+  /** Creation order: the request sweep only prunes entries older than what it read. */
+  sequence: number;
 }
 
 /**
  * Runs the Baileys sessions of this host's slots: one `InstanceSession` each, connected only while this host holds
  * the instance's lease (renewed; dropped at once when lost). Paired sessions come back after a restart, staggered.
+ *
+ * A start request is durable: `restart` records `Instance.sessionRequestedAt` (the remote control records it too
+ * when the pod cannot be reached yet), so a host that boots — or finds a new request in its periodic sweep — also
+ * starts requested sessions that were never paired (QR flow). The request is cleared by a logout and when the
+ * session ends by itself (logged out, replaced, refused, left unscanned).
  */
 export class SessionHost {
   private readonly entries = new Map<string, Entry>();
@@ -74,7 +89,9 @@ export class SessionHost {
   private readonly timers: Timers;
   private readonly random: () => number;
   private stopped = false;
-  private startTimers: TimerHandle[] = [];
+  private sweepTimer: TimerHandle | undefined;
+  private sweeping: Promise<void> = Promise.resolve();
+  private entrySequence = 0;
 
   constructor(private readonly deps: SessionHostDependencies) {
     this.config = { ...defaultSessionHostConfig, ...deps.config };
@@ -82,28 +99,69 @@ export class SessionHost {
     this.random = deps.random ?? Math.random;
   }
 
-  /** Resumes every paired BAILEYS session of this host's slots, staggered. Unpaired ones wait for a request. */
+  /**
+   * Resumes every paired BAILEYS session of this host's slots and starts every requested one (paired or not),
+   * staggered; then sweeps for new requests every `requestSweepMs`. Unrequested unpaired ones wait for a request.
+   */
   async start(): Promise<void> {
-    const instances = await this.deps.prisma.instance.findMany({
-      where: { provider: 'BAILEYS', ...(this.config.slots ? { slot: { in: this.config.slots } } : {}) },
-      select: { id: true },
-      orderBy: { slot: 'asc' },
-    });
+    const instances = await this.slotInstances();
     let index = 0;
     for (const instance of instances) {
       const entry = this.entryFor(instance.id);
-      if (!(await this.deps.authStore.hasCreds(instance.id))) continue;
-      entry.wanted = true;
-      const delayMs = Math.round(index++ * this.config.startStaggerMs * (1 + 0.5 * this.random()));
-      this.startTimers.push(this.timers.setTimeout(() => void this.acquireAndRun(instance.id), delayMs));
+      entry.handledRequest = instance.sessionRequestedAt?.getTime() ?? null;
+      if (!instance.sessionRequestedAt && !(await this.deps.authStore.hasCreds(instance.id))) continue;
+      this.startStaggered(instance.id, entry, index++);
     }
     this.deps.logger.info({ event: 'baileys_host.started', hostId: this.deps.hostId, sessions: instances.length, resuming: index }, 'session host started');
+    this.scheduleSweep();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.startTimers) this.timers.clearTimeout(timer);
+    this.timers.clearTimeout(this.sweepTimer);
+    await this.sweeping;
     await Promise.all([...this.entries.keys()].map((instanceId) => this.park(instanceId)));
+  }
+
+  /** How many sessions this host keeps an entry for (bounded by the instances of its slots). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * One pass of the request sweep: starts sessions requested since this host last looked (their pod was not
+   * reachable when the request was made), and drops the sessions of instances that no longer exist here.
+   */
+  async sweepRequests(): Promise<void> {
+    const readAt = this.entrySequence;
+    const instances = await this.slotInstances();
+    if (this.stopped) return;
+    const present = new Set<string>();
+    let index = 0;
+    for (const instance of instances) {
+      present.add(instance.id);
+      const requestedAt = instance.sessionRequestedAt?.getTime() ?? null;
+      const entry = this.entries.get(instance.id);
+      if (requestedAt === null || (entry && entry.handledRequest === requestedAt)) continue;
+      const requested = entry ?? this.entryFor(instance.id);
+      requested.handledRequest = requestedAt;
+      // Running already (the request reached it another way): nothing to do.
+      if (requested.wanted) continue;
+      this.deps.logger.info({ event: 'baileys_host.requested_start', instanceId: instance.id }, 'starting a session requested while this host was not reachable');
+      this.startStaggered(instance.id, requested, index++);
+    }
+    for (const [instanceId, entry] of this.entries) {
+      if (present.has(instanceId) || entry.sequence >= readAt) continue;
+      // Deleted (or moved to another slot): stop it, give the lease back, forget it.
+      entry.wanted = false;
+      await this.park(instanceId);
+      this.entries.delete(instanceId);
+    }
+  }
+
+  /** This host's name in session leases. */
+  get hostId(): string {
+    return this.deps.hostId;
   }
 
   /** The running session of an instance (for sending), if this host runs it. */
@@ -118,11 +176,15 @@ export class SessionHost {
     return this.entryFor(instanceId).session.status();
   }
 
-  /** Starts (or restarts) the session: a new QR when unpaired, a resume when paired. */
+  /** Starts (or restarts) the session: a new QR when unpaired, a resume when paired. The request is recorded. */
   async restart(instanceId: string): Promise<SessionStatus> {
     if (!(await this.isMine(instanceId))) throw new SessionError('SESSION_NOT_FOUND', 'No Baileys session for this instance runs here.');
     const entry = this.entryFor(instanceId);
+    const requestedAt = this.timers.now();
+    // Handled before it is written: the sweep must not take this request for one made elsewhere.
+    entry.handledRequest = requestedAt.getTime();
     entry.wanted = true;
+    await this.deps.prisma.instance.updateMany({ where: { id: instanceId }, data: { sessionRequestedAt: requestedAt } });
     if (entry.lease) await entry.session.restart();
     else await this.acquireAndRun(instanceId);
     return entry.session.status();
@@ -139,6 +201,8 @@ export class SessionHost {
     if (!(await this.isMine(instanceId))) throw new SessionError('SESSION_NOT_FOUND', 'No Baileys session for this instance runs here.');
     const entry = this.entryFor(instanceId);
     entry.wanted = false;
+    entry.handledRequest = null;
+    await this.deps.prisma.instance.updateMany({ where: { id: instanceId }, data: { sessionRequestedAt: null } });
     await entry.session.logout();
     return entry.session.status();
   }
@@ -228,7 +292,16 @@ export class SessionHost {
       watchdog: this.config.watchdog,
       handlers: { ...this.deps.handlers, onStatus: (status) => this.onStatus(status) },
     });
-    entry = { session, wanted: false, lease: null, leaseTimer: undefined, persistedState: null, statusWrites: Promise.resolve() };
+    entry = {
+      session,
+      wanted: false,
+      lease: null,
+      leaseTimer: undefined,
+      persistedState: null,
+      statusWrites: Promise.resolve(),
+      handledRequest: null,
+      sequence: this.entrySequence++,
+    };
     this.entries.set(instanceId, entry);
     return entry;
   }
@@ -243,6 +316,7 @@ export class SessionHost {
       entry.lease = null;
       this.timers.clearTimeout(entry.leaseTimer);
       void this.deps.leases.release(lease).catch(() => undefined);
+      this.forgetRequest(status.instanceId, entry);
     }
     if (entry.persistedState !== status.state && !this.stopped) {
       entry.persistedState = status.state;
@@ -256,6 +330,42 @@ export class SessionHost {
       );
     }
     this.deps.handlers?.onStatus?.(status);
+  }
+
+  /** The session ended by itself: its request is done, unless a newer one came in meanwhile (compare and clear). */
+  private forgetRequest(instanceId: string, entry: Entry): void {
+    const handled = entry.handledRequest;
+    if (handled === null) return;
+    entry.statusWrites = entry.statusWrites.then(() =>
+      this.deps.prisma.instance
+        .updateMany({ where: { id: instanceId, sessionRequestedAt: new Date(handled) }, data: { sessionRequestedAt: null } })
+        .then(() => undefined)
+        .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.request_clear_failed', err: error }, 'could not clear the session request')),
+    );
+  }
+
+  private startStaggered(instanceId: string, entry: Entry, index: number): void {
+    entry.wanted = true;
+    const delayMs = Math.round(index * this.config.startStaggerMs * (1 + 0.5 * this.random()));
+    this.timers.clearTimeout(entry.leaseTimer);
+    entry.leaseTimer = this.timers.setTimeout(() => void this.acquireAndRun(instanceId), delayMs);
+  }
+
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.sweepTimer = this.timers.setTimeout(() => {
+      this.sweeping = this.sweepRequests()
+        .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.sweep_failed', err: error }, 'request sweep failed; retried next period'))
+        .finally(() => this.scheduleSweep());
+    }, this.config.requestSweepMs);
+  }
+
+  private slotInstances() {
+    return this.deps.prisma.instance.findMany({
+      where: { provider: 'BAILEYS', ...(this.config.slots ? { slot: { in: this.config.slots } } : {}) },
+      select: { id: true, sessionRequestedAt: true },
+      orderBy: { slot: 'asc' },
+    });
   }
 
   private async isMine(instanceId: string): Promise<boolean> {

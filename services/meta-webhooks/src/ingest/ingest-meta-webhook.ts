@@ -1,5 +1,7 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
 import type { Logger } from '@app/runtime';
+import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
+import { metaMediaSourceOf } from '../media/meta-media-source.ts';
 import type { NormalizedInboundMessage, NormalizedItem, NormalizedWebhook } from '../normalize/normalized-webhook.ts';
 import type { InstanceDirectory, RoutedInstance } from './instance-directory.ts';
 
@@ -9,6 +11,8 @@ export interface IngestDependencies {
   logger: Logger;
   /** Rate limit for repeated WARNING system events about the same thing (default 60 s). */
   warningIntervalMs?: number;
+  /** Media are downloaded into the object store through this; without it they are stored as metadata only. */
+  media?: MetaMediaDownloads;
 }
 
 export interface IngestSummary {
@@ -43,9 +47,19 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
 
   async function ingestItem(item: NormalizedItem, instance: RoutedInstance, summary: IngestSummary) {
     if (item.type === 'message') {
-      const result = await recordInboundMessage(deps.prisma, toInboundInput(item, instance));
+      const source = deps.media ? metaMediaSourceOf(item) : null;
+      const media = source ? deps.media : undefined;
+      const result = await recordInboundMessage(deps.prisma, {
+        ...toInboundInput(item, instance),
+        // The pending download is stored in the same statement as the message; a redelivery adds none.
+        ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
+      });
       if (result.duplicate) summary.duplicates += 1;
-      else summary.messagesStored += 1;
+      else {
+        summary.messagesStored += 1;
+        // Runs in the background: the webhook is answered without waiting for Meta's CDN.
+        media?.kick(result.messageId);
+      }
     } else if (item.type === 'status') {
       const outcome = await applyDeliveryStatus(deps.prisma, {
         instanceId: instance.id,

@@ -242,6 +242,16 @@ describe('POST /webhooks/meta', () => {
         'entry[0].changes[1].value.statuses[1]',
       ]);
       expect(warnings.filter((event) => event.event === 'meta_webhook.error')).toHaveLength(1);
+      // Without a media download queue (no object store), media keep Meta's id as metadata only.
+      const withMedia = (await fixtureDatabase.prisma.message.findMany({ where: { kind: { in: ['image', 'audio', 'video', 'document', 'sticker'] } } })).map(
+        (message) => (message.content as { media: Record<string, unknown> }).media,
+      );
+      expect(withMedia.length).toBeGreaterThan(0);
+      for (const media of withMedia) {
+        expect(media['mediaId']).toMatch(/^\d+$/);
+        expect(media).not.toHaveProperty('download');
+      }
+      expect(await fixtureDatabase.prisma.mediaDownload.count()).toBe(0);
     } finally {
       await fixtureDatabase.drop();
     }

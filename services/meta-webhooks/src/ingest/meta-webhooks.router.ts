@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@app/db';
 import { AppError, type Logger } from '@app/runtime';
 import express, { Router, type Request, type Response } from 'express';
+import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
 import { normalizeMetaWebhook } from '../normalize/normalize-webhook.ts';
 import { MetaSignatureVerifier } from '../signature/meta-signature-verifier.ts';
 import { createMetaWebhookIngestor, type IngestSummary } from './ingest-meta-webhook.ts';
@@ -14,6 +15,8 @@ export interface MetaWebhooksRouterDependencies {
   instances?: InstanceDirectory;
   /** Called after a webhook was persisted (metrics, tests). */
   onIngested?: (summary: IngestSummary) => void;
+  /** Inbound media are downloaded into the object store (createMetaMediaDownloads); without it, metadata only. */
+  media?: MetaMediaDownloads;
 }
 
 // Meta: "Webhooks payloads can be up to 3MB"; a little headroom for escaping.
@@ -27,7 +30,7 @@ const maxBodySize = '4mb';
 export function createMetaWebhooksRouter(deps: MetaWebhooksRouterDependencies): Router {
   const verifier = new MetaSignatureVerifier(deps.config.META_APP_SECRET);
   const instances = deps.instances ?? createInstanceDirectory(deps.prisma);
-  const ingest = createMetaWebhookIngestor({ prisma: deps.prisma, instances, logger: deps.logger });
+  const ingest = createMetaWebhookIngestor({ prisma: deps.prisma, instances, logger: deps.logger, ...(deps.media ? { media: deps.media } : {}) });
   const router = Router();
 
   router.get('/webhooks/meta', (request: Request, response: Response) => {

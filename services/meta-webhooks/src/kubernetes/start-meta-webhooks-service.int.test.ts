@@ -1,14 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { enqueueEvent, SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { MessageSendRequested } from '@app/domain';
-import { ConfigError, type DaprService } from '@app/runtime';
+import { ConfigError, objectStoreFromSettings, type DaprService, type ObjectStore } from '@app/runtime';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
-import { metaTextMessageWebhook, postSignedMetaWebhook, startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
+import { metaMediaMessageWebhook, metaTextMessageWebhook, postSignedMetaWebhook, startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMetaWebhooksKubernetesConfig } from '../config.ts';
 import { startMetaWebhooksService } from './start-meta-webhooks-service.ts';
+
+// s3rver: a real S3-compatible server, in-process on 127.0.0.1 (no types shipped): the cluster's MinIO here.
+interface S3rverServer {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverServer;
 
 const tokens = { daprApiToken: 'meta-sidecar-token', appApiToken: 'meta-app-token' };
 const appSecret = 'meta-app-secret';
@@ -18,9 +29,15 @@ let database: TestDatabase;
 let sidecar: DaprSidecarDouble;
 let graph: GraphApiServer;
 let service: DaprService;
+let s3: S3rverServer;
+let s3Directory: string;
+let bucket: ObjectStore;
 
 beforeAll(async () => {
   [database, graph] = await Promise.all([createTestDatabase(), startGraphApiServer()]);
+  s3Directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Directory });
+  const s3Endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
   sidecar = await startDaprSidecarDouble({ appId: 'meta-webhooks', apiToken: tokens.daprApiToken, appApiToken: tokens.appApiToken });
   const config = loadMetaWebhooksKubernetesConfig({
     DATABASE_URL: database.url,
@@ -33,8 +50,13 @@ beforeAll(async () => {
     META_VERIFY_TOKEN: 'verify-me',
     META_GRAPH_URL: graph.url,
     CREDENTIALS_KEY: credentialsKey,
+    OBJECT_STORE_ENDPOINT: s3Endpoint,
+    OBJECT_STORE_BUCKET: `media-${randomUUID().slice(0, 8)}`,
+    OBJECT_STORE_ACCESS_KEY: 'S3RVER',
+    OBJECT_STORE_SECRET_KEY: 'S3RVER',
     LOG_LEVEL: 'silent',
   });
+  bucket = objectStoreFromSettings(config.service)!;
   service = await startMetaWebhooksService({ config, relay: { pollIntervalMs: 50 } });
   await sidecar.connectApp(service.url);
 });
@@ -43,7 +65,9 @@ afterAll(async () => {
   await service?.stop();
   await sidecar?.stop();
   await graph?.close();
+  await s3?.close();
   await database?.drop();
+  if (s3Directory) await rm(s3Directory, { recursive: true, force: true });
 });
 
 async function metaInstance() {
@@ -71,6 +95,21 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
     for (const key of ['DATABASE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN', 'CREDENTIALS_KEY']) expect(problems).toContain(key);
   });
 
+  it('wants the object store credentials with its endpoint, and has no object store without one', () => {
+    const base = { DATABASE_URL: database.url, META_APP_SECRET: 's', META_VERIFY_TOKEN: 'v', CREDENTIALS_KEY: credentialsKey };
+    const problems = (() => {
+      try {
+        loadMetaWebhooksKubernetesConfig({ ...base, OBJECT_STORE_ENDPOINT: 'http://minio.storage:9000' });
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    })();
+    expect(problems).toContain('OBJECT_STORE_ACCESS_KEY');
+    expect(problems).toContain('OBJECT_STORE_SECRET_KEY');
+    expect(objectStoreFromSettings(loadMetaWebhooksKubernetesConfig(base).service)).toBeUndefined();
+  });
+
   it('serves what daprd asks for: no actors, and messages.outbound (the Cloud API egress) as its only subscription', async () => {
     expect(sidecar.appConfig).toBeNull();
     expect(sidecar.subscriptions.map((entry) => [entry.pubsubname, entry.topic])).toEqual([['pubsub', 'messages.outbound']]);
@@ -95,6 +134,27 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
       ).toHaveLength(1),
     );
     expect(await database.prisma.message.count({ where: { instanceId } })).toBe(1);
+  });
+
+  it('downloads an inbound image into the S3 bucket of OBJECT_STORE_*, after answering the webhook', async () => {
+    const { businessId, instanceId, phoneNumberId } = await metaInstance();
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
+    graph.addMedia({ id: '1479537139650973', bytes: jpeg, mimeType: 'image/jpeg', phoneNumberId });
+    const payload = metaMediaMessageWebhook({
+      phoneNumberId,
+      type: 'image',
+      media: { id: '1479537139650973', mime_type: 'image/jpeg', sha256: createHash('sha256').update(jpeg).digest('base64') },
+    });
+    expect((await postSignedMetaWebhook({ url: `${service.url}/webhooks/meta`, appSecret, payload })).status).toBe(200);
+
+    const message = await database.prisma.message.findFirstOrThrow({ where: { instanceId } });
+    const key = `media/${businessId}/${instanceId}/${message.id}.jpg`;
+    await expectEventually(async () =>
+      expect((await database.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).content).toMatchObject({
+        media: { mediaId: key, size: jpeg.length, download: { state: 'stored', attempts: 1 } },
+      }),
+    );
+    expect(await bucket.get(key)).toEqual({ body: jpeg, contentType: 'image/jpeg' });
   });
 
   it('sends a META reply requested through the outbox: relay → sidecar → egress subscription → Graph API, once', async () => {

@@ -1,26 +1,43 @@
 import { SecretBox } from '@app/db';
-import { startDaprService, type Clock, type DaprService, type KubernetesConfig, type Logger, type OutboxRelayOptions } from '@app/runtime';
-import type { MetaWebhooksConfig } from '../config.ts';
+import {
+  objectStoreFromSettings,
+  startDaprService,
+  type Clock,
+  type DaprService,
+  type KubernetesConfig,
+  type Logger,
+  type ObjectStore,
+  type OutboxRelayOptions,
+} from '@app/runtime';
+import type { MetaWebhooksKubernetesSettings } from '../config.ts';
 import { createGraphApiClient } from '../egress/graph-api-client.ts';
 import { accessTokenFromSecretBox, createMetaEgressHandler } from '../egress/meta-egress.subscription.ts';
 import { createMetaWebhooksRouter } from '../ingest/meta-webhooks.router.ts';
+import { createMetaMediaDownloads, type MetaMediaDownloads, type MetaMediaDownloadsDependencies } from '../media/meta-media-downloads.ts';
 
 export interface MetaWebhooksServiceOptions {
-  config: KubernetesConfig<MetaWebhooksConfig & { CREDENTIALS_KEY: string }>;
+  config: KubernetesConfig<MetaWebhooksKubernetesSettings & { CREDENTIALS_KEY: string }>;
   logger?: Logger;
   clock?: Clock;
   relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'retry' | 'leaseMs'>;
+  /** Default: MinIO/S3 from the OBJECT_STORE_* settings (none when OBJECT_STORE_ENDPOINT is unset). */
+  objectStore?: ObjectStore;
+  /** Tests shorten the media download backoff. */
+  mediaTuning?: MetaMediaDownloadsDependencies['tuning'];
 }
 
 /**
  * Kubernetes composition of the meta-webhooks deployable (Dapr app id `meta-webhooks`): the Cloud API webhook
- * (persist once, outbox, relay woken right after) and the Cloud API egress on messages.outbound. It calls no
- * actors and hosts none; it waits for tenant-api to migrate the schema.
+ * (persist once, outbox, relay woken right after), inbound media downloaded into MinIO/S3 when OBJECT_STORE_* is
+ * set, and the Cloud API egress on messages.outbound. It calls no actors and hosts none; it waits for tenant-api to
+ * migrate the schema.
  */
 export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): Promise<DaprService> {
   const { kubernetes, service: config } = options.config;
   // CREDENTIALS_KEY has tenant-api's format: one base64 key (id "default") or a rotation list id:key,…
   const credentialsBox = SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY);
+  const objectStore = options.objectStore ?? objectStoreFromSettings(config);
+  let media: MetaMediaDownloads | undefined;
   return startDaprService({
     service: 'meta-webhooks',
     settings: kubernetes,
@@ -31,9 +48,16 @@ export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): P
     compose: ({ prisma, logger, pubsub, relay }) => {
       const graph = createGraphApiClient({ graphUrl: config.META_GRAPH_URL });
       pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
+      if (objectStore) {
+        media = createMetaMediaDownloads({ prisma, objectStore, secretBox: credentialsBox, logger, config, ...(options.mediaTuning ? { tuning: options.mediaTuning } : {}) });
+      } else {
+        logger.info({ event: 'meta_media.disabled' }, 'inbound Cloud API media are kept as metadata only: set OBJECT_STORE_ENDPOINT to download them');
+      }
       return {
         // Mounted before any body parser: the signature is checked over the raw bytes.
-        mount: (app) => app.use(createMetaWebhooksRouter({ prisma, logger, config, onIngested: () => relay.wake() })),
+        mount: (app) => app.use(createMetaWebhooksRouter({ prisma, logger, config, onIngested: () => relay.wake(), ...(media ? { media } : {}) })),
+        start: async () => media?.start(),
+        stop: async () => media?.stop(),
       };
     },
   });

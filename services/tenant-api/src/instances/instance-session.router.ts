@@ -66,9 +66,11 @@ export function registerInstanceSessionRoutes(router: Router, services: ApiServi
     response.json(await run(() => control.logout(id)));
   });
 
+  // 202 while the session's pod is not up yet: the start is recorded and happens there when it is.
   router.post('/instances/:id/session/restart', authenticate, async (request, response) => {
     const { id, control } = await baileysInstance(response, request.params['id']);
-    response.json(await run(() => control.restart(id)));
+    const status = await run(() => control.restart(id));
+    response.status(status.state === 'pending' ? 202 : 200).json(status);
   });
 
   // Heavier than …/restart: the pod (and every session it runs) starts afresh. The business owner's call only.

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 export const sessionStatusViewSchema = z.object({
   instanceId: z.uuid(),
-  state: z.enum(['stopped', 'connecting', 'waiting-for-scan', 'open', 'reconnecting', 'logged-out']),
+  /**
+   * `pending`: a start was requested while the pod that runs this session is not up yet (a new instance's pod is
+   * being created); it starts there as soon as the pod is, and registered/account are unknown until then.
+   */
+  state: z.enum(['pending', 'stopped', 'connecting', 'waiting-for-scan', 'open', 'reconnecting', 'logged-out']),
   /** Why a session stopped by itself: connection-replaced, forbidden (a person must check the number), scan-timeout, lease-lost. */
   stopReason: z.string().nullable(),
   /** Render as a QR code and scan it with WhatsApp → Linked devices; null unless waiting for a scan. */

@@ -1,7 +1,7 @@
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { pairingCodeBodySchema } from './instance-session.router.ts';
 import { podRestartViewSchema, sessionStatusViewSchema } from './instance-session.schema.ts';
-import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema } from './instances.schema.ts';
+import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema, updateInstanceBodySchema } from './instances.schema.ts';
 
 const tag = 'instances';
 
@@ -26,6 +26,17 @@ export const instanceRouteDocs: RouteDoc[] = [
     params: instanceParamsSchema,
     success: { status: 200, description: 'The instance.', schema: instanceViewSchema },
     errors: [401, 404],
+  },
+  {
+    method: 'patch', path: '/instances/:id', tag, authenticated: true,
+    summary: 'Rename an instance, or change a WhatsApp Web number’s sending settings (business owner only)',
+    description:
+      'baileys (BAILEYS only, else 409): maxPerMinute 1–60, minGapPerRecipientMs 1000–600000, newContactsPerDay 0–200, typing. ' +
+      'Omitted settings are kept; null restores the deployment’s default (BAILEYS_* settings). The sending path picks a change up within about 10 s. 403 for agents.',
+    params: instanceParamsSchema,
+    body: updateInstanceBodySchema,
+    success: { status: 200, description: 'The updated instance.', schema: instanceViewSchema },
+    errors: [400, 401, 403, 404, 409],
   },
   {
     method: 'delete', path: '/instances/:id', tag, authenticated: true,
@@ -59,8 +70,11 @@ export const instanceRouteDocs: RouteDoc[] = [
   {
     method: 'post', path: '/instances/:id/session/restart', tag, authenticated: true,
     summary: 'Start or restart the session (new QR when unpaired, resume when paired)',
+    description:
+      'Kubernetes: when the pod that runs the session is not up yet (a new instance’s pod is still being created), the answer is ' +
+      '202 with state "pending": the start is recorded and happens when the pod is up (GET …/session says "pending" meanwhile, then shows the QR).',
     params: instanceParamsSchema,
-    success: { status: 200, description: 'The status after the restart.', schema: sessionStatusViewSchema },
+    success: { status: 200, description: 'The status after the restart (202 with state "pending": it will start when its pod is up).', schema: sessionStatusViewSchema },
     errors: [401, 404, 409, 503],
   },
   {

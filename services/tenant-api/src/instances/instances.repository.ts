@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { applySendingSettingsPatch, readSendingSettings } from '@app/baileys-sessions/control';
 import type { PrismaClient, SecretBox } from '@app/db';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { sealCredentials } from './credentials-box.ts';
-import type { CreateInstanceInput, InstanceView } from './instances.schema.ts';
+import type { CreateInstanceInput, InstanceView, UpdateInstanceInput } from './instances.schema.ts';
 
 interface InstanceRecord {
   id: string;
@@ -14,6 +15,7 @@ interface InstanceRecord {
   status: string;
   slot: number | null;
   encryptedCredentials: string | null;
+  baileysSettings: unknown;
   createdAt: Date;
 }
 
@@ -57,6 +59,27 @@ SELECT COALESCE((SELECT MIN(s) FROM generate_series(0, (SELECT COALESCE(MAX(slot
       return row ? toInstanceView(row) : null;
     },
 
+    /**
+     * Renames and/or changes the sending settings (merged: absent keys kept, null removes). Under a row lock, so two
+     * edits of different settings both land. Null when the instance is not the caller's.
+     */
+    async update(tenant: TenantContext, id: string, input: UpdateInstanceInput): Promise<InstanceView | null> {
+      return prisma.$transaction(async (transaction) => {
+        const [locked] = await transaction.$queryRaw<{ id: string }[]>`
+SELECT id::text FROM instance WHERE id = ${id}::uuid AND "businessId" = ${tenant.businessId}::uuid FOR UPDATE`;
+        if (!locked) return null;
+        const current = await transaction.instance.findUniqueOrThrow({ where: { id } });
+        const updated = await transaction.instance.update({
+          where: { id },
+          data: {
+            ...(input.name !== undefined ? { name: input.name } : {}),
+            ...(input.baileys !== undefined ? { baileysSettings: applySendingSettingsPatch(current.baileysSettings, input.baileys) } : {}),
+          },
+        });
+        return toInstanceView(updated);
+      });
+    },
+
     /** Deletes the instance with its conversations and messages (cascade); false when it is not the caller's. */
     async delete(tenant: TenantContext, id: string): Promise<boolean> {
       const { count } = await prisma.instance.deleteMany({ where: { id, businessId: tenant.businessId } });
@@ -75,6 +98,17 @@ export function toInstanceView(instance: InstanceRecord): InstanceView {
     status: instance.status,
     slot: instance.slot,
     hasAccessToken: instance.encryptedCredentials !== null,
+    baileys: instance.provider === 'BAILEYS' ? baileysSettingsView(instance.baileysSettings) : null,
     createdAt: instance.createdAt.toISOString(),
+  };
+}
+
+function baileysSettingsView(stored: unknown): NonNullable<InstanceView['baileys']> {
+  const settings = readSendingSettings(stored);
+  return {
+    maxPerMinute: settings.maxPerMinute ?? null,
+    minGapPerRecipientMs: settings.minGapPerRecipientMs ?? null,
+    newContactsPerDay: settings.newContactsPerDay ?? null,
+    typing: settings.typing ?? null,
   };
 }

@@ -5,7 +5,7 @@ import { tenantOf } from '../http/tenant-context.ts';
 import { notFound, parseInput, resourceId } from '../http/validate.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { createInstancesRepository } from './instances.repository.ts';
-import { createInstanceBodySchema } from './instances.schema.ts';
+import { createInstanceBodySchema, updateInstanceBodySchema } from './instances.schema.ts';
 
 export function registerInstanceRoutes(router: Router, services: ApiServices): void {
   const { prisma, authenticate } = services;
@@ -48,6 +48,23 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
     const instance = await instances.find(tenantOf(response), resourceId(request.params['id'], 'Instance'));
     if (!instance) throw notFound('Instance');
     response.json(instance);
+  });
+
+  // Owner only, like restarting a session pod: the sending settings protect the number from a ban.
+  router.patch('/instances/:id', authenticate, async (request, response) => {
+    const tenant = tenantOf(response);
+    const id = resourceId(request.params['id'], 'Instance');
+    const input = parseInput(updateInstanceBodySchema, request.body);
+    if (tenant.role === 'AGENT') throw new AppError('FORBIDDEN', 'Only the business owner can change an instance.');
+    const existing = await instances.find(tenant, id);
+    if (!existing) throw notFound('Instance');
+    if (input.baileys !== undefined && existing.provider !== 'BAILEYS') {
+      throw new AppError('CONFLICT', 'Only BAILEYS instances have WhatsApp Web sending settings.', { provider: existing.provider });
+    }
+    const updated = await instances.update(tenant, id, input);
+    if (!updated) throw notFound('Instance');
+    services.logger.info({ event: 'instance.updated', businessId: tenant.businessId, instanceId: id, fields: Object.keys(input) }, 'instance updated');
+    response.json(updated);
   });
 
   router.delete('/instances/:id', authenticate, async (request, response) => {

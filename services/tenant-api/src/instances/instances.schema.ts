@@ -1,3 +1,4 @@
+import { sendingSettingsPatchSchema } from '@app/baileys-sessions/control';
 import { z } from 'zod';
 
 const name = z.string().trim().min(1).max(80);
@@ -23,6 +24,25 @@ export const createInstanceBodySchema = z.discriminatedUnion('provider', [
 ]);
 export type CreateInstanceInput = z.infer<typeof createInstanceBodySchema>;
 
+/** PATCH /instances/:id: rename, and (BAILEYS) the sending settings; a setting set to null goes back to the default. */
+export const updateInstanceBodySchema = z
+  .object({
+    name: name.optional(),
+    /** WhatsApp Web sending governor of this number; omitted keys are kept, null restores the deployment's default. */
+    baileys: sendingSettingsPatchSchema.optional(),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.baileys !== undefined, { message: 'Give name or baileys.' });
+export type UpdateInstanceInput = z.infer<typeof updateInstanceBodySchema>;
+
+/** This instance's own sending settings (null: the deployment's default applies). */
+export const baileysSettingsViewSchema = z.object({
+  maxPerMinute: z.number().int().nullable(),
+  minGapPerRecipientMs: z.number().int().nullable(),
+  newContactsPerDay: z.number().int().nullable(),
+  typing: z.boolean().nullable(),
+});
+
 export const instanceViewSchema = z.object({
   id: z.uuid(),
   provider: z.enum(['META', 'BAILEYS', 'SANDBOX']),
@@ -34,6 +54,8 @@ export const instanceViewSchema = z.object({
   slot: z.number().int().nullable(),
   /** Credentials are never returned; this says whether some are stored. */
   hasAccessToken: z.boolean(),
+  /** BAILEYS: the sending governor's settings of this number (PATCH to change); null for other providers. */
+  baileys: baileysSettingsViewSchema.nullable(),
   createdAt: z.string(),
 });
 export type InstanceView = z.infer<typeof instanceViewSchema>;

@@ -5,7 +5,10 @@
 export interface SessionControl {
   /** Null when no session for this instance runs where this API can reach it. */
   status(instanceId: string): Promise<SessionStatusView | null>;
-  /** Starts (or restarts) the session: a new QR code when unpaired, a resume when paired. */
+  /**
+   * Starts (or restarts) the session: a new QR code when unpaired, a resume when paired. The request is durable:
+   * when the session's pod is not up yet the answer is `state: 'pending'` and the pod starts it once it is.
+   */
   restart(instanceId: string): Promise<SessionStatusView>;
   /** Phone number in international format; the code is shown in the returned status. */
   requestPairingCode(instanceId: string, phoneNumber: string): Promise<SessionStatusView>;
@@ -26,7 +29,8 @@ export interface PodRestartView {
 /** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */
 export interface SessionStatusView {
   instanceId: string;
-  state: 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
+  /** `pending`: a start was requested and the pod that runs the session is not up yet; it starts there when it is. */
+  state: 'pending' | 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
   stopReason: string | null;
   qr: string | null;
   pairingCode: string | null;

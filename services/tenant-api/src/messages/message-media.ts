@@ -25,7 +25,7 @@ export async function loadMessageMedia(
       'NOT_FOUND',
       media.download
         ? `The media of this message is not stored (download ${media.download.state}).`
-        : 'The media of this message is not stored: Cloud API media are not downloaded yet.',
+        : 'The media of this message is not stored: it arrived while no object store was configured for media downloads, so only its metadata was kept.',
       { reason: 'media_not_stored', download: media.download?.state ?? null },
     );
   }

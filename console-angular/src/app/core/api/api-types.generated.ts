@@ -151,6 +151,12 @@ export interface paths {
           "status": string;
           "slot": number | null;
           "hasAccessToken": boolean;
+          "baileys": {
+            "maxPerMinute": number | null;
+            "minGapPerRecipientMs": number | null;
+            "newContactsPerDay": number | null;
+            "typing": boolean | null;
+          } | null;
           "createdAt": string;
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
@@ -171,6 +177,12 @@ export interface paths {
             "status": string;
             "slot": number | null;
             "hasAccessToken": boolean;
+            "baileys": {
+              "maxPerMinute": number | null;
+              "minGapPerRecipientMs": number | null;
+              "newContactsPerDay": number | null;
+              "typing": boolean | null;
+            } | null;
             "createdAt": string;
           }>;
         } } };
@@ -190,10 +202,51 @@ export interface paths {
           "status": string;
           "slot": number | null;
           "hasAccessToken": boolean;
+          "baileys": {
+            "maxPerMinute": number | null;
+            "minGapPerRecipientMs": number | null;
+            "newContactsPerDay": number | null;
+            "typing": boolean | null;
+          } | null;
           "createdAt": string;
         } } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "name"?: string;
+        "baileys"?: {
+          "maxPerMinute"?: number | null;
+          "minGapPerRecipientMs"?: number | null;
+          "newContactsPerDay"?: number | null;
+          "typing"?: boolean | null;
+        };
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "provider": "META" | "BAILEYS" | "SANDBOX";
+          "name": string;
+          "phoneNumberId": string | null;
+          "wabaId": string | null;
+          "status": string;
+          "slot": number | null;
+          "hasAccessToken": boolean;
+          "baileys": {
+            "maxPerMinute": number | null;
+            "minGapPerRecipientMs": number | null;
+            "newContactsPerDay": number | null;
+            "typing": boolean | null;
+          } | null;
+          "createdAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
     delete: {
@@ -209,7 +262,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -243,7 +296,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -275,7 +328,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -306,7 +359,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;

@@ -70,6 +70,7 @@ export const spanish: Translations = {
   'instances.baileys': 'WhatsApp Web (vincula un teléfono con un código QR o un código de vinculación)',
   'instances.openSession': 'Sesión de WhatsApp Web',
   'session.title': 'Sesión de WhatsApp Web de {name}',
+  'session.state.pending': 'Iniciando: se está preparando el servidor de este número; el código QR aparecerá aquí en un momento',
   'session.state.stopped': 'Detenida',
   'session.state.connecting': 'Conectando con WhatsApp…',
   'session.state.waiting-for-scan': 'Esperando al teléfono: escanea el código QR o escribe el código de vinculación',

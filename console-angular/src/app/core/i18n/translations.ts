@@ -69,6 +69,7 @@ export const english = {
   'instances.baileys': 'WhatsApp Web (link a phone with a QR code or a pairing code)',
   'instances.openSession': 'WhatsApp Web session',
   'session.title': 'WhatsApp Web session of {name}',
+  'session.state.pending': 'Starting: the server for this number is being prepared; the QR code appears here in a moment',
   'session.state.stopped': 'Stopped',
   'session.state.connecting': 'Connecting to WhatsApp…',
   'session.state.waiting-for-scan': 'Waiting for the phone: scan the QR code or type the pairing code',

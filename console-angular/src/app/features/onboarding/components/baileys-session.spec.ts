@@ -91,6 +91,18 @@ describe('BaileysSession', () => {
     expect(api.instanceSession).toHaveBeenCalledTimes(2);
   });
 
+  it('says the session is starting while its server is not up yet, then shows the QR code once it is', async () => {
+    api.current = sessionStatus({ state: 'pending', qr: null });
+    const { fixture, element } = await render();
+    expect(element.querySelector('[data-testid="session-state"]')?.textContent).toContain('Starting');
+    expect(element.querySelector('[data-testid="session-error"]')).toBeNull();
+    expect(element.querySelector('[data-testid="pairing-form"]')).toBeNull();
+    api.current = sessionStatus();
+    await vi.advanceTimersByTimeAsync(sessionPollMilliseconds);
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="session-qr"]')).not.toBeNull();
+  });
+
   it('asks for a pairing code for the phone number typed and shows it', async () => {
     const { fixture, element } = await render();
     const input = element.querySelector<HTMLInputElement>('[data-testid="pairing-form"] input')!;
