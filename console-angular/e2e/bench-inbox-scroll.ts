@@ -7,19 +7,22 @@
 //   2. the chat upwards from the newest message until all 5,000 are loaded (older pages land while scrolling),
 //   3. the fully loaded chat down and up again,
 // moving the scroll position every animation frame, and reports frame intervals (requestAnimationFrame), long tasks
-// (PerformanceObserver 'longtask', > 50 ms) and how many rows are in the DOM.
+// (PerformanceObserver 'longtask', > 50 ms) and how many rows are in the DOM. It also times the inbox search API
+// (`GET /api/conversations?q=`, which searches every conversation and message of the business) on the same data.
 //
 //   npm run bench:console -- --conversations=10000 --messages=5000 --step=300
 import { createTestDatabase } from '@app/db/testing';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
-import { registerVerifiedOwner, seedInbox, seededName } from './inbox-seed.ts';
+import { registerVerifiedOwner, seedInbox, seededMessageText, seededName } from './inbox-seed.ts';
 import { startPlatformProcess } from '../../services/standalone/test/platform-process.ts';
 import { describeMachine, freePort, percentile, readOptions } from '../../scripts/bench/bench-support.ts';
 
 const options = readOptions({
   conversations: 10_000,
   messages: 5_000,
+  /** Further messages spread over the other conversations, for the search timings (a business with history). */
+  history: 200_000,
   /** Pixels the scroll position moves per frame (a fast flick is 100–400). */
   step: 300,
   width: 1280,
@@ -83,6 +86,57 @@ function summarize(name: string, figures: ScrollFigures): string {
   return `| ${name} | ${figures.frames} | ${Math.round(figures.pixels).toLocaleString('en')} | ${mean.toFixed(1)} | ${percentile(sorted, 0.5).toFixed(1)} | ${percentile(sorted, 0.95).toFixed(1)} | ${percentile(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? 0).toFixed(1)} | ${over(17.5)} (${((100 * over(17.5)) / Math.max(1, figures.frames)).toFixed(1)} %) | ${over(50)} | ${figures.longTasks.length} / ${Math.round(longTotal)} ms | ${figures.domRows} |`;
 }
 
+/** Customer messages in every conversation but the long chat, written straight to the database. */
+async function seedHistory(businessId: string, count: number): Promise<void> {
+  const conversations = await database.prisma.conversation.findMany({ where: { businessId }, select: { id: true, instanceId: true }, orderBy: { lastMessageAt: 'desc' }, skip: 1 });
+  const start = Date.now() - 30 * 86_400_000;
+  for (let offset = 0; offset < count; offset += 5_000) {
+    await database.prisma.message.createMany({
+      data: Array.from({ length: Math.min(5_000, count - offset) }, (_, index) => {
+        const number = offset + index;
+        const conversation = conversations[number % conversations.length]!;
+        const text = `Hola, quería preguntar por el pedido ${number}, ¿cuándo llega? Gracias`;
+        return {
+          businessId,
+          conversationId: conversation.id,
+          instanceId: conversation.instanceId,
+          direction: 'INBOUND' as const,
+          author: 'CUSTOMER' as const,
+          kind: 'text',
+          text,
+          content: { kind: 'text', text },
+          providerMessageId: `history-${number}`,
+          status: 'RECEIVED' as const,
+          sentAt: new Date(start + number * 1_000),
+        };
+      }),
+    });
+  }
+}
+
+/** Times the search API for each term (after a warm-up request), as the console calls it. */
+async function timeSearches(url: string, owner: { email: string; password: string }, terms: [string, string][]): Promise<string[]> {
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const rows: string[] = [];
+  for (const [label, term] of terms) {
+    const ask = async () => {
+      const response = await fetch(`${url}/api/conversations?limit=100&q=${encodeURIComponent(term)}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      return ((await response.json()) as { items: unknown[] }).items.length;
+    };
+    const results = await ask();
+    const times: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const started = performance.now();
+      await ask();
+      times.push(performance.now() - started);
+    }
+    times.sort((left, right) => left - right);
+    rows.push(`| ${label} (\`${term}\`) | ${results} | ${percentile(times, 0.5).toFixed(0)} | ${percentile(times, 0.95).toFixed(0)} | ${times.at(-1)!.toFixed(0)} |`);
+  }
+  return rows;
+}
+
 const database = await createTestDatabase();
 const port = await freePort();
 const platform = await startPlatformProcess(
@@ -103,6 +157,15 @@ try {
   let started = performance.now();
   await seedInbox(database.prisma, { businessId, conversations: options.conversations, chatMessages: options.messages });
   const seedSeconds = (performance.now() - started) / 1_000;
+
+  await seedHistory(businessId, options.history);
+  const search = await timeSearches(platform.url, owner, [
+    ['a contact deep in the list, by name', seededName(options.conversations - 7).toLowerCase()],
+    ['a contact by phone digits', '+34 60 000 12 34'],
+    ['an old message of the long chat', seededMessageText(11)],
+    ['a word in every conversation (first page of 100)', 'pedido'],
+    ['a term nothing contains (every message scanned)', 'zzz-nothing-like-this'],
+  ]);
 
   const page = await (await browser.newContext({ viewport: { width: options.width, height: options.height }, locale: 'en-US' })).newPage();
   await page.goto(`${platform.url}/login`);
@@ -138,6 +201,12 @@ try {
     summarize(`chat, newest → oldest (${options.step} px/frame, pages of 100 older messages prepended while scrolling)`, chatUp),
     summarize(`chat fully loaded, top → bottom (${options.step * 2} px/frame)`, chatDown),
     summarize(`chat fully loaded, bottom → top (${options.step * 2} px/frame)`, chatUpLoaded),
+    ``,
+    `Inbox search on the same data (${options.conversations.toLocaleString('en')} conversations, ${(options.messages + options.history).toLocaleString('en')} messages), first page of up to 100, 20 requests each, one at a time:`,
+    ``,
+    `| search for | results | p50 ms | p95 ms | max ms |`,
+    `|---|---|---|---|---|`,
+    ...search,
   ];
   process.stdout.write(`${report.join('\n')}\n`);
 } finally {

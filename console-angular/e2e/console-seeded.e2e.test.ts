@@ -114,6 +114,30 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await list.evaluate((viewport) => viewport.scrollTo({ top: 0 }));
   });
 
+  it('searches every conversation on the server: a contact the list never loaded, and an old message of a long chat', async () => {
+    const search = page.getByTestId('inbox-search');
+    const rows = page.getByTestId('conversation');
+    await search.fill(seededName(1_900).toLowerCase());
+    await rows.filter({ hasText: seededName(1_900) }).waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+
+    // By phone, written the way people write numbers.
+    await search.fill(`+34 60 ${seededPhone(1_850).slice(4, 8)} ${seededPhone(1_850).slice(8)}`);
+    await rows.filter({ hasText: seededName(1_850) }).waitFor();
+
+    // An old message of the long chat: the row says which message matched, not the newest one.
+    await search.fill(seededMessageText(3));
+    const match = page.getByTestId('conversation-search-match');
+    await match.waitFor();
+    expect(await match.textContent()).toContain(seededMessageText(3));
+    await expect.poll(() => rows.count()).toBe(1);
+
+    await search.fill('nothing like this anywhere');
+    await page.getByText('No conversation matches your search.').waitFor();
+    await search.fill('');
+    await rows.filter({ hasText: seededName(0) }).waitFor();
+  });
+
   it('opens a long chat at the newest message, follows new messages only at the bottom, and keeps the view still when older pages load', async () => {
     await page.getByTestId('conversation').filter({ hasText: seededName(0) }).click();
     const newest = seededMessageText(chatLength - 1);

@@ -215,20 +215,36 @@ describe('the operator console in Chromium, against the standalone server', () =
     await signedOut.close();
   });
 
-  it('reconnects by itself after the server crashes and restarts, and shows what arrived meanwhile', async () => {
+  /** Restarts the platform the way `how` says, with the console open; a customer writes while it is down. */
+  async function restartWithConsoleOpen(how: 'crash' | 'graceful', text: string): Promise<void> {
     await page.goto(`${platform.url}/inbox`);
     await page.getByTestId('conversation').filter({ hasText: 'Lucía' }).click();
     await page.locator('[data-live="live"]').waitFor({ timeout: 30_000 });
-    // A crash (SIGKILL), the harshest restart: the browser only notices the stream ending.
-    await platform.kill();
+    if (how === 'crash') {
+      // SIGKILL, the harshest restart: the browser only notices the stream ending.
+      await platform.kill();
+    } else {
+      // SIGTERM, as a rolling update or Ctrl-C: the open stream must not hold the process up.
+      expect(await platform.stop()).toBe(0);
+      // The open stream was ended by the shutdown, not cut by its 5 s fallback.
+      expect(platform.output()).not.toContain('platform.connections_forced');
+    }
     await page.locator('[data-live="live"]').waitFor({ state: 'detached', timeout: 30_000 });
     platform = await startPlatformProcess(platformEnvironment, platformPort);
     const instances = await apiAs('GET', '/api/instances');
     const instanceId = (instances.body['items'] as { id: string; provider: string }[]).find((instance) => instance.provider === 'SANDBOX')!.id;
-    await apiAs('POST', `/api/sandbox/${instanceId}/messages`, { from: '+34600111222', text: 'Are you open on Sunday?' });
+    await apiAs('POST', `/api/sandbox/${instanceId}/messages`, { from: '+34600111222', text });
     await page.locator('[data-live="live"]').waitFor({ timeout: 60_000 });
-    await page.locator('[data-author="CUSTOMER"]').getByText('open on Sunday').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-author="CUSTOMER"]').getByText('open on Sunday').count()).toBe(1);
+    await page.locator('[data-author="CUSTOMER"]').getByText(text).waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-author="CUSTOMER"]').getByText(text).count()).toBe(1);
+  }
+
+  it('reconnects by itself after the server crashes and restarts, and shows what arrived meanwhile', async () => {
+    await restartWithConsoleOpen('crash', 'Are you open on Sunday?');
+  });
+
+  it('lets the server stop cleanly while the console is connected, and follows the next one', async () => {
+    await restartWithConsoleOpen('graceful', 'And on Monday?');
   });
 
   it('says clearly when the password is wrong, and when a verification link is not valid', async () => {

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './pglite-extensions.ts';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -49,7 +49,7 @@ function openPostgres(url: string, poolSize: number): Database {
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const pglite = await createPglite(dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   let closing: Promise<void> | undefined;
   const database: Database = {

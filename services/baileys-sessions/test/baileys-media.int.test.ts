@@ -194,6 +194,16 @@ describe('edits and deletes change the original message, idempotently and per te
     expect(untouched.content).not.toHaveProperty('editHistory');
     expect(untouched.content).not.toHaveProperty('deletedAt');
     expect(await database.prisma.message.count({ where: { instanceId: mine.instance.id } })).toBe(1);
+
+    // Each applied change told open consoles once (redeliveries and strangers told nobody), and the inbox preview
+    // of the conversation follows the newest message's change.
+    const announced = await database.prisma.outboxEvent.findMany({ where: { topic: 'messages.status', key: original.conversationId }, orderBy: { id: 'asc' } });
+    expect(announced.map((row) => (row.payload as { type: string; data: { change: string; messageId: string } }))).toEqual([
+      expect.objectContaining({ type: 'message.content-changed', data: expect.objectContaining({ change: 'edited', messageId: original.id }) }),
+      expect.objectContaining({ type: 'message.content-changed', data: expect.objectContaining({ change: 'deleted', messageId: original.id }) }),
+    ]);
+    const conversation = await database.prisma.conversation.findUniqueOrThrow({ where: { id: original.conversationId } });
+    expect(conversation.lastMessagePreview).toBe('[message deleted]');
   }, 60_000);
 
   it('keeps an edit of a message it never stored as a system message naming it', async () => {

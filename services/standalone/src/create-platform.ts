@@ -153,7 +153,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // streams (clients resume from their last event id on the next server) and any request still lingering.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await live.stop();
-      const lingering = setTimeout(() => server.closeAllConnections(), 5_000);
+      // server.close() dropped the connections idle at that moment; those whose stream just ended are idle now.
+      server.closeIdleConnections();
+      const lingering = setTimeout(() => {
+        logger.warn({ event: 'platform.connections_forced' }, 'requests still open 5 s after stopping: connections cut');
+        server.closeAllConnections();
+      }, 5_000);
       await closed;
       clearTimeout(lingering);
       await baileys.stop();

@@ -10,7 +10,8 @@ export interface PlatformProcess {
   pid: number;
   /** SIGKILL: no shutdown hook runs, in-memory state is gone — a power cut. */
   kill(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM, as Kubernetes and Ctrl-C stop it; resolves with the exit code (null when it died of a signal). */
+  stop(): Promise<number | null>;
   output(): string;
 }
 
@@ -45,7 +46,7 @@ export async function startPlatformProcess(
   return {
     url,
     pid: child.pid!,
-    kill: () => terminate(child, 'SIGKILL'),
+    kill: async () => void (await terminate(child, 'SIGKILL')),
     stop: () => terminate(child, 'SIGTERM'),
     output: () => output,
   };
@@ -77,10 +78,10 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
   throw new Error(`platform did not become ready:\n${output()}`);
 }
 
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('exit', (code) => resolve(code));
     child.kill(signal);
   });
 }

@@ -106,6 +106,52 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     expect(expectError(badLimit.body, 'VALIDATION_FAILED').details).toEqual([{ path: 'query.limit', message: expect.any(String) }]);
   });
 
+  it('searches every conversation of the business, not only a loaded page: names and texts ignoring accents, phones by digits', async () => {
+    const customer = (from: string, name: string, text: string) =>
+      api().post(`/api/sandbox/${sandboxInstanceId}/messages`).set('authorization', owner.bearer).send({ from, text, name }).expect(202);
+    harness.clock.advance(1000);
+    const jose = (await customer('+34612340071', 'José Núñez', '¿Abren el DOMINGO por la mañana?')).body.conversationId as string;
+    for (let index = 0; index < 25; index += 1) {
+      harness.clock.advance(1000);
+      await customer(`+3461234${String(100 + index)}`, `Filler ${index}`, `Pedido número ${index}`);
+    }
+    harness.clock.advance(1000);
+    await customer('+34612340071', 'José Núñez', 'gracias, hasta luego');
+    harness.clock.advance(1000);
+    const discount = (await customer('+34699990072', 'Marta', 'Tienen descuento del 100%?')).body.conversationId as string;
+    const search = async (query: Record<string, string | number>, bearer = owner.bearer) =>
+      conversationPageSchema.parse((await api().get('/api/conversations').query(query).set('authorization', bearer).expect(200)).body);
+
+    const byName = await search({ q: 'jose nunez' });
+    expect(byName.items.map((item) => item.id)).toEqual([jose]);
+    expect(byName.items[0]!.searchMatch).toBeNull();
+
+    // An older message of the conversation, not its preview: the result names the message that matched.
+    const byText = await search({ q: 'domingo POR LA MANANA' });
+    expect(byText.items).toEqual([expect.objectContaining({ id: jose, lastMessagePreview: 'gracias, hasta luego' })]);
+    expect(byText.items[0]!.searchMatch).toMatchObject({ text: '¿Abren el DOMINGO por la mañana?', messageId: expect.any(String) });
+
+    expect((await search({ q: '+34 612-340 071' })).items.map((item) => item.id)).toEqual([jose]);
+    // Wildcards and regex characters in the term are plain characters.
+    expect((await search({ q: '100%?' })).items.map((item) => item.id)).toEqual([discount]);
+    expect((await search({ q: '.*' })).items).toEqual([]);
+    expect((await search({ q: '_' })).items).toEqual([]);
+
+    // Pages of results with the same cursors as the plain list, in the same order.
+    const first = await search({ q: 'pedido', limit: 10 });
+    const rest = await search({ q: 'pedido', limit: 20, cursor: first.nextCursor! });
+    expect(first.items).toHaveLength(10);
+    expect(rest).toMatchObject({ nextCursor: null });
+    expect(rest.items).toHaveLength(15);
+    const names = [...first.items, ...rest.items].map((item) => item.contact.name);
+    expect(names).toEqual(Array.from({ length: 25 }, (_, index) => `Filler ${24 - index}`));
+
+    expect((await search({ q: 'jose', instanceId: metaInstanceId })).items).toEqual([]);
+    expect((await search({ q: 'jose' }, other.bearer)).items).toEqual([]);
+    const tooLong = await api().get('/api/conversations').query({ q: 'x'.repeat(101) }).set('authorization', owner.bearer).expect(400);
+    expect(expectError(tooLong.body, 'VALIDATION_FAILED').details).toEqual([{ path: 'query.q', message: expect.any(String) }]);
+  });
+
   it('queues an operator reply with its events in one transaction, pauses the bot and honours the idempotency key', async () => {
     const inbound = (await sandboxMessage('+5215550000021', 'I want to talk to a person').expect(202)).body;
     const sendsBefore = (await outbox(Topics.messagesOutbound)).length;

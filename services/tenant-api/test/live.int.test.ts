@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordInboundMessage } from '@app/db';
+import { enqueueEvent, recordInboundMessage } from '@app/db';
+import { MessageContentChanged } from '@app/domain';
 import { expectEventually } from '@app/testkit';
 import { callApi, createSandboxInstance, issueTicket, sendCustomerMessage, startLiveServer, type LiveServer } from './live-harness.ts';
 import { dataOf, framesOf, openSse, startReconnectingClient, waitForFrame, type SseConnection, type SseFrame } from './live-sse-client.ts';
@@ -146,6 +147,30 @@ describe('live updates over SSE (in-process fan-out)', () => {
     await sendCustomerMessage(server, alice, aliceInstance, 'marker after the switch');
     await messageCreated(stream, 'marker after the switch');
     expect(framesOf(stream, 'business.updated')).toHaveLength(2);
+  });
+
+  it("shows a customer's edit of a stored message as an update of that message and of its conversation's preview", async () => {
+    const stream = await connect(alice);
+    await waitForFrame(stream, (frame) => frame.event === 'ready');
+    const sent = await sendCustomerMessage(server, alice, aliceInstance, 'See you at 5', '+34600777666');
+    await messageCreated(stream, 'See you at 5');
+
+    // What the WhatsApp Web ingest does when the customer edits it: the row and the event in one transaction.
+    const { prisma } = harness.database;
+    await prisma.$transaction(async (transaction) => {
+      await transaction.message.update({ where: { id: sent.messageId }, data: { text: 'See you at 6', content: { kind: 'text', text: 'See you at 6', editedAt: new Date().toISOString() } } });
+      await transaction.conversation.update({ where: { id: sent.conversationId }, data: { lastMessagePreview: 'See you at 6' } });
+      const change = MessageContentChanged.create({ businessId: alice.businessId, conversationId: sent.conversationId, messageId: sent.messageId, change: 'edited' });
+      await enqueueEvent(transaction, MessageContentChanged.topic, change, { key: sent.conversationId });
+    });
+    server.pubsub.wake();
+
+    const updated = await waitForFrame(stream, (frame) => frame.event === 'message.updated' && dataOf<MessageEvent>(frame).message.id === sent.messageId);
+    expect(dataOf<MessageEvent>(updated).message).toMatchObject({ text: 'See you at 6' });
+    await waitForFrame(
+      stream,
+      (frame) => frame.event === 'conversation.updated' && dataOf<ConversationEvent>(frame).conversation.lastMessagePreview === 'See you at 6',
+    );
   });
 
   it('replays what a client missed after its Last-Event-ID, without duplicates, and asks a client with an unknown id to resync', async () => {

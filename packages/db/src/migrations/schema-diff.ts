@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DiffTarget, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { createPglite } from '../pglite-extensions.ts';
 import type { MigrationFile } from './migration-files.ts';
 
 /**
@@ -40,9 +41,12 @@ async function withSchemaEngine<T>(schemaPath: string, schema: string, work: (en
   instantiated ??= instantiateEngine();
   await instantiated;
   // The engine needs a database even for a pure schema diff; its shadow database (replaying migrations) is a
-  // second in-memory PGlite created by the adapter.
-  const pglite = await PGlite.create();
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(pglite));
+  // second in-memory PGlite, with the same extensions as the platform's (the adapter's own has none).
+  const pglite = await createPglite();
+  const pgliteFactory = new PrismaPGlite(pglite);
+  let shadow: PGlite | undefined;
+  pgliteFactory.connectToShadowDb = async () => new PrismaPGlite((shadow = await createPglite())).connect();
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(pgliteFactory);
   const engine = await engineBindings.SchemaEngine.new(
     { datamodels: [[basename(schemaPath), schema]] },
     () => undefined, // engine logs: not needed
@@ -53,6 +57,7 @@ async function withSchemaEngine<T>(schemaPath: string, schema: string, work: (en
   } finally {
     engine.free();
     await pglite.close();
+    await shadow?.close();
   }
 }
 

@@ -36,6 +36,18 @@ export const MessageStatusChanged = defineEvent(
   }),
 );
 
+/** A stored message's content changed after the fact: the customer edited or deleted it, or its media arrived. */
+export const MessageContentChanged = defineEvent(
+  'message.content-changed',
+  Topics.messagesStatus,
+  z.object({
+    businessId: z.string(),
+    conversationId: z.string(),
+    messageId: z.string(),
+    change: z.enum(['edited', 'deleted', 'media']),
+  }),
+);
+
 export const MessageSendRequested = defineEvent(
   'message.send-requested',
   Topics.messagesOutbound,

@@ -2,7 +2,10 @@
 export const Topics = {
   /** message.received — a customer message was stored (exactly once). */
   messagesInbound: 'messages.inbound',
-  /** message.status-changed — an outbound message was sent, delivered, read, played or failed. */
+  /**
+   * message.status-changed — an outbound message was sent, delivered, read, played or failed;
+   * message.content-changed — a stored message was edited or deleted by its author, or its media were stored.
+   */
   messagesStatus: 'messages.status',
   /** ai-reply.requested — a conversation's burst is ready for the AI; ai-reply.quarantined — the actor gave up on one. */
   aiRequests: 'ai.requests',

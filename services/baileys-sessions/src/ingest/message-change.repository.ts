@@ -1,5 +1,5 @@
-import { describeContent, type MessageContent, type MessageEdit } from '@app/domain';
-import type { PrismaClient } from '@app/db';
+import { describeContent, MessageContentChanged, messagePreview, type MessageContent, type MessageEdit } from '@app/domain';
+import { enqueueEvent, type PrismaClient } from '@app/db';
 import { textOfEdit } from '../baileys/map-message-content.ts';
 import type { BaileysInboundChange } from '../baileys/map-inbound-message.ts';
 
@@ -21,7 +21,8 @@ const mediaKinds = new Set(['image', 'video', 'audio', 'document', 'sticker']);
  * An edit or delete-for-everyone → the ORIGINAL message row, within the instance's business only (tenant-scoped),
  * under a row lock so two deliveries cannot interleave. An edit replaces the text (or a media caption) and appends
  * the previous text to `content.editHistory` (keyed by the edit's own id: applied once); `content.editedAt` is the
- * latest edit. A delete sets `content.deletedAt` and keeps the row (the console shows it as deleted).
+ * latest edit. A delete sets `content.deletedAt` and keeps the row (the console shows it as deleted). An applied
+ * change publishes `message.content-changed` in the same transaction, so open consoles show it at once.
  */
 export async function applyMessageChange(
   prisma: PrismaClient,
@@ -39,8 +40,32 @@ export async function applyMessageChange(
     if (!id) return 'target-unknown';
     const target = await tx.message.findUniqueOrThrow({
       where: { id },
-      select: { kind: true, text: true, content: true, direction: true, conversation: { select: { contact: { select: { phone: true, lid: true } } } } },
+      select: {
+        kind: true,
+        text: true,
+        content: true,
+        direction: true,
+        sentAt: true,
+        conversationId: true,
+        conversation: { select: { contact: { select: { phone: true, lid: true } } } },
+      },
     });
+    // The inbox list previews the newest message: when that is the one changed, so is the preview.
+    const updatePreview = (description: string) =>
+      tx.conversation.updateMany({
+        where: { id: target.conversationId, businessId: input.businessId, lastMessageAt: target.sentAt },
+        data: { lastMessagePreview: messagePreview(description) },
+      });
+    const announce = (kind: 'edited' | 'deleted') =>
+      enqueueEvent(
+        tx,
+        MessageContentChanged.topic,
+        MessageContentChanged.create(
+          { businessId: input.businessId, conversationId: target.conversationId, messageId: id, change: kind },
+          { id: `message.content-changed:${item.providerMessageId}` },
+        ),
+        { key: target.conversationId },
+      );
     const contact = target.conversation.contact;
     const sameSender =
       (!!item.sender.phone && contact.phone === item.sender.phone) || (!!item.sender.lid && contact.lid === item.sender.lid);
@@ -51,6 +76,8 @@ export async function applyMessageChange(
     if (change.type === 'revoke') {
       if (typeof content['deletedAt'] === 'string') return 'duplicate';
       await tx.message.update({ where: { id }, data: { content: { ...content, deletedAt: item.sentAt } } });
+      await updatePreview('[message deleted]');
+      await announce('deleted');
       return 'applied';
     }
 
@@ -75,7 +102,10 @@ export async function applyMessageChange(
     }
     const edit: MessageEdit = { providerMessageId: item.providerMessageId, at, previousText };
     updated = { ...updated, editedAt: at, editHistory: [...history, edit] };
-    await tx.message.update({ where: { id }, data: { content: updated as object, text: describeContent(updated as MessageContent) } });
+    const description = describeContent(updated as MessageContent);
+    await tx.message.update({ where: { id }, data: { content: updated as object, text: description } });
+    await updatePreview(description);
+    await announce('edited');
     return 'applied';
   });
 }

@@ -7,6 +7,13 @@ export const pageQuerySchema = z.object({
 
 export const listConversationsQuerySchema = pageQuerySchema.extend({
   instanceId: z.uuid().optional().describe('Only conversations of this instance.'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Search every conversation: the contact's name, phone or WhatsApp id, or any message text contains it (case and accents ignored)."),
 });
 
 export const conversationParamsSchema = z.object({ id: z.uuid() });
@@ -32,6 +39,8 @@ export const conversationViewSchema = z.object({
   /** Whether the bot is paused for this contact right now (a pause whose time has passed no longer counts). */
   botDisabled: z.boolean(),
   botDisabledUntil: z.string().nullable(),
+  /** Search results only (`q`): the newest message containing the term; null when the contact matched instead. */
+  searchMatch: z.object({ messageId: z.uuid(), text: z.string(), sentAt: z.string() }).nullable().optional(),
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 

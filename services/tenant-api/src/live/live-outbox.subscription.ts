@@ -2,6 +2,7 @@ import type { PrismaClient } from '@app/db';
 import {
   BusinessBotToggled,
   ContactBotToggled,
+  MessageContentChanged,
   MessageReceived,
   MessageSendRequested,
   MessageStatusChanged,
@@ -68,6 +69,14 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         const parsed = MessageStatusChanged.schema.safeParse(event);
         if (!parsed.success) return malformed(event);
         await messageChanged('message.updated', parsed.data.data, event.id);
+        return 'success';
+      }
+      case MessageContentChanged.type: {
+        const parsed = MessageContentChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        await messageChanged('message.updated', parsed.data.data, event.id);
+        // The list's preview may show the text that was just edited or deleted.
+        await conversationUpdated(parsed.data.data.businessId, parsed.data.data.conversationId, event.id);
         return 'success';
       }
       case ContactBotToggled.type: {

@@ -62,10 +62,11 @@ export class ApiClient {
     return firstValueFrom(this.http.put<AgentView>('/api/agent', body));
   }
 
-  listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null }): Promise<ConversationPage> {
+  listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null; q?: string | null }): Promise<ConversationPage> {
     let params = new HttpParams().set('limit', String(query.limit ?? 100));
     if (query.cursor) params = params.set('cursor', query.cursor);
     if (query.instanceId) params = params.set('instanceId', query.instanceId);
+    if (query.q) params = params.set('q', query.q);
     return firstValueFrom(this.http.get<ConversationPage>('/api/conversations', { params }));
   }
   listMessages(conversationId: string, query: { cursor?: string | null; limit?: number } = {}): Promise<MessagePage> {

@@ -490,6 +490,11 @@ export interface paths {
             };
             "botDisabled": boolean;
             "botDisabledUntil": string | null;
+            "searchMatch"?: {
+              "messageId": string;
+              "text": string;
+              "sentAt": string;
+            } | null;
           }>;
           "nextCursor": string | null;
         } } };

@@ -32,7 +32,11 @@ export const conversationRowHeight = 76;
             @if (conversation.lastMessageAt) { <time class="time" [class.unread]="conversation.unreadCount > 0" [attr.datetime]="conversation.lastMessageAt">{{ i18n.listTimestamp(conversation.lastMessageAt, now()) }}</time> }
           </span>
           <span class="line">
-            <span class="preview">{{ conversation.lastMessagePreview ?? '' }}</span>
+            @if (conversation.searchMatch; as match) {
+              <span class="preview match" data-testid="conversation-search-match"><app-icon name="search" [size]="12" /> {{ match.text }}</span>
+            } @else {
+              <span class="preview">{{ conversation.lastMessagePreview ?? '' }}</span>
+            }
             @if (conversation.unreadCount > 0) { <span class="badge" [attr.aria-label]="i18n.t('inbox.unread', { count: conversation.unreadCount })">{{ conversation.unreadCount }}</span> }
           </span>
           <span class="line tags">

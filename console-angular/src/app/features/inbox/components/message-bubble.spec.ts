@@ -55,4 +55,18 @@ describe('MessageBubble', () => {
     expect(contacts.querySelector('[data-testid="media-contacts"]')?.textContent).toContain('Pablo');
     expect(contacts.querySelector('[data-testid="media-contacts"]')?.textContent).toContain('+34 600 111 222');
   });
+
+  it("shows a customer's edit with the text before it, and a deleted message without its content", async () => {
+    const edited = await render({
+      text: 'See you at 6',
+      content: { kind: 'text', text: 'See you at 6', editedAt: '2026-03-01T10:05:00.000Z', editHistory: [{ providerMessageId: 'e1', at: '2026-03-01T10:05:00.000Z', previousText: 'See you at 5' }] },
+    });
+    expect(edited.querySelector('.text')?.textContent).toContain('See you at 6');
+    expect(edited.querySelector('[data-testid="message-edited"]')?.getAttribute('title')).toBe('Before the edit: See you at 5');
+
+    const deleted = await render({ text: 'my card number is …', content: { kind: 'text', text: 'my card number is …', deletedAt: '2026-03-01T10:06:00.000Z' } });
+    expect(deleted.querySelector('[data-testid="message-deleted"]')?.textContent).toContain('This message was deleted');
+    expect(deleted.textContent).not.toContain('my card number');
+    expect(deleted.querySelector('[data-testid="message-edited"]')).toBeNull();
+  });
 });

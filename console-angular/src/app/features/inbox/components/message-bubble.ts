@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input } from '@an
 import type { MessageView } from '../../../core/api/api-models';
 import { I18n } from '../../../core/i18n/i18n';
 import { Icon, type IconName } from '../../../shared/ui/icon';
-import { replyTarget } from '../data/message-parts';
+import { authorChange, replyTarget } from '../data/message-parts';
 import { MessageContent } from './message-content';
 
 const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
@@ -31,8 +31,15 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
           } @else { {{ i18n.t('chat.replyTo') }} }
         </span>
       }
-      <app-message-content [message]="message()" />
+      @if (change().deleted) {
+        <span class="deleted" data-testid="message-deleted"><app-icon name="block" [size]="14" /> {{ i18n.t('chat.deleted') }}</span>
+      } @else {
+        <app-message-content [message]="message()" />
+      }
       <span class="meta">
+        @if (change().edited && !change().deleted) {
+          <span class="edited" [attr.title]="change().previousText ? i18n.t('chat.editedFrom', { text: change().previousText! }) : null" data-testid="message-edited">{{ i18n.t('chat.edited') }}</span>
+        }
         <time [attr.datetime]="message().sentAt">{{ i18n.time(message().sentAt) }}</time>
         @if (outbound() && tick(); as icon) {
           <span class="tick" [class.read]="message().status === 'READ' || message().status === 'PLAYED'" [class.failed]="message().status === 'FAILED'" [attr.title]="statusText()" data-testid="tick" [attr.data-status]="message().status">
@@ -67,6 +74,7 @@ export class MessageBubble {
         return null;
     }
   });
+  protected readonly change = computed(() => authorChange(this.message()));
   protected readonly hasReplyContext = computed(() => replyTarget(this.message()) !== null);
   protected readonly quoted = computed(() => {
     const quoted = this.quotedMessage();

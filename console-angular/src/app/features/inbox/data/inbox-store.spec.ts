@@ -2,9 +2,9 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { conversationView, messageView } from '../../../shared/testing/builders';
-import { InboxStore } from './inbox-store';
+import { InboxStore, searchDebounceMs } from './inbox-store';
 
 describe('InboxStore', () => {
   let store: InboxStore;
@@ -80,5 +80,50 @@ describe('InboxStore', () => {
     const pedro = conversationView({ id: 'conversation-2', lastMessageAt: '2026-03-01T11:00:00.000Z', contact: { id: 'c2', name: 'Pedro', phone: null, waUserId: null } });
     store.apply({ type: 'conversation.updated', conversation: pedro });
     expect(store.conversations().map((conversation) => conversation.id)).toEqual(['conversation-2', 'conversation-1']);
+  });
+
+  it('searches the whole business on the server after typing pauses, filtering the loaded rows meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      const older = conversationView({ id: 'conversation-9', contact: { ...lucia.contact, id: 'contact-9', name: 'José Núñez' }, lastMessagePreview: 'adiós', lastMessageAt: '2026-02-01T10:00:00.000Z' });
+      store.setSearch('lu');
+      expect(store.visible().map((item) => item.id)).toEqual(['conversation-1']);
+      store.setSearch('jose');
+      expect(store.visible()).toEqual([]);
+      vi.advanceTimersByTime(searchDebounceMs);
+      const request = backend.expectOne((candidate) => candidate.url === '/api/conversations' && candidate.params.get('q') === 'jose');
+      request.flush({ items: [{ ...older, searchMatch: { messageId: 'm9', text: '¿Abren el domingo?', sentAt: '2026-02-01T10:00:00.000Z' } }], nextCursor: null });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(store.visible().map((item) => [item.id, item.searchMatch?.text])).toEqual([['conversation-9', '¿Abren el domingo?']]);
+
+      // A live change to a result keeps it a result, with the message that matched.
+      store.apply({ type: 'conversation.updated', conversation: { ...older, unreadCount: 3 } });
+      expect(store.visible().map((item) => [item.unreadCount, item.searchMatch?.text])).toEqual([[3, '¿Abren el domingo?']]);
+
+      store.setSearch('');
+      expect(store.visible().map((item) => item.id)).toEqual(['conversation-1', 'conversation-9']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('drops the answer to a term the operator has typed past', async () => {
+    vi.useFakeTimers();
+    try {
+      store.setSearch('ped');
+      vi.advanceTimersByTime(searchDebounceMs);
+      const stale = backend.expectOne((candidate) => candidate.params.get('q') === 'ped');
+      store.setSearch('pedro');
+      vi.advanceTimersByTime(searchDebounceMs);
+      const fresh = backend.expectOne((candidate) => candidate.params.get('q') === 'pedro');
+      fresh.flush({ items: [], nextCursor: null });
+      stale.flush({ items: [lucia], nextCursor: null });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(store.visible()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,23 +1,37 @@
-import { Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { ApiClient } from '../../../core/api/api-client';
 import type { ConversationView, MessageView } from '../../../core/api/api-models';
 import { toApiProblem, type ApiProblem } from '../../../core/api/api-error';
 import type { LiveEvent } from '../../../core/live/live-event';
 import { filterConversations, mergeMessages, sortConversations, upsertMessage } from './message-list';
 
+/** How long typing pauses before the server is asked (the loaded rows are filtered at once meanwhile). */
+export const searchDebounceMs = 250;
+
 /**
- * The inbox's state as signals: the conversation list (filtered by search and instance), the open chat and its
- * messages. Every change, whether it comes from an API answer, a live event or a refetch, goes through upserts by
+ * The inbox's state as signals: the conversation list (filtered by instance), the search results, the open chat and
+ * its messages. Every change, whether it comes from an API answer, a live event or a refetch, goes through upserts by
  * id, so the same message arriving twice shows once.
  */
 @Injectable()
 export class InboxStore {
   private readonly api = inject(ApiClient);
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Answers to an older term (or instance) are dropped: only the newest search may fill the list. */
+  private searchGeneration = 0;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
+  }
 
   readonly conversations = signal<ConversationView[]>([]);
   readonly listState = signal<'loading' | 'ready' | 'error'>('loading');
   readonly listProblem = signal<ApiProblem | null>(null);
   readonly search = signal('');
+  /** The server's answer for the current term, every conversation of the business searched; null until it arrives. */
+  readonly searchResults = signal<ConversationView[] | null>(null);
+  readonly searchProblem = signal<ApiProblem | null>(null);
+  private readonly searchCursor = signal<string | null>(null);
   readonly instanceId = signal<string | null>(null);
   readonly selectedId = signal<string | null>(null);
   readonly messages = signal<MessageView[]>([]);
@@ -30,8 +44,23 @@ export class InboxStore {
   readonly sendProblem = signal<ApiProblem | null>(null);
   readonly sending = signal(false);
 
-  readonly visible = computed(() => filterConversations(this.conversations(), this.search()));
-  readonly selected = computed(() => this.conversations().find((conversation) => conversation.id === this.selectedId()) ?? null);
+  readonly searching = computed(() => this.search().trim() !== '');
+  /** While the server searches, the rows already loaded are filtered so the list answers the first keystroke. */
+  readonly visible = computed(() =>
+    this.searching() ? (this.searchResults() ?? filterConversations(this.conversations(), this.search())) : this.conversations(),
+  );
+  readonly selected = computed(
+    () => [...this.conversations(), ...(this.searchResults() ?? [])].find((conversation) => conversation.id === this.selectedId()) ?? null,
+  );
+
+  setSearch(term: string): void {
+    this.search.set(term);
+    this.searchResults.set(null);
+    this.searchProblem.set(null);
+    this.searchGeneration += 1;
+    clearTimeout(this.searchTimer);
+    if (this.searching()) this.searchTimer = setTimeout(() => void this.runSearch(), searchDebounceMs);
+  }
 
   /** The first page; `merge` (a resync) keeps the pages already scrolled through and updates the rows it got. */
   async loadConversations(options: { merge?: boolean } = {}): Promise<void> {
@@ -54,6 +83,7 @@ export class InboxStore {
   }
 
   async loadMoreConversations(): Promise<void> {
+    if (this.searching()) return this.loadMoreSearchResults();
     const cursor = this.listCursor();
     if (!cursor || this.loadingMore()) return;
     this.loadingMore.set(true);
@@ -72,6 +102,7 @@ export class InboxStore {
 
   async filterByInstance(instanceId: string | null): Promise<void> {
     this.instanceId.set(instanceId);
+    if (this.searching()) this.setSearch(this.search());
     await this.loadConversations();
   }
 
@@ -146,16 +177,49 @@ export class InboxStore {
         const incoming = event.conversation.id === this.selectedId() ? { ...event.conversation, unreadCount: 0 } : event.conversation;
         if (this.instanceId() && incoming.instance.id !== this.instanceId()) return;
         this.conversations.update((list) => sortConversations([incoming, ...list.filter((item) => item.id !== incoming.id)]));
+        // A search result stays a result (with the message that matched); only its state is refreshed.
+        this.searchResults.update((results) => results?.map((item) => (item.id === incoming.id ? { ...incoming, searchMatch: item.searchMatch ?? null } : item)) ?? null);
         return;
       }
       case 'resync': {
         void this.loadConversations({ merge: true });
+        if (this.searching()) void this.runSearch();
         const selected = this.selectedId();
         if (selected) void this.refreshMessages(selected);
         return;
       }
       case 'business.updated':
         return;
+    }
+  }
+
+  private async runSearch(): Promise<void> {
+    const generation = this.searchGeneration;
+    try {
+      const page = await this.api.listConversations({ q: this.search().trim(), instanceId: this.instanceId(), limit: 100 });
+      if (generation !== this.searchGeneration) return;
+      this.searchResults.set(page.items);
+      this.searchCursor.set(page.nextCursor);
+    } catch (error) {
+      if (generation === this.searchGeneration) this.searchProblem.set(toApiProblem(error));
+    }
+  }
+
+  private async loadMoreSearchResults(): Promise<void> {
+    const cursor = this.searchCursor();
+    if (!cursor || this.loadingMore()) return;
+    const generation = this.searchGeneration;
+    this.loadingMore.set(true);
+    try {
+      const page = await this.api.listConversations({ q: this.search().trim(), instanceId: this.instanceId(), limit: 100, cursor });
+      if (generation !== this.searchGeneration) return;
+      const known = new Set((this.searchResults() ?? []).map((item) => item.id));
+      this.searchResults.update((results) => [...(results ?? []), ...page.items.filter((item) => !known.has(item.id))]);
+      this.searchCursor.set(page.nextCursor);
+    } catch (error) {
+      if (generation === this.searchGeneration) this.searchProblem.set(toApiProblem(error));
+    } finally {
+      this.loadingMore.set(false);
     }
   }
 
@@ -172,12 +236,18 @@ export class InboxStore {
   }
 
   private async markRead(conversationId: string): Promise<void> {
-    this.conversations.update((list) => list.map((item) => (item.id === conversationId ? { ...item, unreadCount: 0 } : item)));
+    this.updateRows((item) => (item.id === conversationId ? { ...item, unreadCount: 0 } : item));
     // Best effort: the unread badge is cosmetic and the next refetch corrects it.
     await this.api.markRead(conversationId).catch(() => undefined);
   }
 
   private patchContact(contactId: string, change: Partial<Pick<ConversationView, 'botDisabled' | 'botDisabledUntil'>>): void {
-    this.conversations.update((list) => list.map((item) => (item.contact.id === contactId ? { ...item, ...change } : item)));
+    this.updateRows((item) => (item.contact.id === contactId ? { ...item, ...change } : item));
+  }
+
+  /** The same change to a conversation's row in the list and among the search results. */
+  private updateRows(change: (item: ConversationView) => ConversationView): void {
+    this.conversations.update((list) => list.map(change));
+    this.searchResults.update((results) => results?.map(change) ?? null);
   }
 }

@@ -90,6 +90,17 @@ export function replyTarget(message: Pick<MessageView, 'content'>): string | nul
   return text(object(object(message.content)['context'])['providerMessageId']);
 }
 
+/** What the author did to a message after sending it (WhatsApp lets customers edit and delete for everyone). */
+export function authorChange(message: Pick<MessageView, 'content'>): { deleted: boolean; edited: boolean; previousText: string | null } {
+  const content = object(message.content);
+  const history = Array.isArray(content['editHistory']) ? content['editHistory'].map(object) : [];
+  return {
+    deleted: text(content['deletedAt']) !== null,
+    edited: text(content['editedAt']) !== null,
+    previousText: history.length > 0 ? text(history.at(-1)!['previousText']) : null,
+  };
+}
+
 /** "2.4 MB" */
 export function byteSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+
+/**
+ * The PostgreSQL extensions the migrations create, for the embedded database: PGlite ships contrib extensions as
+ * separate bundles that must be loaded when the database opens. pg_trgm serves the inbox search's trigram index.
+ */
+export function createPglite(dataDir?: string): Promise<PGlite> {
+  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+}
