@@ -89,6 +89,13 @@ async function messageWithMedia(media: MediaDownloadQueue<string>, source: strin
   return { ...recorded, businessId: business.id, instanceId: instance.id };
 }
 
+/** The message.content-changed events enqueued for a message, in order. */
+const announced = async (messageId: string) =>
+  (await database.prisma.outboxEvent.findMany({ where: { topic: 'messages.status' }, orderBy: { id: 'asc' } }))
+    .map((row) => (row.payload as { type: string; data: { messageId: string; conversationId: string; change: string } }))
+    .filter((event) => event.type === 'message.content-changed' && event.data.messageId === messageId)
+    .map(({ data }) => ({ change: data.change, messageId: data.messageId, conversationId: data.conversationId }));
+
 const mediaOf = async (messageId: string) =>
   ((await database.prisma.message.findUniqueOrThrow({ where: { id: messageId } })).content as { media: Record<string, unknown> }).media;
 
@@ -118,6 +125,8 @@ describe('the shared media download queue', () => {
     expect(media).toEqual({ mediaId: key, mimeType: 'image/png', caption: 'la planta', size: 9, download: { state: 'stored', attempts: 1 } });
     expect(await objectStore.get(key)).toEqual({ body: Buffer.from('png bytes'), contentType: 'image/png' });
     expect(await database.prisma.mediaDownload.count({ where: { messageId: message.messageId } })).toBe(0);
+    // Open consoles are told once, in the same transaction, so the placeholder becomes the picture.
+    expect(await announced(message.messageId)).toEqual([{ change: 'media', messageId: message.messageId, conversationId: message.conversationId }]);
   });
 
   it('resumes a download whose worker died once its claim runs out (a restarted process sweeps at start)', async () => {
@@ -162,6 +171,8 @@ describe('the shared media download queue', () => {
     expect(given).toMatchObject({ mediaId: 'media-3', download: { state: 'failed', attempts: 2, error: 'MEDIA_GONE: the media id does not exist' } });
     expect(await database.prisma.mediaDownload.count({ where: { messageId: message.messageId } })).toBe(0);
     expect(media.counters).toEqual({ stored: 0, failedAttempts: 2, givenUp: 1 });
+    // The retry on the way was not announced; giving up was.
+    expect(await announced(message.messageId)).toEqual([{ change: 'media', messageId: message.messageId, conversationId: message.conversationId }]);
   });
 
   it('counts an object store that is down as a failed attempt, and stores the file on the retry', async () => {

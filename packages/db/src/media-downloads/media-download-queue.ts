@@ -1,5 +1,8 @@
+import { MessageContentChanged } from '@app/domain';
 import type { Logger, ObjectStore } from '@app/runtime';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import type { Transaction } from '../database.ts';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { MediaDownloadError } from './media-download-error.ts';
 import { downloadFailure, downloadRetryDelayMs, mediaOfContent, type MediaDownloadState } from './media-download-state.ts';
@@ -174,7 +177,7 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
       const deleted = await tx.mediaDownload.deleteMany({ where: { messageId } });
       if (deleted.count === 0) return false;
       const download: MediaDownloadState = { state: 'stored', attempts: row.attempts + 1 };
-      await mergeMedia(tx, messageId, { mediaId: key, size: body.length, download, ...(mimeType && !media?.mimeType ? { mimeType } : {}) });
+      await mergeMedia(tx, messageId, { mediaId: key, size: body.length, download, ...(mimeType && !media?.mimeType ? { mimeType } : {}) }, 'announce');
       return true;
     });
     if (!stored) return;
@@ -194,7 +197,8 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
         ? await tx.mediaDownload.deleteMany({ where })
         : await tx.mediaDownload.updateMany({ where, data: { attempts, lastError: download.error ?? null, nextAttemptAt: retryAt, lockedUntil: null } });
       if (changed.count === 0) return false;
-      await mergeMedia(tx, row.messageId, { download });
+      // Only the outcome is announced to open consoles, not every attempt on the way.
+      await mergeMedia(tx, row.messageId, { download }, failure.givingUp ? 'announce' : 'quiet');
       return true;
     });
     if (!recorded) return;
@@ -262,10 +266,19 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
 
 /**
  * Replaces fields of the message's `content.media` in place (one statement: an edit of the same message committed
- * meanwhile is kept, not overwritten by a stale copy of the content).
+ * meanwhile is kept, not overwritten by a stale copy of the content). `announce` publishes `message.content-changed`
+ * in the same transaction, so a console showing the message swaps the placeholder for the file.
  */
-async function mergeMedia(tx: Pick<PrismaClient, '$executeRaw'>, messageId: string, fields: Record<string, unknown>): Promise<void> {
-  await tx.$executeRaw(Prisma.sql`
+async function mergeMedia(tx: Transaction, messageId: string, fields: Record<string, unknown>, mode: 'announce' | 'quiet'): Promise<void> {
+  const [updated] = await tx.$queryRaw<{ businessId: string; conversationId: string }[]>(Prisma.sql`
     UPDATE message SET content = jsonb_set(content, '{media}', COALESCE(content->'media', '{}'::jsonb) || ${JSON.stringify(fields)}::jsonb)
-    WHERE id = ${messageId}::uuid`);
+    WHERE id = ${messageId}::uuid
+    RETURNING "businessId"::text, "conversationId"::text`);
+  if (!updated || mode === 'quiet') return;
+  const state = (fields['download'] as MediaDownloadState).state;
+  const event = MessageContentChanged.create(
+    { businessId: updated.businessId, conversationId: updated.conversationId, messageId, change: 'media' },
+    { id: `message.content-changed:media:${messageId}:${state}` },
+  );
+  await enqueueEvent(tx, MessageContentChanged.topic, event, { key: updated.conversationId });
 }
