@@ -99,8 +99,9 @@ describe('createLocalPubSub', () => {
     expect(calls).toBe(1);
   });
 
-  it('redelivers an event whose handler never finished once the lease runs out (a crashed process)', async () => {
-    const stuck = pubSub({ leaseMs: 400 });
+  it('redelivers an event whose handler never finished once the lease runs out (a crashed or hung process)', async () => {
+    // The hold limit ends the renewals as a crash would: the lease then runs out and another process takes it.
+    const stuck = pubSub({ leaseMs: 400, holdLimitMs: 400 });
     let started = false;
     let releaseStuck: () => void = () => {};
     stuck.subscribe({
@@ -123,6 +124,37 @@ describe('createLocalPubSub', () => {
     } finally {
       releaseStuck();
     }
+  });
+
+  it('keeps delivering behind a slow handler, and never delivers a handler slower than its lease twice', async () => {
+    const bus = pubSub({ leaseMs: 300, concurrency: 4 });
+    const delivered: string[] = [];
+    let releaseSlow: () => void = () => {};
+    bus.subscribe({
+      topic: 'mixed',
+      group: 'governed',
+      handler: async (message) => {
+        delivered.push(message.id);
+        // A send the governor holds back (a minute, in production), far longer than the lease.
+        if (message.id === 'slow') await new Promise<void>((resolve) => (releaseSlow = resolve));
+      },
+    });
+    await bus.start();
+    await bus.publish('mixed', event('slow'), { key: 'instance-a' });
+    await expectEventually(() => expect(delivered).toEqual(['slow']));
+    // Other keys published after it are delivered while it waits, batch after batch.
+    for (let round = 0; round < 3; round++) {
+      await bus.publish('mixed', event(`fast-${round}`), { key: `instance-b-${round}` });
+      await expectEventually(() => expect(delivered).toContain(`fast-${round}`));
+    }
+    // Its own key's next event waits for it: order per key holds.
+    await bus.publish('mixed', event('after-slow'), { key: 'instance-a' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // three leases: renewed, not redelivered
+    expect(delivered.filter((id) => id === 'slow')).toHaveLength(1);
+    expect(delivered).not.toContain('after-slow');
+    releaseSlow();
+    await expectEventually(() => expect(delivered).toContain('after-slow'));
+    expect(delivered.filter((id) => id === 'slow')).toHaveLength(1);
   });
 
   it('wakes up on an in-process publish instead of waiting for the poll', async () => {

@@ -12,14 +12,16 @@ export interface LocalPubSubOptions {
   clock?: Clock;
   /** How often an idle group looks for events written by other transactions (default 100 ms). */
   pollIntervalMs?: number;
-  /** Events claimed per round trip (default 256). */
+  /** Events a group holds at once — claimed, waiting or running — and the most one claim takes (default 256). */
   batchSize?: number;
   /** Handlers running at once per group (default 32). */
   concurrency?: number;
   /** Per-group override of `concurrency` (the AI workers run as many jobs at once as WORKER_CONCURRENCY). */
   groupConcurrency?: Record<string, number>;
-  /** How long a claimed event stays with this process before another may take it (default 60 s). */
+  /** A claimed event's lease, renewed while it waits or runs: another process takes it only after this one died (default 60 s). */
   leaseMs?: number;
+  /** Leases stop being renewed this long after the claim, so a hung handler's event is delivered again (default 15 min). */
+  holdLimitMs?: number;
   retry?: Partial<RetryPolicy>;
   /** After a small claim, how long a group waits before the next one (default 4 ms; see OutboxDispatcherOptions). */
   claimLingerMs?: number;
@@ -61,6 +63,7 @@ export function createLocalPubSub(options: LocalPubSubOptions): LocalPubSub {
       batchSize: options.batchSize ?? 256,
       concurrency: options.groupConcurrency?.[group] ?? options.concurrency ?? 32,
       leaseMs: options.leaseMs ?? 60_000,
+      ...(options.holdLimitMs !== undefined ? { holdLimitMs: options.holdLimitMs } : {}),
       retry: { ...defaultRetryPolicy, ...options.retry },
       claimLingerMs: options.claimLingerMs ?? 4,
     });

@@ -27,10 +27,16 @@ export interface OutboxDispatcherOptions {
   group: string;
   handle(message: OutboxMessage): Promise<DeliveryOutcome | void>;
   pollIntervalMs: number;
+  /** Events held at once (claimed, waiting or running, not yet recorded); also the most one claim takes. */
   batchSize: number;
   /** Handlers running at once in this group (one key at a time; keys in parallel). */
   concurrency: number;
   leaseMs: number;
+  /**
+   * Leases are renewed while a handler runs, but not beyond this long after the claim: a handler hung for good
+   * (a call without a timeout) lets its event go to another delivery instead of holding it forever (default 15 min).
+   */
+  holdLimitMs?: number;
   retry: RetryPolicy;
   /**
    * After a claim that found only a few events (under an eighth of batchSize), wait this long before the next one
@@ -52,9 +58,13 @@ interface ClaimedRow {
 type Result = { eventId: bigint; outcome: 'success' | 'drop' | 'released' } | { eventId: bigint; outcome: 'retry'; error: string; attempts: number };
 
 /**
- * Works through one group's outbox_delivery rows: claims a batch under a lease (FOR UPDATE SKIP LOCKED, so
- * several processes may share a group), runs each key's events in order, keys in parallel, then records the
- * outcomes in a few statements. An event of a key that is waiting for a retry holds back that key's later events.
+ * Works through one group's outbox_delivery rows as a pipeline: claims events under a lease (FOR UPDATE SKIP LOCKED,
+ * so several processes may share a group), runs each key's events in order and keys in parallel (at most
+ * `concurrency` at once), and records outcomes as they finish, coalescing what finishes meanwhile into a few
+ * statements. It claims again whenever fewer than `batchSize` events are held, so one slow handler (a model that
+ * takes 20 s, a send the governor holds for a minute) never holds back the events behind it. Leases of held events
+ * are renewed while they wait or run. An event of a key that is waiting for a retry holds back that key's later
+ * events (the claim skips keys with an earlier event held or waiting).
  */
 export class OutboxDispatcher {
   private running = false;
@@ -62,21 +72,36 @@ export class OutboxDispatcher {
   private wakeUp: (() => void) | undefined;
   private wakeRequested = false;
   private endLinger: (() => void) | undefined;
+  /** Claimed and not yet being recorded, with when they were claimed: their leases are renewed while they wait or run. */
+  private readonly held = new Map<bigint, number>();
+  /** Claimed chains waiting for one of the `concurrency` slots. */
+  private readonly queued: OutboxMessage[][] = [];
+  private readonly runningChains = new Set<Promise<void>>();
+  private finished: Result[] = [];
+  private recording: Promise<void> | undefined;
+  private renewTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: OutboxDispatcherOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(100, this.options.leaseMs / 3));
+    this.renewTimer.unref();
     this.loop = this.run();
   }
 
-  /** Stops claiming, lets in-flight handlers finish, records their outcomes and releases what did not start. */
+  /** Stops claiming, lets running handlers finish, records their outcomes and releases what did not start. */
   async stop(): Promise<void> {
     this.running = false;
     this.endLinger?.();
     this.wake();
     await this.loop;
+    const unstarted = this.queued.splice(0).flat();
+    if (unstarted.length > 0) this.addResults(unstarted.map((message) => ({ eventId: message.eventId, outcome: 'released' as const })));
+    await Promise.all(this.runningChains);
+    while (this.recording) await this.recording;
+    clearInterval(this.renewTimer);
   }
 
   /** Claims now instead of at the next poll (called after an in-process publish). */
@@ -87,13 +112,16 @@ export class OutboxDispatcher {
 
   private async run(): Promise<void> {
     while (this.running) {
+      const capacity = this.options.batchSize - this.held.size;
       let claimed = 0;
-      try {
-        claimed = await this.dispatchBatch();
-      } catch (error) {
-        this.options.logger.error({ event: 'outbox.dispatch_failed', group: this.options.group, err: error }, 'outbox dispatch failed');
+      if (capacity > 0) {
+        try {
+          claimed = await this.claimAndStart(capacity);
+        } catch (error) {
+          this.options.logger.error({ event: 'outbox.dispatch_failed', group: this.options.group, err: error }, 'outbox dispatch failed');
+        }
+        if (claimed >= capacity) continue;
       }
-      if (claimed >= this.options.batchSize) continue;
       const lingerMs = this.options.claimLingerMs ?? 0;
       if (claimed > 0 && claimed * 8 < this.options.batchSize && lingerMs > 0) await this.linger(lingerMs);
       await this.sleep(this.options.pollIntervalMs);
@@ -133,10 +161,10 @@ export class OutboxDispatcher {
     });
   }
 
-  private async dispatchBatch(): Promise<number> {
+  private async claimAndStart(limit: number): Promise<number> {
     this.wakeRequested = false;
-    const rows = await this.claim();
-    if (rows.length === 0) return 0;
+    const claimedAt = this.options.clock.now().getTime();
+    const rows = await this.claim(limit);
     const chains = new Map<string, OutboxMessage[]>();
     for (const row of rows) {
       const message: OutboxMessage = {
@@ -146,23 +174,34 @@ export class OutboxDispatcher {
         attempts: row.attempts,
         event: row.payload as DomainEvent,
       };
+      this.held.set(message.eventId, claimedAt);
       // Events without a key have no order to keep: each is its own chain.
       const chainKey = row.key === null ? `#${row.eventId}` : `k:${row.key}`;
       const chain = chains.get(chainKey);
       if (chain) chain.push(message);
       else chains.set(chainKey, [message]);
     }
-    const results: Result[] = [];
-    const queue = [...chains.values()];
-    const workers = Array.from({ length: Math.min(this.options.concurrency, queue.length) }, async () => {
-      for (let chain = queue.shift(); chain; chain = queue.shift()) await this.runChain(chain, results);
-    });
-    await Promise.all(workers);
-    await this.record(results);
+    this.queued.push(...chains.values());
+    this.pump();
     return rows.length;
   }
 
-  private async runChain(chain: OutboxMessage[], results: Result[]): Promise<void> {
+  /** Starts queued chains while a concurrency slot is free. */
+  private pump(): void {
+    while (this.runningChains.size < this.options.concurrency && this.queued.length > 0) {
+      const chain = this.queued.shift()!;
+      const run: Promise<void> = this.runChain(chain)
+        .then((results) => this.addResults(results))
+        .finally(() => {
+          this.runningChains.delete(run);
+          this.pump();
+        });
+      this.runningChains.add(run);
+    }
+  }
+
+  private async runChain(chain: OutboxMessage[]): Promise<Result[]> {
+    const results: Result[] = [];
     let blocked = false;
     for (const message of chain) {
       if (blocked || !this.running) {
@@ -174,6 +213,7 @@ export class OutboxDispatcher {
       // A retrying event holds back the rest of its key, which go back to the table untouched.
       if (result.outcome === 'retry') blocked = true;
     }
+    return results;
   }
 
   private async deliver(message: OutboxMessage): Promise<Result> {
@@ -192,8 +232,54 @@ export class OutboxDispatcher {
     }
   }
 
-  private async claim(): Promise<ClaimedRow[]> {
-    const { prisma, group, batchSize, leaseMs, clock } = this.options;
+  /** Outcomes are recorded by one flush at a time; what finishes during a flush goes into the next (group commit). */
+  private addResults(results: Result[]): void {
+    this.finished.push(...results);
+    this.recording ??= this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.finished.length > 0) {
+        const batch = this.finished;
+        this.finished = [];
+        // No longer renewed: a renewal racing this record must not lock again a row it releases.
+        for (const result of batch) this.held.delete(result.eventId);
+        try {
+          await this.record(batch);
+        } catch (error) {
+          // The rows stay leased until the lease runs out; then they are delivered again (at least once).
+          this.options.logger.error({ event: 'outbox.record_failed', group: this.options.group, err: error }, 'recording outbox outcomes failed');
+        }
+        // A key whose event was recorded may have its next event ready; a freed slot may take more.
+        this.wake();
+      }
+    } finally {
+      this.recording = undefined;
+    }
+  }
+
+  /** Extends the lease of every held event, so a slow handler's event is not claimed a second time meanwhile. */
+  private async renewLeases(): Promise<void> {
+    const { prisma, group, clock, leaseMs, holdLimitMs = 15 * 60_000 } = this.options;
+    const now = clock.now().getTime();
+    const ids = [...this.held].filter(([, claimedAt]) => now - claimedAt < holdLimitMs).map(([eventId]) => String(eventId));
+    if (ids.length === 0) return;
+    const leaseText = new Date(now + leaseMs).toISOString();
+    try {
+      // lockedUntil IS NOT NULL: a row recorded meanwhile (released, retrying, dropped) is not locked again.
+      await executeRawFast(
+        prisma,
+        Prisma.sql`UPDATE outbox_delivery SET "lockedUntil" = ${leaseText}::timestamp
+        WHERE "subscriber" = ${group} AND "eventId" = ANY(${ids}::bigint[]) AND "lockedUntil" IS NOT NULL`,
+      );
+    } catch (error) {
+      this.options.logger.warn({ event: 'outbox.lease_renewal_failed', group, err: error }, 'renewing outbox leases failed');
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    const { prisma, group, leaseMs, clock } = this.options;
     const now = clock.now();
     const nowText = now.toISOString();
     const leaseText = new Date(now.getTime() + leaseMs).toISOString();
@@ -203,7 +289,7 @@ export class OutboxDispatcher {
     return queryRawFast<ClaimedRow>(
       prisma,
       Prisma.sql`SELECT "eventId", "key", "attempts", "topic", "payload"
-      FROM outbox_claim(${group}::text, ${nowText}::timestamp, ${leaseText}::timestamp, ${batchSize}::integer)`,
+      FROM outbox_claim(${group}::text, ${nowText}::timestamp, ${leaseText}::timestamp, ${limit}::integer)`,
     );
   }
 
@@ -211,7 +297,7 @@ export class OutboxDispatcher {
     const { prisma, group, clock, retry, logger } = this.options;
     const ids = (outcome: Result['outcome']) => results.filter((result) => result.outcome === outcome).map((result) => result.eventId);
     const succeeded = ids('success');
-    // Every batch ends here: raw SQL on the pool, not the ORM's deleteMany (its client cost showed in profiles).
+    // Every flush ends here: raw SQL on the pool, not the ORM's deleteMany (its client cost showed in profiles).
     if (succeeded.length > 0) {
       await executeRawFast(
         prisma,
