@@ -40,9 +40,12 @@ export interface OutboxDispatcherOptions {
   retry: RetryPolicy;
   /**
    * After a claim that found only a few events (under an eighth of batchSize), wait this long before the next one
-   * even if woken: under a steady stream, fewer and larger claims (each walks the group's rows) for a few ms of latency.
+   * even if woken, and before recording outcomes while others of the claim still run: under a steady stream, fewer
+   * and larger claims (each walks the group's rows) and records for a few ms of latency.
    */
   claimLingerMs?: number;
+  /** Handlers still running this long after their claim are stragglers: the next claim does not wait for them (default 1 s). */
+  stragglerMs?: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 60_000, maxAttempts: 25 };
@@ -61,10 +64,11 @@ type Result = { eventId: bigint; outcome: 'success' | 'drop' | 'released' } | { 
  * Works through one group's outbox_delivery rows as a pipeline: claims events under a lease (FOR UPDATE SKIP LOCKED,
  * so several processes may share a group), runs each key's events in order and keys in parallel (at most
  * `concurrency` at once), and records outcomes as they finish, coalescing what finishes meanwhile into a few
- * statements. It claims again whenever fewer than `batchSize` events are held, so one slow handler (a model that
- * takes 20 s, a send the governor holds for a minute) never holds back the events behind it. Leases of held events
- * are renewed while they wait or run. An event of a key that is waiting for a retry holds back that key's later
- * events (the claim skips keys with an earlier event held or waiting).
+ * statements. It claims again when everything claimed is done, or when what still runs has run for `stragglerMs`:
+ * one slow handler (a model that takes 20 s, a send the governor holds for a minute) never holds back the events
+ * behind it for longer than that. Leases of held events are renewed while they wait or run. An event of a key that
+ * is waiting for a retry holds back that key's later events (the claim skips keys with an earlier event held or
+ * waiting).
  */
 export class OutboxDispatcher {
   private running = false;
@@ -80,6 +84,7 @@ export class OutboxDispatcher {
   private finished: Result[] = [];
   private recording: Promise<void> | undefined;
   private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private lastClaimAt = 0;
 
   constructor(private readonly options: OutboxDispatcherOptions) {}
 
@@ -114,7 +119,7 @@ export class OutboxDispatcher {
     while (this.running) {
       const capacity = this.options.batchSize - this.held.size;
       let claimed = 0;
-      if (capacity > 0) {
+      if (this.wantsMore()) {
         try {
           claimed = await this.claimAndStart(capacity);
         } catch (error) {
@@ -124,8 +129,23 @@ export class OutboxDispatcher {
       }
       const lingerMs = this.options.claimLingerMs ?? 0;
       if (claimed > 0 && claimed * 8 < this.options.batchSize && lingerMs > 0) await this.linger(lingerMs);
-      await this.sleep(this.options.pollIntervalMs);
+      // Held events: look again when the stragglers' time is up, unless their outcomes wake the loop first.
+      await this.sleep(this.held.size > 0 ? Math.min(this.options.pollIntervalMs, this.stragglerMs) : this.options.pollIntervalMs);
     }
+  }
+
+  /**
+   * Claims again once everything claimed is done — each claim walks the group's rows, so claiming while a batch runs
+   * would cost the database a claim per event under load — or once the last claim is `stragglerMs` old: then the
+   * events still running are slow ones, and they must not hold back the rest.
+   */
+  private wantsMore(): boolean {
+    if (this.held.size >= this.options.batchSize) return false;
+    return this.held.size === 0 || this.options.clock.now().getTime() - this.lastClaimAt >= this.stragglerMs;
+  }
+
+  private get stragglerMs(): number {
+    return this.options.stragglerMs ?? 1_000;
   }
 
   /** A pause that wake() does not cut short (a wake-up meanwhile is kept for sleep()); stop() does. */
@@ -164,6 +184,7 @@ export class OutboxDispatcher {
   private async claimAndStart(limit: number): Promise<number> {
     this.wakeRequested = false;
     const claimedAt = this.options.clock.now().getTime();
+    this.lastClaimAt = claimedAt;
     const rows = await this.claim(limit);
     const chains = new Map<string, OutboxMessage[]>();
     for (const row of rows) {
@@ -241,6 +262,9 @@ export class OutboxDispatcher {
   private async flush(): Promise<void> {
     try {
       while (this.finished.length > 0) {
+        // While others of the claim still run, give them a moment: one statement records what finishes meanwhile.
+        const lingerMs = this.options.claimLingerMs ?? 0;
+        if (lingerMs > 0 && this.runningChains.size > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, lingerMs));
         const batch = this.finished;
         this.finished = [];
         // No longer renewed: a renewal racing this record must not lock again a row it releases.
@@ -251,8 +275,8 @@ export class OutboxDispatcher {
           // The rows stay leased until the lease runs out; then they are delivered again (at least once).
           this.options.logger.error({ event: 'outbox.record_failed', group: this.options.group, err: error }, 'recording outbox outcomes failed');
         }
-        // A key whose event was recorded may have its next event ready; a freed slot may take more.
-        this.wake();
+        // A key whose event was recorded may have its next event ready; freed capacity may take more.
+        if (this.wantsMore()) this.wake();
       }
     } finally {
       this.recording = undefined;
