@@ -12,7 +12,7 @@ export interface LocalPubSubOptions {
   clock?: Clock;
   /** How often an idle group looks for events written by other transactions (default 100 ms). */
   pollIntervalMs?: number;
-  /** Events a group holds at once — claimed, waiting or running — and the most one claim takes (default 256). */
+  /** Events claimed per round trip (default 256). */
   batchSize?: number;
   /** Handlers running at once per group (default 32). */
   concurrency?: number;
