@@ -11,12 +11,11 @@
 // (`GET /api/conversations?q=`, which searches every conversation and message of the business) on the same data.
 //
 //   npm run bench:console -- --conversations=10000 --messages=5000 --step=300
-import { createTestDatabase } from '@app/db/testing';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
 import { registerVerifiedOwner, seedInbox, seededMessageText, seededName } from './inbox-seed.ts';
-import { startPlatformProcess } from '../../services/standalone/test/platform-process.ts';
-import { describeMachine, freePort, percentile, readOptions } from '../../scripts/bench/bench-support.ts';
+import { describeMachine, percentile, readOptions } from '../../scripts/bench/bench-support.ts';
+import { accessTokenOf, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
 
 const options = readOptions({
   conversations: 10_000,
@@ -116,8 +115,7 @@ async function seedHistory(businessId: string, count: number): Promise<void> {
 
 /** Times the search API for each term (after a warm-up request), as the console calls it. */
 async function timeSearches(url: string, owner: { email: string; password: string }, terms: [string, string][]): Promise<string[]> {
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const accessToken = await accessTokenOf(url, owner);
   const rows: string[] = [];
   for (const [label, term] of terms) {
     const ask = async () => {
@@ -137,18 +135,7 @@ async function timeSearches(url: string, owner: { email: string; password: strin
   return rows;
 }
 
-const database = await createTestDatabase();
-const port = await freePort();
-const platform = await startPlatformProcess(
-  {
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: 'a-bench-jwt-secret-that-is-long-enough-0123456789',
-    CREDENTIALS_KEY: Buffer.alloc(32, 3).toString('base64'),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-  },
-  port,
-);
+const { database, platform } = await startPlatformOnFreshDatabase();
 const browser = await launchChromium();
 try {
   const machine = await describeMachine(database);
@@ -168,10 +155,7 @@ try {
   ]);
 
   const page = await (await browser.newContext({ viewport: { width: options.width, height: options.height }, locale: 'en-US' })).newPage();
-  await page.goto(`${platform.url}/login`);
-  await page.getByLabel('E-mail address').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInToConsole(page, platform.url, owner);
   await page.getByTestId('conversation').first().waitFor();
 
   const list = await scrollAndMeasure(page, '[data-testid="conversation-list"]', options.step, 'end', 20_000);

@@ -12,11 +12,10 @@
 // delivery → live views loaded → channel (in-process or Redis) → SSE → Angular store → DOM.
 //
 //   npm run bench:live -- --messages=100 --gap=150 --redis=0
-import { createTestDatabase } from '@app/db/testing';
 import { launchChromium } from './browser.ts';
 import { registerVerifiedOwner } from './inbox-seed.ts';
-import { startPlatformProcess } from '../../services/standalone/test/platform-process.ts';
-import { describeMachine, freePort, percentile, readOptions, sleep } from '../../scripts/bench/bench-support.ts';
+import { describeMachine, percentile, readOptions, sleep } from '../../scripts/bench/bench-support.ts';
+import { accessTokenOf, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
 
 const options = readOptions({
   messages: 100,
@@ -26,30 +25,13 @@ const options = readOptions({
   redisUrl: 'redis://127.0.0.1:6379',
 });
 
-const database = await createTestDatabase();
-const port = await freePort();
-const platform = await startPlatformProcess(
-  {
-    DATABASE_URL: database.url,
-    ...(options.redis ? { REDIS_URL: options.redisUrl } : {}),
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: 'a-bench-jwt-secret-that-is-long-enough-0123456789',
-    CREDENTIALS_KEY: Buffer.alloc(32, 5).toString('base64'),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-  },
-  port,
-);
+const { database, platform } = await startPlatformOnFreshDatabase(options.redis ? { REDIS_URL: options.redisUrl } : {});
 const browser = await launchChromium();
 try {
   const machine = await describeMachine(database);
   const owner = { email: 'bench@live.example', password: 'correct horse battery staple', business: 'Live bench' };
   await registerVerifiedOwner(platform.url, database.prisma, owner);
-  const login = await fetch(`${platform.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: owner.email, password: owner.password }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const accessToken = await accessTokenOf(platform.url, owner);
   const api = async (path: string, body: unknown): Promise<Record<string, string>> => {
     const response = await fetch(`${platform.url}${path}`, {
       method: 'POST',
@@ -65,10 +47,7 @@ try {
   await customerSays('+34600000002', 'other chat');
 
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })).newPage();
-  await page.goto(`${platform.url}/login`);
-  await page.getByLabel('E-mail address').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInToConsole(page, platform.url, owner);
   await page.getByTestId('conversation').filter({ hasText: '0001' }).click();
   await page.getByTestId('timeline').getByText('open chat').waitFor();
   // Records when each probe text first shows anywhere in the page.

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '@app/db/testing';
+import type { TestDatabase } from '@app/db/testing';
 import { createFileObjectStore } from '@app/runtime';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
+import type { PlatformProcess } from '../../services/standalone/test/platform-process.ts';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
+import { accessTokenOf, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
 import { registerVerifiedOwner, seedConversation, seedInbox, seededMessageText, seededName, seededPhone, type SeededInbox } from './inbox-seed.ts';
 
 const desktop = { width: 1280, height: 800 };
@@ -35,7 +36,7 @@ async function topOf(page: Page, text: string): Promise<number | null> {
 }
 
 describe('the console on a seeded inbox (large lists, media, Baileys onboarding, closed window), in Chromium', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: TestDatabase;
   let platform: PlatformProcess;
   let browser: Browser;
   let page: Page;
@@ -57,40 +58,17 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'console-e2e-data-'));
-    const port = await freePort();
-    platform = await startPlatformProcess(
-      {
-        DATABASE_URL: database.url,
-        LOG_LEVEL: 'warn',
-        JWT_SECRET: 'a-test-jwt-secret-that-is-long-enough-0123456789',
-        CREDENTIALS_KEY: Buffer.alloc(32, 9).toString('base64'),
-        PASSWORD_HASH_MEMORY_KIB: '1024',
-        PASSWORD_HASH_PASSES: '1',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        DATA_DIR: dataDir,
-      },
-      port,
-    );
+    ({ database, platform } = await startPlatformOnFreshDatabase({ PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_PASSES: '1', DATA_DIR: dataDir }));
     ({ businessId } = await registerVerifiedOwner(platform.url, database.prisma, owner));
     // Older than everything seeded below, so the list shows them first.
     seeded = await seedInbox(database.prisma, { businessId, conversations: conversationCount, chatMessages: chatLength, now: new Date(Date.now() - 3_600_000) });
     metaInstanceId = (await database.prisma.instance.create({ data: { businessId, provider: 'META', name: 'Cloud number', phoneNumberId: '1098765432101' } })).id;
-    const login = await fetch(`${platform.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: owner.email, password: owner.password }),
-    });
-    accessToken = ((await login.json()) as { accessToken: string }).accessToken;
+    accessToken = await accessTokenOf(platform.url, owner);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US', timezoneId: 'Europe/Madrid' });
     page = await context.newPage();
-    await page.goto(`${platform.url}/login`);
-    await page.getByLabel('E-mail address').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/inbox');
+    await signInToConsole(page, platform.url, owner);
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { enqueueEvent, SecretBox, type Prisma } from '@app/db';
+import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { MessageSendRequested, Topics } from '@app/domain';
 import { createLocalPubSub, createLogger, type LocalPubSub } from '@app/runtime';
 import { expectEventually } from '@app/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { baileysSessionsConfigSchema } from '../src/config.ts';
 import { createBaileysSessions, type BaileysSessions } from '../src/create-baileys-sessions.ts';
 import { FakeTimers } from '../src/session/fake-timers.ts';
 import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { requestSendIn } from './outbound-fixtures.ts';
 
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });
 const logger = createLogger({ service: 'baileys-governor-settings-test', level: 'silent' });
@@ -38,37 +38,7 @@ async function instanceOn(slot: number, baileysSettings?: object) {
 }
 
 /** What conversation-actors does: the message row and its send request, committed together. */
-async function requestSend(transaction: Prisma.TransactionClient, target: Awaited<ReturnType<typeof instanceOn>>, text: string): Promise<string> {
-  const message = await transaction.message.create({
-    data: {
-      businessId: target.business.id,
-      conversationId: target.conversation.id,
-      instanceId: target.instance.id,
-      direction: 'OUTBOUND',
-      author: 'AI',
-      kind: 'text',
-      text,
-      content: { kind: 'text', text },
-      status: 'PENDING',
-      sentAt: new Date(),
-    },
-  });
-  await enqueueEvent(
-    transaction,
-    Topics.messagesOutbound,
-    MessageSendRequested.create({
-      businessId: target.business.id,
-      instanceId: target.instance.id,
-      conversationId: target.conversation.id,
-      contactId: target.contact.id,
-      messageId: message.id,
-      provider: 'BAILEYS',
-      bufferId: null,
-    }),
-    { key: target.conversation.id },
-  );
-  return message.id;
-}
+const requestSend = requestSendIn;
 
 const statusesOf = async (ids: string[]) =>
   Promise.all(ids.map(async (id) => (await database.prisma.message.findUniqueOrThrow({ where: { id } })).status));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { enqueueEvent, SecretBox } from '@app/db';
+import { Topics } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { MessageSendRequested, Topics } from '@app/domain';
 import { createLogger } from '@app/runtime';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
@@ -15,6 +15,7 @@ import { createRemoteSessionControl } from '../src/control/remote-session-contro
 import { startBaileysSessionsService, type BaileysSessionsService } from '../src/kubernetes/start-baileys-sessions-service.ts';
 import { baileysSlotTopic } from '../src/routing/slot-topic.ts';
 import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { requestSendIn } from './outbound-fixtures.ts';
 import { bridgeSidecars } from './sidecar-bridge.ts';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in well under a second when idle.
@@ -94,34 +95,8 @@ async function pairedInstance(slot: number) {
 }
 
 /** What conversation-actors does: the message row and its send request in one transaction. */
-async function requestSend(target: Awaited<ReturnType<typeof pairedInstance>>, text: string): Promise<string> {
-  return database.prisma.$transaction(async (transaction) => {
-    const message = await transaction.message.create({
-      data: {
-        businessId: target.business.id,
-        conversationId: target.conversation.id,
-        instanceId: target.instance.id,
-        direction: 'OUTBOUND',
-        author: 'AI',
-        kind: 'text',
-        text,
-        content: { kind: 'text', text },
-        status: 'PENDING',
-        sentAt: new Date(),
-      },
-    });
-    const event = MessageSendRequested.create({
-      businessId: target.business.id,
-      instanceId: target.instance.id,
-      conversationId: target.conversation.id,
-      contactId: target.contact.id,
-      messageId: message.id,
-      provider: 'BAILEYS',
-      bufferId: null,
-    });
-    await enqueueEvent(transaction, Topics.messagesOutbound, event, { key: target.conversation.id });
-    return message.id;
-  });
+function requestSend(target: Awaited<ReturnType<typeof pairedInstance>>, text: string): Promise<string> {
+  return database.prisma.$transaction((transaction) => requestSendIn(transaction, target, text));
 }
 
 const statusOf = async (messageId: string) => (await database.prisma.message.findUnique({ where: { id: messageId } }))?.status;

@@ -10,6 +10,7 @@ import { createBaileysSessions } from '../src/create-baileys-sessions.ts';
 import { createStuckSendSweep, sendOutcomeUnknownCode } from '../src/egress/stuck-sends.ts';
 import { systemTimers } from '../src/session/timers.ts';
 import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { outboundTextMessage } from './outbound-fixtures.ts';
 
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });
 const logger = createLogger({ service: 'baileys-stuck-test', level: 'silent' });
@@ -32,23 +33,8 @@ async function instanceOn(slot: number) {
 }
 
 async function outbound(target: Awaited<ReturnType<typeof instanceOn>>, status: 'SENDING' | 'PENDING', statusAt: Date): Promise<string> {
-  const message = await database.prisma.message.create({
-    data: {
-      businessId: target.business.id,
-      conversationId: target.conversation.id,
-      instanceId: target.instance.id,
-      direction: 'OUTBOUND',
-      author: 'AI',
-      kind: 'text',
-      text: 'olá',
-      content: { kind: 'text', text: 'olá' },
-      status,
-      statusAt,
-      sendAttempts: status === 'SENDING' ? 1 : 0,
-      sentAt: statusAt,
-    },
-  });
-  return message.id;
+  const data = outboundTextMessage(target, 'olá', { status, statusAt, sendAttempts: status === 'SENDING' ? 1 : 0, sentAt: statusAt });
+  return (await database.prisma.message.create({ data })).id;
 }
 
 const messageOf = (id: string) => database.prisma.message.findUniqueOrThrow({ where: { id } });
