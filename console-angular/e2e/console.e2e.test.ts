@@ -141,7 +141,15 @@ describe('the operator console in Chromium, against the standalone server', () =
     // Never linked: the pairing-code form is offered, and there is no QR code to show without WhatsApp's servers.
     await page.getByTestId('pairing-form').waitFor();
     expect(await page.getByTestId('session-qr').count()).toBe(0);
+    // Its sending limits: a slower pace for this number, the rest left at the platform's defaults.
+    await page.getByLabel('Messages per minute').fill('4');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText('Sending limits saved.').waitFor();
     await expectAccessible('instances with a WhatsApp Web session');
+    const whatsAppWeb = ((await apiAs('GET', '/api/instances')).body['items'] as { provider: string; baileys: Record<string, unknown> | null }[]).find(
+      (instance) => instance.provider === 'BAILEYS',
+    );
+    expect(whatsAppWeb?.baileys).toEqual({ maxPerMinute: 4, minGapPerRecipientMs: null, newContactsPerDay: null, typing: null });
 
     const instances = await apiAs('GET', '/api/instances');
     const instanceId = (instances.body['items'] as { id: string; provider: string }[]).find((instance) => instance.provider === 'SANDBOX')!.id;

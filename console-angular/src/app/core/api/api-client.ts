@@ -19,6 +19,7 @@ import type {
   TokenPair,
   UpdateAgentRequest,
   UpdateContactRequest,
+  UpdateInstanceRequest,
 } from './api-models';
 
 /** The tenant API at /api, one typed method per route the console uses. Errors are HttpErrorResponse (see toApiProblem). */
@@ -99,6 +100,10 @@ export class ApiClient {
 
   restartSession(instanceId: string): Promise<SessionStatusView> {
     return firstValueFrom(this.http.post<SessionStatusView>(`/api/instances/${instanceId}/session/restart`, {}));
+  }
+
+  updateInstance(instanceId: string, body: UpdateInstanceRequest): Promise<InstanceView> {
+    return firstValueFrom(this.http.patch<InstanceView>(`/api/instances/${instanceId}`, body));
   }
 
   updateContact(contactId: string, body: UpdateContactRequest): Promise<ContactView> {

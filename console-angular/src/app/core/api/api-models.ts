@@ -19,6 +19,7 @@ export type BusinessView = Account['business'];
 
 export type InstanceView = SuccessOf<paths['/instances/{id}']['get']>;
 export type CreateInstanceRequest = RequestOf<paths['/instances']['post']>;
+export type UpdateInstanceRequest = RequestOf<paths['/instances/{id}']['patch']>;
 
 /** The WhatsApp Web (Baileys) session of an instance: state, QR string, pairing code. */
 export type SessionStatusView = SuccessOf<paths['/instances/{id}/session']['get']>;

@@ -6,11 +6,12 @@ import { toApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
 import { BaileysSession } from '../components/baileys-session';
 import { InstanceForm } from '../components/instance-form';
+import { SendingSettings } from '../components/sending-settings';
 
 @Component({
   selector: 'app-instances-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, BaileysSession, InstanceForm],
+  imports: [MatButtonModule, BaileysSession, InstanceForm, SendingSettings],
   template: `
     <section class="page">
       <h1>{{ i18n.t('instances.title') }}</h1>
@@ -39,7 +40,10 @@ import { InstanceForm } from '../components/instance-form';
       </div>
       @if (sessionOf(); as instance) {
         <div class="card session">
-          @defer { <app-baileys-session [instanceId]="instance.id" [name]="instance.name" /> }
+          @defer {
+            <app-baileys-session [instanceId]="instance.id" [name]="instance.name" />
+            <app-sending-settings [instance]="instance" (updated)="onUpdated($event)" />
+          }
         </div>
       }
     </section>
@@ -68,6 +72,10 @@ export class InstancesPage implements OnInit {
       this.problem.set(toApiProblem(error).message);
       this.state.set('error');
     }
+  }
+
+  protected onUpdated(instance: InstanceView): void {
+    this.instances.update((list) => list.map((item) => (item.id === instance.id ? instance : item)));
   }
 
   protected onCreated(instance: InstanceView): void {
