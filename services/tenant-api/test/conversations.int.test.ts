@@ -130,6 +130,8 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     const byText = await search({ q: 'domingo POR LA MANANA' });
     expect(byText.items).toEqual([expect.objectContaining({ id: jose, lastMessagePreview: 'gracias, hasta luego' })]);
     expect(byText.items[0]!.searchMatch).toMatchObject({ text: '¿Abren el DOMINGO por la mañana?', messageId: expect.any(String) });
+    const matched = await harness.database.prisma.message.findUniqueOrThrow({ where: { id: byText.items[0]!.searchMatch!.messageId } });
+    expect(byText.items[0]!.searchMatch!.sentAt).toBe(matched.sentAt.toISOString());
 
     expect((await search({ q: '+34 612-340 071' })).items.map((item) => item.id)).toEqual([jose]);
     // Wildcards and regex characters in the term are plain characters.
