@@ -74,7 +74,12 @@ export const instanceRouteDocs: RouteDoc[] = [
       'Kubernetes: when the pod that runs the session is not up yet (a new instance’s pod is still being created), the answer is ' +
       '202 with state "pending": the start is recorded and happens when the pod is up (GET …/session says "pending" meanwhile, then shows the QR).',
     params: instanceParamsSchema,
-    success: { status: 200, description: 'The status after the restart (202 with state "pending": it will start when its pod is up).', schema: sessionStatusViewSchema },
+    success: {
+      status: 200,
+      description: 'The status after the restart.',
+      schema: sessionStatusViewSchema,
+      also: [{ status: 202, description: 'State "pending": the start is recorded and happens when the session\'s pod is up.' }],
+    },
     errors: [401, 404, 409, 503],
   },
   {

@@ -62,7 +62,8 @@ function operation(route: RouteDoc): JsonSchema {
     ...parametersOf(route.query, 'query'),
     ...(route.headers ?? []).map((header) => ({ name: header.name, in: 'header', required: false, description: header.description, schema: { type: 'string' } })),
   ];
-  const responses: Record<string, unknown> = { [String(route.success.status)]: successResponse(route) };
+  const responses: Record<string, unknown> = { [String(route.success.status)]: successResponse(route, route.success.description) };
+  for (const other of route.success.also ?? []) responses[String(other.status)] = successResponse(route, other.description);
   const errors = new Set([...route.errors, ...(route.authenticated ? [401] : [])]);
   for (const status of [...errors].sort()) {
     responses[String(status)] = {
@@ -82,8 +83,8 @@ function operation(route: RouteDoc): JsonSchema {
   };
 }
 
-function successResponse(route: RouteDoc): JsonSchema {
-  const { schema, description, html, eventStream, binary } = route.success;
+function successResponse(route: RouteDoc, description: string): JsonSchema {
+  const { schema, html, eventStream, binary } = route.success;
   if (binary) return { description, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } };
   if (!schema) return { description };
   if (eventStream) return { description, content: { 'text/event-stream': { schema: jsonSchema(schema, 'output') } } };

@@ -20,7 +20,16 @@ export interface RouteDoc {
   body?: z.ZodType;
   headers?: Array<{ name: string; description: string }>;
   /** `binary`: the response is a file of any content type (no schema). `eventStream`: the response is text/event-stream and `schema` describes one event. */
-  success: { status: number; description: string; schema?: z.ZodType; html?: boolean; eventStream?: boolean; binary?: boolean };
+  success: {
+    status: number;
+    description: string;
+    schema?: z.ZodType;
+    html?: boolean;
+    eventStream?: boolean;
+    binary?: boolean;
+    /** Other success statuses with the same body (e.g. 202 when the work is only recorded). */
+    also?: Array<{ status: number; description: string }>;
+  };
   /** Error statuses this route can answer with, all in the `{error:{code,message,details}}` shape. */
   errors: number[];
 }

@@ -378,6 +378,27 @@ export interface paths {
           };
           "updatedAt": string;
         } } };
+        202: { content: { 'application/json': {
+          "instanceId": string;
+          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "stopReason": string | null;
+          "qr": string | null;
+          "pairingCode": string | null;
+          "registered": boolean;
+          "account": string | null;
+          "reconnectAttempts": number;
+          "nextAttemptAt": string | null;
+          "lastDisconnect": {
+            "code": number | null;
+            "message": string;
+            "at": string;
+          } | null;
+          "watchdogRecycles": {
+            "silent": number;
+            "keepAliveFailed": number;
+          };
+          "updatedAt": string;
+        } } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
         409: { content: { 'application/json': components['schemas']["Error"] } };
