@@ -135,7 +135,8 @@ async function timeSearches(url: string, owner: { email: string; password: strin
   return rows;
 }
 
-const { database, platform } = await startPlatformOnFreshDatabase();
+const started = await startPlatformOnFreshDatabase();
+const { database, platform } = started;
 const browser = await launchChromium();
 try {
   const machine = await describeMachine(database);
@@ -195,7 +196,5 @@ try {
   process.stdout.write(`${report.join('\n')}\n`);
 } finally {
   await browser.close();
-  await platform.stop();
-  await database.close();
-  await database.drop();
+  await started.close();
 }

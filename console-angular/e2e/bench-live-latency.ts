@@ -15,7 +15,7 @@
 import { launchChromium } from './browser.ts';
 import { registerVerifiedOwner } from './inbox-seed.ts';
 import { describeMachine, percentile, readOptions, sleep } from '../../scripts/bench/bench-support.ts';
-import { accessTokenOf, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
+import { accessTokenOf, callApi, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
 
 const options = readOptions({
   messages: 100,
@@ -25,23 +25,20 @@ const options = readOptions({
   redisUrl: 'redis://127.0.0.1:6379',
 });
 
-const { database, platform } = await startPlatformOnFreshDatabase(options.redis ? { REDIS_URL: options.redisUrl } : {});
+const started = await startPlatformOnFreshDatabase(options.redis ? { REDIS_URL: options.redisUrl } : {});
+const { database, platform } = started;
 const browser = await launchChromium();
 try {
   const machine = await describeMachine(database);
   const owner = { email: 'bench@live.example', password: 'correct horse battery staple', business: 'Live bench' };
   await registerVerifiedOwner(platform.url, database.prisma, owner);
   const accessToken = await accessTokenOf(platform.url, owner);
-  const api = async (path: string, body: unknown): Promise<Record<string, string>> => {
-    const response = await fetch(`${platform.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
+  const api = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+    const answer = await callApi(platform.url, accessToken, 'POST', path, body);
+    if (answer.status >= 300) throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
   };
-  const instanceId = (await api('/api/instances', { provider: 'SANDBOX', name: 'Live bench' })).id!;
+  const instanceId = String((await api('/api/instances', { provider: 'SANDBOX', name: 'Live bench' }))['id']);
   const customerSays = (from: string, text: string) => api(`/api/sandbox/${instanceId}/messages`, { from, text, name: `Customer ${from.slice(-4)}` });
   await customerSays('+34600000001', 'open chat');
   await customerSays('+34600000002', 'other chat');
@@ -98,7 +95,5 @@ try {
   process.stdout.write(`${report.join('\n')}\n`);
 } finally {
   await browser.close();
-  await platform.stop();
-  await database.close();
-  await database.drop();
+  await started.close();
 }

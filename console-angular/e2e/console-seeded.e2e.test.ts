@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformProcess } from '../../services/standalone/test/platform-process.ts';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
-import { accessTokenOf, signInToConsole, startPlatformOnFreshDatabase } from './platform-session.ts';
+import { accessTokenOf, callApi, signInToConsole, startPlatformOnFreshDatabase, type PlatformOnFreshDatabase } from './platform-session.ts';
 import { registerVerifiedOwner, seedConversation, seedInbox, seededMessageText, seededName, seededPhone, type SeededInbox } from './inbox-seed.ts';
 
 const desktop = { width: 1280, height: 800 };
@@ -36,6 +36,7 @@ async function topOf(page: Page, text: string): Promise<number | null> {
 }
 
 describe('the console on a seeded inbox (large lists, media, Baileys onboarding, closed window), in Chromium', () => {
+  let started: PlatformOnFreshDatabase | undefined;
   let database: TestDatabase;
   let platform: PlatformProcess;
   let browser: Browser;
@@ -47,19 +48,12 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   /** The platform's DATA_DIR; its object store (DATA_DIR/objects) is where WhatsApp Web media are kept. */
   let dataDir: string;
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const api = (method: string, path: string, body?: unknown) => callApi(platform.url, accessToken, method, path, body);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'console-e2e-data-'));
-    ({ database, platform } = await startPlatformOnFreshDatabase({ PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_PASSES: '1', DATA_DIR: dataDir }));
+    started = await startPlatformOnFreshDatabase({ PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_PASSES: '1', DATA_DIR: dataDir });
+    ({ database, platform } = started);
     ({ businessId } = await registerVerifiedOwner(platform.url, database.prisma, owner));
     // Older than everything seeded below, so the list shows them first.
     seeded = await seedInbox(database.prisma, { businessId, conversations: conversationCount, chatMessages: chatLength, now: new Date(Date.now() - 3_600_000) });
@@ -73,9 +67,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
 
   afterAll(async () => {
     await browser?.close();
-    await platform?.stop();
-    await database?.close();
-    await database?.drop();
+    await started?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

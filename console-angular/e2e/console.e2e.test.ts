@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
+import { accessTokenOf, callApi } from './platform-session.ts';
 
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 390, height: 844 };
@@ -64,19 +65,7 @@ describe('the operator console in Chromium, against the standalone server', () =
 
   /** The API as the test's own client: a separate sign-in, so the console's refresh-token family is left alone. */
   async function apiAs(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const login = await fetch(`${platform.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: owner.email, password: owner.password }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const response = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return callApi(platform.url, await accessTokenOf(platform.url, owner), method, path, body);
   }
 
   it('takes an operator from registration to answering a customer the AI already answered, in English and Spanish', async () => {

@@ -3,8 +3,15 @@ import type { Page } from 'playwright-core';
 import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
 import type { Owner } from './inbox-seed.ts';
 
+export interface PlatformOnFreshDatabase {
+  database: TestDatabase;
+  platform: PlatformProcess;
+  /** Stops the platform, then drops its database. */
+  close(): Promise<void>;
+}
+
 /** The platform as `npm start` runs it, on a fresh PostgreSQL database of its own (benchmarks and browser tests). */
-export async function startPlatformOnFreshDatabase(environment: Record<string, string> = {}): Promise<{ database: TestDatabase; platform: PlatformProcess }> {
+export async function startPlatformOnFreshDatabase(environment: Record<string, string> = {}): Promise<PlatformOnFreshDatabase> {
   const database = await createTestDatabase();
   const port = await freePort();
   const platform = await startPlatformProcess(
@@ -18,7 +25,15 @@ export async function startPlatformOnFreshDatabase(environment: Record<string, s
     },
     port,
   );
-  return { database, platform };
+  return {
+    database,
+    platform,
+    async close() {
+      await platform.stop();
+      await database.close();
+      await database.drop();
+    },
+  };
 }
 
 /** An access token of the owner, from the API's own login (a client beside the browser). */
@@ -30,6 +45,23 @@ export async function accessTokenOf(platformUrl: string, owner: Pick<Owner, 'ema
   });
   if (!response.ok) throw new Error(`login answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** One API call as a client beside the browser; the body is parsed JSON ({} when empty). */
+export async function callApi(
+  platformUrl: string,
+  accessToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${platformUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 /** Signs in through the console's login page, as an operator would, and waits for the inbox. */

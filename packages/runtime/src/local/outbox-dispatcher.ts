@@ -190,8 +190,9 @@ export class OutboxDispatcher {
     // Only a few slow handlers are stragglers; a batch that is slow because it is big (chains still queued, most
     // slots busy) is overload, and claiming more beside it would only add contention.
     const fewStragglers = () => queue.length === 0 && active <= Math.max(1, Math.floor(this.options.concurrency / 4));
-    let settled = await this.settlesWithin(all, this.options.stragglerMs ?? 1_000);
-    while (!settled && !fewStragglers()) settled = await this.settlesWithin(all, this.options.stragglerMs ?? 1_000);
+    const stragglerMs = this.options.stragglerMs ?? 1_000;
+    let settled = await this.settlesWithin(all, stragglerMs);
+    while (!settled && !fewStragglers()) settled = await this.settlesWithin(all, stragglerMs);
     if (settled) {
       await this.record(results);
       return rows.length;

@@ -15,7 +15,7 @@ export interface SearchTerm {
 }
 
 /** Lower case without diacritics, the form a term is reduced to before its letters are widened again. */
-export function foldForSearch(value: string): string {
+function foldForSearch(value: string): string {
   return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 

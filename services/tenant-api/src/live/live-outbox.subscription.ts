@@ -75,8 +75,8 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         const parsed = MessageContentChanged.schema.safeParse(event);
         if (!parsed.success) return malformed(event);
         await messageChanged('message.updated', parsed.data.data, event.id);
-        // The list's preview may show the text that was just edited or deleted.
-        await conversationUpdated(parsed.data.data.businessId, parsed.data.data.conversationId, event.id);
+        // The list's preview may show the text that was just edited or deleted (a stored file changes no preview).
+        if (parsed.data.data.change !== 'media') await conversationUpdated(parsed.data.data.businessId, parsed.data.data.conversationId, event.id);
         return 'success';
       }
       case ContactBotToggled.type: {
