@@ -1,0 +1,29 @@
+import { lowestFreeSlot, platformCapacityBreach, type InstanceLimitBreach } from '@app/domain';
+import type { Transaction } from '@app/db';
+import { AppError } from '@app/runtime';
+
+/** Taken by every slot assignment, platform-wide: two creations never see the same free slot. Held to the commit. */
+const slotAssignmentLockId = 874_201_408;
+
+/**
+ * The lowest WhatsApp Web session slot below the platform's capacity that no other instance holds, inside the
+ * caller's transaction; the slot lock is held until it commits, so the caller's write of the slot cannot race
+ * another assignment. Throws PLATFORM_CAPACITY_REACHED when every slot is taken.
+ */
+export async function takeSessionSlot(transaction: Transaction, capacity: number, forInstanceId?: string): Promise<number> {
+  await transaction.$executeRaw`SELECT pg_advisory_xact_lock(${slotAssignmentLockId})`;
+  const taken = await transaction.$queryRaw<{ slot: number }[]>`
+SELECT slot FROM instance WHERE slot < ${capacity} AND id IS DISTINCT FROM ${forInstanceId ?? null}::uuid`;
+  const slot = lowestFreeSlot(
+    taken.map((row) => row.slot),
+    capacity,
+  );
+  if (slot === null) throw instanceLimitError(platformCapacityBreach(capacity, taken.length));
+  return slot;
+}
+
+/** A broken limit as the API answers it: 403 INSTANCE_LIMIT_REACHED or 409 PLATFORM_CAPACITY_REACHED. */
+export function instanceLimitError(breach: InstanceLimitBreach): AppError {
+  const { code, message, ...details } = breach;
+  return new AppError(code, message, details);
+}
