@@ -1,3 +1,4 @@
+import { createRemoteSessionControl } from '@app/baileys-sessions/control';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from './tenant-api-harness.ts';
@@ -96,5 +97,51 @@ describe('tenant API: instance limits under concurrent creations', () => {
       expectError(response.body, 'PLATFORM_CAPACITY_REACHED');
     }
     await expect(countOf(harness, { provider: 'BAILEYS' })).resolves.toBe(4);
+  });
+});
+
+describe('tenant API: WhatsApp Web numbers left without a pod by the cap', () => {
+  let harness: TenantApiHarness;
+  let owner: SignedInTenant;
+
+  beforeAll(async () => {
+    // Sessions as in Kubernetes, with no session pod up (nothing listens on the discard port).
+    const prisma = { get instance() { return harness.database.prisma.instance; } };
+    const sessions = createRemoteSessionControl({ prisma, podUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 });
+    harness = await startTenantApiHarness({ BAILEYS_MAX_SESSIONS: '2' }, { sessions });
+    owner = await signUp(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  /** A number whose slot the instance controller found above the cap (the cap was lowered after it got the slot). */
+  async function overCapacityInstance(slot: number): Promise<{ id: string; since: Date }> {
+    const since = new Date('2026-02-01T10:00:00Z');
+    const instance = await harness.database.prisma.instance.create({
+      data: { businessId: owner.businessId, provider: 'BAILEYS', name: `Loja ${slot}`, slot, status: 'stopped', overCapacitySince: since },
+    });
+    return { id: instance.id, since };
+  }
+
+  it('shows the number as over capacity, and a start moves it to a free slot under the cap', async () => {
+    await create(harness, owner, 'BAILEYS').expect(201); // slot 0
+    const { id, since } = await overCapacityInstance(5);
+    const api = request(harness.app);
+    expect((await api.get(`/api/instances/${id}`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({ slot: 5, overCapacitySince: since.toISOString() });
+    expect((await api.get(`/api/instances/${id}/session`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({ state: 'over-capacity', qr: null });
+
+    const started = await api.post(`/api/instances/${id}/session/restart`).set('authorization', owner.bearer).expect(202);
+    expect(started.body).toMatchObject({ instanceId: id, state: 'pending' });
+    const moved = await harness.database.prisma.instance.findUniqueOrThrow({ where: { id } });
+    expect(moved).toMatchObject({ slot: 1, overCapacitySince: null });
+    expect(moved.sessionRequestedAt).not.toBeNull();
+  });
+
+  it('refuses to start a number without a pod when no slot under the cap is free, and changes nothing', async () => {
+    const { id } = await overCapacityInstance(6);
+    const refused = await request(harness.app).post(`/api/instances/${id}/session/restart`).set('authorization', owner.bearer).expect(409);
+    expect(expectError(refused.body, 'PLATFORM_CAPACITY_REACHED').details).toEqual({ quota: 'whatsappWebSessions', limit: 2, current: 2, setBy: 'deployment' });
+    expect(await harness.database.prisma.instance.findUniqueOrThrow({ where: { id } })).toMatchObject({ slot: 6, sessionRequestedAt: null, overCapacitySince: expect.any(Date) });
   });
 });

@@ -17,6 +17,7 @@ interface InstanceRecord {
   slot: number | null;
   encryptedCredentials: string | null;
   baileysSettings: unknown;
+  overCapacitySince: Date | null;
   createdAt: Date;
 }
 
@@ -111,6 +112,7 @@ export function toInstanceView(instance: InstanceRecord): InstanceView {
     slot: instance.slot,
     hasAccessToken: instance.encryptedCredentials !== null,
     baileys: instance.provider === 'BAILEYS' ? baileysSettingsView(instance.baileysSettings) : null,
+    overCapacitySince: instance.overCapacitySince?.toISOString() ?? null,
     createdAt: instance.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import { lowestFreeSlot, platformCapacityBreach, type InstanceLimitBreach } from '@app/domain';
-import type { Transaction } from '@app/db';
+import type { PrismaClient, Transaction } from '@app/db';
 import { AppError } from '@app/runtime';
 
 /** Taken by every slot assignment, platform-wide: two creations never see the same free slot. Held to the commit. */
@@ -26,4 +26,18 @@ SELECT slot FROM instance WHERE slot < ${capacity} AND id IS DISTINCT FROM ${for
 export function instanceLimitError(breach: InstanceLimitBreach): AppError {
   const { code, message, ...details } = breach;
   return new AppError(code, message, details);
+}
+
+/**
+ * Before a session start: an instance whose slot is at or above the platform's capacity has no pod (the cap was
+ * lowered after it got the slot), so the start would need one more. It moves to the lowest free slot below the cap,
+ * or the start is refused with PLATFORM_CAPACITY_REACHED. An instance that has its place is left as it is.
+ */
+export async function keepSessionWithinCapacity(prisma: PrismaClient, instanceId: string, capacity: number): Promise<void> {
+  await prisma.$transaction(async (transaction) => {
+    const [instance] = await transaction.$queryRaw<{ slot: number | null }[]>`SELECT slot FROM instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
+    if (!instance || instance.slot === null || instance.slot < capacity) return;
+    const slot = await takeSessionSlot(transaction, capacity, instanceId);
+    await transaction.instance.update({ where: { id: instanceId }, data: { slot, overCapacitySince: null } });
+  });
 }
