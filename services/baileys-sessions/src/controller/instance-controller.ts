@@ -39,13 +39,14 @@ export type ReconcileOutcome = (
 const controllerLockId = 874_201_407;
 
 /**
- * Keeps the baileys-sessions StatefulSet at `min(maxReplicas, max(slot) + 1)` replicas of the BAILEYS instances that exist (slots
- * are assigned lowest-free in the database), and restarts a session's pod on request. Scaling up is immediate;
- * scaling down removes only top slots that have no instance, no unexpired session lease held by their pod, and
- * stayed so for `scaleDownDelayMs`. The scale is changed with a JSON Patch whose `test` makes a concurrent change
+ * Keeps the baileys-sessions StatefulSet at `min(maxReplicas, max(slot) + 1)` replicas of the BAILEYS instances that
+ * exist (slots are assigned lowest-free in the database), and restarts a session's pod on request. Scaling up is
+ * immediate; scaling down removes only top slots that have no instance, no unexpired session lease held by their pod,
+ * and stayed so for `scaleDownDelayMs`. The scale is changed with a JSON Patch whose `test` makes a concurrent change
  * fail instead of being overwritten. A replica count above `maxReplicas` (the cap was lowered) is brought down to it
- * at once; instances left above it are marked over capacity, and unmarked when the cap rises. Every pass runs under a PostgreSQL advisory lock: any number of replicas may
- * run the loop, one acts at a time (docs/adr/0007-baileys-session-routing.md).
+ * at once; instances left above it are marked over capacity, and unmarked when the cap rises. Every pass runs under a
+ * PostgreSQL advisory lock: any number of replicas may run the loop, one acts at a time
+ * (docs/adr/0007-baileys-session-routing.md, docs/adr/0013-instance-limits.md).
  */
 export function createInstanceController(options: InstanceControllerOptions) {
   const { prisma, namespace, statefulSetName: name, logger } = options;

@@ -6,18 +6,14 @@ import { AppError } from '@app/runtime';
 const slotAssignmentLockId = 874_201_408;
 
 /**
- * The lowest WhatsApp Web session slot below the platform's capacity that no other instance holds, inside the
- * caller's transaction; the slot lock is held until it commits, so the caller's write of the slot cannot race
- * another assignment. Throws PLATFORM_CAPACITY_REACHED when every slot is taken.
+ * The lowest WhatsApp Web session slot below the platform's capacity that no instance holds, inside the caller's
+ * transaction; the slot lock is held until it commits, so the caller's write of the slot cannot race another
+ * assignment. Throws PLATFORM_CAPACITY_REACHED when every slot is taken.
  */
-export async function takeSessionSlot(transaction: Transaction, capacity: number, forInstanceId?: string): Promise<number> {
+export async function takeSessionSlot(transaction: Transaction, capacity: number): Promise<number> {
   await transaction.$executeRaw`SELECT pg_advisory_xact_lock(${slotAssignmentLockId})`;
-  const taken = await transaction.$queryRaw<{ slot: number }[]>`
-SELECT slot FROM instance WHERE slot < ${capacity} AND id IS DISTINCT FROM ${forInstanceId ?? null}::uuid`;
-  const slot = lowestFreeSlot(
-    taken.map((row) => row.slot),
-    capacity,
-  );
+  const taken = await transaction.$queryRaw<{ slot: number }[]>`SELECT slot FROM instance WHERE slot < ${capacity}`;
+  const slot = lowestFreeSlot(taken.map((row) => row.slot), capacity);
   if (slot === null) throw instanceLimitError(platformCapacityBreach(capacity, taken.length));
   return slot;
 }
@@ -37,7 +33,7 @@ export async function keepSessionWithinCapacity(prisma: PrismaClient, instanceId
   await prisma.$transaction(async (transaction) => {
     const [instance] = await transaction.$queryRaw<{ slot: number | null }[]>`SELECT slot FROM instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
     if (!instance || instance.slot === null || instance.slot < capacity) return;
-    const slot = await takeSessionSlot(transaction, capacity, instanceId);
+    const slot = await takeSessionSlot(transaction, capacity);
     await transaction.instance.update({ where: { id: instanceId }, data: { slot, overCapacitySince: null } });
   });
 }
