@@ -9,3 +9,4 @@ export * from './events/business-events.ts';
 export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
 export * from './prompt-variables.ts';
+export * from './quotas/instance-limits.ts';

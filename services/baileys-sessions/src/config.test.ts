@@ -27,3 +27,17 @@ describe('baileys-sessions Kubernetes config: object store', () => {
     );
   });
 });
+
+describe('baileys-sessions Kubernetes config: the cap on sessions', () => {
+  it('caps the StatefulSet at BAILEYS_MAX_SESSIONS replicas (100 unless set)', () => {
+    expect(loadBaileysSessionsKubernetesConfig(base).service.BAILEYS_MAX_SESSIONS).toBe(100);
+    expect(loadBaileysSessionsKubernetesConfig({ ...base, BAILEYS_MAX_SESSIONS: '0', BAILEYS_MIN_REPLICAS: '0' }).service.BAILEYS_MAX_SESSIONS).toBe(0);
+  });
+
+  it('names a cap that is not a count, or one below the minimum replicas', () => {
+    expect(() => loadBaileysSessionsKubernetesConfig({ ...base, BAILEYS_MAX_SESSIONS: '-3' })).toThrow(/BAILEYS_MAX_SESSIONS/);
+    expect(() => loadBaileysSessionsKubernetesConfig({ ...base, BAILEYS_MAX_SESSIONS: '2', BAILEYS_MIN_REPLICAS: '3' })).toThrow(
+      /BAILEYS_MIN_REPLICAS: must not be above BAILEYS_MAX_SESSIONS/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { defaultDeploymentInstanceLimits } from '@app/domain';
 import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 
@@ -59,12 +60,23 @@ export const baileysSessionsKubernetesSchema = baileysSessionsConfigSchema.exten
   BAILEYS_CONTROLLER: flag(true),
   BAILEYS_CONTROLLER_INTERVAL_SECONDS: seconds(15),
   BAILEYS_MIN_REPLICAS: z.coerce.number().int().min(0).default(1),
+  /**
+   * The platform's cap on WhatsApp Web sessions = the most replicas the controller ever sets (tenant-api refuses new
+   * sessions beyond it with the same setting). Instances on slots at or above it are shown as over capacity.
+   */
+  BAILEYS_MAX_SESSIONS: z.coerce.number().int().min(0).default(defaultDeploymentInstanceLimits.whatsappWebSessions),
   BAILEYS_SCALE_DOWN_DELAY_SECONDS: seconds(60),
   /** Seals the auth state at rest: tenant-api's key (one base64 key, or a rotation list id:key,…). Required. */
   CREDENTIALS_KEY: z.string().min(1).optional(),
   /** Media in MinIO/S3; unset: media is not downloaded or sent from storage. */
   ...objectStoreSettingsShape,
-}).superRefine(requireObjectStoreCredentials);
+})
+  .superRefine(requireObjectStoreCredentials)
+  .superRefine((config, context) => {
+    if (config.BAILEYS_MIN_REPLICAS > config.BAILEYS_MAX_SESSIONS) {
+      context.addIssue({ code: 'custom', path: ['BAILEYS_MIN_REPLICAS'], message: 'must not be above BAILEYS_MAX_SESSIONS (the cap on replicas)' });
+    }
+  });
 export type BaileysSessionsKubernetesSettings = z.infer<typeof baileysSessionsKubernetesSchema>;
 export type BaileysSessionsKubernetesConfig = KubernetesConfig<BaileysSessionsKubernetesSettings & { CREDENTIALS_KEY: string }>;
 

@@ -89,6 +89,9 @@ describe('deploy/kubernetes/baileys-sessions', () => {
     };
     const config = loadBaileysSessionsKubernetesConfig(environment);
     expect(config.kubernetes.PORT).toBe(3000);
+    // The replica cap is set where an operator sees it, and leaves room for the minimum pod.
+    expect(config.service.BAILEYS_MAX_SESSIONS).toBe(Number(envValue('BAILEYS_MAX_SESSIONS')!.value));
+    expect(config.service.BAILEYS_MAX_SESSIONS).toBeGreaterThanOrEqual(config.service.BAILEYS_MIN_REPLICAS);
     expect(pod.metadata!.annotations).toMatchObject({ 'dapr.io/app-token-secret': 'app-api-token', 'dapr.io/api-token-secret': 'dapr-api-token' });
 
     // The stop (drain, sessions closed, auth state flushed, lease given back, then the HTTP server) fits in the grace

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@app/runtime';
 import { describe, expect, it } from 'vitest';
-import { loadTenantApiConfig } from './config.ts';
+import { deploymentInstanceLimits, loadTenantApiConfig } from './config.ts';
 
 const key = randomBytes(32).toString('base64');
 
@@ -35,5 +35,22 @@ describe('tenant API configuration', () => {
   it('accepts one base64 key or a rotation list, and refuses a key of the wrong size', () => {
     expect(loadTenantApiConfig({ CREDENTIALS_KEY: `new:${key},old:${randomBytes(32).toString('base64')}` }).CREDENTIALS_KEY).toContain('new:');
     expect(() => loadTenantApiConfig({ CREDENTIALS_KEY: randomBytes(16).toString('base64') })).toThrow(/CREDENTIALS_KEY/);
+  });
+
+  it('bounds instances per business and WhatsApp Web sessions on the platform, and names a bad limit', () => {
+    expect(deploymentInstanceLimits(loadTenantApiConfig({}))).toEqual({ instancesPerBusiness: 20, whatsappWebInstancesPerBusiness: 5, whatsappWebSessions: 100 });
+    expect(deploymentInstanceLimits(loadTenantApiConfig({ MAX_INSTANCES_PER_BUSINESS: '3', MAX_BAILEYS_INSTANCES_PER_BUSINESS: '0', BAILEYS_MAX_SESSIONS: '40' }))).toEqual({
+      instancesPerBusiness: 3,
+      whatsappWebInstancesPerBusiness: 0,
+      whatsappWebSessions: 40,
+    });
+    try {
+      loadTenantApiConfig({ MAX_INSTANCES_PER_BUSINESS: '-1', MAX_BAILEYS_INSTANCES_PER_BUSINESS: 'many', BAILEYS_MAX_SESSIONS: '2.5' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['BAILEYS_MAX_SESSIONS', 'MAX_BAILEYS_INSTANCES_PER_BUSINESS', 'MAX_INSTANCES_PER_BUSINESS']);
+    }
   });
 });

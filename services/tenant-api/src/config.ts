@@ -1,3 +1,4 @@
+import { defaultDeploymentInstanceLimits, type DeploymentInstanceLimits } from '@app/domain';
 import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
@@ -10,6 +11,7 @@ const duration = (fallback: string) =>
     .transform((value) => parseDurationSeconds(value));
 
 const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /**
  * The tenant API's configuration. JWT_SECRET and CREDENTIALS_KEY are required in production; the standalone
@@ -48,6 +50,15 @@ export const tenantApiConfigSchema = z
     LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(10),
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInteger(50),
     LOGIN_RATE_WINDOW: duration('15m'),
+    /** Instances (WhatsApp numbers of any kind) one business may have; a plan may allow fewer. */
+    MAX_INSTANCES_PER_BUSINESS: count(defaultDeploymentInstanceLimits.instancesPerBusiness),
+    /** WhatsApp Web (BAILEYS) instances one business may have (0: none); each is a session on a platform pod. */
+    MAX_BAILEYS_INSTANCES_PER_BUSINESS: count(defaultDeploymentInstanceLimits.whatsappWebInstancesPerBusiness),
+    /**
+     * WhatsApp Web sessions on the whole platform: new ones get slots 0 … n-1 and are refused beyond. The same value
+     * as baileys-sessions' BAILEYS_MAX_SESSIONS, whose instance controller never scales the StatefulSet above it.
+     */
+    BAILEYS_MAX_SESSIONS: count(defaultDeploymentInstanceLimits.whatsappWebSessions),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;
@@ -60,6 +71,15 @@ export type TenantApiConfig = z.infer<typeof tenantApiConfigSchema>;
 
 export function loadTenantApiConfig(environment: Record<string, string | undefined> = process.env): TenantApiConfig {
   return loadConfig(tenantApiConfigSchema, environment);
+}
+
+/** The deployment's instance limits, as the domain names them. */
+export function deploymentInstanceLimits(config: TenantApiConfig): DeploymentInstanceLimits {
+  return {
+    instancesPerBusiness: config.MAX_INSTANCES_PER_BUSINESS,
+    whatsappWebInstancesPerBusiness: config.MAX_BAILEYS_INSTANCES_PER_BUSINESS,
+    whatsappWebSessions: config.BAILEYS_MAX_SESSIONS,
+  };
 }
 
 /** Kubernetes-only settings of tenant-api. */

@@ -72,4 +72,14 @@ describe('tenant API: OpenAPI document', () => {
     expect(instances).toContain('"SANDBOX"');
     expect(JSON.stringify(document.paths['/conversations/{id}/messages']!['post'])).toContain('Idempotency-Key');
   });
+
+  it('names the limits a creation or a session start can hit, with their details', () => {
+    const responses = (path: string, method: string) => document.paths[path]![method]!.responses as Record<string, { description: string }>;
+    const create = responses('/instances', 'post');
+    expect(create['403']!.description).toContain('INSTANCE_LIMIT_REACHED');
+    expect(create['403']!.description).toContain('whatsappWebInstancesPerBusiness');
+    expect(create['409']!.description).toContain('PLATFORM_CAPACITY_REACHED');
+    expect(responses('/instances/{id}/session/restart', 'post')['409']!.description).toContain('PLATFORM_CAPACITY_REACHED');
+    expect(Object.keys(create).sort()).toEqual(['201', '400', '401', '403', '409']);
+  });
 });

@@ -19,10 +19,11 @@ export interface RemoteSessionControlOptions {
 }
 
 /**
- * A session status as the remote control reports it: the pod's own, or `pending` while the pod of the slot is not
- * up yet and a start was requested (it starts there as soon as the pod is; registered/account are unknown until then).
+ * A session status as the remote control reports it: the pod's own, `pending` while the pod of the slot is not
+ * up yet and a start was requested (it starts there as soon as the pod is; registered/account are unknown until then),
+ * or `over-capacity` while the instance controller gives its slot no pod (the platform's cap on sessions is reached).
  */
-export type RemoteSessionStatus = Omit<SessionStatus, 'state'> & { state: SessionState | 'pending' };
+export type RemoteSessionStatus = Omit<SessionStatus, 'state'> & { state: SessionState | 'pending' | 'over-capacity' };
 
 /** The pod of the slot did not answer (not created yet, starting, or gone). */
 class PodUnreachableError extends SessionError {
@@ -80,9 +81,9 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
   }
 
   const now = options.now ?? (() => new Date());
-  const pending = (instanceId: string, requestedAt: Date): RemoteSessionStatus => ({
+  const podless = (instanceId: string, state: 'pending' | 'over-capacity', since: Date): RemoteSessionStatus => ({
     instanceId,
-    state: 'pending',
+    state,
     stopReason: null,
     qr: null,
     pairingCode: null,
@@ -92,7 +93,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     nextAttemptAt: null,
     lastDisconnect: null,
     watchdogRecycles: { silent: 0, keepAliveFailed: 0 },
-    updatedAt: requestedAt.toISOString(),
+    updatedAt: since.toISOString(),
   });
 
   return {
@@ -101,8 +102,9 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
         return await call(instanceId, 'GET', sessionControlPaths.status);
       } catch (error) {
         if (error instanceof PodUnreachableError) {
-          const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { sessionRequestedAt: true } });
-          return instance?.sessionRequestedAt ? pending(instanceId, instance.sessionRequestedAt) : null;
+          const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { sessionRequestedAt: true, overCapacitySince: true } });
+          if (instance?.overCapacitySince) return podless(instanceId, 'over-capacity', instance.overCapacitySince);
+          return instance?.sessionRequestedAt ? podless(instanceId, 'pending', instance.sessionRequestedAt) : null;
         }
         if (error instanceof SessionError && error.code === 'SESSION_NOT_FOUND') return null;
         throw error;
@@ -116,7 +118,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
         if (!(error instanceof PodUnreachableError)) throw error;
         const requestedAt = now();
         await options.prisma.instance.updateMany({ where: { id: instanceId, provider: 'BAILEYS' }, data: { sessionRequestedAt: requestedAt } });
-        return pending(instanceId, requestedAt);
+        return podless(instanceId, 'pending', requestedAt);
       }
     },
     requestPairingCode: (instanceId: string, phoneNumber: string) => call(instanceId, 'POST', sessionControlPaths.pairingCode, { phoneNumber }),

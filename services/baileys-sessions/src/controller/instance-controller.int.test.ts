@@ -3,7 +3,7 @@ import { createLogger } from '@app/runtime';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createInstanceController, type InstanceController } from './instance-controller.ts';
+import { createInstanceController, type InstanceController, type InstanceControllerOptions } from './instance-controller.ts';
 
 const logger = createLogger({ service: 'baileys-controller-test', level: 'silent' });
 const namespace = 'wa';
@@ -32,11 +32,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
 });
-beforeEach(async () => {
-  await database.prisma.instance.deleteMany({});
-  api = await startKubernetesApiDouble({ token, statefulSets: [{ namespace, name, replicas: 1 }] });
-  clock = Date.parse('2026-01-01T00:00:00Z');
-  controller = createInstanceController({
+function controllerWith(options: Partial<InstanceControllerOptions> = {}): InstanceController {
+  return createInstanceController({
     prisma: database.prisma,
     kubeConfig: kubeConfigFor(api.url),
     namespace,
@@ -44,7 +41,15 @@ beforeEach(async () => {
     logger,
     scaleDownDelayMs: 30_000,
     now: () => new Date(clock),
+    ...options,
   });
+}
+
+beforeEach(async () => {
+  await database.prisma.instance.deleteMany({});
+  api = await startKubernetesApiDouble({ token, statefulSets: [{ namespace, name, replicas: 1 }] });
+  clock = Date.parse('2026-01-01T00:00:00Z');
+  controller = controllerWith();
 });
 afterEach(async () => {
   await controller.stop();
@@ -170,5 +175,37 @@ describe('instance controller (Kubernetes API double)', () => {
     expect(await controller.restartSessionPod('00000000-0000-4000-8000-000000000000')).toBeNull();
     // Slot 7's pod does not exist (not scaled yet): nothing to delete.
     expect(await controller.restartSessionPod(await instanceAt(7))).toEqual({ pod: 'baileys-sessions-7', deleted: false });
+  });
+
+  it('never scales above the cap on sessions, whatever the database holds, and marks the instances it cannot place', async () => {
+    const capped = controllerWith({ maxReplicas: 3 });
+    const placed = [await instanceAt(0), await instanceAt(1)];
+    const beyond = await instanceAt(7); // written past tenant-api, or left over from a higher cap
+    expect(await capped.reconcile()).toEqual({ action: 'scaled', from: 1, to: 3, overCapacity: 1 });
+    expect(replicas()).toBe(3);
+    expect(api.pods(namespace).map((pod) => pod.name)).toEqual(['baileys-sessions-0', 'baileys-sessions-1', 'baileys-sessions-2']);
+    const since = new Date(clock);
+    const marks = async () =>
+      Object.fromEntries((await database.prisma.instance.findMany({ select: { id: true, overCapacitySince: true } })).map((row) => [row.id, row.overCapacitySince]));
+    expect(await marks()).toEqual({ [placed[0]!]: null, [placed[1]!]: null, [beyond]: since });
+    clock += 60_000;
+    expect(await capped.reconcile()).toEqual({ action: 'none', replicas: 3, overCapacity: 1 });
+    expect((await marks())[beyond]).toEqual(since); // since when, not last seen
+    expect(api.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+
+    // The cap rises: the pod comes, the mark goes.
+    expect(await controllerWith({ maxReplicas: 10 }).reconcile()).toEqual({ action: 'scaled', from: 3, to: 8 });
+    expect((await marks())[beyond]).toBeNull();
+  });
+
+  it('brings a StatefulSet above the cap down to it at once, live sessions or not', async () => {
+    const ids = [await instanceAt(0), await instanceAt(1), await instanceAt(2), await instanceAt(3)];
+    await controller.reconcile();
+    expect(replicas()).toBe(4);
+    await holdLease(ids[3]!, 'baileys-sessions-3-abc', new Date(clock + 30_000));
+    expect(await controllerWith({ maxReplicas: 2 }).reconcile()).toEqual({ action: 'scaled', from: 4, to: 2, overCapacity: 2 });
+    expect(api.pods(namespace).map((pod) => pod.name)).toEqual(['baileys-sessions-0', 'baileys-sessions-1']);
+    // A cap of 0 (no WhatsApp Web on this platform) wins over the minimum of one pod.
+    expect(await controllerWith({ maxReplicas: 0 }).reconcile()).toEqual({ action: 'scaled', from: 2, to: 0, overCapacity: 4 });
   });
 });

@@ -110,6 +110,7 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
           statefulSetName: config.BAILEYS_STATEFULSET_NAME,
           logger,
           minReplicas: config.BAILEYS_MIN_REPLICAS,
+          maxReplicas: config.BAILEYS_MAX_SESSIONS,
           intervalMs: config.BAILEYS_CONTROLLER_INTERVAL_SECONDS * 1_000,
           scaleDownDelayMs: config.BAILEYS_SCALE_DOWN_DELAY_SECONDS * 1_000,
         });

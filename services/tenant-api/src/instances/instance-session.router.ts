@@ -5,6 +5,7 @@ import type { ApiServices } from '../api-services.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { notFound, parseInput, resourceId } from '../http/validate.ts';
 import type { SessionControl, SessionStatusView } from './session-control.ts';
+import { keepSessionWithinCapacity } from './session-slots.ts';
 
 export const pairingCodeBodySchema = z.object({
   /** International format; only the digits are used (E.164 without "+"). */
@@ -66,9 +67,11 @@ export function registerInstanceSessionRoutes(router: Router, services: ApiServi
     response.json(await run(() => control.logout(id)));
   });
 
-  // 202 while the session's pod is not up yet: the start is recorded and happens there when it is.
+  // 202 while the session's pod is not up yet: the start is recorded and happens there when it is. 409 when the
+  // instance has no pod under the platform's cap and no slot below it is free.
   router.post('/instances/:id/session/restart', authenticate, async (request, response) => {
     const { id, control } = await baileysInstance(response, request.params['id']);
+    await keepSessionWithinCapacity(prisma, id, services.config.BAILEYS_MAX_SESSIONS);
     const status = await run(() => control.restart(id));
     response.status(status.state === 'pending' ? 202 : 200).json(status);
   });

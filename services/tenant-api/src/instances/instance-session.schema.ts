@@ -5,8 +5,10 @@ export const sessionStatusViewSchema = z.object({
   /**
    * `pending`: a start was requested while the pod that runs this session is not up yet (a new instance's pod is
    * being created); it starts there as soon as the pod is, and registered/account are unknown until then.
+   * `over-capacity`: the platform runs as many WhatsApp Web sessions as it may (BAILEYS_MAX_SESSIONS) and this
+   * instance's slot has no pod; POST …/session/restart moves it to a free slot when there is one.
    */
-  state: z.enum(['pending', 'stopped', 'connecting', 'waiting-for-scan', 'open', 'reconnecting', 'logged-out']),
+  state: z.enum(['pending', 'over-capacity', 'stopped', 'connecting', 'waiting-for-scan', 'open', 'reconnecting', 'logged-out']),
   /** Why a session stopped by itself: connection-replaced, forbidden (a person must check the number), scan-timeout, lease-lost. */
   stopReason: z.string().nullable(),
   /** Render as a QR code and scan it with WhatsApp → Linked devices; null unless waiting for a scan. */

@@ -4,15 +4,30 @@ import { podRestartViewSchema, sessionStatusViewSchema } from './instance-sessio
 import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema, updateInstanceBodySchema } from './instances.schema.ts';
 
 const tag = 'instances';
+const capacityDetails = 'details: {quota: "whatsappWebSessions", limit, current, setBy: "deployment"}.';
 
 export const instanceRouteDocs: RouteDoc[] = [
   {
     method: 'post', path: '/instances', tag, authenticated: true,
     summary: 'Connect a WhatsApp number (META: Cloud API credentials; BAILEYS: WhatsApp Web, then scan) or create a SANDBOX instance',
-    description: 'Refused with 403 EMAIL_NOT_VERIFIED until the owner verified the e-mail address. Credentials are encrypted at rest and never returned.',
+    description:
+      'Refused with 403 EMAIL_NOT_VERIFIED until the owner verified the e-mail address. Credentials are encrypted at rest and never returned. ' +
+      'Limits: instances per business (MAX_INSTANCES_PER_BUSINESS), WhatsApp Web instances per business (MAX_BAILEYS_INSTANCES_PER_BUSINESS), ' +
+      'each lowered by the business’s plan where it has one, and WhatsApp Web sessions on the whole platform (BAILEYS_MAX_SESSIONS). ' +
+      'A refused creation stores nothing.',
     body: createInstanceBodySchema,
     success: { status: 201, description: 'Created.', schema: instanceViewSchema },
-    errors: [400, 401, 403, 409],
+    errors: [
+      400,
+      401,
+      {
+        status: 403,
+        description:
+          'EMAIL_NOT_VERIFIED; or INSTANCE_LIMIT_REACHED: the business has as many instances as it may. details: {quota: "instancesPerBusiness" | ' +
+          '"whatsappWebInstancesPerBusiness", limit, current, setBy: "plan" | "deployment"}.',
+      },
+      { status: 409, description: 'CONFLICT: the phone number id is already connected; or PLATFORM_CAPACITY_REACHED: every WhatsApp Web session slot of the platform is taken. ' + capacityDetails },
+    ],
   },
   {
     method: 'get', path: '/instances', tag, authenticated: true,
@@ -48,6 +63,7 @@ export const instanceRouteDocs: RouteDoc[] = [
   {
     method: 'get', path: '/instances/:id/session', tag, authenticated: true,
     summary: 'WhatsApp Web session status (BAILEYS): state, QR code string, pairing code',
+    description: 'State "over-capacity": the platform runs as many WhatsApp Web sessions as it may and this number has no pod (POST …/session/restart moves it to a freed slot).',
     params: instanceParamsSchema,
     success: { status: 200, description: 'The live session status.', schema: sessionStatusViewSchema },
     errors: [401, 404, 409, 503],
@@ -72,7 +88,8 @@ export const instanceRouteDocs: RouteDoc[] = [
     summary: 'Start or restart the session (new QR when unpaired, resume when paired)',
     description:
       'Kubernetes: when the pod that runs the session is not up yet (a new instance’s pod is still being created), the answer is ' +
-      '202 with state "pending": the start is recorded and happens when the pod is up (GET …/session says "pending" meanwhile, then shows the QR).',
+      '202 with state "pending": the start is recorded and happens when the pod is up (GET …/session says "pending" meanwhile, then shows the QR). ' +
+      'A number left without a pod by the platform’s cap (state "over-capacity") moves to a free slot under it first.',
     params: instanceParamsSchema,
     success: {
       status: 200,
@@ -80,7 +97,12 @@ export const instanceRouteDocs: RouteDoc[] = [
       schema: sessionStatusViewSchema,
       also: [{ status: 202, description: 'State "pending": the start is recorded and happens when the session\'s pod is up.' }],
     },
-    errors: [401, 404, 409, 503],
+    errors: [
+      401,
+      404,
+      { status: 409, description: 'CONFLICT: not a BAILEYS instance; or PLATFORM_CAPACITY_REACHED: the number has no pod and no slot under the cap is free. ' + capacityDetails },
+      503,
+    ],
   },
   {
     method: 'post', path: '/instances/:id/session/restart-pod', tag, authenticated: true,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { applySendingSettingsPatch, readSendingSettings } from '@app/baileys-sessions/control';
 import type { PrismaClient, SecretBox } from '@app/db';
+import { newInstanceBreach, type BusinessInstanceUsage, type DeploymentInstanceLimits, type PlanInstanceLimits } from '@app/domain';
 import type { TenantContext } from '../http/tenant-context.ts';
-import { isUniqueViolation } from '../unique-violation.ts';
 import { sealCredentials } from './credentials-box.ts';
+import { instanceLimitError, takeSessionSlot } from './session-slots.ts';
 import type { CreateInstanceInput, InstanceView, UpdateInstanceInput } from './instances.schema.ts';
 
 interface InstanceRecord {
@@ -16,13 +17,25 @@ interface InstanceRecord {
   slot: number | null;
   encryptedCredentials: string | null;
   baileysSettings: unknown;
+  overCapacitySince: Date | null;
   createdAt: Date;
+}
+
+/** What a new instance is checked against: the business's plan and the deployment's settings. */
+export interface InstanceCreationLimits {
+  plan: PlanInstanceLimits;
+  deployment: DeploymentInstanceLimits;
 }
 
 /** Instances of the caller's business only: every query carries tenant.businessId. */
 export function createInstancesRepository(prisma: PrismaClient, credentials: SecretBox) {
   return {
-    async create(tenant: TenantContext, input: CreateInstanceInput): Promise<InstanceView> {
+    /**
+     * Creates the instance if the business's limits and the platform's capacity allow it, else throws
+     * INSTANCE_LIMIT_REACHED / PLATFORM_CAPACITY_REACHED and writes nothing. The business's row is locked while
+     * its instances are counted and the new one is inserted, so concurrent creations cannot both take the last place.
+     */
+    async create(tenant: TenantContext, input: CreateInstanceInput, limits: InstanceCreationLimits): Promise<InstanceView> {
       // The id is chosen here because it is the associated data that binds the ciphertext to this row.
       const id = randomUUID();
       const meta = input.provider === 'META' ? input : null;
@@ -35,18 +48,18 @@ export function createInstancesRepository(prisma: PrismaClient, credentials: Sec
         wabaId: meta?.wabaId ?? null,
         encryptedCredentials: meta ? sealCredentials(credentials, id, { accessToken: meta.accessToken }) : null,
       };
-      if (input.provider !== 'BAILEYS') return toInstanceView(await prisma.instance.create({ data }));
-      // The lowest free slot; two creations racing for it collide on the unique index and the loser takes the next.
-      for (let attempt = 1; ; attempt++) {
-        const [{ slot }] = await prisma.$queryRaw<[{ slot: number }]>`
-SELECT COALESCE((SELECT MIN(s) FROM generate_series(0, (SELECT COALESCE(MAX(slot), -1) + 1 FROM instance)) AS s
-  WHERE NOT EXISTS (SELECT 1 FROM instance WHERE slot = s)), 0)::int AS slot`;
-        try {
-          return toInstanceView(await prisma.instance.create({ data: { ...data, slot, status: 'stopped' } }));
-        } catch (error) {
-          if (!isUniqueViolation(error) || attempt >= 5) throw error;
-        }
-      }
+      return prisma.$transaction(async (transaction) => {
+        // NO KEY UPDATE: serialises creations of this business without blocking rows that merely reference it.
+        await transaction.$queryRaw`SELECT id FROM business WHERE id = ${tenant.businessId}::uuid FOR NO KEY UPDATE`;
+        const [usage] = await transaction.$queryRaw<[BusinessInstanceUsage]>`
+SELECT COUNT(*)::int AS instances, (COUNT(*) FILTER (WHERE provider = 'BAILEYS'))::int AS "whatsappWebInstances"
+FROM instance WHERE "businessId" = ${tenant.businessId}::uuid`;
+        const breach = newInstanceBreach({ provider: input.provider, usage, plan: limits.plan, deployment: limits.deployment });
+        if (breach) throw instanceLimitError(breach);
+        if (input.provider !== 'BAILEYS') return toInstanceView(await transaction.instance.create({ data }));
+        const slot = await takeSessionSlot(transaction, limits.deployment.whatsappWebSessions);
+        return toInstanceView(await transaction.instance.create({ data: { ...data, slot, status: 'stopped' } }));
+      });
     },
 
     async list(tenant: TenantContext): Promise<InstanceView[]> {
@@ -99,6 +112,7 @@ export function toInstanceView(instance: InstanceRecord): InstanceView {
     slot: instance.slot,
     hasAccessToken: instance.encryptedCredentials !== null,
     baileys: instance.provider === 'BAILEYS' ? baileysSettingsView(instance.baileysSettings) : null,
+    overCapacitySince: instance.overCapacitySince?.toISOString() ?? null,
     createdAt: instance.createdAt.toISOString(),
   };
 }

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
+import { limitsOfPlan } from '@app/domain';
 import { AppError } from '@app/runtime';
 import type { ApiServices } from '../api-services.ts';
+import { deploymentInstanceLimits } from '../config.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { notFound, parseInput, resourceId } from '../http/validate.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
@@ -10,6 +12,11 @@ import { createInstanceBodySchema, updateInstanceBodySchema } from './instances.
 export function registerInstanceRoutes(router: Router, services: ApiServices): void {
   const { prisma, authenticate } = services;
   const instances = createInstancesRepository(prisma, services.credentials);
+  const limits = {
+    // Billing supplies the business's plan here once it exists; until then no business has one.
+    plan: limitsOfPlan(null),
+    deployment: deploymentInstanceLimits(services.config),
+  };
 
   router.post('/instances', authenticate, async (request, response) => {
     const tenant = tenantOf(response);
@@ -22,7 +29,7 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
       throw new AppError('EMAIL_NOT_VERIFIED', 'Verify the owner’s e-mail address before connecting a WhatsApp number (see the link we sent, or POST /api/auth/resend-verification).');
     }
     try {
-      const instance = await instances.create(tenant, input);
+      const instance = await instances.create(tenant, input, limits);
       services.logger.info({ event: 'instance.created', businessId: tenant.businessId, instanceId: instance.id, provider: instance.provider }, 'instance created');
       // A new WhatsApp Web number starts its session at once, so GET …/session soon shows a QR code.
       if (instance.provider === 'BAILEYS' && services.sessions) {

@@ -56,6 +56,11 @@ export const instanceViewSchema = z.object({
   hasAccessToken: z.boolean(),
   /** BAILEYS: the sending governor's settings of this number (PATCH to change); null for other providers. */
   baileys: baileysSettingsViewSchema.nullable(),
+  /**
+   * BAILEYS: since when this number has no session pod because the platform runs as many WhatsApp Web sessions as
+   * it may (set by the instance controller; POST …/session/restart moves it to a freed slot); null while it has one.
+   */
+  overCapacitySince: z.string().nullable(),
   createdAt: z.string(),
 });
 export type InstanceView = z.infer<typeof instanceViewSchema>;

@@ -29,8 +29,11 @@ export interface PodRestartView {
 /** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */
 export interface SessionStatusView {
   instanceId: string;
-  /** `pending`: a start was requested and the pod that runs the session is not up yet; it starts there when it is. */
-  state: 'pending' | 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
+  /**
+   * `pending`: a start was requested and the pod that runs the session is not up yet; it starts there when it is.
+   * `over-capacity`: the platform's cap on WhatsApp Web sessions leaves this instance's slot without a pod.
+   */
+  state: 'pending' | 'over-capacity' | 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
   stopReason: string | null;
   qr: string | null;
   pairingCode: string | null;

@@ -6,7 +6,7 @@ type JsonSchema = Record<string, unknown>;
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid input (VALIDATION_FAILED); details lists each problem as {path, message}, or names a reason.',
   401: 'Not signed in, or the token is invalid or expired (UNAUTHENTICATED); details.reason says which.',
-  403: 'Not allowed (FORBIDDEN, EMAIL_NOT_VERIFIED).',
+  403: 'Not allowed (FORBIDDEN, EMAIL_NOT_VERIFIED, INSTANCE_LIMIT_REACHED).',
   404: 'Not found, or belongs to another business (NOT_FOUND).',
   409: 'Conflicts with existing data (CONFLICT).',
   422: 'Cannot be done in the current state (WINDOW_CLOSED).',
@@ -22,7 +22,10 @@ const errorSchema: JsonSchema = {
       type: 'object',
       required: ['code', 'message', 'details'],
       properties: {
-        code: { type: 'string', examples: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'EMAIL_NOT_VERIFIED', 'NOT_FOUND', 'CONFLICT', 'WINDOW_CLOSED', 'RATE_LIMITED'] },
+        code: {
+          type: 'string',
+          examples: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'EMAIL_NOT_VERIFIED', 'INSTANCE_LIMIT_REACHED', 'NOT_FOUND', 'CONFLICT', 'PLATFORM_CAPACITY_REACHED', 'WINDOW_CLOSED', 'RATE_LIMITED'],
+        },
         message: { type: 'string', description: 'For people; may change.' },
         details: { description: 'For programs: validation problems [{path, message}], or {reason, …}; null when there is nothing to add.' },
         errorId: { type: 'string', description: 'Only on 500: the id under which the error was logged.' },
@@ -64,10 +67,11 @@ function operation(route: RouteDoc): JsonSchema {
   ];
   const responses: Record<string, unknown> = { [String(route.success.status)]: successResponse(route, route.success.description) };
   for (const other of route.success.also ?? []) responses[String(other.status)] = successResponse(route, other.description);
-  const errors = new Set([...route.errors, ...(route.authenticated ? [401] : [])]);
-  for (const status of [...errors].sort()) {
+  const described = new Map(route.errors.map((error) => (typeof error === 'number' ? [error, undefined] : [error.status, error.description])));
+  if (route.authenticated && !described.has(401)) described.set(401, undefined);
+  for (const [status, description] of [...described].sort(([left], [right]) => left - right)) {
     responses[String(status)] = {
-      description: errorDescriptions[status] ?? 'Error.',
+      description: description ?? errorDescriptions[status] ?? 'Error.',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }

@@ -30,6 +30,9 @@ export interface RouteDoc {
     /** Other success statuses with the same body (e.g. 202 when the work is only recorded). */
     also?: Array<{ status: number; description: string }>;
   };
-  /** Error statuses this route can answer with, all in the `{error:{code,message,details}}` shape. */
-  errors: number[];
+  /**
+   * Error statuses this route can answer with, all in the `{error:{code,message,details}}` shape; a status with its
+   * own description when the route's codes or details need more than the general one.
+   */
+  errors: Array<number | { status: number; description: string }>;
 }

@@ -157,6 +157,7 @@ export interface paths {
             "newContactsPerDay": number | null;
             "typing": boolean | null;
           } | null;
+          "overCapacitySince": string | null;
           "createdAt": string;
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
@@ -183,6 +184,7 @@ export interface paths {
               "newContactsPerDay": number | null;
               "typing": boolean | null;
             } | null;
+            "overCapacitySince": string | null;
             "createdAt": string;
           }>;
         } } };
@@ -208,6 +210,7 @@ export interface paths {
             "newContactsPerDay": number | null;
             "typing": boolean | null;
           } | null;
+          "overCapacitySince": string | null;
           "createdAt": string;
         } } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
@@ -240,6 +243,7 @@ export interface paths {
             "newContactsPerDay": number | null;
             "typing": boolean | null;
           } | null;
+          "overCapacitySince": string | null;
           "createdAt": string;
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
@@ -262,7 +266,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "over-capacity" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -296,7 +300,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "over-capacity" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -328,7 +332,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "over-capacity" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -359,7 +363,7 @@ export interface paths {
       responses: {
         200: { content: { 'application/json': {
           "instanceId": string;
-          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "over-capacity" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;
@@ -380,7 +384,7 @@ export interface paths {
         } } };
         202: { content: { 'application/json': {
           "instanceId": string;
-          "state": "pending" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
+          "state": "pending" | "over-capacity" | "stopped" | "connecting" | "waiting-for-scan" | "open" | "reconnecting" | "logged-out";
           "stopReason": string | null;
           "qr": string | null;
           "pairingCode": string | null;

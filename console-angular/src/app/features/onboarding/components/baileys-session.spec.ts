@@ -103,6 +103,21 @@ describe('BaileysSession', () => {
     expect(element.querySelector('[data-testid="session-qr"]')).not.toBeNull();
   });
 
+  it('says the number waits for capacity when the platform has no place for its session, and why a restart was refused', async () => {
+    api.current = sessionStatus({ state: 'over-capacity', qr: null });
+    const { fixture, element } = await render();
+    expect(element.querySelector('[data-testid="session-state"]')?.textContent).toContain('Waiting for capacity');
+    expect(element.querySelector('[data-testid="pairing-form"]')).toBeNull();
+    const refusal = {
+      error: { code: 'PLATFORM_CAPACITY_REACHED', message: 'This platform runs at most 40 WhatsApp Web sessions and all of them are taken.', details: { quota: 'whatsappWebSessions', limit: 40, current: 40 } },
+    };
+    api.restartSession.mockRejectedValueOnce(new HttpErrorResponse({ status: 409, error: refusal }));
+    element.querySelector<HTMLButtonElement>('[data-testid="session-restart"]')!.click();
+    await vi.advanceTimersByTimeAsync(0);
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="session-error"]')?.textContent).toContain('at most 40 WhatsApp Web sessions');
+  });
+
   it('asks for a pairing code for the phone number typed and shows it', async () => {
     const { fixture, element } = await render();
     const input = element.querySelector<HTMLInputElement>('[data-testid="pairing-form"] input')!;

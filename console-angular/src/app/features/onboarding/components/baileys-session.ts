@@ -34,8 +34,8 @@ export const sessionPollMilliseconds = 2_000;
           <p class="muted">{{ i18n.t('session.qrHelp') }}</p>
         }
         @if (session.pairingCode) { <p class="code" data-testid="session-pairing-code">{{ i18n.t('session.pairingCode', { code: session.pairingCode }) }}</p> }
-        <!-- pending: the session's server is not up yet (Kubernetes); the poll shows the QR once it is. -->
-        @if (!session.registered && session.state !== 'open' && session.state !== 'pending') {
+        <!-- pending: the session's server is not up yet (Kubernetes); the poll shows the QR once it is. over-capacity: it has none. -->
+        @if (!session.registered && session.state !== 'open' && session.state !== 'pending' && session.state !== 'over-capacity') {
           <form (ngSubmit)="requestPairingCode()" data-testid="pairing-form">
             <mat-form-field appearance="outline" subscriptSizing="dynamic">
               <mat-label>{{ i18n.t('session.pairingPhone') }}</mat-label>

@@ -6,7 +6,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatRadioModule } from '@angular/material/radio';
 import { ApiClient } from '../../../core/api/api-client';
 import type { CreateInstanceRequest, InstanceView } from '../../../core/api/api-models';
-import { toApiProblem } from '../../../core/api/api-error';
+import { toApiProblem, type ApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
 
 const numericId = /^\d{5,32}$/;
@@ -62,10 +62,26 @@ export class InstanceForm {
       this.form.reset({ provider: value.provider, name: '', phoneNumberId: '', wabaId: '', accessToken: '' });
       this.created.emit(instance);
     } catch (error) {
-      const problem = toApiProblem(error);
-      this.problem.set(problem.code === 'EMAIL_NOT_VERIFIED' ? this.i18n.t('auth.unverified') : problem.message);
+      this.problem.set(this.messageOf(toApiProblem(error)));
     } finally {
       this.busy.set(false);
     }
   }
+
+  /** A refused limit in the console's language, with its value from the details; other problems as the API words them. */
+  private messageOf(problem: ApiProblem): string {
+    if (problem.code === 'EMAIL_NOT_VERIFIED') return this.i18n.t('auth.unverified');
+    const details = problem.details as { quota?: unknown; limit?: unknown; current?: unknown } | null;
+    const limitRefused = problem.code === 'INSTANCE_LIMIT_REACHED' || problem.code === 'PLATFORM_CAPACITY_REACHED';
+    if (limitRefused && details && isQuota(details.quota) && typeof details.limit === 'number' && typeof details.current === 'number') {
+      return this.i18n.t(`instances.limit.${details.quota}`, { limit: details.limit, current: details.current });
+    }
+    return problem.message;
+  }
+}
+
+const quotas = ['instancesPerBusiness', 'whatsappWebInstancesPerBusiness', 'whatsappWebSessions'] as const;
+
+function isQuota(value: unknown): value is (typeof quotas)[number] {
+  return quotas.includes(value as (typeof quotas)[number]);
 }

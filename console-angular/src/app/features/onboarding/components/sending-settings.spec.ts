@@ -16,6 +16,7 @@ const instance: InstanceView = {
   slot: 0,
   hasAccessToken: false,
   baileys: { maxPerMinute: 6, minGapPerRecipientMs: null, newContactsPerDay: null, typing: false },
+  overCapacitySince: null,
   createdAt: '2026-03-01T10:00:00.000Z',
 };
 

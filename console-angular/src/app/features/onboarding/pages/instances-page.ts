@@ -27,6 +27,7 @@ import { SendingSettings } from '../components/sending-settings';
                 @for (instance of instances(); track instance.id) {
                   <li>
                     <strong>{{ instance.name }}</strong> <span class="muted">{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span>
+                    @if (instance.overCapacitySince) { <span class="error-text" data-testid="over-capacity">{{ i18n.t('instances.overCapacity') }}</span> }
                     @if (instance.provider === 'BAILEYS') {
                       <button mat-button type="button" (click)="sessionOf.set(instance)" [attr.aria-pressed]="sessionOf()?.id === instance.id" data-testid="open-session">{{ i18n.t('instances.openSession') }}</button>
                     }
