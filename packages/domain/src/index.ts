@@ -9,3 +9,7 @@ export * from './events/business-events.ts';
 export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
 export * from './prompt-variables.ts';
+export * from './media/media-download-provider.ts';
+export * from './media/media-download-state.ts';
+export * from './media/media-download-error.ts';
+export * from './media/media-object-key.ts';

@@ -1,4 +1,4 @@
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);

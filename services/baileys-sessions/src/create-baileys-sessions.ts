@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient, SecretBox } from '@app/db';
-import type { EventSubscriber, Logger, ObjectStore } from '@app/runtime';
+import type { EventSubscriber, ObjectStore } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { enqueueEvent, SecretBox } from '@app/db';
 import { Topics } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';

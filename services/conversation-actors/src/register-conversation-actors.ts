@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@app/db';
 import { Topics } from '@app/domain';
-import type { ActorHost, Clock, EventSubscriber, Logger } from '@app/runtime';
+import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import OpenAI from 'openai';
 import { AiReplyWorker } from './ai/ai-reply-worker.ts';
 import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';

@@ -1,4 +1,5 @@
-import { AppError, requireAppToken } from '@app/runtime';
+import { requireAppToken } from '@app/runtime/dapr';
+import { AppError } from '@app/runtime/service';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { SessionError } from '../session/session-error.ts';

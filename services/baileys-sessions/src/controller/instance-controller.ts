@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@app/db';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import { podNameOfSlot } from '../kubernetes/pod-ordinal.ts';
 
 export interface InstanceControllerOptions {

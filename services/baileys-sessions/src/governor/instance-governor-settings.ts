@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 import type { BaileysSessionsConfig } from '../config.ts';
 import { BoundedCache } from '../memory/bounded-cache.ts';
 import { defaultGovernorConfig, type GovernorConfig } from './sending-governor.ts';

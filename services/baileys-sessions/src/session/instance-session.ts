@@ -1,4 +1,4 @@
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { BaileysEventMap, ConnectionState } from '@whiskeysockets/baileys';
 import type { SessionAuthState } from '../auth-state/authentication-state.ts';
 import { SessionWatchdog, type RecycleCause, type WatchdogConfig } from '../watchdog/session-watchdog.ts';

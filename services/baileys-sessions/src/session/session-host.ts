@@ -1,5 +1,5 @@
 import type { PrismaClient, SecretBox } from '@app/db';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { AuthStateStore } from '../auth-state/auth-state-store.ts';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
 import type { HeldLease, SessionLeaseRepository } from '../lease/session-lease.repository.ts';

@@ -7,7 +7,8 @@ import {
   type ConversationActorApi,
   type DomainEvent,
 } from '@app/domain';
-import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome, type Logger } from '@app/runtime';
+import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type OpenAI from 'openai';
 import { MAX_AI_ATTEMPTS } from '../conversation/retry-policy.ts';
 import { claimBuffer, markBufferQuarantined, recordBufferFailure, releaseBuffer } from './buffer-lease.repository.ts';

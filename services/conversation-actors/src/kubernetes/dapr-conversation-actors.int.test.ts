@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@app/domain';
-import { createDaprActorClient, createLogger } from '@app/runtime';
+import { createDaprActorClient } from '@app/runtime/dapr';
+import { createLogger } from '@app/runtime/service';
 import { startDaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { describeConversationActorsSuite } from '../../test/conversation-actors-suite.ts';
 import { loadConversationActorsKubernetesConfig } from '../config.ts';

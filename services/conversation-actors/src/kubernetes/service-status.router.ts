@@ -1,4 +1,4 @@
-import { requireAppToken } from '@app/runtime';
+import { requireAppToken } from '@app/runtime/dapr';
 import { Router } from 'express';
 import type { ConversationActorsService } from '../register-conversation-actors.ts';
 
