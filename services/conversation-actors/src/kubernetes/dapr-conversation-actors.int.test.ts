@@ -5,7 +5,7 @@ import { startDaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { describeConversationActorsSuite } from '../../test/conversation-actors-suite.ts';
 import { loadConversationActorsKubernetesConfig } from '../config.ts';
 import type { QueueStats } from '../queue-stats/queue-stats.ts';
-import { serviceStatusPaths } from './service-status.router.ts';
+import { serviceStatusPaths } from '@app/domain';
 import { startConversationActorsService } from './start-conversation-actors-service.ts';
 
 const tokens = { daprApiToken: 'actors-sidecar-token', appApiToken: 'actors-app-token' };

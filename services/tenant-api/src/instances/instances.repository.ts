@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { applySendingSettingsPatch, readSendingSettings } from '@app/baileys-sessions/control';
 import type { PrismaClient, SecretBox } from '@app/db';
+import { applySendingSettingsPatch, readSendingSettings } from '@app/domain';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { sealCredentials } from './credentials-box.ts';

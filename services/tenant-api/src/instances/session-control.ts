@@ -1,3 +1,5 @@
+import type { RemoteSessionStatus } from '@app/domain';
+
 /**
  * The port the tenant API drives WhatsApp Web (Baileys) sessions through. baileys-sessions implements it (its
  * SessionHost); the composition root passes it in. Absent → the session routes answer 503.
@@ -26,19 +28,5 @@ export interface PodRestartView {
   deleted: boolean;
 }
 
-/** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */
-export interface SessionStatusView {
-  instanceId: string;
-  /** `pending`: a start was requested and the pod that runs the session is not up yet; it starts there when it is. */
-  state: 'pending' | 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
-  stopReason: string | null;
-  qr: string | null;
-  pairingCode: string | null;
-  registered: boolean;
-  account: string | null;
-  reconnectAttempts: number;
-  nextAttemptAt: string | null;
-  lastDisconnect: { code: number | null; message: string; at: string } | null;
-  watchdogRecycles: { silent: number; keepAliveFailed: number };
-  updatedAt: string;
-}
+/** What GET /instances/:id/session returns: the pod's status, or `pending` while a requested start waits for its pod. */
+export type SessionStatusView = RemoteSessionStatus;
