@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageContent } from '@app/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { applyDeliveryStatus } from './apply-delivery-status.ts';
 import {
   cancelOutboundMessage,
