@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import angular from 'angular-eslint';
 import nodePlugin from 'eslint-plugin-n';
 
 /**
@@ -44,9 +45,10 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', 'data/**', '**/dist/**', 'console-angular/src/**', 'console-angular/.angular/**'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', '**/*.generated.ts', 'data/**', '**/dist/**', 'console-angular/.angular/**'] },
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     plugins: { n: nodePlugin },
     rules: {
       'no-console': 'error',
@@ -90,5 +92,19 @@ export default tseslint.config(
     // The shared domain and the contracts between services: plain TypeScript, importing no other package.
     files: ['packages/domain/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ioModules, message: 'The domain has no I/O.' }, ...forbiddenWorkspaceImports('@app/domain')] }] },
+  },
+  {
+    // The console (Angular 22): the framework's own rules, templates inline or not, plus their accessibility checks.
+    files: ['console-angular/src/**/*.ts'],
+    extends: [...angular.configs.tsRecommended],
+    processor: angular.processInlineTemplates,
+    rules: {
+      '@angular-eslint/component-selector': ['error', { type: 'element', prefix: 'app', style: 'kebab-case' }],
+      '@angular-eslint/directive-selector': ['error', { type: 'attribute', prefix: 'app', style: 'camelCase' }],
+    },
+  },
+  {
+    files: ['console-angular/src/**/*.html'],
+    extends: [...angular.configs.templateRecommended, ...angular.configs.templateAccessibility],
   },
 );
