@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../packages/db/src/index.ts';
 import type { Database } from '../packages/db/src/index.ts';
-import { createTestDatabase } from '../packages/db/src/testing.ts';
+import { createTestDatabase } from '@app/db/testing';
 
 const inserts = 500;
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestDatabase } from '@app/db/testing';
-import { createFileObjectStore } from '@app/runtime';
+import { createFileObjectStore } from '@app/runtime/local';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformProcess } from '../../services/standalone/test/platform-process.ts';

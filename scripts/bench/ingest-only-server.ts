@@ -2,7 +2,7 @@
 // measure the ingestion path's own ceiling. Started by bench-ingest.ts with --server=ingest-only.
 import { migrateDatabase, openDatabase } from '@app/db';
 import { createMetaWebhooksRouter } from '@app/meta-webhooks';
-import { createLogger, errorMiddleware } from '@app/runtime';
+import { createLogger, errorMiddleware } from '@app/runtime/service';
 import express from 'express';
 
 const database = await openDatabase({ url: process.env.DATABASE_URL! });

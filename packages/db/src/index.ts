@@ -16,19 +16,8 @@ export * from './generated/prisma/client.ts';
 export * from './messages/record-inbound-message.ts';
 export * from './messages/outbound-transitions.ts';
 export * from './messages/apply-delivery-status.ts';
-export * from './messages/provider-egress.subscription.ts';
 export { deterministicUuid } from './messages/deterministic-id.ts';
 export { preparedMarker } from './messages/prepared-statement.ts';
 export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';
-// Inbound media → object store, shared by every provider that downloads media (Baileys, Cloud API).
-export { createMediaDownloadQueue } from './media-downloads/media-download-queue.ts';
-export type {
-  MediaDownloadQueue,
-  MediaDownloadQueueDependencies,
-  MediaDownloadTimers,
-  PendingMediaDownload,
-} from './media-downloads/media-download-queue.ts';
-export type { DownloadedMedia, MediaDownloader, MediaDownloadProvider, MediaSourceCodec } from './media-downloads/media-downloader.ts';
-export { MediaDownloadError, type MediaDownloadErrorCode } from './media-downloads/media-download-error.ts';
-export { downloadFailure, downloadRetryDelayMs, pendingDownloadState, type MediaDownloadState } from './media-downloads/media-download-state.ts';
-export { inboundMediaKey } from './media-downloads/media-object-key.ts';
+// The rows of the inbound media download queue (the worker is @app/runtime/providers').
+export * from './media-downloads/media-download.repository.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './database.ts';
 import { migrateDatabase } from './migrations/migrate-database.ts';
 import { openDatabase } from './open-database.ts';
-import { createTestDatabase } from './testing/create-test-database.ts';
+import { createTestDatabase } from '../testing/create-test-database.ts';
 
 // The same Prisma calls must round-trip identically through both adapters: Json, String[], enums, BigInt, dates.
 async function roundTrip(database: Database) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from './generated/prisma/client.ts';
 import { preparedSql } from './messages/message-status-sql.ts';
 import { executeRawFast, queryRawFast } from './raw-query.ts';
-import { createTestDatabase, type TestDatabase } from './testing/create-test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/create-test-database.ts';
 
 describe('queryRawFast / executeRawFast (hot raw SQL straight on the pg pool)', () => {
   let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from './testing/create-test-database.ts';
-import { createTestDatabase } from './testing/create-test-database.ts';
+import type { TestDatabase } from '../testing/create-test-database.ts';
+import { createTestDatabase } from '../testing/create-test-database.ts';
 
 // The database itself refuses cross-tenant links: children reference their parents through (id, businessId).
 describe('tenant scoping by composite foreign keys', () => {

@@ -10,3 +10,11 @@ export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
 export * from './prompt-variables.ts';
 export * from './quotas/instance-limits.ts';
+export * from './media/media-download-provider.ts';
+export * from './media/media-download-state.ts';
+export * from './media/media-download-error.ts';
+export * from './media/media-object-key.ts';
+// Contracts between services: a service never imports another, both import these.
+export * from './contracts/baileys-sessions.ts';
+export * from './contracts/sending-settings.ts';
+export * from './contracts/conversation-actors.ts';

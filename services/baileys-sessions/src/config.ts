@@ -1,5 +1,5 @@
 import { defaultDeploymentInstanceLimits } from '@app/domain';
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);

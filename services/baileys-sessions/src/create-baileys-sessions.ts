@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient, SecretBox } from '@app/db';
-import type { EventSubscriber, Logger, ObjectStore } from '@app/runtime';
+import type { SessionStatus } from '@app/domain';
+import type { EventSubscriber, ObjectStore } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
@@ -17,7 +19,6 @@ import { createBaileysMediaDownloads, type BaileysMediaDownloads } from './media
 import { createBaileysMediaDownloader, type BaileysMediaDownloader } from './media/media-downloader.ts';
 import { createFfmpegVoiceNoteConverter, type VoiceNoteConverter } from './media/voice-note-converter.ts';
 import { SessionHost } from './session/session-host.ts';
-import type { SessionStatus } from './session/session-status.ts';
 import type { SocketFactory } from './session/session-socket.ts';
 import { systemTimers, type Timers } from './session/timers.ts';
 

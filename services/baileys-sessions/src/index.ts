@@ -7,8 +7,6 @@ export type { SessionHostConfig, SessionHostDependencies } from './session/sessi
 export { InstanceSession } from './session/instance-session.ts';
 export type { SessionEventHandlers } from './session/instance-session.ts';
 export type { SessionSocket, SocketFactory, SocketFactoryInput } from './session/session-socket.ts';
-export type { SessionState, SessionStatus, StopReason } from './session/session-status.ts';
-export { SessionError, type SessionErrorCode } from './session/session-error.ts';
 export { decideOnClose, DisconnectCode } from './session/disconnect-policy.ts';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './session/backoff.ts';
 export { systemTimers, type Timers } from './session/timers.ts';
@@ -39,6 +37,5 @@ export { podOrdinal, podNameOfSlot } from './kubernetes/pod-ordinal.ts';
 export { baileysSessionsKubernetesSchema, loadBaileysSessionsKubernetesConfig, type BaileysSessionsKubernetesConfig } from './config.ts';
 export { baileysSlotTopic } from './routing/slot-topic.ts';
 export { createOutboundRouterSubscription, baileysRouterGroup } from './routing/outbound-router.subscription.ts';
-export { createSessionControlRouter, sessionControlPaths, type LocalSessionControl } from './control/session-control.router.ts';
-export { createRemoteSessionControl, type RemoteSessionControl, type RemoteSessionControlOptions } from './control/remote-session-control.ts';
+export { createSessionControlRouter, type LocalSessionControl } from './control/session-control.router.ts';
 export { createInstanceController, type InstanceController, type InstanceControllerOptions, type ReconcileOutcome } from './controller/instance-controller.ts';

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { MessageSendRequested, Topics } from '@app/domain';
-import { createLocalPubSub, createLogger, type LocalPubSub } from '@app/runtime';
+import { createLocalPubSub, type LocalPubSub } from '@app/runtime/local';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in milliseconds when idle.

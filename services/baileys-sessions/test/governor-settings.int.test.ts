@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLocalPubSub, createLogger, type LocalPubSub } from '@app/runtime';
+import { createLocalPubSub, type LocalPubSub } from '@app/runtime/local';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baileysSessionsConfigSchema } from '../src/config.ts';

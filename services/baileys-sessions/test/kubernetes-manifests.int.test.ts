@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger, kubernetesSettingsSchema } from '@app/runtime';
+import { createLogger, kubernetesSettingsSchema } from '@app/runtime/service';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';
 import { KubeConfig, loadAllYaml, type V1Role, type V1RoleBinding, type V1Service, type V1ServiceAccount, type V1StatefulSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { enqueueEvent, SecretBox } from '@app/db';
-import { Topics } from '@app/domain';
+import { sessionControlPaths, Topics } from '@app/domain';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';
@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../src/auth-state/authentication-state.ts';
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { loadBaileysSessionsKubernetesConfig } from '../src/config.ts';
-import { createRemoteSessionControl } from '../src/control/remote-session-control.ts';
 import { startBaileysSessionsService, type BaileysSessionsService } from '../src/kubernetes/start-baileys-sessions-service.ts';
 import { baileysSlotTopic } from '../src/routing/slot-topic.ts';
 import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
@@ -78,6 +77,16 @@ async function stopPod(ordinal: number) {
   sidecars[ordinal]!.disconnectApp();
   await pods[ordinal]?.stop();
   pods[ordinal] = null;
+}
+
+/** A call of the session control contract to the pod of `ordinal`, as tenant-api makes it (with the app token). */
+async function control(ordinal: number, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${pods[ordinal]!.url}${path}`, {
+    method,
+    headers: { 'dapr-api-token': appToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
 }
 
 async function pairedInstance(slot: number) {
@@ -193,31 +202,25 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
   });
 
   it('session control reaches the owning pod by its address; another pod refuses a session it does not run', { timeout: 120_000 }, async () => {
-    const control = createRemoteSessionControl({ prisma: database.prisma, podUrl: (slot) => pods[slot]!.url, token: appToken });
-    expect(await control.status(first.instance.id)).toMatchObject({ instanceId: first.instance.id, state: 'open' });
-    expect(await control.status(second.instance.id)).toMatchObject({ instanceId: second.instance.id, state: 'open' });
+    expect(await control(0, 'GET', sessionControlPaths.status(first.instance.id))).toMatchObject({ status: 200, body: { instanceId: first.instance.id, state: 'open' } });
+    expect(await control(1, 'GET', sessionControlPaths.status(second.instance.id))).toMatchObject({ status: 200, body: { instanceId: second.instance.id, state: 'open' } });
     // Pod 0 asked about slot 1's session: not here.
-    const wrongPod = await fetch(`${pods[0]!.url}/internal/sessions/${second.instance.id}`, { headers: { 'dapr-api-token': appToken } });
-    expect(wrongPod.status).toBe(404);
-    expect(await wrongPod.json()).toMatchObject({ error: { code: 'NOT_FOUND', details: { reason: 'SESSION_NOT_FOUND' } } });
+    expect(await control(0, 'GET', sessionControlPaths.status(second.instance.id))).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND', details: { reason: 'SESSION_NOT_FOUND' } } },
+    });
     // Without the token: refused. A bad id: 400.
-    expect((await fetch(`${pods[1]!.url}/internal/sessions/${second.instance.id}`)).status).toBe(401);
-    expect((await fetch(`${pods[1]!.url}/internal/sessions/not-a-uuid`, { headers: { 'dapr-api-token': appToken } })).status).toBe(400);
-    // A pairing code on an open session: the pod's SessionError comes back as one.
-    await expect(control.requestPairingCode(second.instance.id, '+55 11 98888-0001')).rejects.toMatchObject({ code: 'SESSION_ALREADY_PAIRED' });
+    expect((await fetch(`${pods[1]!.url}${sessionControlPaths.status(second.instance.id)}`)).status).toBe(401);
+    expect((await control(1, 'GET', sessionControlPaths.status('not-a-uuid'))).status).toBe(400);
+    // A pairing code on an open session: the pod's SessionError comes back with its reason.
+    expect(await control(1, 'POST', sessionControlPaths.pairingCode(second.instance.id), { phoneNumber: '+55 11 98888-0001' })).toMatchObject({
+      status: 409,
+      body: { error: { details: { reason: 'SESSION_ALREADY_PAIRED' } } },
+    });
 
-    const loggedOut = await control.logout(second.instance.id);
-    expect(loggedOut.state).toBe('logged-out');
+    expect(await control(1, 'POST', sessionControlPaths.logout(second.instance.id))).toMatchObject({ status: 200, body: { state: 'logged-out' } });
     await eventually(() => expect(factories[1]!.live(second.instance.id)).toHaveLength(0));
     expect(factories[0]!.live(first.instance.id)).toHaveLength(1);
-
-    // A pod that is down: no status, and actions fail as "not reachable" (the API answers 503) — except a start,
-    // which is recorded and reported pending.
-    await stopPod(1);
-    expect(await control.status(second.instance.id)).toBeNull();
-    await expect(control.logout(second.instance.id)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
-    expect(await control.restart(second.instance.id)).toMatchObject({ instanceId: second.instance.id, state: 'pending', qr: null });
-    expect(await control.status(second.instance.id)).toMatchObject({ state: 'pending' });
   });
 
   it('an admin restart deletes the pod of the slot; freeing the top slot scales it away after its lease is gone', { timeout: 120_000 }, async () => {
@@ -234,20 +237,18 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
 
   it('a start requested before the slot’s pod exists is kept: the pod starts the unpaired session when it comes up, with a QR', { timeout: 120_000 }, async () => {
     // A new, never paired instance on slot 1, whose pod is not running.
+    await stopPod(1);
     const business = await database.prisma.business.create({ data: { name: 'nova' } });
     const fresh = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'nova', slot: 1 } });
-    const control = createRemoteSessionControl({ prisma: database.prisma, podUrl: (slot) => pods[slot]?.url ?? 'http://127.0.0.1:9', token: appToken });
-    expect(await control.status(fresh.id)).toBeNull();
-
-    const requested = await control.restart(fresh.id);
-    expect(requested).toMatchObject({ instanceId: fresh.id, state: 'pending', registered: false });
-    expect((await database.prisma.instance.findUniqueOrThrow({ where: { id: fresh.id } })).sessionRequestedAt).not.toBeNull();
-    expect(await control.status(fresh.id)).toMatchObject({ state: 'pending' });
+    // tenant-api records the start while the pod is down (its remote session control answers `pending`).
+    await database.prisma.instance.update({ where: { id: fresh.id }, data: { sessionRequestedAt: new Date() } });
     expect(factories[1]!.sockets.filter((socket) => socket.instanceId === fresh.id)).toHaveLength(0);
 
     // The pod comes up and starts the requested session: WhatsApp shows a QR code.
     await startPod(1);
-    await eventually(async () => expect(await control.status(fresh.id)).toMatchObject({ state: 'waiting-for-scan', qr: `2@qr-of-${fresh.id}` }));
+    await eventually(async () =>
+      expect((await control(1, 'GET', sessionControlPaths.status(fresh.id))).body).toMatchObject({ state: 'waiting-for-scan', qr: `2@qr-of-${fresh.id}` }),
+    );
     expect(factories[1]!.live(fresh.id)).toHaveLength(1);
     expect(factories[0]!.sockets.some((socket) => socket.instanceId === fresh.id)).toBe(false);
   });

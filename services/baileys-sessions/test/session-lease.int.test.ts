@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in milliseconds when idle.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../src/auth-state/authentication-state.ts';

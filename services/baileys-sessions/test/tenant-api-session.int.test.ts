@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in milliseconds when idle.

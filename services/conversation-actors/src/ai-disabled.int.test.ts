@@ -1,7 +1,8 @@
 import { recordInboundMessage } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { CONVERSATION_ACTOR_TYPE, conversationActorId, type ConversationSnapshot } from '@app/domain';
-import { createLocalActorHost, createLocalPubSub, createLogger } from '@app/runtime';
+import { createLocalActorHost, createLocalPubSub } from '@app/runtime/local';
+import { createLogger } from '@app/runtime/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEventually as eventually } from '@app/testkit';
 import { OffsetClock } from '../test/offset-clock.ts';

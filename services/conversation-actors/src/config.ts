@@ -1,4 +1,4 @@
-import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 
 /** The conversation-actors service's settings; the only file of the service that reads the environment. */

@@ -9,7 +9,7 @@ export {
 } from './config.ts';
 export { conversationActorsAppId, startConversationActorsService } from './kubernetes/start-conversation-actors-service.ts';
 export type { ConversationActorsServiceOptions } from './kubernetes/start-conversation-actors-service.ts';
-export { createServiceStatusRouter, serviceStatusPaths } from './kubernetes/service-status.router.ts';
+export { createServiceStatusRouter } from './kubernetes/service-status.router.ts';
 export type { ConversationActorsConfig } from './config.ts';
 export { AI_DISABLED_REASON, aiStatusFor } from './ai/ai-status.ts';
 export type { AiStatus } from './ai/ai-status.ts';

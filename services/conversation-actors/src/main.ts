@@ -1,5 +1,5 @@
 // Kubernetes entry (Dapr app id `conversation-actors`); the standalone launcher uses registerConversationActors instead.
-import { runService } from '@app/runtime';
+import { runService } from '@app/runtime/service';
 import { loadConversationActorsKubernetesConfig } from './config.ts';
 import { startConversationActorsService } from './kubernetes/start-conversation-actors-service.ts';
 

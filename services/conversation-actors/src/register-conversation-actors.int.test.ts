@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@app/domain';
-import { createLocalActorHost, createLocalPubSub, createLogger } from '@app/runtime';
+import { createLocalActorHost, createLocalPubSub } from '@app/runtime/local';
+import { createLogger } from '@app/runtime/service';
 import { describeConversationActorsSuite, type HarnessContext } from '../test/conversation-actors-suite.ts';
 import { conversationActorsConfig } from './config.ts';
 import { registerConversationActors } from './register-conversation-actors.ts';

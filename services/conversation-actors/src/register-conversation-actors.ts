@@ -1,10 +1,12 @@
 import type { PrismaClient } from '@app/db';
 import { Topics } from '@app/domain';
-import type { ActorHost, Clock, EventSubscriber, Logger } from '@app/runtime';
+import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import OpenAI from 'openai';
 import { AiReplyWorker } from './ai/ai-reply-worker.ts';
 import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';
 import { ConcurrencyLimiter } from './ai/concurrency-limiter.ts';
+import { createOpenAiChatModel } from './ai/model/openai-chat-model.ts';
 import { aiJobTimeoutSeconds, type ConversationActorsConfig } from './config.ts';
 import { createConversationActorDefinition } from './conversation/conversation-actor.definition.ts';
 import { getQueueStats, type QueueStats } from './queue-stats/queue-stats.ts';
@@ -68,12 +70,10 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
     const worker = new AiReplyWorker({
       prisma,
       actors: host,
-      openai,
+      model: createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES }),
       clock,
       logger,
       leaseMs: requestTimeoutMs * (config.AI_MAX_RETRIES + 1) + 30_000,
-      requestTimeoutMs,
-      maxRetries: config.AI_MAX_RETRIES,
     });
     pubsub.subscribe({
       topic: Topics.aiRequests,

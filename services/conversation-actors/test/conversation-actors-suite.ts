@@ -1,7 +1,7 @@
 import { enqueueEvent, recordInboundMessage, type PrismaClient } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { AiReplyRequested, ContactBotToggled, CONVERSATION_ACTOR_TYPE, conversationActorId, type ConversationSnapshot, type DomainEvent } from '@app/domain';
-import type { ActorClient } from '@app/runtime';
+import type { ActorClient } from '@app/runtime/ports';
 import { createOpenAiTestServer, type OpenAiTestServer } from '@app/testkit/openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueStats } from '../src/queue-stats/queue-stats.ts';

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@app/domain';
-import type { ActorContext, ActorDefinition, PublishOptions } from '@app/runtime';
+import type { ActorContext, ActorDefinition, PublishOptions } from '@app/runtime/ports';
 
 export interface PublishedEvent {
   topic: string;

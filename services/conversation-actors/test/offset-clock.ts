@@ -1,4 +1,4 @@
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 
 /** Real time plus an offset the test moves forward: hosts that poll `now()` see time jump without real waits. */
 export class OffsetClock implements Clock {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@app/runtime';
+import { ConfigError } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
 import { loadStandaloneConfig } from './config.ts';
 

@@ -1,7 +1,7 @@
 import { baileysSessionsConfigSchema, type BaileysSessionsConfig } from '@app/baileys-sessions';
 import { conversationActorsConfigSchema, type ConversationActorsConfig } from '@app/conversation-actors';
 import { metaWebhooksConfigSchema, type MetaWebhooksConfig } from '@app/meta-webhooks';
-import { collectConfigProblems, ConfigError, loadConfig } from '@app/runtime';
+import { collectConfigProblems, ConfigError, loadConfig } from '@app/runtime/service';
 import { tenantApiConfigSchema, type TenantApiConfig } from '@app/tenant-api';
 import { z } from 'zod';
 

@@ -12,19 +12,9 @@ import {
   createMetaWebhooksRouter,
   type MetaMediaDownloads,
 } from '@app/meta-webhooks';
-import {
-  createFileObjectStore,
-  createLocalActorHost,
-  createLocalPubSub,
-  createLogger,
-  createObservability,
-  createOperationalRouter,
-  errorMiddleware,
-  notFoundHandler,
-  systemClock,
-  type Clock,
-  type Logger,
-} from '@app/runtime';
+import { createFileObjectStore, createLocalActorHost, createLocalPubSub } from '@app/runtime/local';
+import { systemClock, type Clock } from '@app/runtime/ports';
+import { createLogger, createObservability, createOperationalRouter, errorMiddleware, notFoundHandler, type Logger } from '@app/runtime/service';
 import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
 import express, { type Express } from 'express';
 import type { StandaloneConfig } from './config.ts';

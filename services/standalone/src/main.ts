@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@app/runtime';
+import { ConfigError, createLogger } from '@app/runtime/service';
 import { loadStandaloneConfig } from './config.ts';
 import { startPlatform } from './create-platform.ts';
 

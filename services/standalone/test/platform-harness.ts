@@ -3,7 +3,7 @@ import { expectEventually } from '@app/testkit';
 import { startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
 import { createOpenAiTestServer, type OpenAiTestServer } from '@app/testkit/openai';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { loadStandaloneConfig } from '../src/config.ts';
 import { startPlatform, type Platform } from '../src/create-platform.ts';
 

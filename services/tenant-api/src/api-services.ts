@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { SecretBox } from '@app/db';
-import { ConfigError } from '@app/runtime';
+import { ConfigError } from '@app/runtime/service';
 import { createAccessTokenIssuer, type AccessTokenIssuer } from './auth/access-tokens.ts';
 import { createEmailVerification, type EmailVerification } from './auth/email-verification.ts';
 import { createPasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { AppError, errorMiddleware } from '@app/runtime';
+import { AppError, errorMiddleware } from '@app/runtime/service';
 import { registerAgentRoutes } from './agent/agent.router.ts';
 import { createApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth/auth.router.ts';

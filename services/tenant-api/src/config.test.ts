@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '@app/runtime';
+import { ConfigError } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
 import { deploymentInstanceLimits, loadTenantApiConfig } from './config.ts';
 

@@ -1,5 +1,5 @@
 import { defaultDeploymentInstanceLimits, type DeploymentInstanceLimits } from '@app/domain';
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime';
+import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
 

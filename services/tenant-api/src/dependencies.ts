@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@app/db';
-import type { Clock, Logger, ObjectStore } from '@app/runtime';
+import type { Clock, ObjectStore } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { TenantApiConfig } from './config.ts';
 import type { Mailer } from './auth/mailer.ts';
 import type { SessionControl } from './instances/session-control.ts';

@@ -1,10 +1,12 @@
-import { createRemoteSessionControl } from '@app/baileys-sessions/control';
-import { serviceStatusPaths } from '@app/conversation-actors';
-import { AppError, objectStoreFromSettings, startDaprService, type Clock, type DaprService, type DaprServiceContext, type Logger, type OutboxRelayOptions } from '@app/runtime';
+import { serviceStatusPaths } from '@app/domain';
+import { startDaprService, type DaprService, type DaprServiceContext, type OutboxRelayOptions } from '@app/runtime/dapr';
+import type { Clock } from '@app/runtime/ports';
+import { AppError, objectStoreFromSettings, type Logger } from '@app/runtime/service';
 import { createTenantApi } from './app.ts';
 import { createMailer } from './auth/mailer.ts';
 import type { TenantApiKubernetesConfig } from './config.ts';
 import type { AiStatus } from './dependencies.ts';
+import { createRemoteSessionControl } from './instances/remote-session-control.ts';
 import { createLiveUpdates } from './live/create-live-updates.ts';
 import { sandboxEgressSubscription } from './sandbox/sandbox-egress.subscription.ts';
 

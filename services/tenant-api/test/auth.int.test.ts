@@ -3,7 +3,7 @@ import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactedPaths } from '@app/runtime';
+import { redactedPaths } from '@app/runtime/service';
 import { hashOpaqueToken } from '../src/auth/opaque-token.ts';
 import { createTenantApi } from '../src/index.ts';
 import { registerResponseSchema, tokenPairSchema } from '../src/auth/auth.schema.ts';

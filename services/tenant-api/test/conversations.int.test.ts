@@ -1,6 +1,6 @@
 import { recordInboundMessage } from '@app/db';
 import { ContactBotToggled, MessageSendRequested, Topics, type DomainEvent } from '@app/domain';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationPageSchema, messagePageSchema, operatorReplyResponseSchema } from '../src/conversations/conversations.schema.ts';

@@ -1,4 +1,4 @@
-import { createRemoteSessionControl } from '@app/baileys-sessions/control';
+import { createRemoteSessionControl } from '../src/instances/remote-session-control.ts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from './tenant-api-harness.ts';

@@ -1,7 +1,7 @@
-import { createRemoteSessionControl } from '@app/baileys-sessions/control';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokenIssuer } from '../src/auth/access-tokens.ts';
+import { createRemoteSessionControl } from '../src/instances/remote-session-control.ts';
 import { sessionStatusViewSchema } from '../src/instances/instance-session.schema.ts';
 import { instanceListSchema, instanceViewSchema } from '../src/instances/instances.schema.ts';
 import { SecretBox } from '@app/db';

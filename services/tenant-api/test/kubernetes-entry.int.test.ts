@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServiceStatusRouter } from '@app/conversation-actors';
 import { pendingMigrations } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { ConfigError, type DaprService } from '@app/runtime';
+import { serviceStatusPaths } from '@app/domain';
+import type { DaprService } from '@app/runtime/dapr';
+import { ConfigError } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import express from 'express';
@@ -46,20 +47,16 @@ function environment(overrides: Record<string, string | undefined> = {}): Record
 beforeAll(async () => {
   // An empty database: tenant-api is the deployable that applies the migrations.
   database = await createTestDatabase({ migrated: false });
-  // conversation-actors as service invocation reaches it: its real status router behind its own app token.
-  const actors = express().use(
-    createServiceStatusRouter(
-      {
-        aiStatus: () => ({ enabled: false, reason: 'No AI model configured: set OPENAI_API_KEY or OPENAI_BASE_URL' }),
-        queueStats: async (businessId) => {
-          queueStatsAsked.push(businessId);
-          return { inFlight: 0, waiting: 1, failed: 0, quarantined: 2, worker: { concurrency: 40, active: 0, queued: 0 } };
-        },
-        stop: async () => undefined,
-      },
-      actorsAppToken,
-    ),
-  );
+  // conversation-actors as service invocation reaches it: the status contract's paths behind its own app token.
+  const actors = express()
+    .use((request, response, next) => (request.header('dapr-api-token') === actorsAppToken ? next() : void response.status(401).end()))
+    .get(`/${serviceStatusPaths.aiStatus}`, (_request, response) => {
+      response.json({ enabled: false, reason: 'No AI model configured: set OPENAI_API_KEY or OPENAI_BASE_URL' });
+    })
+    .get('/internal/queue-stats/:businessId', (request, response) => {
+      queueStatsAsked.push((request.params as { businessId: string }).businessId);
+      response.json({ inFlight: 0, waiting: 1, failed: 0, quarantined: 2, worker: { concurrency: 40, active: 0, queued: 0 } });
+    });
   actorsApp = await new Promise((resolve) => {
     const listening = actors.listen(0, '127.0.0.1', () => resolve(listening));
   });

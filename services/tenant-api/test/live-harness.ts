@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createLocalPubSub, createLogger, type LocalPubSub } from '@app/runtime';
+import { createLocalPubSub, type LocalPubSub } from '@app/runtime/local';
+import { createLogger } from '@app/runtime/service';
 import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription, type LiveUpdates } from '../src/index.ts';
 import type { ReplayBufferLimits } from '../src/live/live-channel.ts';
 import type { LiveStreamSettings } from '../src/live/live-stream.ts';

@@ -3,7 +3,8 @@ import express, { type Express, type Router } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger, type Clock, type ObjectStore } from '@app/runtime';
+import type { Clock, ObjectStore } from '@app/runtime/ports';
+import { createLogger } from '@app/runtime/service';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
 import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type SessionControl, type TenantApiConfig } from '../src/index.ts';
 

@@ -64,7 +64,8 @@ WITH changed AS (
   RETURNING m.id, m."businessId", m."conversationId"
 ),
 event AS (${statusChangedOutboxInsert({
-      eventId: deterministicUuid(`message.status-changed:${message.id}:${next}`),
+      id: deterministicUuid(`message.status-changed:${message.id}:${next}`),
+      messageId: message.id,
       status: next,
       errorCode,
       errorMessage,

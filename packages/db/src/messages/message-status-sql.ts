@@ -9,28 +9,22 @@ export function utc(value: Date): Prisma.Sql {
   return Prisma.sql`(${value.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+type StatusChangedData = ReturnType<typeof MessageStatusChanged.create>['data'];
+
 /**
  * The tail of a status transition statement: given a CTE `changed(id, "businessId", "conversationId")` holding
  * the rows that really changed, writes one `message.status-changed` per row to the outbox (same statement, so
- * the event exists if and only if the change committed).
+ * the event exists if and only if the change committed). The event is built from its definition here and passed
+ * as one parameter; the statement only fills in the two ids that the changed row alone knows.
  */
-export function statusChangedOutboxInsert(options: {
-  eventId: string;
-  status: OutboundStatus;
-  errorCode: string | null;
-  errorMessage: string | null;
-  at: Date;
-}): Prisma.Sql {
+export function statusChangedOutboxInsert(input: Omit<StatusChangedData, 'businessId' | 'conversationId' | 'at'> & { id: string; at: Date }): Prisma.Sql {
+  const { id, at, ...data } = input;
+  // Filled in from the changed row below.
+  const event = MessageStatusChanged.create({ ...data, businessId: '', conversationId: '', at: at.toISOString() }, { id });
   return Prisma.sql`
 INSERT INTO outbox_event (topic, key, payload)
-SELECT ${MessageStatusChanged.topic}::text, c."conversationId"::text, jsonb_build_object(
-  'id', ${options.eventId}::text,
-  'type', ${MessageStatusChanged.type}::text,
-  'occurredAt', ${new Date().toISOString()}::text,
-  'data', jsonb_build_object(
-    'businessId', c."businessId"::text, 'conversationId', c."conversationId"::text, 'messageId', c.id::text,
-    'status', ${options.status}::text, 'errorCode', ${options.errorCode}::text, 'errorMessage', ${options.errorMessage}::text,
-    'at', ${options.at.toISOString()}::text))
+SELECT ${MessageStatusChanged.topic}::text, c."conversationId"::text,
+  jsonb_set(jsonb_set(${JSON.stringify(event)}::jsonb, '{data,businessId}', to_jsonb(c."businessId"::text)), '{data,conversationId}', to_jsonb(c."conversationId"::text))
 FROM changed c`;
 }
 

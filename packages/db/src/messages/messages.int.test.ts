@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageContent } from '@app/domain';
+import { MessageStatusChanged, type MessageContent } from '@app/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { applyDeliveryStatus } from './apply-delivery-status.ts';
 import {
   cancelOutboundMessage,
@@ -187,6 +187,30 @@ describe('outbound transitions', () => {
     expect(await markOutboundFailed(database.prisma, { messageId: outbound.messageId, code: '131047', message: 'window closed' })).toBe(true);
     expect(await database.prisma.message.findUniqueOrThrow({ where: { id: outbound.messageId } })).toMatchObject({ status: 'FAILED', errorCode: '131047' });
     expect(await claimOutboundMessage(database.prisma, outbound.messageId)).toBeNull();
+    // A release is no delivery state: consoles hear of the two claims and the failure only.
+    expect(await statusEvents(outbound.messageId)).toEqual(['SENDING', 'SENDING', 'FAILED']);
+  });
+
+  it('writes status events that match their schema, with the changed row’s business and conversation', async () => {
+    const outbound = await createOutbound();
+    const at = new Date('2026-03-04T05:06:07.000Z');
+    await claimOutboundMessage(database.prisma, outbound.messageId, { now: at });
+    await markOutboundFailed(database.prisma, { messageId: outbound.messageId, code: '131047', message: 'window closed', now: at });
+    const events = (await outboxEvents('message.status-changed')).filter((event) => event.data.messageId === outbound.messageId);
+    expect(events.map((event) => MessageStatusChanged.parse(event).data)).toEqual([
+      { businessId: outbound.businessId, conversationId: outbound.conversationId, messageId: outbound.messageId, status: 'SENDING', errorCode: null, errorMessage: null, at: at.toISOString() },
+      {
+        businessId: outbound.businessId,
+        conversationId: outbound.conversationId,
+        messageId: outbound.messageId,
+        status: 'FAILED',
+        errorCode: '131047',
+        errorMessage: 'window closed',
+        at: at.toISOString(),
+      },
+    ]);
+    const rows = await database.prisma.outboxEvent.findMany({ where: { topic: MessageStatusChanged.topic, key: outbound.conversationId } });
+    expect(rows).toHaveLength(2);
   });
 
   it('cancels only a pending message', async () => {

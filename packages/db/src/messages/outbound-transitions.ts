@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
-import { preparedSql, statusChangedOutboxInsert, utc } from './message-status-sql.ts';
+import { preparedSql, statusChangedOutboxInsert, utc, type OutboundStatus } from './message-status-sql.ts';
 import type { SqlClient } from './record-inbound-message.ts';
 
 /** An outbound message a provider egress now owns (status SENDING), with what it needs to address it. */
@@ -35,7 +35,7 @@ WITH changed AS (
   WHERE m.id = ${messageId}::uuid AND m.status = 'PENDING'::"MessageStatus" AND m.direction = 'OUTBOUND'::"MessageDirection"
   RETURNING m.id, m."businessId", m."conversationId", m."instanceId", m.kind, m.text, m.content, m."sendAttempts"
 ),
-event AS (${statusChangedOutboxInsert({ eventId: randomUUID(), status: 'SENDING', errorCode: null, errorMessage: null, at: now })})
+event AS (${statusChangedOutboxInsert({ id: randomUUID(), messageId, status: 'SENDING', errorCode: null, errorMessage: null, at: now })})
 SELECT c.id::text, c."businessId"::text, c."conversationId"::text, c."instanceId"::text, c.kind, c.text, c.content,
        c."sendAttempts", p.id::text AS "contactId", p.phone, p."waUserId", p.lid
 FROM changed c
@@ -72,97 +72,93 @@ interface ClaimRow {
 }
 
 /**
- * SENDING → SENT with the provider's id. When the message answers an AI buffer, the buffer row is deleted in the
- * same statement: the burst is done exactly when its reply is out. Returns false if the message was not SENDING.
+ * The status transitions of an outbound message after its claim, one row each: from which states it may happen
+ * (a message in any other state is left alone and the call answers false) and whether it is a delivery state that
+ * open consoles are told about (`message.status-changed`, written to the outbox in the same statement).
  */
-export async function markOutboundSent(
-  client: SqlClient,
-  input: { messageId: string; providerMessageId: string; bufferId?: string | null; now?: Date },
-): Promise<boolean> {
-  const now = input.now ?? new Date();
+const outboundTransitions = {
+  /** SENDING → SENT with the provider's id (and the AI buffer it answers deleted: the burst is done). */
+  sent: { to: 'SENT', from: ['SENDING'], announced: true },
+  /** PENDING or SENDING → FAILED with the provider's error; permanent (no retry follows). */
+  failed: { to: 'FAILED', from: ['PENDING', 'SENDING'], announced: true },
+  /** SENDING → PENDING after a retryable error, the error kept for the record; PENDING is no delivery state. */
+  released: { to: 'PENDING', from: ['SENDING'], announced: false },
+  /** PENDING → CANCELLED (a person took over, or the reply was superseded); a message already out is untouched. */
+  cancelled: { to: 'CANCELLED', from: ['PENDING'], announced: true },
+} as const satisfies Record<string, { to: OutboundStatus | 'PENDING'; from: readonly ('PENDING' | 'SENDING')[]; announced: boolean }>;
+
+type OutboundTransition = keyof typeof outboundTransitions;
+
+interface TransitionInput {
+  messageId: string;
+  now: Date;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** SENT: the provider's id of the message. */
+  providerMessageId?: string;
+  /** SENT: the AI buffer the message answers, deleted in the same statement. */
+  bufferId?: string | null;
+}
+
+/** Applies one transition of the table in a single statement; false when the message was not in a `from` state. */
+async function transitionOutbound(client: SqlClient, name: OutboundTransition, input: TransitionInput): Promise<boolean> {
+  const transition = outboundTransitions[name];
+  const { messageId, now } = input;
+  const providerMessageId = input.providerMessageId === undefined ? Prisma.empty : Prisma.sql`, "providerMessageId" = ${input.providerMessageId}::text`;
   const deleteBuffer = input.bufferId
-    ? Prisma.sql`, deleted_buffer AS (
+    ? Prisma.sql`,
+deleted_buffer AS (
   DELETE FROM message_buffer b USING changed c WHERE b.id = ${input.bufferId}::uuid AND b."businessId" = c."businessId" RETURNING b.id)`
+    : Prisma.empty;
+  const event = transition.announced
+    ? Prisma.sql`,
+event AS (${statusChangedOutboxInsert({
+        id: deterministicUuid(`message.status-changed:${messageId}:${transition.to}`),
+        messageId,
+        status: transition.to,
+        errorCode: input.errorCode,
+        errorMessage: input.errorMessage,
+        at: now,
+      })})`
     : Prisma.empty;
   const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
 WITH changed AS (
-  UPDATE message m SET status = 'SENT'::"MessageStatus", "providerMessageId" = ${input.providerMessageId}::text,
-    "statusAt" = ${utc(now)}, "errorCode" = NULL, "errorMessage" = NULL
-  WHERE m.id = ${input.messageId}::uuid AND m.status = 'SENDING'::"MessageStatus"
+  UPDATE message m SET status = ${transition.to}::"MessageStatus", "statusAt" = ${utc(now)},
+    "errorCode" = ${input.errorCode}::text, "errorMessage" = ${input.errorMessage}::text${providerMessageId}
+  -- The states travel as one text: on PGlite a one-element array parameter arrived as a bare string.
+  WHERE m.id = ${messageId}::uuid AND m.status = ANY(string_to_array(${transition.from.join(',')}::text, ',')::"MessageStatus"[]) AND m.direction = 'OUTBOUND'::"MessageDirection"
   RETURNING m.id, m."businessId", m."conversationId"
-)${deleteBuffer},
-event AS (${statusChangedOutboxInsert({
-    eventId: deterministicUuid(`message.status-changed:${input.messageId}:SENT`),
-    status: 'SENT',
-    errorCode: null,
-    errorMessage: null,
-    at: now,
-  })})
+)${deleteBuffer}${event}
 SELECT id::text FROM changed`);
   return rows.length > 0;
 }
 
-/** PENDING or SENDING → FAILED with the provider's error; a permanent outcome (no retry will follow). */
-export async function markOutboundFailed(
+/**
+ * SENDING → SENT with the provider's id. When the message answers an AI buffer, the buffer row is deleted in the
+ * same statement: the burst is done exactly when its reply is out. Returns false if the message was not SENDING.
+ */
+export function markOutboundSent(
   client: SqlClient,
-  input: { messageId: string; code: string; message: string; now?: Date },
+  input: { messageId: string; providerMessageId: string; bufferId?: string | null; now?: Date },
 ): Promise<boolean> {
-  const now = input.now ?? new Date();
-  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
-WITH changed AS (
-  UPDATE message m SET status = 'FAILED'::"MessageStatus", "statusAt" = ${utc(now)},
-    "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
-  WHERE m.id = ${input.messageId}::uuid AND m.status IN ('PENDING'::"MessageStatus", 'SENDING'::"MessageStatus")
-  RETURNING m.id, m."businessId", m."conversationId"
-),
-event AS (${statusChangedOutboxInsert({
-    eventId: deterministicUuid(`message.status-changed:${input.messageId}:FAILED`),
-    status: 'FAILED',
-    errorCode: input.code,
-    errorMessage: input.message,
-    at: now,
-  })})
-SELECT id::text FROM changed`);
-  return rows.length > 0;
+  const { messageId, providerMessageId, bufferId } = input;
+  return transitionOutbound(client, 'sent', { messageId, providerMessageId, bufferId, now: input.now ?? new Date(), errorCode: null, errorMessage: null });
+}
+
+/** PENDING or SENDING → FAILED with the provider's error; a permanent outcome (no retry will follow). */
+export function markOutboundFailed(client: SqlClient, input: { messageId: string; code: string; message: string; now?: Date }): Promise<boolean> {
+  return transitionOutbound(client, 'failed', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: input.code, errorMessage: input.message });
 }
 
 /**
  * SENDING → PENDING after a retryable provider error (throttling …), keeping the error for the record, so the
  * next delivery of the send request can claim it again. No event: PENDING is not a delivery state.
  */
-export async function releaseOutboundMessage(
-  client: SqlClient,
-  input: { messageId: string; code: string; message: string; now?: Date },
-): Promise<boolean> {
-  const now = input.now ?? new Date();
-  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
-UPDATE message SET status = 'PENDING'::"MessageStatus", "statusAt" = ${utc(now)},
-  "errorCode" = ${input.code}::text, "errorMessage" = ${input.message}::text
-WHERE id = ${input.messageId}::uuid AND status = 'SENDING'::"MessageStatus"
-RETURNING id::text`);
-  return rows.length > 0;
+export function releaseOutboundMessage(client: SqlClient, input: { messageId: string; code: string; message: string; now?: Date }): Promise<boolean> {
+  return transitionOutbound(client, 'released', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: input.code, errorMessage: input.message });
 }
 
 /** PENDING → CANCELLED (a person took over, or the reply was superseded). A message already out is untouched. */
-export async function cancelOutboundMessage(
-  client: SqlClient,
-  input: { messageId: string; reason?: string; now?: Date },
-): Promise<boolean> {
-  const now = input.now ?? new Date();
-  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
-WITH changed AS (
-  UPDATE message m SET status = 'CANCELLED'::"MessageStatus", "statusAt" = ${utc(now)},
-    "errorCode" = NULL, "errorMessage" = ${input.reason ?? null}::text
-  WHERE m.id = ${input.messageId}::uuid AND m.status = 'PENDING'::"MessageStatus" AND m.direction = 'OUTBOUND'::"MessageDirection"
-  RETURNING m.id, m."businessId", m."conversationId"
-),
-event AS (${statusChangedOutboxInsert({
-    eventId: deterministicUuid(`message.status-changed:${input.messageId}:CANCELLED`),
-    status: 'CANCELLED',
-    errorCode: null,
-    errorMessage: input.reason ?? null,
-    at: now,
-  })})
-SELECT id::text FROM changed`);
-  return rows.length > 0;
+export function cancelOutboundMessage(client: SqlClient, input: { messageId: string; reason?: string; now?: Date }): Promise<boolean> {
+  return transitionOutbound(client, 'cancelled', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: null, errorMessage: input.reason ?? null });
 }

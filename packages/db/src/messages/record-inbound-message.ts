@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { describeContent, MessageReceived, messagePreview, type MessageContent } from '@app/domain';
+import { describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { pendingDownloadState } from '../media-downloads/media-download-state.ts';
-import type { PendingMediaDownload } from '../media-downloads/media-download-queue.ts';
+import type { PendingMediaDownload } from '../media-downloads/media-download.repository.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedSql } from './message-status-sql.ts';

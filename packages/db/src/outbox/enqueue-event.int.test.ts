@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@app/domain';
-import type { TestDatabase } from '../testing/create-test-database.ts';
-import { createTestDatabase } from '../testing/create-test-database.ts';
+import type { TestDatabase } from '../../testing/create-test-database.ts';
+import { createTestDatabase } from '../../testing/create-test-database.ts';
 import { enqueueEvent } from './enqueue-event.ts';
 
 function sampleEvent(id: string): DomainEvent {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { Curve } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';

@@ -1,5 +1,5 @@
 import { makeCacheableSignalKeyStore, type SignalKeyStore, type SocketConfig } from '@whiskeysockets/baileys';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import { BoundedCache } from '../memory/bounded-cache.ts';
 
 /**

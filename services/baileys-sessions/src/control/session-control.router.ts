@@ -1,8 +1,8 @@
-import { AppError, requireAppToken } from '@app/runtime';
+import { SessionError, type SessionStatus } from '@app/domain';
+import { requireAppToken } from '@app/runtime/dapr';
+import { AppError } from '@app/runtime/service';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { SessionError } from '../session/session-error.ts';
-import type { SessionStatus } from '../session/session-status.ts';
 
 /** What the pod's control routes drive: the SessionHost of this pod. */
 export interface LocalSessionControl {
@@ -11,13 +11,6 @@ export interface LocalSessionControl {
   requestPairingCode(instanceId: string, phoneNumber: string): Promise<SessionStatus>;
   logout(instanceId: string): Promise<SessionStatus>;
 }
-
-export const sessionControlPaths = {
-  status: (instanceId: string) => `/internal/sessions/${instanceId}`,
-  restart: (instanceId: string) => `/internal/sessions/${instanceId}/restart`,
-  pairingCode: (instanceId: string) => `/internal/sessions/${instanceId}/pairing-code`,
-  logout: (instanceId: string) => `/internal/sessions/${instanceId}/logout`,
-};
 
 const instanceIdSchema = z.uuid();
 const pairingBodySchema = z.object({ phoneNumber: z.string().trim().regex(/^\+?[\d\s().-]{8,20}$/) });

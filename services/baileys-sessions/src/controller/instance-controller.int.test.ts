@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@app/runtime/service';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

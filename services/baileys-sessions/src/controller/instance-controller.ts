@@ -1,7 +1,7 @@
 import type { PrismaClient, Transaction } from '@app/db';
 import { defaultDeploymentInstanceLimits } from '@app/domain';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import { podNameOfSlot } from '../kubernetes/pod-ordinal.ts';
 
 export interface InstanceControllerOptions {

@@ -1,14 +1,7 @@
-import {
-  claimOutboundMessage,
-  markOutboundFailed,
-  markOutboundSent,
-  providerEgressSubscription,
-  releaseOutboundMessage,
-  type ClaimedOutboundMessage,
-  type PrismaClient,
-  type SendRequest,
-} from '@app/db';
-import type { DeliveryOutcome, Logger, ObjectStore, Subscription } from '@app/runtime';
+import { claimOutboundMessage, markOutboundFailed, markOutboundSent, releaseOutboundMessage, type ClaimedOutboundMessage, type PrismaClient } from '@app/db';
+import type { DeliveryOutcome, ObjectStore, Subscription } from '@app/runtime/ports';
+import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
+import type { Logger } from '@app/runtime/service';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage } from '@whiskeysockets/baileys';
 import { recipientJid } from '../baileys/jid.ts';
 import { closeStatusCode, DisconnectCode } from '../session/disconnect-policy.ts';

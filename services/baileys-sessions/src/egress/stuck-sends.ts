@@ -1,5 +1,5 @@
 import { markOutboundFailed, type PrismaClient } from '@app/db';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { TimerHandle, Timers } from '../session/timers.ts';
 
 export const sendOutcomeUnknownCode = 'BAILEYS_SEND_OUTCOME_UNKNOWN';

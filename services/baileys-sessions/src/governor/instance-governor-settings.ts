@@ -1,9 +1,9 @@
 import type { PrismaClient } from '@app/db';
-import type { Clock } from '@app/runtime';
+import { readSendingSettings, type SendingSettings } from '@app/domain';
+import type { Clock } from '@app/runtime/ports';
 import type { BaileysSessionsConfig } from '../config.ts';
 import { BoundedCache } from '../memory/bounded-cache.ts';
 import { defaultGovernorConfig, type GovernorConfig } from './sending-governor.ts';
-import { governorConfigOf, readSendingSettings } from './sending-settings.ts';
 
 /** The deployment's governor defaults (BAILEYS_* settings). */
 export function governorDefaultsFromConfig(
@@ -41,4 +41,22 @@ export function createInstanceGovernorSettings(options: InstanceGovernorSettings
     cache.set(instanceId, config);
     return config;
   };
+}
+
+/** The governor of one instance: its own settings over the deployment's defaults. */
+export function governorConfigOf(defaults: GovernorConfig, settings: SendingSettings): GovernorConfig {
+  const config: GovernorConfig = { ...defaults };
+  if (settings.maxPerMinute !== undefined) config.maxPerMinute = settings.maxPerMinute;
+  if (settings.minGapPerRecipientMs !== undefined) config.minGapPerRecipientMs = settings.minGapPerRecipientMs;
+  if (settings.newContactsPerDay !== undefined) config.newContactsPerDay = settings.newContactsPerDay;
+  if (settings.typing === false) {
+    config.minTypingMs = 0;
+    config.maxTypingMs = 0;
+  } else if (settings.typing === true && defaults.maxTypingMs === 0) {
+    // The deployment turned typing off; this instance wants it back with the usual timing.
+    config.minTypingMs = defaultGovernorConfig.minTypingMs;
+    config.maxTypingMs = defaultGovernorConfig.maxTypingMs;
+    config.typingMsPerCharacter = defaultGovernorConfig.typingMsPerCharacter;
+  }
+  return config;
 }

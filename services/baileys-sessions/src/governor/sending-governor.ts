@@ -1,4 +1,4 @@
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 
 export interface GovernorConfig {
   /** Messages per instance in any 60-second window. */

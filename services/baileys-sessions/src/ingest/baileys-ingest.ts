@@ -1,5 +1,5 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
 import { mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
 import { mapReceipt } from '../baileys/map-receipt.ts';

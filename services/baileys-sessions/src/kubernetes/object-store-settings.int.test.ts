@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBaileysSessionsKubernetesConfig } from '../config.ts';
-import { objectStoreFromSettings } from '@app/runtime';
+import { objectStoreFromSettings } from '@app/runtime/service';
 
 // s3rver: a real S3-compatible server, in-process on 127.0.0.1 (no types shipped).
 interface S3rverServer {

@@ -2,17 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SecretBox } from '@app/db';
 import { Topics } from '@app/domain';
-import {
-  AppError,
-  objectStoreFromSettings,
-  requireAppToken,
-  startDaprService,
-  type Clock,
-  type DaprService,
-  type Logger,
-  type ObjectStore,
-  type OutboxRelayOptions,
-} from '@app/runtime';
+import { requireAppToken, startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
+import type { Clock, ObjectStore } from '@app/runtime/ports';
+import { AppError, objectStoreFromSettings, type Logger } from '@app/runtime/service';
 import { KubeConfig } from '@kubernetes/client-node';
 import express from 'express';
 import { Redis } from 'ioredis';

@@ -1,4 +1,4 @@
-import { createMediaDownloadQueue, type MediaDownloadQueue, type MediaDownloadQueueDependencies } from '@app/db';
+import { createMediaDownloadQueue, type MediaDownloadQueue, type MediaDownloadQueueDependencies } from '@app/runtime/providers';
 import type { BaileysMediaDownloader } from './media-downloader.ts';
 import { baileysMediaSourceCodec, type MediaSource } from './media-source.ts';
 

@@ -1,5 +1,5 @@
-import type { MediaDownloader } from '@app/db';
-import type { Logger } from '@app/runtime';
+import type { MediaDownloader } from '@app/runtime/providers';
+import type { Logger } from '@app/runtime/service';
 import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
 import type { MediaSource } from './media-source.ts';
 

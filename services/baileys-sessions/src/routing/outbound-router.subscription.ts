@@ -1,6 +1,7 @@
 import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
 import { cancelOutboundMessage, enqueueEvent, type PrismaClient } from '@app/db';
-import type { Logger, Subscription } from '@app/runtime';
+import type { Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import { baileysSlotTopic } from './slot-topic.ts';
 
 export interface OutboundRouterDependencies {

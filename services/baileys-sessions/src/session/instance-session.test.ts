@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
-import { createLogger } from '@app/runtime';
+import type { SessionStatus } from '@app/domain';
+import { createLogger } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
 import { createMemoryAuthStateStore } from '../testing/memory-auth-state-store.ts';
@@ -8,7 +9,6 @@ import { FakeSocketFactory } from '../testing/fake-socket.ts';
 import type { WatchdogConfig } from '../watchdog/session-watchdog.ts';
 import { FakeTimers } from './fake-timers.ts';
 import { InstanceSession } from './instance-session.ts';
-import type { SessionStatus } from './session-status.ts';
 
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
 const logger = createLogger({ service: 'baileys-sessions-test', level: 'silent' });

@@ -1,12 +1,11 @@
-import type { Logger } from '@app/runtime';
+import { SessionError, type SessionState, type SessionStatus, type StopReason } from '@app/domain';
+import type { Logger } from '@app/runtime/service';
 import type { BaileysEventMap, ConnectionState } from '@whiskeysockets/baileys';
 import type { SessionAuthState } from '../auth-state/authentication-state.ts';
 import { SessionWatchdog, type RecycleCause, type WatchdogConfig } from '../watchdog/session-watchdog.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import { closeStatusCode, decideOnClose } from './disconnect-policy.ts';
-import { SessionError } from './session-error.ts';
 import type { SessionSocket, SocketFactory } from './session-socket.ts';
-import type { SessionState, SessionStatus, StopReason } from './session-status.ts';
 import type { TimerHandle, Timers } from './timers.ts';
 
 export interface SessionEventHandlers {

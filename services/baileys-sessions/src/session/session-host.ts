@@ -1,14 +1,13 @@
 import type { PrismaClient, SecretBox } from '@app/db';
-import type { Logger } from '@app/runtime';
+import { SessionError, type SessionStatus } from '@app/domain';
+import type { Logger } from '@app/runtime/service';
 import type { AuthStateStore } from '../auth-state/auth-state-store.ts';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
 import type { HeldLease, SessionLeaseRepository } from '../lease/session-lease.repository.ts';
 import { defaultWatchdogConfig, type WatchdogConfig } from '../watchdog/session-watchdog.ts';
 import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { InstanceSession, type SessionEventHandlers } from './instance-session.ts';
-import { SessionError } from './session-error.ts';
 import type { SocketFactory } from './session-socket.ts';
-import type { SessionStatus } from './session-status.ts';
 import { systemTimers, type TimerHandle, type Timers } from './timers.ts';
 
 export interface SessionHostConfig {

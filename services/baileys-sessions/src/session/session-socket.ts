@@ -6,7 +6,7 @@ import type {
   WAMessage,
   WAPresence,
 } from '@whiskeysockets/baileys';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 
 /** The events the session listens to, with Baileys' own payload types. */
 export interface SessionSocketEvents {

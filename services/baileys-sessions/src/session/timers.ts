@@ -1,4 +1,4 @@
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 
 export type TimerHandle = { readonly id: number } | ReturnType<typeof setTimeout>;
 

@@ -7,24 +7,22 @@ import {
   type ConversationActorApi,
   type DomainEvent,
 } from '@app/domain';
-import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome, type Logger } from '@app/runtime';
-import type OpenAI from 'openai';
+import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import { MAX_AI_ATTEMPTS } from '../conversation/retry-policy.ts';
 import { claimBuffer, markBufferQuarantined, recordBufferFailure, releaseBuffer } from './buffer-lease.repository.ts';
-import { classifyLlmError } from './llm-error.ts';
+import { ModelError, type ChatModel } from './model/chat-model.ts';
 import { buildReplyPrompt } from './reply-prompt.ts';
 import { findReplyId, loadPromptInputs, storeReply } from './reply.repository.ts';
 
 export interface AiReplyWorkerDependencies {
   prisma: PrismaClient;
   actors: ActorClient;
-  openai: OpenAI;
+  model: ChatModel;
   clock: Clock;
   logger: Logger;
   /** How long a worker holds a buffer before another may take it over (longer than one model call can take). */
   leaseMs: number;
-  requestTimeoutMs: number;
-  maxRetries: number;
 }
 
 type AiReplyRequest = ReturnType<typeof AiReplyRequested.parse>['data'];
@@ -96,19 +94,14 @@ export class AiReplyWorker {
     let usage: { promptTokens: number; completionTokens: number; totalTokens: number };
     const started = Date.now();
     try {
-      const completion = await this.dependencies.openai.chat.completions.create(
-        { model: inputs.agent.model, messages },
-        { timeout: this.dependencies.requestTimeoutMs, maxRetries: this.dependencies.maxRetries },
-      );
-      text = completion.choices[0]?.message.content?.trim() ?? '';
-      if (text.length === 0) throw Object.assign(new Error('the model returned an empty reply'), { name: 'EmptyCompletion' });
-      usage = {
-        promptTokens: completion.usage?.prompt_tokens ?? 0,
-        completionTokens: completion.usage?.completion_tokens ?? 0,
-        totalTokens: completion.usage?.total_tokens ?? 0,
-      };
+      const response = await this.dependencies.model.chat({ model: inputs.agent.model, messages });
+      text = response.text?.trim() ?? '';
+      // A reply with nothing to send (or only tool calls, which v1 offers none of) may come out right next time.
+      if (text.length === 0) throw new ModelError('EmptyCompletion: the model returned an empty reply', true);
+      usage = response.usage;
     } catch (error) {
-      const failure = classifyLlmError(error);
+      // The adapter classifies its vendor's errors; anything else (a bug, a broken connection) is worth another try.
+      const failure = error instanceof ModelError ? error : new ModelError(error instanceof Error ? error.message : String(error), true);
       const final = !failure.retryable || job.attempt >= MAX_AI_ATTEMPTS;
       logger.warn({ event: 'ai_reply.failed', reason: failure.reason, retryable: failure.retryable, final }, 'AI reply attempt failed');
       await recordBufferFailure(prisma, { bufferId: job.bufferId, attempt: job.attempt, reason: failure.reason, final, now: clock.now() });
@@ -116,7 +109,7 @@ export class AiReplyWorker {
       return 'success';
     }
 
-    const replyMessageId = await storeReply(prisma, { job, text, model: inputs.agent.model, usage, now: clock.now() });
+    const replyMessageId = await storeReply(prisma, { job, text, provider: this.dependencies.model.provider, model: inputs.agent.model, usage, now: clock.now() });
     logger.info({ event: 'ai_reply.stored', model: inputs.agent.model, totalTokens: usage.totalTokens, durationMs: Date.now() - started }, 'AI reply stored');
     await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId });
     return 'success';

@@ -105,6 +105,8 @@ export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { 
 export interface StoreReplyInput {
   job: BufferJob & { instanceId: string };
   text: string;
+  /** Who answered (`openai` …), recorded with the token usage. */
+  provider: string;
   model: string;
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   now: Date;
@@ -136,7 +138,7 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
     ),
     usage AS (
       INSERT INTO token_usage ("id", "businessId", "provider", "feature", "model", "promptTokens", "completionTokens", "totalTokens", "sourceId", "createdAt")
-      SELECT ${randomUUID()}::uuid, ${job.businessId}::uuid, 'openai', 'reply', ${input.model}::text, ${input.usage.promptTokens}::integer,
+      SELECT ${randomUUID()}::uuid, ${job.businessId}::uuid, ${input.provider}::text, 'reply', ${input.model}::text, ${input.usage.promptTokens}::integer,
              ${input.usage.completionTokens}::integer, ${input.usage.totalTokens}::integer, ${job.bufferId}::text, ${now}
       WHERE EXISTS (SELECT 1 FROM reply)
       ON CONFLICT DO NOTHING

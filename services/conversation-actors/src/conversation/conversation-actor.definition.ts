@@ -5,7 +5,7 @@ import {
   type ReceiveMessageInput,
   type SetBotDisabledInput,
 } from '@app/domain';
-import type { ActorContext, ActorDefinition } from '@app/runtime';
+import type { ActorContext, ActorDefinition } from '@app/runtime/ports';
 import { ConversationActor, type ConversationActorOptions } from './conversation-actor.ts';
 
 export const defaultConversationActorOptions: ConversationActorOptions = { aiEnabled: true, aiJobTimeoutSeconds: 300 };

@@ -10,7 +10,7 @@ import {
   type ReceiveMessageInput,
   type SetBotDisabledInput,
 } from '@app/domain';
-import type { ActorContext } from '@app/runtime';
+import type { ActorContext } from '@app/runtime/ports';
 import { nextFlushAt } from './buffer-schedule.ts';
 import {
   appendBounded,

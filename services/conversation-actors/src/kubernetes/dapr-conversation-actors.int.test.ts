@@ -1,10 +1,11 @@
 import type { DomainEvent } from '@app/domain';
-import { createDaprActorClient, createLogger } from '@app/runtime';
+import { createDaprActorClient } from '@app/runtime/dapr';
+import { createLogger } from '@app/runtime/service';
 import { startDaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { describeConversationActorsSuite } from '../../test/conversation-actors-suite.ts';
 import { loadConversationActorsKubernetesConfig } from '../config.ts';
 import type { QueueStats } from '../queue-stats/queue-stats.ts';
-import { serviceStatusPaths } from './service-status.router.ts';
+import { serviceStatusPaths } from '@app/domain';
 import { startConversationActorsService } from './start-conversation-actors-service.ts';
 
 const tokens = { daprApiToken: 'actors-sidecar-token', appApiToken: 'actors-app-token' };

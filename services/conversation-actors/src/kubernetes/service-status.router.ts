@@ -1,12 +1,7 @@
-import { requireAppToken } from '@app/runtime';
+import { serviceStatusPaths } from '@app/domain';
+import { requireAppToken } from '@app/runtime/dapr';
 import { Router } from 'express';
 import type { ConversationActorsService } from '../register-conversation-actors.ts';
-
-/** Paths other app ids reach through Dapr service invocation (`/v1.0/invoke/conversation-actors/method/...`). */
-export const serviceStatusPaths = {
-  aiStatus: 'internal/ai-status',
-  queueStats: (businessId: string) => `internal/queue-stats/${encodeURIComponent(businessId)}`,
-};
 
 /**
  * What tenant-api shows about the AI side in Kubernetes, where it runs in another pod: whether AI replies are on,

@@ -1,7 +1,8 @@
 import { migrateDatabase, recordInboundMessage } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { CONVERSATION_ACTOR_TYPE, conversationActorId, type ConversationSnapshot } from '@app/domain';
-import { ConfigError, createDaprActorClient, createLogger, type DaprService } from '@app/runtime';
+import { createDaprActorClient, type DaprService } from '@app/runtime/dapr';
+import { ConfigError, createLogger } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

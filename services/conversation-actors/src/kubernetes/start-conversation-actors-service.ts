@@ -1,4 +1,6 @@
-import { startDaprService, type Clock, type DaprService, type KubernetesConfig, type Logger, type OutboxRelayOptions } from '@app/runtime';
+import { startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
+import type { Clock } from '@app/runtime/ports';
+import type { KubernetesConfig, Logger } from '@app/runtime/service';
 import type { ConversationActorsConfig } from '../config.ts';
 import { registerConversationActors } from '../register-conversation-actors.ts';
 import { createServiceStatusRouter } from './service-status.router.ts';

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@app/db';
 import { CONVERSATION_ACTOR_TYPE, ContactBotToggled, conversationActorId, Topics, type ConversationActorApi } from '@app/domain';
-import { actorProxy, type ActorClient, type Logger, type Subscription } from '@app/runtime';
+import { actorProxy, type ActorClient, type Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import { CONVERSATION_ACTORS_GROUP } from './inbound-message.subscription.ts';
 
 /**

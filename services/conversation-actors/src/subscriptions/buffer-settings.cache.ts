@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 
 export interface BufferSettings {
   bufferSeconds: number;

@@ -5,7 +5,8 @@ import {
   Topics,
   type ConversationActorApi,
 } from '@app/domain';
-import { actorProxy, type ActorClient, type Logger, type Subscription } from '@app/runtime';
+import { actorProxy, type ActorClient, type Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { BufferSettingsCache } from './buffer-settings.cache.ts';
 
 export const CONVERSATION_ACTORS_GROUP = 'conversation-actors';

@@ -1,6 +1,7 @@
 import { cancelOutboundMessage, type PrismaClient } from '@app/db';
 import { MessageSendCancelled, Topics } from '@app/domain';
-import type { Clock, Logger, Subscription } from '@app/runtime';
+import type { Clock, Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import { CONVERSATION_ACTORS_GROUP } from './inbound-message.subscription.ts';
 
 /**

@@ -1,15 +1,7 @@
-import {
-  claimOutboundMessage,
-  markOutboundFailed,
-  markOutboundSent,
-  providerEgressSubscription,
-  releaseOutboundMessage,
-  type ClaimedOutboundMessage,
-  type PrismaClient,
-  type SendRequest,
-  type SecretBox,
-} from '@app/db';
-import type { DeliveryOutcome, Logger, Subscription } from '@app/runtime';
+import { claimOutboundMessage, markOutboundFailed, markOutboundSent, releaseOutboundMessage, type ClaimedOutboundMessage, type PrismaClient, type SecretBox } from '@app/db';
+import type { DeliveryOutcome, Subscription } from '@app/runtime/ports';
+import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
+import type { Logger } from '@app/runtime/service';
 import { GraphApiError, type GraphApiClient } from './graph-api-client.ts';
 import { toGraphMessage } from './outbound-content.ts';
 

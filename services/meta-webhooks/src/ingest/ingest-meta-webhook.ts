@@ -1,5 +1,5 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
 import { metaMediaSourceOf } from '../media/meta-media-source.ts';
 import type { NormalizedInboundMessage, NormalizedItem, NormalizedWebhook } from '../normalize/normalized-webhook.ts';

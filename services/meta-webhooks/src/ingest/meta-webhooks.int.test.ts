@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { createLogger, errorMiddleware } from '@app/runtime';
+import { createLogger, errorMiddleware } from '@app/runtime/service';
 import {
   metaContact,
   metaFixtureNames,

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import { AppError, type Logger } from '@app/runtime';
+import { AppError, type Logger } from '@app/runtime/service';
 import express, { Router, type Request, type Response } from 'express';
 import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
 import { normalizeMetaWebhook } from '../normalize/normalize-webhook.ts';

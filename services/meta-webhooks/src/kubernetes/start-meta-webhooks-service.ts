@@ -1,14 +1,7 @@
 import { SecretBox } from '@app/db';
-import {
-  objectStoreFromSettings,
-  startDaprService,
-  type Clock,
-  type DaprService,
-  type KubernetesConfig,
-  type Logger,
-  type ObjectStore,
-  type OutboxRelayOptions,
-} from '@app/runtime';
+import { startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
+import type { Clock, ObjectStore } from '@app/runtime/ports';
+import { objectStoreFromSettings, type KubernetesConfig, type Logger } from '@app/runtime/service';
 import type { MetaWebhooksKubernetesSettings } from '../config.ts';
 import { createGraphApiClient } from '../egress/graph-api-client.ts';
 import { accessTokenFromSecretBox, createMetaEgressHandler } from '../egress/meta-egress.subscription.ts';

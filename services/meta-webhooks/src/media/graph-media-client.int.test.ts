@@ -1,5 +1,5 @@
+import { MediaDownloadError } from '@app/domain';
 import { createHash } from 'node:crypto';
-import { MediaDownloadError } from '@app/db';
 import { startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphApiError } from '../egress/graph-api-client.ts';

@@ -1,4 +1,4 @@
-import { MediaDownloadError } from '@app/db';
+import { MediaDownloadError } from '@app/domain';
 import { defaultGraphUrl, GraphApiError } from '../egress/graph-api-client.ts';
 import { parseGraphError, parseNetworkError } from '../egress/parse-graph-error.ts';
 

@@ -1,5 +1,5 @@
+import { MediaDownloadError } from '@app/domain';
 import { createHash } from 'node:crypto';
-import { MediaDownloadError } from '@app/db';
 import type { ParsedGraphError } from '../egress/parse-graph-error.ts';
 
 /**

@@ -1,4 +1,6 @@
-import { MediaDownloadError, type MediaDownloader, type PrismaClient } from '@app/db';
+import type { PrismaClient } from '@app/db';
+import { MediaDownloadError } from '@app/domain';
+import type { MediaDownloader } from '@app/runtime/providers';
 import { GraphApiError } from '../egress/graph-api-client.ts';
 import type { MetaInstanceCredentials } from '../egress/meta-egress.subscription.ts';
 import type { GraphMediaClient, GraphMediaInfo } from './graph-media-client.ts';

@@ -1,5 +1,7 @@
-import { createMediaDownloadQueue, type MediaDownloadQueue, type MediaDownloadQueueDependencies, type PrismaClient, type SecretBox } from '@app/db';
-import type { Logger, ObjectStore } from '@app/runtime';
+import type { PrismaClient, SecretBox } from '@app/db';
+import type { ObjectStore } from '@app/runtime/ports';
+import { createMediaDownloadQueue, type MediaDownloadQueue, type MediaDownloadQueueDependencies } from '@app/runtime/providers';
+import type { Logger } from '@app/runtime/service';
 import { accessTokenFromSecretBox } from '../egress/meta-egress.subscription.ts';
 import { createGraphMediaClient, type GraphMediaClient } from './graph-media-client.ts';
 import { createMetaMediaDownloader } from './meta-media-downloader.ts';

@@ -1,4 +1,4 @@
-import type { MediaSourceCodec } from '@app/db';
+import type { MediaSourceCodec } from '@app/runtime/providers';
 import type { NormalizedInboundMessage } from '../normalize/normalized-webhook.ts';
 
 /** What a later download of a Cloud API media file needs: Meta's media id and the phone number it came to. */

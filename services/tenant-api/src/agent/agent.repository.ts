@@ -1,4 +1,5 @@
-import { AppError, type Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
+import { AppError } from '@app/runtime/service';
 import { enqueueEvent, type PrismaClient } from '@app/db';
 import { BusinessBotToggled, resolvePromptVariables } from '@app/domain';
 import type { AiStatus } from '../dependencies.ts';

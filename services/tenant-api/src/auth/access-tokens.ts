@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { TenantContext, UserRole } from '../http/tenant-context.ts';
 
 const issuer = 'whatsapp-ai-platform';

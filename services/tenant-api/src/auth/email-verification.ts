@@ -1,4 +1,5 @@
-import { AppError, type Clock, type Logger } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
+import { AppError, type Logger } from '@app/runtime/service';
 import type { PrismaClient } from '@app/db';
 import type { Mailer } from './mailer.ts';
 import { createOpaqueToken, hashOpaqueToken } from './opaque-token.ts';

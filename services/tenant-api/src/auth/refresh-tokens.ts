@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type Clock, type Logger } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
+import { AppError, type Logger } from '@app/runtime/service';
 import type { PrismaClient } from '@app/db';
 import type { TenantContext, UserRole } from '../http/tenant-context.ts';
 import { createOpaqueToken, hashOpaqueToken } from './opaque-token.ts';

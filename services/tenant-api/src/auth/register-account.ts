@@ -1,4 +1,4 @@
-import { AppError, type Logger } from '@app/runtime';
+import { AppError, type Logger } from '@app/runtime/service';
 import type { PrismaClient } from '@app/db';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { normalizeEmail, toBusinessView, toUserView } from './account-views.ts';

@@ -1,4 +1,4 @@
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { PrismaClient } from '@app/db';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import type { UserRole } from '../http/tenant-context.ts';

@@ -1,6 +1,7 @@
 import { enqueueEvent, type PrismaClient } from '@app/db';
 import { ContactBotToggled } from '@app/domain';
-import { AppError, type Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
+import { AppError } from '@app/runtime/service';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { notFound } from '../http/validate.ts';
 import type { ContactView, UpdateContactInput } from './contacts.schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor.ts';
 
 const id = '0b6f3e1c-2b7a-4a59-9b64-1f0d3f7e9a10';

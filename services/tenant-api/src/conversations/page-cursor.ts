@@ -1,4 +1,4 @@
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 
 /**
  * Keyset pagination: the cursor is the (time, id) of the last item served, opaque to clients. Rows with a null

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { AccessTokenIssuer } from '../auth/access-tokens.ts';
 import { setTenantContext } from './tenant-context.ts';
 

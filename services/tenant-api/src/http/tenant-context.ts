@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 
 export type UserRole = 'OWNER' | 'AGENT' | 'SUPER_ADMIN';
 

@@ -1,4 +1,4 @@
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { z } from 'zod';
 
 /** Parses request input; a failure is a 400 VALIDATION_FAILED listing each problem as {path, message}. */

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { applySendingSettingsPatch, readSendingSettings } from '@app/baileys-sessions/control';
 import type { PrismaClient, SecretBox } from '@app/db';
-import { newInstanceBreach, type BusinessInstanceUsage, type DeploymentInstanceLimits, type PlanInstanceLimits } from '@app/domain';
+import {
+  applySendingSettingsPatch,
+  newInstanceBreach,
+  readSendingSettings,
+  type BusinessInstanceUsage,
+  type DeploymentInstanceLimits,
+  type PlanInstanceLimits,
+} from '@app/domain';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { sealCredentials } from './credentials-box.ts';
 import { instanceLimitError, takeSessionSlot } from './session-slots.ts';

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { limitsOfPlan } from '@app/domain';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { ApiServices } from '../api-services.ts';
 import { deploymentInstanceLimits } from '../config.ts';
 import { tenantOf } from '../http/tenant-context.ts';

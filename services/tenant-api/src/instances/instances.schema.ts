@@ -1,4 +1,4 @@
-import { sendingSettingsPatchSchema } from '@app/baileys-sessions/control';
+import { sendingSettingsPatchSchema } from '@app/domain';
 import { z } from 'zod';
 
 const name = z.string().trim().min(1).max(80);

@@ -1,3 +1,5 @@
+import type { RemoteSessionStatus } from '@app/domain';
+
 /**
  * The port the tenant API drives WhatsApp Web (Baileys) sessions through. baileys-sessions implements it (its
  * SessionHost); the composition root passes it in. Absent → the session routes answer 503.
@@ -26,22 +28,8 @@ export interface PodRestartView {
   deleted: boolean;
 }
 
-/** What GET /instances/:id/session returns (the SessionHost's status, as JSON). */
-export interface SessionStatusView {
-  instanceId: string;
-  /**
-   * `pending`: a start was requested and the pod that runs the session is not up yet; it starts there when it is.
-   * `over-capacity`: the platform's cap on WhatsApp Web sessions leaves this instance's slot without a pod.
-   */
-  state: 'pending' | 'over-capacity' | 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
-  stopReason: string | null;
-  qr: string | null;
-  pairingCode: string | null;
-  registered: boolean;
-  account: string | null;
-  reconnectAttempts: number;
-  nextAttemptAt: string | null;
-  lastDisconnect: { code: number | null; message: string; at: string } | null;
-  watchdogRecycles: { silent: number; keepAliveFailed: number };
-  updatedAt: string;
-}
+/**
+ * What GET /instances/:id/session returns: the pod's status, `pending` while a requested start waits for its pod, or
+ * `over-capacity` while the platform's cap on WhatsApp Web sessions leaves this instance's slot without a pod.
+ */
+export type SessionStatusView = RemoteSessionStatus;

@@ -1,6 +1,6 @@
 import { lowestFreeSlot, platformCapacityBreach, type InstanceLimitBreach } from '@app/domain';
 import type { PrismaClient, Transaction } from '@app/db';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 
 /** Taken by every slot assignment, platform-wide: two creations never see the same free slot. Held to the commit. */
 const slotAssignmentLockId = 874_201_408;

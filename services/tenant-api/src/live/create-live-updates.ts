@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import type { PrismaClient } from '@app/db';
-import type { Clock, Logger, Subscription } from '@app/runtime';
+import type { Clock, Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { createInProcessLiveChannel } from './in-process-live-channel.ts';
 import type { LiveChannel, ReplayBufferLimits } from './live-channel.ts';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
 import type { DeliveredLiveEvent, LiveStreamEntry } from './live-event.ts';
 

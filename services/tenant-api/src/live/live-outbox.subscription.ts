@@ -9,7 +9,8 @@ import {
   Topics,
   type DomainEvent,
 } from '@app/domain';
-import type { Clock, DeliveryOutcome, Logger, Subscription } from '@app/runtime';
+import type { Clock, DeliveryOutcome, Subscription } from '@app/runtime/ports';
+import type { Logger } from '@app/runtime/service';
 import type { LiveChannel } from './live-channel.ts';
 import type { LiveEvent } from './live-event.ts';
 import { createLiveViewsRepository } from './live-views.repository.ts';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { LiveChannel } from './live-channel.ts';
 import { compareLiveEventIds, type LiveStreamEntry } from './live-event.ts';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Clock } from '@app/runtime';
+import type { Clock } from '@app/runtime/ports';
 import type { TenantContext } from '../http/tenant-context.ts';
 
 export const liveTicketTtlSeconds = 60;

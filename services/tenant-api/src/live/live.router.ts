@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { ApiServices } from '../api-services.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { parseInput } from '../http/validate.ts';

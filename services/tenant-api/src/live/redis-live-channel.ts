@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@app/runtime';
+import type { Logger } from '@app/runtime/service';
 import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
 import { compareLiveEventIds, isLiveEventId, type DeliveredLiveEvent, type LiveEvent, type LiveStreamEntry } from './live-event.ts';
 

@@ -1,6 +1,7 @@
 import { mediaSchema, type Media } from '@app/domain';
 import type { PrismaClient } from '@app/db';
-import { AppError, type ObjectStore, type StoredObject } from '@app/runtime';
+import type { ObjectStore, StoredObject } from '@app/runtime/ports';
+import { AppError } from '@app/runtime/service';
 import type { TenantContext } from '../http/tenant-context.ts';
 import { notFound } from '../http/validate.ts';
 

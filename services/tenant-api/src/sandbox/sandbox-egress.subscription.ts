@@ -1,5 +1,7 @@
-import { claimOutboundMessage, markOutboundSent, providerEgressSubscription, type PrismaClient, type SendRequest } from '@app/db';
-import type { Clock, EventHandler, Logger, Subscription } from '@app/runtime';
+import { claimOutboundMessage, markOutboundSent, type PrismaClient } from '@app/db';
+import type { Clock, EventHandler, Subscription } from '@app/runtime/ports';
+import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
+import type { Logger } from '@app/runtime/service';
 
 export interface SandboxEgressDependencies {
   prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { recordInboundMessage } from '@app/db';
-import { AppError } from '@app/runtime';
+import { AppError } from '@app/runtime/service';
 import type { ApiServices } from '../api-services.ts';
 import { idempotencyKeyHeaderSchema } from '../conversations/conversations.schema.ts';
 import { tenantOf } from '../http/tenant-context.ts';

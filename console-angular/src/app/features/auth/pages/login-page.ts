@@ -19,7 +19,7 @@ import { AuthLanguageSwitch } from './auth-language-switch';
       <main class="auth-card card">
         <app-auth-language-switch />
         <h1>{{ i18n.t('auth.signInTitle') }}</h1>
-        @if (expired()) { <p class="notice info" role="status">{{ i18n.t('auth.sessionExpired') }}</p> }
+        @if (showExpired()) { <p class="notice info" role="status">{{ i18n.t('auth.sessionExpired') }}</p> }
         @if (problem(); as key) { <p class="notice error" role="alert" data-testid="login-error">{{ i18n.t(key) }}</p> }
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
@@ -47,8 +47,8 @@ export class LoginPage {
   private readonly session = inject(AuthSession);
   private readonly router = inject(Router);
   /** ?expired=1 when the interceptor ended the session. */
-  readonly expiredParam = input<string | undefined>(undefined, { alias: 'expired' });
-  protected readonly expired = () => this.expiredParam() === '1' && !this.problem();
+  readonly expired = input<string | undefined>(undefined);
+  protected readonly showExpired = () => this.expired() === '1' && !this.problem();
   protected readonly busy = signal(false);
   protected readonly problem = signal<TranslationKey | null>(null);
   protected readonly form = inject(NonNullableFormBuilder).group({

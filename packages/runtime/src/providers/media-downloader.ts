@@ -1,5 +1,3 @@
-import type { Provider } from '../generated/prisma/client.ts';
-
 /** The bytes of one media file, fetched (and decrypted) by a provider's downloader. */
 export interface DownloadedMedia {
   body: Buffer;
@@ -21,6 +19,3 @@ export interface MediaSourceCodec<Source> {
   encode(source: Source): string;
   decode(text: string): Source;
 }
-
-/** The providers whose media the platform downloads itself. */
-export type MediaDownloadProvider = Extract<Provider, 'BAILEYS' | 'META'>;

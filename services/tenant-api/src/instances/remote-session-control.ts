@@ -1,7 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import { SessionError, type SessionErrorCode } from '../session/session-error.ts';
-import type { SessionState, SessionStatus } from '../session/session-status.ts';
-import { sessionControlPaths } from './session-control.router.ts';
+import { SessionError, sessionControlPaths, type RemoteSessionStatus, type SessionErrorCode, type SessionStatus } from '@app/domain';
 
 export interface RemoteSessionControlOptions {
   /** Finds the instance's slot. */
@@ -18,13 +16,6 @@ export interface RemoteSessionControlOptions {
   now?: () => Date;
 }
 
-/**
- * A session status as the remote control reports it: the pod's own, `pending` while the pod of the slot is not
- * up yet and a start was requested (it starts there as soon as the pod is; registered/account are unknown until then),
- * or `over-capacity` while the instance controller gives its slot no pod (the platform's cap on sessions is reached).
- */
-export type RemoteSessionStatus = Omit<SessionStatus, 'state'> & { state: SessionState | 'pending' | 'over-capacity' };
-
 /** The pod of the slot did not answer (not created yet, starting, or gone). */
 class PodUnreachableError extends SessionError {
   constructor(slot: number, cause: unknown) {
@@ -35,9 +26,6 @@ class PodUnreachableError extends SessionError {
 
 /** Answers from the pod's way in rather than from the app: nobody is listening there yet. */
 const unreachableStatuses = new Set([502, 503, 504]);
-
-/** Served by every baileys-sessions pod that runs the instance controller (src/kubernetes). */
-export const restartPodPath = (instanceId: string) => `/internal/instances/${encodeURIComponent(instanceId)}/restart-pod`;
 
 const sessionErrorCodes = new Set<SessionErrorCode>(['SESSION_NOT_FOUND', 'SESSION_ALREADY_PAIRED', 'SESSION_NOT_WAITING_FOR_SCAN', 'SESSION_NOT_OPEN']);
 
@@ -124,7 +112,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     requestPairingCode: (instanceId: string, phoneNumber: string) => call(instanceId, 'POST', sessionControlPaths.pairingCode, { phoneNumber }),
     logout: (instanceId: string) => call(instanceId, 'POST', sessionControlPaths.logout),
     /** The owning pod's instance controller deletes that pod (202 {pod, deleted}); its StatefulSet starts it afresh. */
-    restartPod: (instanceId: string) => call<{ pod: string; deleted: boolean }>(instanceId, 'POST', restartPodPath),
+    restartPod: (instanceId: string) => call<{ pod: string; deleted: boolean }>(instanceId, 'POST', sessionControlPaths.restartPod),
   };
 }
 

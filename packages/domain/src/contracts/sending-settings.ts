@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { defaultGovernorConfig, type GovernorConfig } from './sending-governor.ts';
 
 /**
+ * The contract of a WhatsApp Web number's sending limits, between tenant-api (validates and stores them) and
+ * baileys-sessions (its sending governor applies them).
+ *
  * An instance's own sending settings (stored in `Instance.baileysSettings`; edited through tenant-api's
  * PATCH /instances/:id). Each one is optional: absent means the deployment's default (BAILEYS_* settings). The
  * ranges keep a number safe from a ban whatever a tenant types: at most one message a second, at least a second
@@ -55,22 +57,4 @@ export function applySendingSettingsPatch(stored: unknown, patch: SendingSetting
     else next[key] = patch[key];
   }
   return next as SendingSettings;
-}
-
-/** The governor of one instance: its own settings over the deployment's defaults. */
-export function governorConfigOf(defaults: GovernorConfig, settings: SendingSettings): GovernorConfig {
-  const config: GovernorConfig = { ...defaults };
-  if (settings.maxPerMinute !== undefined) config.maxPerMinute = settings.maxPerMinute;
-  if (settings.minGapPerRecipientMs !== undefined) config.minGapPerRecipientMs = settings.minGapPerRecipientMs;
-  if (settings.newContactsPerDay !== undefined) config.newContactsPerDay = settings.newContactsPerDay;
-  if (settings.typing === false) {
-    config.minTypingMs = 0;
-    config.maxTypingMs = 0;
-  } else if (settings.typing === true && defaults.maxTypingMs === 0) {
-    // The deployment turned typing off; this instance wants it back with the usual timing.
-    config.minTypingMs = defaultGovernorConfig.minTypingMs;
-    config.maxTypingMs = defaultGovernorConfig.maxTypingMs;
-    config.typingMsPerCharacter = defaultGovernorConfig.typingMsPerCharacter;
-  }
-  return config;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Database } from '../database.ts';
-import { migrateDatabase } from '../migrations/migrate-database.ts';
-import { loadMigrationFiles, migrationChecksum } from '../migrations/migration-files.ts';
-import { openDatabase } from '../open-database.ts';
+import type { Database } from '../src/database.ts';
+import { migrateDatabase } from '../src/migrations/migrate-database.ts';
+import { loadMigrationFiles, migrationChecksum } from '../src/migrations/migration-files.ts';
+import { openDatabase } from '../src/open-database.ts';
 import { testDatabaseBaseUrl } from './config.ts';
 
 export type TestDatabase = Database & {

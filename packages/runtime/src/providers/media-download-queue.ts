@@ -1,13 +1,26 @@
-import { MessageContentChanged } from '@app/domain';
-import type { Logger, ObjectStore } from '@app/runtime';
-import type { SecretBox } from '../crypto/secret-box.ts';
-import { enqueueEvent } from '../outbox/enqueue-event.ts';
-import type { Transaction } from '../database.ts';
-import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { MediaDownloadError } from './media-download-error.ts';
-import { downloadFailure, downloadRetryDelayMs, mediaOfContent, type MediaDownloadState } from './media-download-state.ts';
-import type { MediaDownloader, MediaDownloadProvider, MediaSourceCodec } from './media-downloader.ts';
-import { inboundMediaKey } from './media-object-key.ts';
+import {
+  claimMediaDownload,
+  dueMediaDownloads,
+  mediaDownloadMessageContent,
+  recordMediaFailure,
+  recordMediaStored,
+  type ClaimedMediaDownload,
+  type PendingMediaDownload,
+  type PrismaClient,
+  type SecretBox,
+} from '@app/db';
+import {
+  downloadFailure,
+  downloadRetryDelayMs,
+  inboundMediaKey,
+  MediaDownloadError,
+  mediaOfContent,
+  type MediaDownloadProvider,
+  type MediaDownloadState,
+} from '@app/domain';
+import type { ObjectStore } from '../ports/object-store.ts';
+import type { Logger } from '../service/create-logger.ts';
+import type { MediaDownloader, MediaSourceCodec } from './media-downloader.ts';
 
 /** Scheduling as the queue sees it; services pass their own (tests drive a fake one with the same clock). */
 export interface MediaDownloadTimers {
@@ -52,13 +65,6 @@ export interface MediaDownloadQueueDependencies<Source> {
   claimMs?: number;
 }
 
-/** What `recordInboundMessage` writes next to a new message (same statement): the download's durable trail. */
-export interface PendingMediaDownload {
-  provider: MediaDownloadProvider;
-  /** The provider's source, sealed for this message. */
-  source: string;
-}
-
 export interface MediaDownloadQueue<Source> {
   readonly provider: MediaDownloadProvider;
   /** The row for a new message with media, to store together with it (`recordInboundMessage({ mediaDownload })`). */
@@ -73,16 +79,6 @@ export interface MediaDownloadQueue<Source> {
   /** Resolves when every download started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
   readonly counters: { stored: number; failedAttempts: number; givenUp: number };
-}
-
-interface ClaimedRow {
-  messageId: string;
-  businessId: string;
-  instanceId: string;
-  source: string;
-  attempts: number;
-  /** The row's lockedUntil while this worker holds it: every later write checks it is still ours. */
-  claimedUntil: Date;
 }
 
 /**
@@ -137,26 +133,12 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
     pump();
   }
 
-  /** Nobody holds it, or the holder's claim ran out (it died mid-download). */
-  const unclaimed = () => ({ OR: [{ lockedUntil: null }, { lockedUntil: { lt: timers.now() } }] });
-
-  async function claim(messageId: string): Promise<ClaimedRow | null> {
-    const claimedUntil = new Date(timers.now().getTime() + claimMs);
-    const claimed = await deps.prisma.mediaDownload.updateMany({ where: { messageId, provider, ...unclaimed() }, data: { lockedUntil: claimedUntil } });
-    // Gone (stored or given up meanwhile), another provider's, or another worker holds it.
-    if (claimed.count === 0) return null;
-    const row = await deps.prisma.mediaDownload.findUnique({ where: { messageId } });
-    return row ? { ...row, claimedUntil } : null;
-  }
-
   async function attempt(messageId: string): Promise<void> {
-    const row = await claim(messageId);
+    const now = timers.now();
+    const row = await claimMediaDownload(deps.prisma, { messageId, provider, now, claimedUntil: new Date(now.getTime() + claimMs) });
     if (!row) return;
-    const message = await deps.prisma.message.findFirst({ where: { id: messageId, businessId: row.businessId }, select: { content: true } });
-    if (!message) {
-      await deps.prisma.mediaDownload.deleteMany({ where: { messageId } });
-      return;
-    }
+    const message = await mediaDownloadMessageContent(deps.prisma, row);
+    if (!message) return;
     const media = mediaOfContent(message.content);
     let body: Buffer;
     let mimeType: string | null;
@@ -173,34 +155,21 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
       await recordFailure(row, error);
       return;
     }
-    const stored = await deps.prisma.$transaction(async (tx) => {
-      const deleted = await tx.mediaDownload.deleteMany({ where: { messageId } });
-      if (deleted.count === 0) return false;
-      const download: MediaDownloadState = { state: 'stored', attempts: row.attempts + 1 };
-      await mergeMedia(tx, messageId, { mediaId: key, size: body.length, download, ...(mimeType && !media?.mimeType ? { mimeType } : {}) }, 'announce');
-      return true;
+    const download: MediaDownloadState = { state: 'stored', attempts: row.attempts + 1 };
+    const stored = await recordMediaStored(deps.prisma, {
+      messageId,
+      media: { mediaId: key, size: body.length, download, ...(mimeType && !media?.mimeType ? { mimeType } : {}) },
     });
     if (!stored) return;
     counters.stored += 1;
     log.info({ event: 'media_download.stored', messageId, key, size: body.length }, 'media stored');
   }
 
-  async function recordFailure(row: ClaimedRow, error: unknown): Promise<void> {
+  async function recordFailure(row: ClaimedMediaDownload, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const failure = downloadFailure(error, attempts, maxAttempts);
-    const { download } = failure;
-    const retryAt = new Date(timers.now().getTime() + downloadRetryDelayMs(attempts, retry));
-    const recorded = await deps.prisma.$transaction(async (tx) => {
-      // Only while the claim is still ours: a worker that took over after it ran out owns the row now.
-      const where = { messageId: row.messageId, lockedUntil: row.claimedUntil };
-      const changed = failure.givingUp
-        ? await tx.mediaDownload.deleteMany({ where })
-        : await tx.mediaDownload.updateMany({ where, data: { attempts, lastError: download.error ?? null, nextAttemptAt: retryAt, lockedUntil: null } });
-      if (changed.count === 0) return false;
-      // Only the outcome is announced to open consoles, not every attempt on the way.
-      await mergeMedia(tx, row.messageId, { download }, failure.givingUp ? 'announce' : 'quiet');
-      return true;
-    });
+    const nextAttemptAt = new Date(timers.now().getTime() + downloadRetryDelayMs(attempts, retry));
+    const recorded = await recordMediaFailure(deps.prisma, row, { ...failure, nextAttemptAt });
     if (!recorded) return;
     counters.failedAttempts += 1;
     if (failure.givingUp) counters.givenUp += 1;
@@ -217,12 +186,7 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
   }
 
   async function retryDue(): Promise<number> {
-    const due = await deps.prisma.mediaDownload.findMany({
-      where: { provider, nextAttemptAt: { lte: timers.now() }, ...unclaimed() },
-      select: { messageId: true, instanceId: true },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: 50,
-    });
+    const due = await dueMediaDownloads(deps.prisma, { provider, now: timers.now(), limit: 50 });
     const mine = due.filter((row) => ownsInstance(row.instanceId));
     for (const row of mine) kick(row.messageId);
     return mine.length;
@@ -262,23 +226,4 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
       while (sweeping || running.size > 0 || waiting.length > 0) await Promise.all([sweeping, ...running.values()]);
     },
   };
-}
-
-/**
- * Replaces fields of the message's `content.media` in place (one statement: an edit of the same message committed
- * meanwhile is kept, not overwritten by a stale copy of the content). `announce` publishes `message.content-changed`
- * in the same transaction, so a console showing the message swaps the placeholder for the file.
- */
-async function mergeMedia(tx: Transaction, messageId: string, fields: Record<string, unknown>, mode: 'announce' | 'quiet'): Promise<void> {
-  const [updated] = await tx.$queryRaw<{ businessId: string; conversationId: string }[]>(Prisma.sql`
-    UPDATE message SET content = jsonb_set(content, '{media}', COALESCE(content->'media', '{}'::jsonb) || ${JSON.stringify(fields)}::jsonb)
-    WHERE id = ${messageId}::uuid
-    RETURNING "businessId"::text, "conversationId"::text`);
-  if (!updated || mode === 'quiet') return;
-  const state = (fields['download'] as MediaDownloadState).state;
-  const event = MessageContentChanged.create(
-    { businessId: updated.businessId, conversationId: updated.conversationId, messageId, change: 'media' },
-    { id: `message.content-changed:media:${messageId}:${state}` },
-  );
-  await enqueueEvent(tx, MessageContentChanged.topic, event, { key: updated.conversationId });
 }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyLlmError } from './llm-error.ts';
+import { classifyLlmError } from './openai-error.ts';
 
 const apiError = (status: number, code: string | null, message = 'failed') =>
   OpenAI.APIError.generate(status, { error: { message, type: 'x', param: null, code } }, message, new Headers());

@@ -3,18 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { migrateDatabase, openDatabase, pendingMigrations, type Database, type PrismaClient } from '@app/db';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { createDaprActorClient } from '../dapr/dapr-actor-client.ts';
-import { createDaprActorHost, type DaprActorHost } from '../dapr/dapr-actor-host.ts';
-import { createDaprClient } from '../dapr/dapr-client.ts';
-import { createDaprPubSub, type DaprPubSub } from '../dapr/dapr-pub-sub.ts';
-import { DaprSidecarClient } from '../dapr/dapr-sidecar-client.ts';
+import { createDaprActorClient } from './dapr-actor-client.ts';
+import { createDaprActorHost, type DaprActorHost } from './dapr-actor-host.ts';
+import { createDaprClient } from './dapr-client.ts';
+import { createDaprPubSub, type DaprPubSub } from './dapr-pub-sub.ts';
+import { DaprSidecarClient } from './dapr-sidecar-client.ts';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../local/outbox-relay.ts';
 import type { ActorClient } from '../ports/actor-host.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
-import { createLogger } from './create-logger.ts';
-import { errorMiddleware, notFoundHandler } from './http-errors.ts';
-import { daprHttpUrlOf, type KubernetesSettings } from './kubernetes-config.ts';
-import { createObservability, createOperationalRouter, type ReadinessCheck } from './operational-router.ts';
+import { createLogger } from '../service/create-logger.ts';
+import { errorMiddleware, notFoundHandler } from '../service/http-errors.ts';
+import { daprHttpUrlOf, type KubernetesSettings } from '../service/kubernetes-config.ts';
+import { createObservability, createOperationalRouter, type ReadinessCheck } from '../service/operational-router.ts';
 
 export interface DaprServiceContext {
   settings: KubernetesSettings;

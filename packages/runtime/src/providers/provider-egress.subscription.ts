@@ -1,7 +1,6 @@
+import { cancelOutboundMessage, type PrismaClient } from '@app/db';
 import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
-import type { DeliveryOutcome, Subscription } from '@app/runtime';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { cancelOutboundMessage } from './outbound-transitions.ts';
+import type { DeliveryOutcome, Subscription } from '../ports/pub-sub.ts';
 
 export type SendRequest = ReturnType<typeof MessageSendRequested.parse>;
 
