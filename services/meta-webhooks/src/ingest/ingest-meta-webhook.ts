@@ -1,4 +1,4 @@
-import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
+import { applyDeliveryStatus, createInboundMessageWriter, type InboundMessageWriter, type PrismaClient } from '@app/db';
 import type { Logger } from '@app/runtime';
 import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
 import { metaMediaSourceOf } from '../media/meta-media-source.ts';
@@ -13,6 +13,8 @@ export interface IngestDependencies {
   warningIntervalMs?: number;
   /** Media are downloaded into the object store through this; without it they are stored as metadata only. */
   media?: MetaMediaDownloads;
+  /** Stores customer messages; defaults to a group-committing writer over `prisma`. */
+  inbound?: InboundMessageWriter;
 }
 
 export interface IngestSummary {
@@ -34,6 +36,8 @@ export type MetaWebhookIngestor = (webhook: NormalizedWebhook) => Promise<Ingest
 export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhookIngestor {
   const warningIntervalMs = deps.warningIntervalMs ?? 60_000;
   const lastWarning = new Map<string, number>();
+  // Webhooks arriving together are stored by one statement, each still answered only once its message is durable.
+  const inbound = deps.inbound ?? createInboundMessageWriter(deps.prisma);
 
   async function warn(key: string, event: string, message: string, metadata: Record<string, unknown>, businessId: string | null = null) {
     deps.logger.warn({ event, ...metadata }, message);
@@ -49,7 +53,7 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
     if (item.type === 'message') {
       const source = deps.media ? metaMediaSourceOf(item) : null;
       const media = source ? deps.media : undefined;
-      const result = await recordInboundMessage(deps.prisma, {
+      const result = await inbound.record({
         ...toInboundInput(item, instance),
         // The pending download is stored in the same statement as the message; a redelivery adds none.
         ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
