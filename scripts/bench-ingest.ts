@@ -197,7 +197,6 @@ const meter = cpuMeter(server.pid, database.url);
 const wholeMeter = cpuMeter(server.pid, database.url);
 const measured = await drive(post, webhooks('run', options.messages), Date.now() + options.duration * 1000);
 const cpu = meter({ count: measured.acknowledged, unit: 'message' });
-const acknowledgedAt = performance.now();
 
 const drainedOf = async () => (await database.prisma.outboxDelivery.count()) === 0;
 let paced: Phase | undefined;

@@ -1,4 +1,4 @@
-import { Prisma, queryRawFast, type PrismaClient } from '@app/db';
+import type { PrismaClient } from '@app/db';
 
 export interface DueReminder {
   actorType: string;
