@@ -76,10 +76,12 @@ export async function recordInboundMessages(client: SqlClient, inputs: InboundMe
 export interface InboundMessageWriter {
   /** Stores the message (see recordInboundMessage); resolves once it is durable. */
   record(input: InboundMessageInput): Promise<RecordInboundResult>;
+  /** Stores the messages of one webhook together, in order (see recordInboundMessages): all of them or none. */
+  recordAll(inputs: InboundMessageInput[]): Promise<RecordInboundResult[]>;
 }
 
 export interface InboundMessageWriterOptions {
-  /** Most messages one statement stores (default 200). */
+  /** Most messages one statement stores (default 200; one webhook's messages are never split). */
   maxBatch?: number;
   /** Statements in flight at once (default 2); messages arriving meanwhile wait and go in the next one. */
   maxConcurrentBatches?: number;
@@ -87,24 +89,34 @@ export interface InboundMessageWriterOptions {
 
 /**
  * Group commit for the webhook path: messages that arrive while earlier statements run are stored together by the
- * next statement (one transaction, one commit, one round trip), and each caller is answered when its own row is
- * durable. Nothing waits for a timer: a lone message goes at once. When a grouped statement fails, each of its
- * messages is tried on its own, so one bad message fails only its own webhook.
+ * next statement (one transaction, one commit, one round trip), and each caller is answered when its own rows are
+ * durable. Nothing waits for a timer: a lone message goes at once. When a grouped statement fails, each caller's
+ * messages are tried on their own, so one bad message fails only its own webhook.
  */
 export function createInboundMessageWriter(client: SqlClient, options: InboundMessageWriterOptions = {}): InboundMessageWriter {
   const maxBatch = options.maxBatch ?? 200;
   const maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
   interface Pending {
-    row: InboundRow;
-    resolve(result: RecordInboundResult): void;
+    rows: InboundRow[];
+    resolve(results: RecordInboundResult[]): void;
     reject(error: unknown): void;
   }
   const waiting: Pending[] = [];
   let running = 0;
 
+  function takeBatch(): Pending[] {
+    const batch = [waiting.shift()!];
+    let rows = batch[0]!.rows.length;
+    while (waiting.length > 0 && rows + waiting[0]!.rows.length <= maxBatch) {
+      rows += waiting[0]!.rows.length;
+      batch.push(waiting.shift()!);
+    }
+    return batch;
+  }
+
   function pump(): void {
     while (running < maxConcurrentBatches && waiting.length > 0) {
-      const batch = waiting.splice(0, maxBatch);
+      const batch = takeBatch();
       running++;
       void storeBatch(batch).finally(() => {
         running--;
@@ -115,29 +127,33 @@ export function createInboundMessageWriter(client: SqlClient, options: InboundMe
 
   async function storeBatch(batch: Pending[]): Promise<void> {
     try {
-      const results = await recordInboundBatch(client, batch.map((pending) => pending.row));
-      batch.forEach((pending, index) => pending.resolve(results[index]!));
+      const results = await recordInboundBatch(client, batch.flatMap((pending) => pending.rows));
+      let offset = 0;
+      for (const pending of batch) {
+        pending.resolve(results.slice(offset, offset + pending.rows.length));
+        offset += pending.rows.length;
+      }
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);
         return;
       }
-      // One bad row must not fail its neighbours' acknowledgements: each goes again on its own.
-      await Promise.all(
-        batch.map((pending) =>
-          recordInboundBatch(client, [pending.row]).then(([result]) => pending.resolve(result!), pending.reject),
-        ),
-      );
+      // One bad message must not fail its neighbours' acknowledgements: each caller's go again on their own.
+      await Promise.all(batch.map((pending) => recordInboundBatch(client, pending.rows).then(pending.resolve, pending.reject)));
     }
   }
 
+  function enqueue(inputs: InboundMessageInput[]): Promise<RecordInboundResult[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      waiting.push({ rows: inputs.map(inboundRow), resolve, reject });
+      pump();
+    });
+  }
+
   return {
-    record(input) {
-      return new Promise<RecordInboundResult>((resolve, reject) => {
-        waiting.push({ row: inboundRow(input), resolve, reject });
-        pump();
-      });
-    },
+    record: async (input) => (await enqueue([input]))[0]!,
+    recordAll: enqueue,
   };
 }
 

@@ -49,22 +49,31 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
     });
   }
 
-  async function ingestItem(item: NormalizedItem, instance: RoutedInstance, summary: IngestSummary) {
-    if (item.type === 'message') {
-      const source = deps.media ? metaMediaSourceOf(item) : null;
-      const media = source ? deps.media : undefined;
-      const result = await inbound.record({
-        ...toInboundInput(item, instance),
-        // The pending download is stored in the same statement as the message; a redelivery adds none.
-        ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
-      });
+  /** A webhook's messages for one number, stored together (all or none, in order), so a burst is never cut. */
+  async function ingestMessages(messages: NormalizedInboundMessage[], instance: RoutedInstance, summary: IngestSummary) {
+    const results = await inbound.recordAll(
+      messages.map((item) => {
+        const source = deps.media ? metaMediaSourceOf(item) : null;
+        const media = source ? deps.media : undefined;
+        return {
+          ...toInboundInput(item, instance),
+          // The pending download is stored in the same statement as the message; a redelivery adds none.
+          ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
+        };
+      }),
+    );
+    for (const result of results) {
       if (result.duplicate) summary.duplicates += 1;
       else {
         summary.messagesStored += 1;
         // Runs in the background: the webhook is answered without waiting for Meta's CDN.
-        media?.kick(result.messageId);
+        deps.media?.kick(result.messageId);
       }
-    } else if (item.type === 'status') {
+    }
+  }
+
+  async function ingestItem(item: Exclude<NormalizedItem, NormalizedInboundMessage>, instance: RoutedInstance, summary: IngestSummary) {
+    if (item.type === 'status') {
       const outcome = await applyDeliveryStatus(deps.prisma, {
         instanceId: instance.id,
         providerMessageId: item.providerMessageId,
@@ -104,10 +113,15 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
         );
         continue;
       }
-      for (const item of items) await ingestItem(item, instance, summary);
+      await ingestMessages(items.filter(isMessage), instance, summary);
+      for (const item of items) if (!isMessage(item)) await ingestItem(item, instance, summary);
     }
     return summary;
   };
+}
+
+function isMessage(item: NormalizedItem): item is NormalizedInboundMessage {
+  return item.type === 'message';
 }
 
 function groupByPhoneNumberId(items: NormalizedItem[]): Map<string, NormalizedItem[]> {
