@@ -10,7 +10,7 @@ import {
   markOutboundSent,
   releaseOutboundMessage,
 } from './outbound-transitions.ts';
-import { recordInboundMessage, type InboundMessageInput } from './record-inbound-message.ts';
+import { createInboundMessageWriter, recordInboundMessage, type InboundMessageInput } from './record-inbound-message.ts';
 
 let database: TestDatabase;
 
@@ -44,6 +44,40 @@ async function outboxEvents(type: string) {
   const rows = await database.prisma.outboxEvent.findMany({ orderBy: { id: 'asc' } });
   return rows.map((row) => row.payload as { id: string; type: string; data: Record<string, unknown> }).filter((event) => event.type === type);
 }
+
+describe('createInboundMessageWriter (group commit)', () => {
+  it('stores concurrent webhooks together, each answered with its own row, a burst in its order', async () => {
+    const target = await createInstance();
+    const writer = createInboundMessageWriter(database.prisma, { maxConcurrentBatches: 1 });
+    const customers = Array.from({ length: 30 }, (_, index) => String(16505550000 + index));
+    const results = await Promise.all([
+      ...customers.map((phone) => writer.record(inbound(target, { sender: { phone }, content: { kind: 'text', text: `from ${phone}` } }))),
+      writer.recordAll(['first', 'second', 'third'].map((text) => inbound(target, { sender: { phone: '16505559999' }, content: { kind: 'text', text } }))),
+    ]);
+    const singles = results.slice(0, customers.length) as { messageId: string; duplicate: boolean }[];
+    expect(new Set(singles.map((result) => result.messageId)).size).toBe(customers.length);
+    for (const [index, result] of singles.entries()) {
+      const message = await database.prisma.message.findUniqueOrThrow({ where: { id: result.messageId } });
+      expect(message.text).toBe(`from ${customers[index]}`);
+    }
+    const burst = results.at(-1) as { messageId: string; conversationId: string }[];
+    const events = (await outboxEvents('message.received')).filter((event) => event.data.conversationId === burst[0]!.conversationId);
+    expect(events.map((event) => event.data.messageId)).toEqual(burst.map((result) => result.messageId));
+  });
+
+  it('fails only the webhook whose message cannot be stored, not the ones stored with it', async () => {
+    const target = await createInstance();
+    const writer = createInboundMessageWriter(database.prisma, { maxConcurrentBatches: 1 });
+    const good = Array.from({ length: 5 }, (_, index) => inbound(target, { sender: { phone: String(16505551000 + index) } }));
+    // An instance of another business: the database refuses the cross-tenant link.
+    const other = await createInstance();
+    const bad = inbound({ businessId: target.businessId, instanceId: other.instanceId });
+    const outcomes = await Promise.allSettled([...good.slice(0, 2), bad, ...good.slice(2)].map((input) => writer.record(input)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await database.prisma.message.count({ where: { instanceId: target.instanceId } })).toBe(5);
+    expect(await database.prisma.message.count({ where: { instanceId: other.instanceId } })).toBe(0);
+  });
+});
 
 describe('recordInboundMessage', () => {
   it('stores contact, conversation, message and one message.received event; a replay is a no-op', async () => {

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { PendingMediaDownload } from '../media-downloads/media-download.repository.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
-import { preparedSql } from './message-status-sql.ts';
+import { preparedMarker } from './prepared-statement.ts';
 
 /** Any client that can run raw SQL: the PrismaClient or an interactive transaction. */
 export type SqlClient = Pick<PrismaClient, '$queryRaw'>;
@@ -48,55 +47,199 @@ export interface RecordInboundResult {
   contactId: string;
 }
 
-const maxAttempts = 4;
-
 /** The id a message gets from its instance and provider id, so a replay computes the same one. */
 export function inboundMessageId(instanceId: string, providerMessageId: string): string {
   return deterministicUuid(`message:${instanceId}:${providerMessageId}`);
 }
 
-// Data-modifying CTEs always run to completion, referenced or not (PostgreSQL docs, "WITH Queries"), so
-// filled_contact, touched_conversation and outbox need no reader.
-
 /**
- * Stores one customer message exactly once, in ONE SQL statement (hence one transaction and one round trip):
- * find-or-create the contact by any of its identifiers (filling in identifiers learnt later), find-or-create the
- * conversation, insert the message (`(instanceId, providerMessageId)` unique: a duplicate changes nothing),
- * bump the conversation's window, preview and unread count, and write `message.received` to the outbox.
- * A concurrent creation of the same contact or conversation makes the statement find nothing; it is then re-run.
+ * Stores one customer message exactly once, in ONE statement (one transaction, one round trip): find-or-create the
+ * contact by any of its identifiers (filling in identifiers learnt later), find-or-create the conversation, insert
+ * the message (`(instanceId, providerMessageId)` unique: a duplicate changes nothing), bump the conversation's
+ * window, preview and unread count, and write `message.received` to the outbox.
  */
 export async function recordInboundMessage(client: SqlClient, input: InboundMessageInput): Promise<RecordInboundResult> {
-  const sender = normalizeSender(input.sender);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const rows = await queryRawFast<ResultRow>(client, inboundStatement(input, sender));
-      const row = rows[0];
-      if (row?.messageId && row.conversationId && row.contactId) {
-        return { duplicate: row.duplicate, messageId: row.messageId, conversationId: row.conversationId, contactId: row.contactId };
-      }
-    } catch (error) {
-      // 23505: a concurrent writer filled in the same identifier first; the next run sees its row.
-      if (!isUniqueViolation(error) || attempt >= maxAttempts) throw error;
-    }
-    if (attempt >= maxAttempts) throw new Error(`recordInboundMessage: could not store ${input.providerMessageId} after ${attempt} attempts`);
-  }
+  const [result] = await recordInboundBatch(client, [inboundRow(input)]);
+  return result!;
 }
 
 /**
- * Several messages of one webhook, in order. Each is atomic on its own (one statement), so a crash between two
- * leaves the stored ones stored and the redelivery stores the rest.
+ * Several messages of one webhook, in order, in ONE statement: all of them are stored or none (a redelivery
+ * stores the rest), and they reach their conversation in this order.
  */
 export async function recordInboundMessages(client: SqlClient, inputs: InboundMessageInput[]): Promise<RecordInboundResult[]> {
-  const results: RecordInboundResult[] = [];
-  for (const input of inputs) results.push(await recordInboundMessage(client, input));
-  return results;
+  if (inputs.length === 0) return [];
+  return recordInboundBatch(client, inputs.map(inboundRow));
+}
+
+export interface InboundMessageWriter {
+  /** Stores the message (see recordInboundMessage); resolves once it is durable. */
+  record(input: InboundMessageInput): Promise<RecordInboundResult>;
+  /** Stores the messages of one webhook together, in order (see recordInboundMessages): all of them or none. */
+  recordAll(inputs: InboundMessageInput[]): Promise<RecordInboundResult[]>;
+}
+
+export interface InboundMessageWriterOptions {
+  /** Most messages one statement stores (default 200; one webhook's messages are never split). */
+  maxBatch?: number;
+  /** Statements in flight at once (default 2); messages arriving meanwhile wait and go in the next one. */
+  maxConcurrentBatches?: number;
+}
+
+/**
+ * Group commit for the webhook path: messages that arrive while earlier statements run are stored together by the
+ * next statement (one transaction, one commit, one round trip), and each caller is answered when its own rows are
+ * durable. Nothing waits for a timer: a lone message goes at once. When a grouped statement fails, each caller's
+ * messages are tried on their own, so one bad message fails only its own webhook.
+ */
+export function createInboundMessageWriter(client: SqlClient, options: InboundMessageWriterOptions = {}): InboundMessageWriter {
+  const maxBatch = options.maxBatch ?? 200;
+  const maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
+  interface Pending {
+    rows: InboundRow[];
+    resolve(results: RecordInboundResult[]): void;
+    reject(error: unknown): void;
+  }
+  const waiting: Pending[] = [];
+  let running = 0;
+
+  function takeBatch(): Pending[] {
+    const batch = [waiting.shift()!];
+    let rows = batch[0]!.rows.length;
+    while (waiting.length > 0 && rows + waiting[0]!.rows.length <= maxBatch) {
+      rows += waiting[0]!.rows.length;
+      batch.push(waiting.shift()!);
+    }
+    return batch;
+  }
+
+  function pump(): void {
+    while (running < maxConcurrentBatches && waiting.length > 0) {
+      const batch = takeBatch();
+      running++;
+      void storeBatch(batch).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  }
+
+  async function storeBatch(batch: Pending[]): Promise<void> {
+    try {
+      const results = await recordInboundBatch(client, batch.flatMap((pending) => pending.rows));
+      let offset = 0;
+      for (const pending of batch) {
+        pending.resolve(results.slice(offset, offset + pending.rows.length));
+        offset += pending.rows.length;
+      }
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One bad message must not fail its neighbours' acknowledgements: each caller's go again on their own.
+      await Promise.all(batch.map((pending) => recordInboundBatch(client, pending.rows).then(pending.resolve, pending.reject)));
+    }
+  }
+
+  function enqueue(inputs: InboundMessageInput[]): Promise<RecordInboundResult[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      waiting.push({ rows: inputs.map(inboundRow), resolve, reject });
+      pump();
+    });
+  }
+
+  return {
+    record: async (input) => (await enqueue([input]))[0]!,
+    recordAll: enqueue,
+  };
+}
+
+/** One message as the statement takes it: everything computed here, only the ids the database decides left out. */
+interface InboundRow {
+  businessId: string;
+  instanceId: string;
+  providerMessageId: string;
+  messageId: string;
+  phone: string | null;
+  waUserId: string | null;
+  lid: string | null;
+  name: string | null;
+  sentAt: string;
+  now: string;
+  kind: string;
+  text: string;
+  preview: string;
+  content: unknown;
+  topic: string;
+  /** message.received, built from its schema; the statement fills in data.conversationId and data.contactId. */
+  event: unknown;
+  mediaDownload: { provider: string; source: string } | null;
+}
+
+function inboundRow(input: InboundMessageInput): InboundRow {
+  const sender = normalizeSender(input.sender);
+  const now = input.now ?? new Date();
+  const messageId = inboundMessageId(input.instanceId, input.providerMessageId);
+  const description = describeContent(input.content);
+  const stored = input.mediaDownload ? withPendingDownload(input.content) : input.content;
+  const event = MessageReceived.create(
+    {
+      businessId: input.businessId,
+      instanceId: input.instanceId,
+      conversationId: '',
+      contactId: '',
+      messageId,
+      providerMessageId: input.providerMessageId,
+      kind: input.content.kind,
+      sentAt: input.sentAt.toISOString(),
+    },
+    { id: deterministicUuid(`message.received:${messageId}`), occurredAt: now },
+  );
+  const download = input.mediaDownload?.(messageId);
+  return {
+    businessId: input.businessId,
+    instanceId: input.instanceId,
+    providerMessageId: input.providerMessageId,
+    messageId,
+    ...sender,
+    sentAt: input.sentAt.toISOString(),
+    now: now.toISOString(),
+    kind: input.content.kind,
+    text: description,
+    preview: messagePreview(description),
+    content: input.extra ? { ...stored, ...input.extra } : stored,
+    topic: MessageReceived.topic,
+    event,
+    mediaDownload: download ? { provider: download.provider, source: download.source } : null,
+  };
 }
 
 interface ResultRow {
-  messageId: string | null;
-  conversationId: string | null;
-  contactId: string | null;
+  messageId: string;
+  conversationId: string;
+  contactId: string;
   duplicate: boolean;
+}
+
+const maxAttempts = 4;
+
+async function recordInboundBatch(client: SqlClient, rows: InboundRow[]): Promise<RecordInboundResult[]> {
+  await installInboundFunction(client);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const results = await queryRawFast<ResultRow>(
+        client,
+        Prisma.sql`${Prisma.raw(preparedMarker)} SELECT * FROM record_inbound_messages(${JSON.stringify(rows)}::jsonb)`,
+      );
+      return results.map(({ messageId, conversationId, contactId, duplicate }) => ({ messageId, conversationId, contactId, duplicate }));
+    } catch (error) {
+      // 23505: a concurrent writer filled in the same identifier first; 40P01: two batches crossed (rare, since
+      // every batch locks conversations in one order). The next run sees the other's rows.
+      if (!isRetryable(error) || attempt >= maxAttempts) throw error;
+    }
+  }
 }
 
 function normalizeSender(sender: InboundSender) {
@@ -108,135 +251,165 @@ function normalizeSender(sender: InboundSender) {
   return normalized;
 }
 
-function inboundStatement(input: InboundMessageInput, sender: ReturnType<typeof normalizeSender>): Prisma.Sql {
-  const now = (input.now ?? new Date()).toISOString();
-  const sentAt = input.sentAt.toISOString();
-  const business = input.businessId;
-  const instance = input.instanceId;
-  const messageId = inboundMessageId(instance, input.providerMessageId);
-  const eventId = deterministicUuid(`message.received:${messageId}`);
-  const description = describeContent(input.content);
-  const preview = messagePreview(description);
-  const stored = input.mediaDownload ? withPendingDownload(input.content) : input.content;
-  const content = JSON.stringify(input.extra ? { ...stored, ...input.extra } : stored);
-  const { phone, waUserId, lid, name } = sender;
-  // Timestamps travel as ISO strings and are stored as UTC, whatever the session time zone.
-  const ts = (value: string) => Prisma.sql`(${value}::timestamptz AT TIME ZONE 'UTC')`;
-
-  return Prisma.sql`${preparedSql}
-WITH existing_message AS (
-  SELECT m.id, m."conversationId", c."contactId"
-  FROM message m JOIN conversation c ON c.id = m."conversationId"
-  WHERE m."instanceId" = ${instance}::uuid AND m."providerMessageId" = ${input.providerMessageId}::text
-),
-found_contact AS (
-  SELECT id, phone, "waUserId", lid, name FROM contact
-  WHERE "businessId" = ${business}::uuid
-    AND ("waUserId" = ${waUserId}::text OR lid = ${lid}::text OR phone = ${phone}::text)
-  ORDER BY ("waUserId" = ${waUserId}::text) IS TRUE DESC, (lid = ${lid}::text) IS TRUE DESC
-  LIMIT 1
-),
-new_contact AS (
-  INSERT INTO contact (id, "businessId", phone, "waUserId", lid, name, "updatedAt")
-  SELECT ${randomUUID()}::uuid, ${business}::uuid, ${phone}::text, ${waUserId}::text, ${lid}::text, ${name}::text, ${ts(now)}
-  WHERE NOT EXISTS (SELECT 1 FROM found_contact) AND NOT EXISTS (SELECT 1 FROM existing_message)
-  ON CONFLICT DO NOTHING
-  RETURNING id
-),
-filled_contact AS (
-  -- An identifier learnt later (the phone of a BSUID-only contact, say) is added unless another contact holds it.
-  UPDATE contact c SET
-    phone = CASE WHEN c.phone IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o.phone = ${phone}::text)
-                 THEN ${phone}::text ELSE c.phone END,
-    "waUserId" = CASE WHEN c."waUserId" IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o."waUserId" = ${waUserId}::text)
-                 THEN ${waUserId}::text ELSE c."waUserId" END,
-    lid = CASE WHEN c.lid IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o.lid = ${lid}::text)
-                 THEN ${lid}::text ELSE c.lid END,
-    name = COALESCE(${name}::text, c.name),
-    "updatedAt" = ${ts(now)}
-  FROM found_contact f
-  WHERE c.id = f.id AND NOT EXISTS (SELECT 1 FROM existing_message)
-    AND ((f.phone IS NULL AND ${phone}::text IS NOT NULL) OR (f."waUserId" IS NULL AND ${waUserId}::text IS NOT NULL)
-      OR (f.lid IS NULL AND ${lid}::text IS NOT NULL) OR (${name}::text IS NOT NULL AND f.name IS DISTINCT FROM ${name}::text))
-  RETURNING c.id
-),
-contact_row AS (
-  SELECT id FROM found_contact UNION ALL SELECT id FROM new_contact
-),
-found_conversation AS (
-  SELECT v.id FROM conversation v JOIN contact_row r ON v."contactId" = r.id WHERE v."instanceId" = ${instance}::uuid
-),
-new_conversation AS (
-  INSERT INTO conversation (id, "businessId", "instanceId", "contactId", "lastInboundAt", "lastMessageAt", "lastMessagePreview", "unreadCount", "updatedAt")
-  SELECT ${randomUUID()}::uuid, ${business}::uuid, ${instance}::uuid, r.id, ${ts(sentAt)}, ${ts(sentAt)}, ${preview}::text, 1, ${ts(now)}
-  FROM contact_row r
-  WHERE NOT EXISTS (SELECT 1 FROM found_conversation) AND NOT EXISTS (SELECT 1 FROM existing_message)
-  ON CONFLICT DO NOTHING
-  RETURNING id
-),
-conversation_row AS (
-  SELECT id FROM found_conversation UNION ALL SELECT id FROM new_conversation
-),
-new_message AS (
-  INSERT INTO message (id, "businessId", "conversationId", "instanceId", direction, author, kind, text, content, "providerMessageId", status, "sentAt")
-  SELECT ${messageId}::uuid, ${business}::uuid, v.id, ${instance}::uuid, 'INBOUND'::"MessageDirection", 'CUSTOMER'::"MessageAuthor",
-         ${input.content.kind}::text, ${description}::text, ${content}::jsonb, ${input.providerMessageId}::text, 'RECEIVED'::"MessageStatus", ${ts(sentAt)}
-  FROM conversation_row v
-  WHERE NOT EXISTS (SELECT 1 FROM existing_message)
-  ON CONFLICT ("instanceId", "providerMessageId") DO NOTHING
-  RETURNING id, "conversationId"
-),
-touched_conversation AS (
-  -- Only an existing conversation is updated here; a new one was inserted with these values already.
-  UPDATE conversation v SET
-    "lastInboundAt" = GREATEST(v."lastInboundAt", ${ts(sentAt)}),
-    "lastMessageAt" = GREATEST(v."lastMessageAt", ${ts(sentAt)}),
-    "lastMessagePreview" = CASE WHEN v."lastMessageAt" IS NULL OR v."lastMessageAt" <= ${ts(sentAt)} THEN ${preview}::text ELSE v."lastMessagePreview" END,
-    "unreadCount" = v."unreadCount" + 1,
-    "updatedAt" = ${ts(now)}
-  FROM new_message m
-  WHERE v.id = m."conversationId" AND v.id IN (SELECT id FROM found_conversation)
-  RETURNING v.id
-),
-outbox AS (
-  INSERT INTO outbox_event (topic, key, payload)
-  SELECT ${MessageReceived.topic}::text, m."conversationId"::text, jsonb_build_object(
-    'id', ${eventId}::text,
-    'type', ${MessageReceived.type}::text,
-    'occurredAt', ${now}::text,
-    'data', jsonb_build_object(
-      'businessId', ${business}::text, 'instanceId', ${instance}::text, 'conversationId', m."conversationId"::text,
-      'contactId', r.id::text, 'messageId', m.id::text, 'providerMessageId', ${input.providerMessageId}::text,
-      'kind', ${input.content.kind}::text, 'sentAt', ${sentAt}::text))
-  FROM new_message m CROSS JOIN contact_row r
-  RETURNING id
-)${pendingMediaDownload(input, messageId)}
-SELECT
-  COALESCE((SELECT id::text FROM new_message), (SELECT id::text FROM existing_message)) AS "messageId",
-  COALESCE((SELECT "conversationId"::text FROM new_message), (SELECT "conversationId"::text FROM existing_message)) AS "conversationId",
-  COALESCE((SELECT "contactId"::text FROM existing_message), (SELECT id::text FROM contact_row LIMIT 1)) AS "contactId",
-  EXISTS (SELECT 1 FROM existing_message) AS duplicate`;
-}
-
 function withPendingDownload(content: MessageContent): MessageContent {
   if (!('media' in content) || !content.media) throw new Error(`recordInboundMessage: a media download for a ${content.kind} message without media`);
   return { ...content, media: { ...content.media, download: pendingDownloadState } };
 }
 
-/** The download row of a new message (none for a duplicate: it comes from new_message). */
-function pendingMediaDownload(input: InboundMessageInput, messageId: string): Prisma.Sql {
-  if (!input.mediaDownload) return Prisma.empty;
-  const { provider, source } = input.mediaDownload(messageId);
-  return Prisma.sql`,
-pending_media_download AS (
-  INSERT INTO media_download ("messageId", "businessId", "instanceId", provider, source)
-  SELECT m.id, ${input.businessId}::uuid, ${input.instanceId}::uuid, ${provider}::"Provider", ${source}::text FROM new_message m
-  ON CONFLICT DO NOTHING
-  RETURNING "messageId"
-)`;
+function isRetryable(error: unknown): boolean {
+  const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''} ${JSON.stringify((error as { meta?: unknown }).meta ?? {})}`;
+  return text.includes('23505') || /unique constraint/i.test(text) || text.includes('40P01') || /deadlock detected/i.test(text);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message ?? ''} ${JSON.stringify((error as { meta?: unknown }).meta ?? {})}`;
-  return text.includes('23505') || /unique constraint/i.test(text);
+// The statement is a PL/pgSQL function so that its order is explicit: first every row's contact and conversation
+// are found or created (in arrival order), then, in conversation order, each message is inserted and its
+// conversation locked and bumped BEFORE its outbox event takes an id. So the events of one conversation are numbered
+// in the order their messages commit, and concurrent batches lock conversations in one order (no deadlock).
+// Timestamps travel as ISO strings and are stored as UTC, whatever the session time zone.
+const inboundFunction = `CREATE OR REPLACE FUNCTION record_inbound_messages(batch jsonb)
+RETURNS TABLE ("messageId" text, "conversationId" text, "contactId" text, duplicate boolean) LANGUAGE plpgsql AS $$
+#variable_conflict use_variable
+DECLARE
+  n integer := jsonb_array_length(batch);
+  contacts uuid[] := array_fill(NULL::uuid, ARRAY[n]);
+  conversations uuid[] := array_fill(NULL::uuid, ARRAY[n]);
+  messages uuid[] := array_fill(NULL::uuid, ARRAY[n]);
+  duplicates boolean[] := array_fill(false, ARRAY[n]);
+  item jsonb;
+  i integer;
+  attempt integer;
+  hit record;
+  contact_id uuid;
+  conversation_id uuid;
+  message_id uuid;
+  business_id uuid;
+  instance_id uuid;
+  v_phone text;
+  v_wa text;
+  v_lid text;
+  v_name text;
+  at_now timestamp;
+  sent_at timestamp;
+BEGIN
+  FOR i IN 1..n LOOP
+    item := batch->(i - 1);
+    business_id := (item->>'businessId')::uuid;
+    instance_id := (item->>'instanceId')::uuid;
+    v_phone := item->>'phone'; v_wa := item->>'waUserId'; v_lid := item->>'lid'; v_name := item->>'name';
+    at_now := (item->>'now')::timestamptz AT TIME ZONE 'UTC';
+
+    SELECT m.id, m."conversationId", c."contactId" INTO hit
+    FROM message m JOIN conversation c ON c.id = m."conversationId"
+    WHERE m."instanceId" = instance_id AND m."providerMessageId" = item->>'providerMessageId';
+    IF FOUND THEN
+      duplicates[i] := true; messages[i] := hit.id; conversations[i] := hit."conversationId"; contacts[i] := hit."contactId";
+      CONTINUE;
+    END IF;
+
+    contact_id := NULL;
+    FOR attempt IN 1..4 LOOP
+      SELECT c.id, c.phone, c."waUserId", c.lid, c.name INTO hit FROM contact c
+      WHERE c."businessId" = business_id AND (c."waUserId" = v_wa OR c.lid = v_lid OR c.phone = v_phone)
+      ORDER BY (c."waUserId" = v_wa) IS TRUE DESC, (c.lid = v_lid) IS TRUE DESC
+      LIMIT 1;
+      IF FOUND THEN
+        contact_id := hit.id;
+        IF (hit.phone IS NULL AND v_phone IS NOT NULL) OR (hit."waUserId" IS NULL AND v_wa IS NOT NULL)
+           OR (hit.lid IS NULL AND v_lid IS NOT NULL) OR (v_name IS NOT NULL AND hit.name IS DISTINCT FROM v_name) THEN
+          -- An identifier learnt later (the phone of a BSUID-only contact, say) is added unless another contact holds it.
+          UPDATE contact c SET
+            phone = CASE WHEN c.phone IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o.phone = v_phone)
+                         THEN v_phone ELSE c.phone END,
+            "waUserId" = CASE WHEN c."waUserId" IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o."waUserId" = v_wa)
+                         THEN v_wa ELSE c."waUserId" END,
+            lid = CASE WHEN c.lid IS NULL AND NOT EXISTS (SELECT 1 FROM contact o WHERE o."businessId" = c."businessId" AND o.lid = v_lid)
+                         THEN v_lid ELSE c.lid END,
+            name = COALESCE(v_name, c.name),
+            "updatedAt" = at_now
+          WHERE c.id = contact_id;
+        END IF;
+        EXIT;
+      END IF;
+      -- A concurrent creation of the same contact makes this insert do nothing; the next look finds its row.
+      INSERT INTO contact (id, "businessId", phone, "waUserId", lid, name, "updatedAt")
+      VALUES (gen_random_uuid(), business_id, v_phone, v_wa, v_lid, v_name, at_now)
+      ON CONFLICT DO NOTHING
+      RETURNING id INTO contact_id;
+      EXIT WHEN contact_id IS NOT NULL;
+    END LOOP;
+    IF contact_id IS NULL THEN RAISE EXCEPTION 'record_inbound_messages: no contact for %', item->>'providerMessageId'; END IF;
+
+    conversation_id := NULL;
+    FOR attempt IN 1..4 LOOP
+      SELECT v.id INTO conversation_id FROM conversation v WHERE v."instanceId" = instance_id AND v."contactId" = contact_id;
+      EXIT WHEN conversation_id IS NOT NULL;
+      INSERT INTO conversation (id, "businessId", "instanceId", "contactId", "unreadCount", "updatedAt")
+      VALUES (gen_random_uuid(), business_id, instance_id, contact_id, 0, at_now)
+      ON CONFLICT DO NOTHING
+      RETURNING id INTO conversation_id;
+      EXIT WHEN conversation_id IS NOT NULL;
+    END LOOP;
+    IF conversation_id IS NULL THEN RAISE EXCEPTION 'record_inbound_messages: no conversation for %', item->>'providerMessageId'; END IF;
+    contacts[i] := contact_id;
+    conversations[i] := conversation_id;
+  END LOOP;
+
+  FOR i IN SELECT o FROM generate_series(1, n) AS o WHERE NOT duplicates[o] ORDER BY conversations[o]::text COLLATE "C", o LOOP
+    item := batch->(i - 1);
+    instance_id := (item->>'instanceId')::uuid;
+    at_now := (item->>'now')::timestamptz AT TIME ZONE 'UTC';
+    sent_at := (item->>'sentAt')::timestamptz AT TIME ZONE 'UTC';
+    INSERT INTO message (id, "businessId", "conversationId", "instanceId", direction, author, kind, text, content, "providerMessageId", status, "sentAt")
+    VALUES ((item->>'messageId')::uuid, (item->>'businessId')::uuid, conversations[i], instance_id, 'INBOUND', 'CUSTOMER',
+            item->>'kind', item->>'text', item->'content', item->>'providerMessageId', 'RECEIVED', sent_at)
+    ON CONFLICT ("instanceId", "providerMessageId") DO NOTHING
+    RETURNING id INTO message_id;
+    IF message_id IS NULL THEN
+      -- The same message twice in one batch, or stored by a concurrent writer since the first look.
+      SELECT m.id, m."conversationId", c."contactId" INTO hit
+      FROM message m JOIN conversation c ON c.id = m."conversationId"
+      WHERE m."instanceId" = instance_id AND m."providerMessageId" = item->>'providerMessageId';
+      duplicates[i] := true; messages[i] := hit.id; conversations[i] := hit."conversationId"; contacts[i] := hit."contactId";
+      CONTINUE;
+    END IF;
+    messages[i] := message_id;
+    UPDATE conversation v SET
+      "lastInboundAt" = GREATEST(v."lastInboundAt", sent_at),
+      "lastMessageAt" = GREATEST(v."lastMessageAt", sent_at),
+      "lastMessagePreview" = CASE WHEN v."lastMessageAt" IS NULL OR v."lastMessageAt" <= sent_at THEN item->>'preview' ELSE v."lastMessagePreview" END,
+      "unreadCount" = v."unreadCount" + 1,
+      "updatedAt" = at_now
+    WHERE v.id = conversations[i];
+    INSERT INTO outbox_event (topic, key, payload)
+    VALUES (item->>'topic', conversations[i]::text,
+            jsonb_set(jsonb_set(item->'event', '{data,conversationId}', to_jsonb(conversations[i]::text)), '{data,contactId}', to_jsonb(contacts[i]::text)));
+    IF jsonb_typeof(item->'mediaDownload') = 'object' THEN
+      INSERT INTO media_download ("messageId", "businessId", "instanceId", provider, source)
+      VALUES (messages[i], (item->>'businessId')::uuid, instance_id, (item->'mediaDownload'->>'provider')::"Provider", item->'mediaDownload'->>'source')
+      ON CONFLICT DO NOTHING;
+    END IF;
+  END LOOP;
+
+  RETURN QUERY SELECT messages[o]::text, conversations[o]::text, contacts[o]::text, duplicates[o] FROM generate_series(1, n) AS o ORDER BY o;
+END
+$$`;
+
+const installLockId = 874_201_333;
+const installed = new WeakMap<object, Promise<void>>();
+
+/** Creates (or replaces) the statement's function once per client; CREATE OR REPLACE keeps it idempotent. */
+function installInboundFunction(client: SqlClient): Promise<void> {
+  let done = installed.get(client);
+  if (!done) {
+    const prisma = client as unknown as Pick<PrismaClient, '$transaction'>;
+    done = prisma
+      .$transaction(async (transaction) => {
+        await transaction.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${installLockId})`);
+        await transaction.$executeRawUnsafe(inboundFunction);
+      })
+      .then(() => undefined);
+    done.catch(() => installed.delete(client));
+    installed.set(client, done);
+  }
+  return done;
 }

@@ -1,4 +1,4 @@
-import { Prisma, queryRawFast, type PrismaClient } from '@app/db';
+import type { PrismaClient } from '@app/db';
 
 export interface DueReminder {
   actorType: string;
@@ -34,17 +34,6 @@ export async function claimDueReminders(
     FROM due
     WHERE r."actorType" = due."actorType" AND r."actorId" = due."actorId" AND r."name" = due."name"
     RETURNING r."actorType", r."actorId", r."name", r."data", r."attempts", r."version"`;
-}
-
-/** True when the reminder is still the one that was claimed (not set again or cleared since). */
-export async function isReminderCurrent(prisma: PrismaClient, reminder: DueReminder): Promise<boolean> {
-  const rows = await queryRawFast<{ found: number }>(
-    prisma,
-    Prisma.sql`SELECT 1 AS found FROM actor_reminder
-    WHERE "actorType" = ${reminder.actorType} AND "actorId" = ${reminder.actorId} AND "name" = ${reminder.name}
-      AND "version" = ${reminder.version}`,
-  );
-  return rows.length > 0;
 }
 
 /** A failed fire: retry at `retryAt`, or, when the retries are used up, drop the tick (delete the one-shot). */

@@ -7,12 +7,11 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import { AppError } from '../service/app-error.ts';
 import {
   claimDueReminders,
-  isReminderCurrent,
   nextReminderDueAt,
   recordReminderFailure,
   type DueReminder,
 } from './actor-reminder.repository.ts';
-import { commitTurn, readActorState, type ClaimedReminderRef } from './actor-state.repository.ts';
+import { createTurnCommitter, readActorState, type ClaimedReminderRef } from './actor-state.repository.ts';
 
 export interface ReminderRetryPolicy {
   /** Dapr's Scheduler default: retry every 1 s, 3 times, then drop that tick. */
@@ -64,6 +63,8 @@ export function createLocalActorHost(options: LocalActorHostOptions): ActorHost 
   const definitions = new Map<string, ActorDefinition>();
   const activations = new Map<string, Activation>();
   const queue = new KeyedQueue();
+  // Turns of different actors finishing together are committed by one statement (group commit).
+  const turns = createTurnCommitter(prisma);
   let running = false;
   let pollTimer: NodeJS.Timeout | undefined;
   let pollAt = Number.POSITIVE_INFINITY;
@@ -94,7 +95,7 @@ export function createLocalActorHost(options: LocalActorHostOptions): ActorHost 
     actorType: string,
     actorId: string,
     body: (context: ActorContext) => Promise<T>,
-    firedReminder?: ClaimedReminderRef,
+    fired?: { reminder: ClaimedReminderRef; superseded?: boolean },
   ): Promise<T> {
     const key = activationKey(actorType, actorId);
     return queue.run(key, async () => {
@@ -112,8 +113,13 @@ export function createLocalActorHost(options: LocalActorHostOptions): ActorHost 
         },
       });
       const result = await body(turn.context);
-      if (turn.hasChanges() || firedReminder) {
-        await commitTurn(prisma, actorType, actorId, turn.changes, firedReminder);
+      if (turn.hasChanges() || fired) {
+        const applied = await turns.commit(actorType, actorId, turn.changes, fired?.reminder);
+        // A reminder set again or cleared after it was claimed: the newer registration decides, this turn never was.
+        if (!applied && fired) {
+          fired.superseded = true;
+          return jsonCopy(result);
+        }
       }
       afterCommit(activation, turn.changes);
       activation.lastUsedAt = Date.now();
@@ -189,21 +195,10 @@ export function createLocalActorHost(options: LocalActorHostOptions): ActorHost 
     const { actorType, actorId, name, data } = reminder;
     const definition = definitionOf(actorType);
     try {
-      let superseded = false;
-      await runTurn(
-        actorType,
-        actorId,
-        async (context) => {
-          // Set again or cleared after it was claimed: the newer registration decides.
-          if (!(await isReminderCurrent(prisma, reminder))) {
-            superseded = true;
-            return;
-          }
-          await definition.onReminder(context, name, data);
-        },
-        { name, version: reminder.version },
-      );
-      if (superseded) return;
+      // Whether it is still current (not set again or cleared since it was claimed) is checked when the turn commits.
+      const fired = { reminder: { name, version: reminder.version }, superseded: false };
+      await runTurn(actorType, actorId, (context) => definition.onReminder(context, name, data), fired);
+      if (fired.superseded) return;
       for (let copy = 0; copy < (options.duplicateReminderDeliveries ?? 0); copy++) {
         await runTurn(actorType, actorId, (context) => definition.onReminder(context, name, data));
       }

@@ -54,6 +54,36 @@ describe('createLocalPubSub', () => {
     expect(await database.prisma.outboxDelivery.count({ where: { subscriber: { in: ['billing', 'admin'] } } })).toBe(0);
   });
 
+  it('delivers the events of one key in the order their transactions commit, not the order they were written', async () => {
+    const bus = pubSub();
+    const delivered: string[] = [];
+    bus.subscribe({ topic: 'commit.order', group: 'commit-order', handler: async (received) => void delivered.push(received.id) });
+    await bus.start();
+    // The first writer writes its event and then stays in its transaction (a slow webhook); a second writer of the
+    // same key commits while the first is still open.
+    let firstWritten!: () => void;
+    let releaseFirst!: () => void;
+    const written = new Promise<void>((resolve) => (firstWritten = resolve));
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const first = database.prisma.$transaction(
+      async (transaction) => {
+        await enqueueEvent(transaction, 'commit.order', event('written-first'), { key: 'conversation-1' });
+        firstWritten();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
+    await written;
+    const second = database.prisma.$transaction((transaction) => enqueueEvent(transaction, 'commit.order', event('committed-first'), { key: 'conversation-1' }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The second waits for the first: nothing of the key may be delivered before the earlier writer has decided.
+    expect(delivered).toEqual([]);
+    releaseFirst();
+    await first;
+    await second;
+    await expectEventually(() => expect(delivered).toEqual(['written-first', 'committed-first']));
+  });
+
   it('keeps order per key while a retrying event holds back only its own key', async () => {
     const bus = pubSub({ retry: { initialDelayMs: 100, maxDelayMs: 400, maxAttempts: 10 } });
     const delivered: string[] = [];

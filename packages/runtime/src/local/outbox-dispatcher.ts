@@ -1,4 +1,7 @@
-import { executeRawFast, Prisma, queryRawFast, type PrismaClient } from '@app/db';
+import { executeRawFast, Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
+
+// Marked: named prepared statements on PostgreSQL (parsed and planned once per connection); they run on every wake-up.
+const preparedMarkerSql = Prisma.raw(preparedMarker);
 import type { DomainEvent } from '@app/domain';
 import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock.ts';
@@ -279,7 +282,7 @@ export class OutboxDispatcher {
     // earlier one is not yet committed. One round trip instead of BEGIN, lock, claim, COMMIT on every wake-up.
     return queryRawFast<ClaimedRow>(
       prisma,
-      Prisma.sql`SELECT "eventId", "key", "attempts", "topic", "payload"
+      Prisma.sql`${preparedMarkerSql} SELECT "eventId", "key", "attempts", "topic", "payload"
       FROM outbox_claim(${group}::text, ${nowText}::timestamp, ${leaseText}::timestamp, ${batchSize}::integer)`,
     );
   }
@@ -294,7 +297,7 @@ export class OutboxDispatcher {
     if (succeeded.length > 0) {
       await executeRawFast(
         prisma,
-        Prisma.sql`DELETE FROM outbox_delivery WHERE "subscriber" = ${group} AND "eventId" = ANY(${succeeded.map(String)}::bigint[])`,
+        Prisma.sql`${preparedMarkerSql} DELETE FROM outbox_delivery WHERE "subscriber" = ${group} AND "eventId" = ANY(${succeeded.map(String)}::bigint[])`,
       );
     }
     const released = ids('released');

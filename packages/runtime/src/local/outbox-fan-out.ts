@@ -19,6 +19,20 @@ BEGIN
 END
 $$`,
   `CREATE OR REPLACE TRIGGER outbox_fan_out AFTER INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION outbox_fan_out()`,
+  // Events of one key are delivered in id order, so their ids must follow COMMIT order, not insert order: the column
+  // default takes an id before the writer may wait for a lock (two webhooks of one conversation), and an id taken
+  // earlier can commit later. So a keyed event first takes its key's transaction lock (released at commit), and only
+  // then its id: a second writer of the key waits until the first committed and always gets a larger id.
+  `CREATE OR REPLACE FUNCTION outbox_order_by_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."key" IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(hashtext('outbox-key:' || NEW."key"));
+    NEW."id" := nextval('outbox_event_id_seq');
+  END IF;
+  RETURN NEW;
+END
+$$`,
+  `CREATE OR REPLACE TRIGGER outbox_order_by_commit BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION outbox_order_by_commit()`,
   // A dispatcher's claim in one round trip (see OutboxDispatcher.claim). Claims of one group are serialised by a
   // transaction-scoped advisory lock; a PL/pgSQL function runs each statement on a fresh snapshot, so the claim
   // query sees every claim committed before the lock was granted, as the former lock-then-claim transaction did.

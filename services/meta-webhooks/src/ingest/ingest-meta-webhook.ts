@@ -1,4 +1,4 @@
-import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
+import { applyDeliveryStatus, createInboundMessageWriter, type InboundMessageWriter, type PrismaClient } from '@app/db';
 import type { Logger } from '@app/runtime/service';
 import type { MetaMediaDownloads } from '../media/meta-media-downloads.ts';
 import { metaMediaSourceOf } from '../media/meta-media-source.ts';
@@ -13,6 +13,8 @@ export interface IngestDependencies {
   warningIntervalMs?: number;
   /** Media are downloaded into the object store through this; without it they are stored as metadata only. */
   media?: MetaMediaDownloads;
+  /** Stores customer messages; defaults to a group-committing writer over `prisma`. */
+  inbound?: InboundMessageWriter;
 }
 
 export interface IngestSummary {
@@ -34,6 +36,8 @@ export type MetaWebhookIngestor = (webhook: NormalizedWebhook) => Promise<Ingest
 export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhookIngestor {
   const warningIntervalMs = deps.warningIntervalMs ?? 60_000;
   const lastWarning = new Map<string, number>();
+  // Webhooks arriving together are stored by one statement, each still answered only once its message is durable.
+  const inbound = deps.inbound ?? createInboundMessageWriter(deps.prisma);
 
   async function warn(key: string, event: string, message: string, metadata: Record<string, unknown>, businessId: string | null = null) {
     deps.logger.warn({ event, ...metadata }, message);
@@ -45,22 +49,31 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
     });
   }
 
-  async function ingestItem(item: NormalizedItem, instance: RoutedInstance, summary: IngestSummary) {
-    if (item.type === 'message') {
-      const source = deps.media ? metaMediaSourceOf(item) : null;
-      const media = source ? deps.media : undefined;
-      const result = await recordInboundMessage(deps.prisma, {
-        ...toInboundInput(item, instance),
-        // The pending download is stored in the same statement as the message; a redelivery adds none.
-        ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
-      });
+  /** A webhook's messages for one number, stored together (all or none, in order), so a burst is never cut. */
+  async function ingestMessages(messages: NormalizedInboundMessage[], instance: RoutedInstance, summary: IngestSummary) {
+    const results = await inbound.recordAll(
+      messages.map((item) => {
+        const source = deps.media ? metaMediaSourceOf(item) : null;
+        const media = source ? deps.media : undefined;
+        return {
+          ...toInboundInput(item, instance),
+          // The pending download is stored in the same statement as the message; a redelivery adds none.
+          ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
+        };
+      }),
+    );
+    for (const result of results) {
       if (result.duplicate) summary.duplicates += 1;
       else {
         summary.messagesStored += 1;
         // Runs in the background: the webhook is answered without waiting for Meta's CDN.
-        media?.kick(result.messageId);
+        deps.media?.kick(result.messageId);
       }
-    } else if (item.type === 'status') {
+    }
+  }
+
+  async function ingestItem(item: Exclude<NormalizedItem, NormalizedInboundMessage>, instance: RoutedInstance, summary: IngestSummary) {
+    if (item.type === 'status') {
       const outcome = await applyDeliveryStatus(deps.prisma, {
         instanceId: instance.id,
         providerMessageId: item.providerMessageId,
@@ -100,10 +113,15 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
         );
         continue;
       }
-      for (const item of items) await ingestItem(item, instance, summary);
+      await ingestMessages(items.filter(isMessage), instance, summary);
+      for (const item of items) if (!isMessage(item)) await ingestItem(item, instance, summary);
     }
     return summary;
   };
+}
+
+function isMessage(item: NormalizedItem): item is NormalizedInboundMessage {
+  return item.type === 'message';
 }
 
 function groupByPhoneNumberId(items: NormalizedItem[]): Map<string, NormalizedItem[]> {
