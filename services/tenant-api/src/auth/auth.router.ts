@@ -80,14 +80,11 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
     requireJsonRequest(request);
     const fromCookie = refreshTokenFromCookie(request);
     if (!fromCookie) throw new AppError('UNAUTHENTICATED', 'No refresh token: sign in again.', { reason: 'TOKEN_MISSING' });
-    let rotated: Awaited<ReturnType<typeof services.refreshTokens.rotate>>;
-    try {
-      rotated = await services.refreshTokens.rotate(fromCookie);
-    } catch (error) {
+    const rotated = await services.refreshTokens.rotate(fromCookie).catch((error: unknown) => {
       // A rejected cookie (expired, revoked, reused) is dropped, so the browser stops presenting it.
       clearRefreshCookie(request, response, cookiePolicy);
       throw error;
-    }
+    });
     setRefreshCookie(request, response, rotated.refreshToken, cookiePolicy);
     response.json({ ...services.accessTokens.issue(rotated.tenant), tokenType: 'Bearer' });
   });
