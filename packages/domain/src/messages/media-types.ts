@@ -4,7 +4,7 @@
  * media route serves only these types as themselves (`servedMediaType`). Everything else is
  * `application/octet-stream`: a browser downloads it and never renders it (no HTML, no SVG, no script).
  */
-export const octetStream = 'application/octet-stream';
+const octetStream = 'application/octet-stream';
 
 /** What WhatsApp carries and a browser shows in a page without running anything: `<img>`, `<audio>`, `<video>`. */
 const inlineMediaTypes = new Set([
