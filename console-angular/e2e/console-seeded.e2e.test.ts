@@ -6,7 +6,7 @@ import { createFileObjectStore } from '@app/runtime/local';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformProcess } from '../../services/standalone/test/platform-process.ts';
-import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
+import { launchChromium, recordCspViolations, screenshot, seriousAccessibilityViolations } from './browser.ts';
 import { accessTokenOf, callApi, signInToConsole, startPlatformOnFreshDatabase, type PlatformOnFreshDatabase } from './platform-session.ts';
 import { registerVerifiedOwner, seedConversation, seedInbox, seededMessageText, seededName, seededPhone, type SeededInbox } from './inbox-seed.ts';
 
@@ -47,6 +47,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   let metaInstanceId: string;
   /** The platform's DATA_DIR; its object store (DATA_DIR/objects) is where WhatsApp Web media are kept. */
   let dataDir: string;
+  let cspViolations: string[];
 
   const api = (method: string, path: string, body?: unknown) => callApi(platform.url, accessToken, method, path, body);
 
@@ -61,6 +62,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     accessToken = await accessTokenOf(platform.url, owner);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US', timezoneId: 'Europe/Madrid' });
+    cspViolations = await recordCspViolations(context);
     page = await context.newPage();
     await signInToConsole(page, platform.url, owner);
   });
@@ -159,6 +161,10 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     const voiceKey = `media/${businessId}/${seeded.instanceId}/e2e-voice.ogg`;
     await objects.put(photoKey, hingePhotoPng, 'image/png');
     await objects.put(voiceKey, Buffer.from('OggS'), 'audio/ogg; codecs=opus');
+    // An "image" stored before types were sniffed: SVG with script, under the type its sender claimed.
+    const svgKey = `media/${businessId}/${seeded.instanceId}/e2e-attack`;
+    const attack = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.opener && (window.opener.pwned = 1); top.pwned = 1"><script>top.pwned = 1</script></svg>';
+    await objects.put(svgKey, Buffer.from(attack), 'image/svg+xml');
     await seedConversation(database.prisma, {
       businessId,
       instanceId: seeded.instanceId,
@@ -169,6 +175,7 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
         { direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'Can you send a photo of the broken part?', content: { kind: 'text', text: 'Can you send a photo of the broken part?' }, providerMessageId: 'wamid.ai-question' },
         media('image', { media: { mediaId: '1234567890', mimeType: 'image/jpeg', caption: 'The broken hinge' }, context: { providerMessageId: 'wamid.ai-question' } }, 'wamid.image', '[image] The broken hinge'),
         media('image', { media: { mediaId: photoKey, mimeType: 'image/png', size: hingePhotoPng.length, caption: 'The new hinge', download: { state: 'stored', attempts: 1 } } }, 'wamid.stored-image', '[image] The new hinge'),
+        media('image', { media: { mediaId: svgKey, mimeType: 'image/svg+xml', caption: 'Totally a photo', download: { state: 'stored', attempts: 1 } } }, 'wamid.svg-attack', '[image] Totally a photo'),
         media('audio', { voice: true, media: { mediaId: voiceKey, mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } }, 'wamid.voice', '[voice note]'),
         media('video', { media: { mimeType: 'video/mp4', download: { state: 'pending', attempts: 2 } } }, 'wamid.video', '[video]'),
         media('document', { media: { mimeType: 'application/pdf', filename: 'invoice-2291.pdf', size: 240_000 } }, 'wamid.document', '[document]'),
@@ -190,6 +197,19 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { timeout: 15_000 }).toBe(160);
     expect(await thumbnail.getAttribute('src')).toMatch(/^blob:/);
     expect(await thumbnail.getAttribute('alt')).toBe('The new hinge');
+    // Full size opens inside the console, never as a page of its own.
+    const pagesBefore = page.context().pages().length;
+    await timeline.getByTestId('media-thumbnail').click();
+    const viewer = timeline.getByTestId('media-viewer');
+    await viewer.locator('img').waitFor();
+    expect(page.context().pages()).toHaveLength(pagesBefore);
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'hidden' });
+    // The SVG is served as application/octet-stream: offered as a download, never shown, and its script never runs.
+    const attackBubble = timeline.getByTestId('message').filter({ hasText: 'Totally a photo' });
+    await attackBubble.getByTestId('media-download').waitFor();
+    expect(await attackBubble.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await timeline.getByTestId('media-audio').locator('audio[controls]').getAttribute('src')).toMatch(/^blob:/);
     expect(await timeline.getByTestId('reply-context').textContent()).toContain('Can you send a photo of the broken part?');
     expect(await timeline.getByTestId('media-audio').textContent()).toContain('Voice note');
@@ -239,5 +259,9 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await page.getByTestId('composer-input').press('Enter');
     expect(await page.getByTestId('send-error').textContent()).toContain('The 24-hour window is closed');
     expect(await database.prisma.message.count({ where: { conversationId: closing.conversationId, direction: 'OUTBOUND' } })).toBe(0);
+  });
+
+  it('caused no Content Security Policy violation on any page', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smt
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPlatformProcess, type PlatformProcess } from '../../services/standalone/test/platform-process.ts';
-import { launchChromium, screenshot, seriousAccessibilityViolations } from './browser.ts';
+import { launchChromium, recordCspViolations, screenshot, scriptVisibleSession, seriousAccessibilityViolations } from './browser.ts';
 import { accessTokenOf, callApi } from './platform-session.ts';
 
 const desktop = { width: 1280, height: 800 };
@@ -22,6 +22,7 @@ describe('the operator console in Chromium, against the standalone server', () =
   let page: Page;
   let platformEnvironment: Record<string, string>;
   let platformPort: number;
+  let cspViolations: string[];
 
   beforeAll(async () => {
     [database, openai, smtp] = await Promise.all([createTestDatabase(), createOpenAiTestServer(), startSmtpCaptureServer()]);
@@ -47,6 +48,7 @@ describe('the operator console in Chromium, against the standalone server', () =
     platform = await startPlatformProcess(platformEnvironment, port);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: desktop, locale: 'en-US', timezoneId: 'Europe/Madrid' });
+    cspViolations = await recordCspViolations(context);
     page = await context.newPage();
   });
 
@@ -96,6 +98,20 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/inbox');
     await page.getByText('No conversations yet').waitFor();
+    // The console is served with its strict CSP.
+    const served = await page.request.get(`${platform.url}/inbox`, { headers: { accept: 'text/html' } });
+    expect(served.headers()['content-security-policy']).toContain("script-src 'self'");
+
+    // No token where a script could read it: the access token is in memory, the refresh token an httpOnly cookie.
+    const [refreshCookie] = (await context.cookies()).filter((cookie) => cookie.name === 'refresh_token');
+    expect(refreshCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth' });
+    const readable = await scriptVisibleSession(page);
+    expect(readable).not.toContain(refreshCookie!.value);
+    expect(readable).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
+    // A reload keeps the session: a new access token from the cookie.
+    await page.reload();
+    await page.getByText('No conversations yet').waitFor();
+    expect(page.url()).toMatch(/\/inbox$/);
     // Live updates over SSE (the console polls only when the server has no stream).
     await page.locator('[data-live="live"]').waitFor({ timeout: 30_000 });
 
@@ -256,5 +272,19 @@ describe('the operator console in Chromium, against the standalone server', () =
     await visitor.goto(`${platform.url}/verify-email?token=not-a-real-token`);
     expect(await visitor.getByTestId('verify-failed').textContent()).toContain('This verification link is not valid.');
     await fresh.close();
+  });
+
+  it('signs out for good: the cookie is cleared, and a reload lands on the login page', async () => {
+    await page.goto(`${platform.url}/inbox`);
+    await page.getByRole('button', { name: /Sign out|Cerrar sesión/ }).click();
+    await page.waitForURL('**/login');
+    expect((await context.cookies()).filter((cookie) => cookie.name === 'refresh_token')).toEqual([]);
+    await page.reload();
+    await page.locator('form').first().waitFor();
+    expect(page.url()).toMatch(/\/login$/);
+  });
+
+  it('caused no Content Security Policy violation on any page of the journey', () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 export * from './messages/message-content.ts';
 export * from './messages/message-status.ts';
+export * from './messages/media-types.ts';
 export * from './events/define-event.ts';
 export * from './events/topics.ts';
 export * from './events/message-events.ts';

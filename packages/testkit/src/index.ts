@@ -1,1 +1,2 @@
 export { expectEventually } from './expect-eventually.ts';
+export { mediaSamples } from './media-samples.ts';

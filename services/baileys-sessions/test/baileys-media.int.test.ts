@@ -9,6 +9,7 @@ import { MessageSendRequested } from '@app/domain';
 import { createFileObjectStore } from '@app/runtime/local';
 import type { ObjectStore } from '@app/runtime/ports';
 import { createLogger } from '@app/runtime/service';
+import { mediaSamples } from '@app/testkit';
 import { BufferJSON, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBaileysEgressHandler } from '../src/egress/baileys-egress.subscription.ts';
@@ -34,6 +35,7 @@ function upsert(name: string, edit?: (message: WAMessage) => void): { type: 'not
 class ScriptedDownloader implements BaileysMediaDownloader {
   readonly calls: string[] = [];
   readonly failures = new Map<string, number>();
+  readonly bodies = new Map<string, Buffer>();
   async download({ source }: Parameters<BaileysMediaDownloader['download']>[0]): Promise<{ body: Buffer }> {
     const id = source.key.id!;
     this.calls.push(id);
@@ -42,7 +44,7 @@ class ScriptedDownloader implements BaileysMediaDownloader {
       this.failures.set(id, left - 1);
       throw new Error('Failed to fetch stream from https://mmg.whatsapp.net/… status code 503');
     }
-    return { body: Buffer.from(`bytes of ${id}`) };
+    return { body: this.bodies.get(id) ?? Buffer.from(`bytes of ${id}`) };
   }
 }
 
@@ -81,6 +83,10 @@ describe('inbound media → object store', () => {
     const downloader = new ScriptedDownloader();
     const { ingest, media } = pipeline(downloader, new FakeTimers());
     const kinds = { image: 'jpg', video: 'mp4', 'voice-note': 'ogg', 'audio-file': 'mp3', 'document-with-caption': 'pdf', sticker: 'webp' };
+    // What the fixtures claim, and what the bytes are, agree: the claim is kept.
+    const claimed = { image: 'image/jpeg', video: 'video/mp4', 'voice-note': 'audio/ogg; codecs=opus', 'audio-file': 'audio/mpeg', 'document-with-caption': 'application/pdf', sticker: 'image/webp' };
+    const samples = { image: 'jpeg', video: 'mp4', 'voice-note': 'oggOpus', 'audio-file': 'mp3', 'document-with-caption': 'pdf', sticker: 'webp' } as const;
+    for (const [name, sample] of Object.entries(samples)) downloader.bodies.set(upsert(name).messages[0]!.key.id!, mediaSamples[sample]);
     for (const name of Object.keys(kinds)) ingest.onMessages(instance.id, upsert(name));
     ingest.onMessages(instance.id, upsert('image'));
     await ingest.idle();
@@ -94,12 +100,54 @@ describe('inbound media → object store', () => {
       expect(stored.mediaId).toBe(`media/${business.id}/${instance.id}/${message.id}.${extension}`);
       expect(stored.download).toEqual({ state: 'stored', attempts: 1 });
       const object = await objectStore.get(stored.mediaId);
-      expect(object?.body.toString()).toBe(`bytes of ${id}`);
+      expect(object?.body).toEqual(mediaSamples[samples[name as keyof typeof samples]]);
       expect(stored.size).toBe(object!.body.length);
+      expect(stored.mimeType).toBe(claimed[name as keyof typeof claimed]);
       expect(object?.contentType).toBe(stored.mimeType);
     }
     expect(downloader.calls.filter((id) => id === upsert('image').messages[0]!.key.id)).toHaveLength(1);
     expect(await database.prisma.mediaDownload.count({ where: { instanceId: instance.id } })).toBe(0);
+  }, 60_000);
+
+  it('stores the type the bytes have, never the one the sender claims: HTML or SVG is only ever application/octet-stream', async () => {
+    const { business, instance } = await tenant('Floricultura', 27);
+    const downloader = new ScriptedDownloader();
+    const { ingest, media } = pipeline(downloader, new FakeTimers());
+    const claims = [
+      { id: '3EB0XSS0000000000001', fixture: 'image', claimed: 'image/png', body: mediaSamples.svg },
+      { id: '3EB0XSS0000000000002', fixture: 'document-with-caption', claimed: 'text/html', body: mediaSamples.html },
+      { id: '3EB0XSS0000000000003', fixture: 'document-with-caption', claimed: 'image/svg+xml', body: mediaSamples.svg },
+      // A real JPEG sent as a "PDF" is stored as what it is.
+      { id: '3EB0XSS0000000000004', fixture: 'image', claimed: 'application/pdf', body: mediaSamples.jpeg },
+    ] as const;
+    for (const { id, fixture, claimed, body } of claims) {
+      downloader.bodies.set(id, body);
+      ingest.onMessages(
+        instance.id,
+        upsert(fixture, (message) => {
+          message.key = { ...message.key, id };
+          const media = message.message!.imageMessage ?? message.message!.documentWithCaptionMessage!.message!.documentMessage!;
+          media.mimetype = claimed;
+        }),
+      );
+    }
+    await ingest.idle();
+    await media.idle();
+
+    const stored = await Promise.all(claims.map(({ id }) => byProviderId(instance.id, id)));
+    const types = [];
+    for (const message of stored) {
+      const { mediaId, mimeType } = (message.content as { media: { mediaId: string; mimeType: string } }).media;
+      const object = await objectStore.get(mediaId);
+      expect(object?.contentType).toBe(mimeType);
+      types.push([mediaId.replace(`media/${business.id}/${instance.id}/${message.id}`, ''), mimeType]);
+    }
+    expect(types).toEqual([
+      ['', 'application/octet-stream'],
+      ['', 'application/octet-stream'],
+      ['', 'application/octet-stream'],
+      ['.jpg', 'image/jpeg'],
+    ]);
   }, 60_000);
 
   it('keeps a message whose download fails, shows the retry state, and stores the file on a later sweep', async () => {

@@ -8,7 +8,7 @@ import { SecretBox } from '@app/db';
 import { createFileObjectStore } from '@app/runtime/local';
 import type { ObjectStore } from '@app/runtime/ports';
 import { createLogger, errorMiddleware } from '@app/runtime/service';
-import { expectEventually } from '@app/testkit';
+import { expectEventually, mediaSamples } from '@app/testkit';
 import { metaMediaMessageWebhook, postSignedMetaWebhook, startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
 import express from 'express';
 import request from 'supertest';
@@ -116,9 +116,7 @@ const downloads = (mediaId: string) => graph.requests.filter((entry) => entry.pa
 
 describe('inbound Cloud API media → object store → GET /api/messages/:id/media', () => {
   it('stores an image, a voice note and a document with their exact bytes, served with their content type', async () => {
-    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
-    const voice = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(64, 7)]);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
+    const { jpeg, oggOpus: voice, pdf } = mediaSamples;
     const files = [
       { type: 'image' as const, bytes: jpeg, mime: 'image/jpeg', extra: { caption: 'the red ones' }, extension: 'jpg' },
       { type: 'audio' as const, bytes: voice, mime: 'audio/ogg; codecs=opus', extra: { voice: true }, extension: 'ogg' },
@@ -145,13 +143,36 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
         download: { state: 'stored', attempts: 1 },
       });
       const response = await mediaApi(message.id).responseType('blob').expect(200);
-      expect(response.headers['content-type']).toBe(file.mime);
+      // Served without parameters: nothing a sender wrote reaches the header.
+      expect(response.headers['content-type']).toBe(file.mime.split(';')[0]);
       expect(Buffer.compare(response.body as Buffer, file.bytes)).toBe(0);
       // A fresh URL was looked up for the number, and fetched with the instance's token.
       expect(lookups(file.id)).toHaveLength(1);
       expect(downloads(file.id)).toEqual([expect.objectContaining({ authorization: `Bearer ${accessToken}`, status: 200 })]);
     }
     expect((await storedMessage(sent[2]!.wamid)).content).toMatchObject({ media: { filename: 'invoice.pdf' } });
+  });
+
+  it('stores and serves HTML or SVG claimed as an image or a page only as application/octet-stream, as a download', async () => {
+    const attacks = [
+      { type: 'image' as const, bytes: mediaSamples.svg, mime: 'image/png', extra: {} },
+      { type: 'document' as const, bytes: mediaSamples.html, mime: 'text/html', extra: { filename: 'invoice.html' } },
+      { type: 'document' as const, bytes: mediaSamples.svg, mime: 'image/svg+xml', extra: { filename: 'logo.svg' } },
+    ];
+    for (const attack of attacks) {
+      const id = mediaOnMeta(attack.bytes, attack.mime);
+      const webhook = metaMediaMessageWebhook({ phoneNumberId, type: attack.type, media: { id, mime_type: attack.mime, ...attack.extra } });
+      const wamid = (webhook.entry[0]!.changes[0]!.value.messages as { id: string }[])[0]!.id;
+      expect((await post(webhook)).status).toBe(200);
+      await eventually(async () => expect(mediaState(await storedMessage(wamid)).download?.state).toBe('stored'));
+      const message = await storedMessage(wamid);
+      expect(mediaState(message)).toMatchObject({ mediaId: `media/${owner.businessId}/${message.instanceId}/${message.id}`, mimeType: 'application/octet-stream' });
+      expect((await objectStore.get(mediaState(message).mediaId!))?.contentType).toBe('application/octet-stream');
+      const response = await mediaApi(message.id).responseType('blob').expect(200);
+      expect(response.headers['content-type']).toBe('application/octet-stream');
+      expect(response.headers['content-disposition']).toMatch(/^attachment/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 
   it('acknowledges the webhook before the download finishes', async () => {
@@ -205,7 +226,7 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
   });
 
   it('stores one message and one object when Meta delivers the webhook again', async () => {
-    const id = mediaOnMeta(Buffer.from('png once'), 'image/png');
+    const id = mediaOnMeta(mediaSamples.png, 'image/png');
     const webhook = metaMediaMessageWebhook({ phoneNumberId, type: 'image', media: { id, mime_type: 'image/png' } });
     const wamid = (webhook.entry[0]!.changes[0]!.value.messages as { id: string }[])[0]!.id;
     const responses = await Promise.all([post(webhook), post(webhook), post(webhook)]);

@@ -49,7 +49,9 @@ describe('tenant API: authentication', () => {
     const again = await api.get('/api/auth/verify-email').query({ token }).expect(400);
     expect(expectError(again.body, 'VALIDATION_FAILED').details).toEqual({ reason: 'TOKEN_USED' });
 
-    const login = await api.post('/api/auth/login').send({ email: 'FOUNDER@example.test', password: 'long enough pw' }).expect(200);
+    // An API client asks for the refresh token in the body (a browser gets it as an httpOnly cookie).
+    const login = await api.post('/api/auth/login').send({ email: 'FOUNDER@example.test', password: 'long enough pw', refreshTokenInBody: true }).expect(200);
+    expect(login.headers['set-cookie']).toBeUndefined();
     const first = tokenPairSchema.parse(login.body);
     expect(first.expiresIn).toBe(15 * 60);
     const me = await api.get('/api/auth/me').set('authorization', `Bearer ${first.accessToken}`).expect(200);

@@ -65,8 +65,48 @@ describe('tenant API: GET /messages/:id/media', () => {
 
     const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-type']).toBe('application/pdf');
-    expect(response.headers['content-disposition']).toBe('attachment; filename=menu.pdf');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="menu.pdf"');
     expect((response.body as Buffer).toString()).toBe(pdf.toString());
+  });
+
+  it('shows images in place, with nosniff and a sandbox CSP, and names everything else as a download', async () => {
+    const key = `media/${owner.businessId}/${instanceId}/inline.jpg`;
+    await objectStore.put(key, jpeg, 'image/jpeg');
+    const messageId = await messageWith({ kind: 'image', media: { mediaId: key, mimeType: 'image/jpeg', download: { state: 'stored', attempts: 1 } } });
+
+    const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
+    expect(response.headers['content-disposition']).toBe(`inline; filename="media-${messageId}"`);
+    expect(response.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it.each([
+    ['text/html', 'document', '<!doctype html><script>fetch("/api/auth/me")</script>'],
+    ['image/svg+xml', 'image', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],
+    ['application/xhtml+xml', 'document', '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'],
+  ])('serves a row stored before sniffing with type %s as an application/octet-stream download', async (storedType, kind, markup) => {
+    const key = `media/${owner.businessId}/${instanceId}/legacy-${counter}`;
+    await objectStore.put(key, Buffer.from(markup), storedType);
+    const messageId = await messageWith({ kind, media: { mediaId: key, mimeType: storedType, filename: 'invoice.html', download: { state: 'stored', attempts: 1 } } });
+
+    const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
+    expect(response.headers['content-type']).toBe('application/octet-stream');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="invoice.html"');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+  });
+
+  it("sanitizes a sender's file name: no path, no quotes or line breaks, non-ASCII kept in filename*", async () => {
+    const key = `media/${owner.businessId}/${instanceId}/named.pdf`;
+    await objectStore.put(key, Buffer.from('%PDF-1.4\n'), 'application/pdf');
+    const evil = await messageWith({ kind: 'document', media: { mediaId: key, mimeType: 'application/pdf', filename: '../../etc/x"\r\nSet-Cookie: a=b.pdf', download: { state: 'stored', attempts: 1 } } });
+    const response = await api().get(`/api/messages/${evil}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
+    expect(response.headers['content-disposition']).toBe('attachment; filename="xSet-Cookie a=b.pdf"');
+    expect(response.headers['set-cookie']).toBeUndefined();
+
+    const accented = await messageWith({ kind: 'document', media: { mediaId: key, mimeType: 'application/pdf', filename: 'orçamento (1).pdf', download: { state: 'stored', attempts: 1 } } });
+    const named = await api().get(`/api/messages/${accented}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
+    expect(named.headers['content-disposition']).toBe(`attachment; filename="or_amento (1).pdf"; filename*=UTF-8''or%C3%A7amento%20%281%29.pdf`);
   });
 
   it("answers 404 for another business's message and for unknown ids, without leaking the bytes", async () => {

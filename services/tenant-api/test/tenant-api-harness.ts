@@ -125,7 +125,8 @@ export async function signUp(harness: TenantApiHarness, options: { verified?: bo
     const token = await verificationTokenFor(harness, email);
     await request(harness.app).get('/api/auth/verify-email').query({ token }).expect(200);
   }
-  const login = await request(harness.app).post('/api/auth/login').send({ email, password }).expect(200);
+  // As an API client: the refresh token in the body, not in the browser's cookie.
+  const login = await request(harness.app).post('/api/auth/login').send({ email, password, refreshTokenInBody: true }).expect(200);
   return {
     email,
     password,

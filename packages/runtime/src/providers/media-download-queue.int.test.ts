@@ -8,6 +8,7 @@ import { MediaDownloadError, type MessageContent } from '@app/domain';
 import { createFileObjectStore } from '@app/runtime/local';
 import type { ObjectStore } from '@app/runtime/ports';
 import { createLogger } from '@app/runtime/service';
+import { mediaSamples } from '@app/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaDownloadQueue, type MediaDownloadQueue, type MediaDownloadTimers } from './media-download-queue.ts';
 import type { MediaDownloader } from './media-downloader.ts';
@@ -116,12 +117,12 @@ describe('the shared media download queue', () => {
     await second.idle();
     expect(downloader.calls).toEqual(['media-1']);
 
-    downloader.answer(Buffer.from('png bytes'));
+    downloader.answer(mediaSamples.png);
     await first.idle();
     const media = await mediaOf(message.messageId);
     const key = `media/${message.businessId}/${message.instanceId}/${message.messageId}.png`;
-    expect(media).toEqual({ mediaId: key, mimeType: 'image/png', caption: 'la planta', size: 9, download: { state: 'stored', attempts: 1 } });
-    expect(await objectStore.get(key)).toEqual({ body: Buffer.from('png bytes'), contentType: 'image/png' });
+    expect(media).toEqual({ mediaId: key, mimeType: 'image/png', caption: 'la planta', size: mediaSamples.png.length, download: { state: 'stored', attempts: 1 } });
+    expect(await objectStore.get(key)).toEqual({ body: mediaSamples.png, contentType: 'image/png' });
     expect(await database.prisma.mediaDownload.count({ where: { messageId: message.messageId } })).toBe(0);
     // Open consoles are told once, in the same transaction, so the placeholder becomes the picture.
     expect(await announced(message.messageId)).toEqual([{ change: 'media', messageId: message.messageId, conversationId: message.conversationId }]);

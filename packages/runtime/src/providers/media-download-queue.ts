@@ -21,6 +21,7 @@ import {
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Logger } from '../service/create-logger.ts';
 import type { MediaDownloader, MediaSourceCodec } from './media-downloader.ts';
+import { sniffMediaType } from './sniff-media-type.ts';
 
 /** Scheduling as the queue sees it; services pass their own (tests drive a fake one with the same clock). */
 export interface MediaDownloadTimers {
@@ -87,8 +88,9 @@ export interface MediaDownloadQueue<Source> {
  * outside the message path (a large video never delays the next text, a webhook is answered before it). A worker
  * claims a row (`lockedUntil`, set only when nobody holds it: two replicas never fetch the same file at once; the
  * claim of a worker that died runs out and the row is swept again). Success: the object is written under
- * `media/<business>/<instance>/<message>.<ext>`, and in one transaction the message gets `media.mediaId` (that
- * key), `media.size` and state `stored`, and the row is deleted. Failure: the next attempt is pushed back
+ * `media/<business>/<instance>/<message>.<ext>` with the type sniffed from its bytes (never the sender's claim), and
+ * in one transaction the message gets `media.mediaId` (that key), that `media.mimeType`, `media.size` and state
+ * `stored`, and the row is deleted. Failure: the next attempt is pushed back
  * exponentially and the message shows the attempts and the error; after the last attempt, or at once when the
  * downloader says the file is gone for good, the state is `failed`. A crash between the object write and the
  * commit only means the same key is written again on the next try.
@@ -141,16 +143,19 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
     if (!message) return;
     const media = mediaOfContent(message.content);
     let body: Buffer;
-    let mimeType: string | null;
+    let mimeType: string;
     let key: string;
     try {
       const source = deps.sourceCodec.decode(deps.secretBox.decrypt(row.source, associatedData(messageId)));
       const downloaded = await deps.downloader.download({ instanceId: row.instanceId, messageId, source });
       body = downloaded.body;
-      mimeType = media?.mimeType ?? downloaded.mimeType ?? null;
+      const claimed = media?.mimeType ?? downloaded.mimeType ?? null;
+      const sniffed = await sniffMediaType(body, claimed);
+      mimeType = sniffed.mimeType;
+      if (sniffed.mismatch) log.warn({ event: 'media_download.type_mismatch', messageId, claimed, stored: mimeType }, 'media type differs from the claim');
       key = inboundMediaKey({ businessId: row.businessId, instanceId: row.instanceId, messageId, mimeType });
       // An object store that is down counts as a failed attempt too (retried with backoff, bounded).
-      await deps.objectStore.put(key, body, mimeType ?? 'application/octet-stream');
+      await deps.objectStore.put(key, body, mimeType);
     } catch (error) {
       await recordFailure(row, error);
       return;
@@ -158,7 +163,7 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
     const download: MediaDownloadState = { state: 'stored', attempts: row.attempts + 1 };
     const stored = await recordMediaStored(deps.prisma, {
       messageId,
-      media: { mediaId: key, size: body.length, download, ...(mimeType && !media?.mimeType ? { mimeType } : {}) },
+      media: { mediaId: key, mimeType, size: body.length, download },
     });
     if (!stored) return;
     counters.stored += 1;

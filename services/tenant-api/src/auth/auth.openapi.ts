@@ -40,7 +40,8 @@ export const authRouteDocs: RouteDoc[] = [
   {
     method: 'post', path: '/auth/login', tag, authenticated: false,
     summary: 'Sign in with e-mail and password',
-    description: 'Wrong credentials: 401 with details.reason INVALID_CREDENTIALS. Too many attempts: 429 with Retry-After.',
+    description:
+      'Returns the access token (Bearer, short-lived). The refresh token is set as the httpOnly, SameSite=Strict cookie refresh_token (Path=/api/auth; Secure when PUBLIC_URL is https), so page script never sees it; an API client that sends refreshTokenInBody: true gets it in the body instead and no cookie. Wrong credentials: 401 with details.reason INVALID_CREDENTIALS. Too many attempts: 429 with Retry-After.',
     body: loginBodySchema,
     success: { status: 200, description: 'Tokens.', schema: tokenPairSchema },
     errors: [400, 401, 429],
@@ -48,17 +49,19 @@ export const authRouteDocs: RouteDoc[] = [
   {
     method: 'post', path: '/auth/refresh', tag, authenticated: false,
     summary: 'Rotate a refresh token: the old one is revoked, a new pair is issued',
-    description: 'A refresh token used twice revokes its whole family: 401 with details.reason TOKEN_REUSED.',
+    description:
+      'With refreshToken in the body (API clients) the new refresh token comes back in the body. Without it, the refresh_token cookie is rotated (a browser): the request must be JSON (Content-Type: application/json; otherwise 403 with details.reason JSON_REQUIRED), the new token is set as the cookie and the body has only the access token; no cookie is 401 TOKEN_MISSING, and a rejected cookie is cleared. A refresh token used twice revokes its whole family: 401 with details.reason TOKEN_REUSED.',
     body: refreshBodySchema,
     success: { status: 200, description: 'New tokens.', schema: tokenPairSchema },
-    errors: [400, 401],
+    errors: [400, 401, 403],
   },
   {
     method: 'post', path: '/auth/logout', tag, authenticated: false,
     summary: 'Revoke the refresh token and every token rotated from the same sign-in',
+    description: 'The token in the body, or else the refresh_token cookie (then the request must be JSON: 403 JSON_REQUIRED otherwise). The cookie is cleared.',
     body: refreshBodySchema,
     success: { status: 204, description: 'Signed out.' },
-    errors: [400],
+    errors: [400, 403],
   },
   {
     method: 'get', path: '/auth/me', tag, authenticated: true,

@@ -11,12 +11,14 @@ import {
   resendVerificationBodySchema,
   verifyEmailQuerySchema,
 } from './auth.schema.ts';
+import { clearRefreshCookie, refreshTokenFromCookie, requireJsonRequest, setRefreshCookie } from './refresh-cookie.ts';
 import { registerAccount } from './register-account.ts';
 import { signIn } from './sign-in.ts';
 import { renderVerificationPage } from './verification-page.ts';
 
 export function registerAuthRoutes(router: Router, services: ApiServices): void {
   const { prisma, limits } = services;
+  const cookiePolicy = { ttlSeconds: services.config.REFRESH_TOKEN_TTL, secure: services.config.PUBLIC_URL.startsWith('https:') };
 
   router.post('/auth/register', async (request, response) => {
     const input = parseInput(registerBodySchema, request.body);
@@ -50,8 +52,8 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
   });
 
   router.post('/auth/login', async (request, response) => {
-    const input = parseInput(loginBodySchema, request.body);
-    const tokens = await signIn(
+    const { refreshTokenInBody, ...input } = parseInput(loginBodySchema, request.body);
+    const { refreshToken, ...tokens } = await signIn(
       {
         prisma,
         passwords: services.passwords,
@@ -62,19 +64,37 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
       },
       { ...input, clientAddress: request.ip ?? 'unknown' },
     );
+    // A browser gets the refresh token only as an httpOnly cookie; an API client that asks for it gets it in the body.
+    if (refreshTokenInBody) return void response.json({ ...tokens, refreshToken });
+    setRefreshCookie(request, response, refreshToken, cookiePolicy);
     response.json(tokens);
   });
 
   router.post('/auth/refresh', async (request, response) => {
-    const { refreshToken } = parseInput(refreshBodySchema, request.body);
-    const rotated = await services.refreshTokens.rotate(refreshToken);
-    const { accessToken, expiresIn } = services.accessTokens.issue(rotated.tenant);
-    response.json({ accessToken, refreshToken: rotated.refreshToken, tokenType: 'Bearer', expiresIn });
+    const fromBody = parseInput(refreshBodySchema, request.body ?? {}).refreshToken;
+    // The token travels back the way it came: in the body to an API client, in the cookie to a browser.
+    if (fromBody) {
+      const rotated = await services.refreshTokens.rotate(fromBody);
+      return void response.json({ ...services.accessTokens.issue(rotated.tenant), refreshToken: rotated.refreshToken, tokenType: 'Bearer' });
+    }
+    requireJsonRequest(request);
+    const fromCookie = refreshTokenFromCookie(request);
+    if (!fromCookie) throw new AppError('UNAUTHENTICATED', 'No refresh token: sign in again.', { reason: 'TOKEN_MISSING' });
+    const rotated = await services.refreshTokens.rotate(fromCookie).catch((error: unknown) => {
+      // A rejected cookie (expired, revoked, reused) is dropped, so the browser stops presenting it.
+      clearRefreshCookie(request, response, cookiePolicy);
+      throw error;
+    });
+    setRefreshCookie(request, response, rotated.refreshToken, cookiePolicy);
+    response.json({ ...services.accessTokens.issue(rotated.tenant), tokenType: 'Bearer' });
   });
 
   router.post('/auth/logout', async (request, response) => {
-    const { refreshToken } = parseInput(refreshBodySchema, request.body);
-    await services.refreshTokens.revokeFamily(refreshToken);
+    const fromBody = parseInput(refreshBodySchema, request.body ?? {}).refreshToken;
+    if (!fromBody) requireJsonRequest(request);
+    const token = fromBody ?? refreshTokenFromCookie(request);
+    if (token) await services.refreshTokens.revokeFamily(token);
+    clearRefreshCookie(request, response, cookiePolicy);
     response.status(204).end();
   });
 

@@ -9,9 +9,23 @@ export const registerBodySchema = z.object({
   businessName: z.string().trim().min(1).max(120),
 });
 
-export const loginBodySchema = z.object({ email, password: z.string().min(1).max(256) });
+export const loginBodySchema = z.object({
+  email,
+  password: z.string().min(1).max(256),
+  refreshTokenInBody: z
+    .boolean()
+    .optional()
+    .describe('For API clients: return the refresh token in the body instead of setting the httpOnly refresh_token cookie (a browser leaves this out).'),
+});
 export const resendVerificationBodySchema = z.object({ email });
-export const refreshBodySchema = z.object({ refreshToken: z.string().min(1).max(200) });
+export const refreshBodySchema = z.object({
+  refreshToken: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('An API client sends its refresh token here; a browser sends none and the refresh_token cookie is used (the request must then be JSON).'),
+});
 export const verifyEmailQuerySchema = z.object({ token: z.string().min(1).max(200) });
 
 export const userViewSchema = z.object({
@@ -35,7 +49,12 @@ export const meResponseSchema = registerResponseSchema;
 
 export const tokenPairSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string().describe('Opaque; single use: every refresh returns a new one and revokes the old.'),
+  refreshToken: z
+    .string()
+    .optional()
+    .describe(
+      'Opaque; single use: every refresh returns a new one and revokes the old. Only in the body for API clients (login with refreshTokenInBody, or a refresh that sent its token in the body); a browser gets it as the httpOnly refresh_token cookie instead.',
+    ),
   tokenType: z.literal('Bearer'),
   /** Seconds until the access token expires. */
   expiresIn: z.number().int(),

@@ -23,7 +23,7 @@ export interface SignInDependencies {
 export async function signIn(
   deps: SignInDependencies,
   input: { email: string; password: string; clientAddress: string },
-): Promise<TokenPair> {
+): Promise<Required<TokenPair>> {
   const email = normalizeEmail(input.email);
   const emailKey = `email:${email}`;
   const clientKey = `client:${input.clientAddress}`;

@@ -3,6 +3,7 @@ import { AppError } from '@app/runtime/service';
 import type { ApiServices } from '../api-services.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { resourceId } from '../http/validate.ts';
+import { mediaResponseHeaders } from './media-response-headers.ts';
 import { loadMessageMedia } from './message-media.ts';
 import { mediaCacheSeconds } from './message-media.schema.ts';
 
@@ -13,14 +14,10 @@ export function registerMessageMediaRoutes(router: Router, services: ApiServices
     if (!services.objectStore) throw new AppError('UNAVAILABLE', 'Media storage is not configured in this deployment.');
     const media = await loadMessageMedia({ prisma: services.prisma, objectStore: services.objectStore }, tenant, messageId);
     response.set({
-      'Content-Type': media.contentType,
+      ...mediaResponseHeaders({ contentType: media.contentType, filename: media.filename, messageId }),
       'Content-Length': String(media.body.length),
       'Cache-Control': `private, max-age=${mediaCacheSeconds}`,
-      // The bytes come from customers: never let a browser sniff them into something executable.
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
     });
-    if (media.filename) response.attachment(media.filename).type(media.contentType);
     response.end(media.body);
   });
 }

@@ -39,11 +39,12 @@ export class ApiClient {
   login(body: LoginRequest): Promise<TokenPair> {
     return firstValueFrom(this.http.post<TokenPair>('/api/auth/login', body));
   }
-  refresh(refreshToken: string): Promise<TokenPair> {
-    return firstValueFrom(this.http.post<TokenPair>('/api/auth/refresh', { refreshToken }));
+  /** Rotates the httpOnly refresh cookie (sent by the browser; the JSON body is the API's CSRF check). */
+  refresh(): Promise<TokenPair> {
+    return firstValueFrom(this.http.post<TokenPair>('/api/auth/refresh', {}));
   }
-  logout(refreshToken: string): Promise<unknown> {
-    return firstValueFrom(this.http.post('/api/auth/logout', { refreshToken }));
+  logout(): Promise<unknown> {
+    return firstValueFrom(this.http.post('/api/auth/logout', {}));
   }
   me(): Promise<Account> {
     return firstValueFrom(this.http.get<Account>('/api/auth/me'));

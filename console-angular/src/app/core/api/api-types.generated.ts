@@ -61,11 +61,12 @@ export interface paths {
       requestBody: { content: { 'application/json': {
         "email": string;
         "password": string;
+        "refreshTokenInBody"?: boolean;
       } } };
       responses: {
         200: { content: { 'application/json': {
           "accessToken": string;
-          "refreshToken": string;
+          "refreshToken"?: string;
           "tokenType": "Bearer";
           "expiresIn": number;
         } } };
@@ -78,28 +79,30 @@ export interface paths {
   "/auth/refresh": {
     post: {
       requestBody: { content: { 'application/json': {
-        "refreshToken": string;
+        "refreshToken"?: string;
       } } };
       responses: {
         200: { content: { 'application/json': {
           "accessToken": string;
-          "refreshToken": string;
+          "refreshToken"?: string;
           "tokenType": "Bearer";
           "expiresIn": number;
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };
   "/auth/logout": {
     post: {
       requestBody: { content: { 'application/json': {
-        "refreshToken": string;
+        "refreshToken"?: string;
       } } };
       responses: {
         204: { content?: never };
         400: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };

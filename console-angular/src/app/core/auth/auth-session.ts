@@ -1,42 +1,44 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { ApiClient } from '../api/api-client';
-import type { Account, TokenPair } from '../api/api-models';
+import type { Account } from '../api/api-models';
 
-const storageKey = 'console.session';
-
-interface StoredTokens {
-  accessToken: string;
-  refreshToken: string;
-}
+/** Where versions before the refresh cookie kept both tokens; removed at start so no token stays in storage. */
+const legacyStorageKey = 'console.session';
 
 /**
- * The signed-in operator: tokens (kept in localStorage so a reload stays signed in), the account, and refresh
- * rotation. Refreshing is single-flight: concurrent 401s share one POST /auth/refresh, because the API revokes
+ * The signed-in operator: the access token, the account, and refresh rotation. The access token is kept in memory
+ * only and the refresh token is an httpOnly cookie the API sets (page script never sees it), so nothing an injected
+ * script could read survives in storage. A reload starts without an access token and gets one from the cookie
+ * (`restore`). Refreshing is single-flight: concurrent 401s share one POST /auth/refresh, because the API revokes
  * the whole token family when a refresh token is used twice.
  */
 @Injectable({ providedIn: 'root' })
 export class AuthSession {
   private readonly api = inject(ApiClient);
   private readonly router = inject(Router);
-  private readonly tokens = signal<StoredTokens | null>(readStoredTokens());
+  private readonly token = signal<string | null>(null);
   private refreshing: Promise<boolean> | null = null;
 
   readonly account = signal<Account | null>(null);
-  readonly signedIn = computed(() => this.tokens() !== null);
+  readonly signedIn = computed(() => this.token() !== null);
+
+  constructor() {
+    localStorage.removeItem(legacyStorageKey);
+  }
 
   accessToken(): string | null {
-    return this.tokens()?.accessToken ?? null;
+    return this.token();
   }
 
   async signIn(email: string, password: string): Promise<void> {
-    this.store(await this.api.login({ email, password }));
+    this.token.set((await this.api.login({ email, password })).accessToken);
     await this.loadAccount();
   }
 
-  /** Loads /auth/me; false when the session is gone (then the tokens are dropped). */
+  /** Loads /auth/me; false when the session is gone (then the token is dropped). */
   async loadAccount(): Promise<boolean> {
-    if (!this.tokens()) return false;
+    if (!this.token()) return false;
     try {
       this.account.set(await this.api.me());
       return true;
@@ -47,25 +49,26 @@ export class AuthSession {
     }
   }
 
-  /** Rotates the refresh token; false when it was rejected (expired, revoked, reused). */
+  /** After a reload: a session from the refresh cookie, with its account; false when there is none. */
+  async restore(): Promise<boolean> {
+    if (!this.token() && !(await this.refresh())) return false;
+    return this.loadAccount();
+  }
+
+  /** Rotates the refresh cookie for a new access token; false when it was rejected (missing, expired, revoked, reused). */
   refresh(): Promise<boolean> {
-    const current = this.tokens();
-    if (!current) return Promise.resolve(false);
     this.refreshing ??= this.api
-      .refresh(current.refreshToken)
-      .then((pair) => (this.store(pair), true))
+      .refresh()
+      .then((tokens) => (this.token.set(tokens.accessToken), true))
       .catch(() => (this.clear(), false))
       .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
   async signOut(): Promise<void> {
-    const current = this.tokens();
     this.clear();
-    if (current) {
-      // Revoking is best effort: the tokens are already gone from this browser.
-      await this.api.logout(current.refreshToken).catch(() => undefined);
-    }
+    // Revoking is best effort: the access token is already gone from this page.
+    await this.api.logout().catch(() => undefined);
     await this.router.navigateByUrl('/login');
   }
 
@@ -75,25 +78,8 @@ export class AuthSession {
     void this.router.navigate(['/login'], { queryParams: { expired: 1 } });
   }
 
-  private store(pair: TokenPair): void {
-    const tokens = { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
-    this.tokens.set(tokens);
-    localStorage.setItem(storageKey, JSON.stringify(tokens));
-  }
-
   private clear(): void {
-    this.tokens.set(null);
+    this.token.set(null);
     this.account.set(null);
-    localStorage.removeItem(storageKey);
-  }
-}
-
-function readStoredTokens(): StoredTokens | null {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<StoredTokens> | null;
-    return parsed?.accessToken && parsed.refreshToken ? { accessToken: parsed.accessToken, refreshToken: parsed.refreshToken } : null;
-  } catch {
-    // A corrupt entry is the same as none.
-    return null;
   }
 }

@@ -2,17 +2,18 @@ import { inject } from '@angular/core';
 import { Router, type CanActivateFn } from '@angular/router';
 import { AuthSession } from './auth-session';
 
-/** Signed-in pages: loads the account once, or sends the visitor to the login page. */
+/** Signed-in pages: loads the account once (after a reload, from the refresh cookie), or sends the visitor to the login page. */
 export const signedInGuard: CanActivateFn = async () => {
   const session = inject(AuthSession);
   const router = inject(Router);
   if (session.account()) return true;
-  if (session.signedIn() && (await session.loadAccount())) return true;
+  if (await session.restore()) return true;
   return router.createUrlTree(['/login']);
 };
 
-/** Login and registration pages: a signed-in operator goes straight to the inbox. */
-export const signedOutGuard: CanActivateFn = () => {
+/** Login and registration pages: a signed-in operator (after a reload too) goes straight to the inbox. */
+export const signedOutGuard: CanActivateFn = async () => {
   const session = inject(AuthSession);
-  return session.signedIn() ? inject(Router).createUrlTree(['/inbox']) : true;
+  const router = inject(Router);
+  return session.signedIn() || (await session.restore()) ? router.createUrlTree(['/inbox']) : true;
 };

@@ -162,6 +162,7 @@ export const spanish: Translations = {
   'media.state.stored': 'Guardado en el servidor',
   'media.download': 'Descargar',
   'media.openFull': 'Abrir a tamaño completo',
+  'media.close': 'Cerrar',
   'media.loading': 'Cargando…',
   'media.loadFailed': 'No se pudo cargar el archivo del servidor',
   'media.state.pending': 'Descargándose de WhatsApp…',

@@ -161,6 +161,7 @@ export const english = {
   'media.state.stored': 'Saved on the server',
   'media.download': 'Download',
   'media.openFull': 'Open full size',
+  'media.close': 'Close',
   'media.loading': 'Loading…',
   'media.loadFailed': 'Could not load the file from the server',
   'media.state.pending': 'Being downloaded from WhatsApp…',

@@ -21,18 +21,25 @@ const stored = { state: 'stored', attempts: 1 };
 describe('MessageBubble with stored media', () => {
   let api: FakeApi;
   let created: string[];
+  let createdFrom: Blob[];
   let revoked: string[];
 
   beforeEach(() => {
     localStorage.clear();
     api = new FakeApi();
     created = [];
+    createdFrom = [];
     revoked = [];
-    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => {
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
       const url = `blob:http://localhost/object-${created.length + 1}`;
       created.push(url);
+      createdFrom.push(blob as Blob);
       return url;
     });
+    // jsdom has no modal dialogs: opening one sets `open`, as a browser does.
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    };
     vi.spyOn(URL, 'revokeObjectURL').mockImplementation((url: string) => void revoked.push(url));
     TestBed.configureTestingModule({ providers: [{ provide: ApiClient, useValue: api }] });
     const i18n = TestBed.inject(I18n);
@@ -50,18 +57,25 @@ describe('MessageBubble with stored media', () => {
     return { fixture, element: fixture.nativeElement as HTMLElement };
   }
 
-  it('shows a stored image as a thumbnail that opens full size, and revokes its object URL when destroyed', async () => {
+  it('shows a stored image as a thumbnail that opens full size in the page, never as a page of its own, and revokes its object URL when destroyed', async () => {
     api.blobs.set('image-1', new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }));
     const { fixture, element } = await render({ id: 'image-1', kind: 'image', text: '[image] The receipt', content: { kind: 'image', media: { mediaId: 'media/b/i/image-1.jpg', mimeType: 'image/jpeg', caption: 'The receipt', download: stored } } });
     await vi.waitFor(() => expect(element.querySelector('[data-testid="media-thumbnail"] img')).not.toBeNull());
-    const link = element.querySelector<HTMLAnchorElement>('[data-testid="media-thumbnail"]')!;
+    const thumbnail = element.querySelector<HTMLButtonElement>('[data-testid="media-thumbnail"]')!;
     expect(api.messageMedia).toHaveBeenCalledWith('image-1');
-    expect(link.getAttribute('href')).toBe(created[0]);
-    expect(link.getAttribute('target')).toBe('_blank');
-    expect(link.getAttribute('title')).toBe('Open full size');
-    expect(link.querySelector('img')?.getAttribute('src')).toBe(created[0]);
-    expect(link.querySelector('img')?.getAttribute('alt')).toBe('The receipt');
+    expect(thumbnail.tagName).toBe('BUTTON');
+    expect(thumbnail.getAttribute('title')).toBe('Open full size');
+    expect(thumbnail.querySelector('img')?.getAttribute('src')).toBe(created[0]);
+    expect(thumbnail.querySelector('img')?.getAttribute('alt')).toBe('The receipt');
     expect(element.textContent).toContain('The receipt');
+    // No link to the object URL: opening it in a tab would run customer bytes in the console's origin.
+    expect(element.querySelector('a[href^="blob:"], [target]')).toBeNull();
+
+    const viewer = element.querySelector<HTMLDialogElement>('[data-testid="media-viewer"]')!;
+    expect(viewer.open).toBe(false);
+    thumbnail.click();
+    expect(viewer.open).toBe(true);
+    expect(viewer.querySelector('img')?.getAttribute('src')).toBe(created[0]);
     expect(revoked).toEqual([]);
 
     fixture.destroy();
@@ -92,8 +106,20 @@ describe('MessageBubble with stored media', () => {
     const link = element.querySelector<HTMLAnchorElement>('[data-testid="media-download"]')!;
     expect(link.getAttribute('href')).toBe(created[0]);
     expect(link.getAttribute('download')).toBe('menu.pdf');
+    expect(link.hasAttribute('target')).toBe(false);
+    // Saved, never rendered, even when the link is opened in a tab.
+    expect(createdFrom[0]!.type).toBe('application/octet-stream');
     expect(link.textContent).toContain('Download');
     expect(element.querySelector('[data-testid="media-document"]')?.textContent).toContain('menu.pdf');
+  });
+
+  it('offers an "image" the server serves as application/octet-stream (an SVG or a page) only as a download', async () => {
+    api.blobs.set('svg-1', new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'application/octet-stream' }));
+    const { element } = await render({ id: 'svg-1', kind: 'image', text: '[image]', content: { kind: 'image', media: { mimeType: 'application/octet-stream', download: stored } } });
+    await vi.waitFor(() => expect(element.querySelector('[data-testid="media-download"]')).not.toBeNull());
+    expect(element.querySelector('img, [data-testid="media-thumbnail"]')).toBeNull();
+    expect(element.querySelector('[data-testid="media-download"]')?.getAttribute('download')).toBe('Photo');
+    expect(createdFrom[0]!.type).toBe('application/octet-stream');
   });
 
   it('says so when the stored bytes cannot be fetched, and never asks the API for media that is not stored', async () => {
