@@ -5,7 +5,7 @@ import express from 'express';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPublisher } from '../ports/pub-sub.ts';
-import { contractActorType, createContractCounterActor, DeliveryRecorder, type CounterState } from '../testing/contract-counter-actor.ts';
+import { contractActorType, createContractCounterActor, DeliveryRecorder, type CounterState } from '@app/runtime/test-support';
 import { expectEventually } from '@app/testkit';
 import { createDaprActorHost, pendingEffectsKey } from './dapr-actor-host.ts';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { startDaprSidecarDouble } from '@app/testkit/dapr-sidecar';
 import express from 'express';
 import pino from 'pino';
-import { describeActorHostContract, type ActorHostHarnessOptions } from '../testing/actor-host-contract.ts';
+import { describeActorHostContract, type ActorHostHarnessOptions } from '@app/runtime/test-support';
 import { createDaprActorHost, type DaprActorHost } from './dapr-actor-host.ts';
 import { createDaprClient } from './dapr-client.ts';
 import { createDaprPubSub } from './dapr-pub-sub.ts';
