@@ -5,7 +5,6 @@ import express from 'express';
 import pino from 'pino';
 import { describeActorHostContract, type ActorHostHarnessOptions } from '@app/runtime/test-support';
 import { createDaprActorHost, type DaprActorHost } from './dapr-actor-host.ts';
-import { createDaprClient } from './dapr-client.ts';
 import { createDaprPubSub } from './dapr-pub-sub.ts';
 
 const logger = pino({ level: 'silent' });
@@ -18,10 +17,9 @@ describeActorHostContract('Dapr adapter behind the sidecar double', async (optio
     reminderRetry: options.reminderRetry,
     duplicateReminderDeliveries: options.duplicateReminderDeliveries,
   });
-  const daprClient = createDaprClient({ daprHttpUrl: sidecar.url, daprApiToken: tokens.daprApiToken });
 
   async function startApp(): Promise<{ host: DaprActorHost; server: Server }> {
-    const publisher = createDaprPubSub({ pubsubName: 'pubsub', daprClient, logger, appApiToken: tokens.appApiToken });
+    const publisher = createDaprPubSub({ pubsubName: 'pubsub', daprHttpUrl: sidecar.url, logger, ...tokens });
     const host = createDaprActorHost({ daprHttpUrl: sidecar.url, publisher, logger, ...tokens });
     for (const definition of options.definitions) host.register(definition);
     const app = express();
