@@ -66,11 +66,42 @@ afterAll(async () => {
 });
 
 describe('createDaprPubSub behind the sidecar double', () => {
-  it('serves its subscriptions at /dapr/subscribe, one route per topic', () => {
-    expect(sidecar.subscriptions.map((entry) => [entry.pubsubname, entry.topic]).sort()).toEqual([
-      ['pubsub', 'orders'],
-      ['pubsub', 'relayed'],
+  it('serves its subscriptions at /dapr/subscribe, one route per topic, each with a dead-letter topic it also reads', () => {
+    expect(sidecar.subscriptions.map((entry) => [entry.topic, entry.route, entry.deadLetterTopic]).sort()).toEqual([
+      ['orders', '/dapr/events/pubsub/orders', 'orders.dead-letter'],
+      ['orders.dead-letter', '/dapr/events/pubsub/orders', undefined],
+      ['relayed', '/dapr/events/pubsub/relayed', 'relayed.dead-letter'],
+      ['relayed.dead-letter', '/dapr/events/pubsub/relayed', undefined],
     ]);
+  });
+
+  it('gets a message back from its dead-letter topic when it could not keep it and Dapr 1.17 gave up on it', async () => {
+    const bare = await startDaprSidecarDouble();
+    // No retry store: the adapter can only answer RETRY, which Dapr 1.17 turns into a dead letter at once.
+    const adapter = createDaprPubSub({ pubsubName: 'pubsub', daprHttpUrl: bare.url, logger });
+    const seen: string[] = [];
+    adapter.subscribe({ topic: 'fragile', group: 'once-failing', handler: async (delivered) => (seen.push(delivered.id) === 1 ? 'retry' : 'success') });
+    const listening: Server = await new Promise((resolve) => {
+      const started = express().use(adapter.router).listen(0, '127.0.0.1', () => resolve(started));
+    });
+    try {
+      await adapter.start();
+      await bare.connectApp(`http://127.0.0.1:${(listening.address() as AddressInfo).port}`);
+      await adapter.publish('fragile', event('second-chance'));
+      await expectEventually(() =>
+        expect(bare.deliveries.map((entry) => [entry.topic, entry.outcome])).toEqual([
+          ['fragile', 'RETRY'],
+          ['fragile', 'DEAD_LETTERED'],
+          ['fragile.dead-letter', 'SUCCESS'],
+        ]),
+      );
+      expect(seen).toEqual(['second-chance', 'second-chance']);
+    } finally {
+      await adapter.stop();
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+      await bare.stop();
+    }
   });
 
   it('publishes through DaprClient as a CloudEvent and delivers it to every group of the topic', async () => {

@@ -37,6 +37,11 @@ export interface DaprPubSub extends PubSub {
 
 const statusOf: Record<DeliveryOutcome, 'SUCCESS' | 'RETRY' | 'DROP'> = { success: 'SUCCESS', retry: 'RETRY', drop: 'DROP' };
 
+/** Where daprd puts a message of `topic` it gave up on (after the Resiliency retries); the same groups read it. */
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dead-letter`;
+}
+
 /**
  * Dapr pub/sub without the SDK's server: subscriptions are served at GET /dapr/subscribe and every delivery
  * answers an explicit `{status}` (a throwing SDK handler ACKs and loses the message, js-sdk #720). Dapr gives one
@@ -45,7 +50,8 @@ const statusOf: Record<DeliveryOutcome, 'SUCCESS' | 'RETRY' | 'DROP'> = { succes
  * Correctness never rests on Dapr redelivering (docs/adr/0015-dapr-as-it-really-behaves.md): a group whose
  * handler answers retry or throws, or a delivery that arrives while the replica stops, is kept in PostgreSQL for
  * that group and answered SUCCESS; the sweeper of any replica retries it. Only when it cannot be kept does the
- * delivery answer RETRY, left to the component's Resiliency policy and dead-letter topic.
+ * delivery answer RETRY, left to the component's Resiliency policy, then to the topic's dead-letter topic, which
+ * this app reads with the same handlers (a dead-lettered message is not left unread in a stream nobody consumes).
  */
 export function createDaprPubSub(options: DaprPubSubOptions): DaprPubSub {
   const { logger, pubsubName } = options;
@@ -63,7 +69,13 @@ export function createDaprPubSub(options: DaprPubSubOptions): DaprPubSub {
   const routeOf = (topic: string) => `${prefix}/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`;
 
   router.get('/dapr/subscribe', handshakeToken, (_request, response) => {
-    response.json([...handlersByTopic.keys()].map((topic) => ({ pubsubname: pubsubName, topic, route: routeOf(topic) })));
+    response.json(
+      [...handlersByTopic.keys()].flatMap((topic) => [
+        { pubsubname: pubsubName, topic, route: routeOf(topic), deadLetterTopic: deadLetterTopicOf(topic) },
+        // No dead-letter topic of its own: a message that fails here too ends with the component's policy.
+        { pubsubname: pubsubName, topic: deadLetterTopicOf(topic), route: routeOf(topic) },
+      ]),
+    );
   });
 
   router.post(`${prefix}/:pubsub/:topic`, token, express.json({ type: () => true, limit: '16mb', strict: false }), async (request, response) => {

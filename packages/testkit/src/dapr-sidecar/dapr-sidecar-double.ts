@@ -221,7 +221,8 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     let dueInMs: number;
     let periodMs: number;
     try {
-      dueInMs = parseDueTime(body.dueTime, Date.now());
+      // An RFC3339 due time is read against the double's clock, which advanceTime moves with the app's.
+      dueInMs = parseDueTime(body.dueTime, Date.now() + actors.clockOffsetMs);
       periodMs = body.period ? parseDuration(body.period) : 0;
     } catch (error) {
       if (error instanceof DurationError) return fail(response, 400, 'ERR_ACTOR_REMINDER_CREATE', error.message);

@@ -50,6 +50,8 @@ export class SidecarActors {
   readonly reminders = new Map<string, Registered>();
   readonly timers = new Map<string, Registered>();
   readonly reminderDeliveries: ReminderDelivery[] = [];
+  /** How far advanceTime moved this double's clock ahead of the real one. */
+  clockOffsetMs = 0;
   private readonly active = new Map<string, number>();
   private readonly lock = new KeyedLock();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -180,6 +182,7 @@ export class SidecarActors {
    * within `ms` fires now, the rest `ms` sooner.
    */
   advanceTime(ms: number): void {
+    this.clockOffsetMs += ms;
     for (const [key, reminder] of this.reminders) {
       reminder.dueAt -= ms;
       if (reminder.staged || reminder.firing) continue;
