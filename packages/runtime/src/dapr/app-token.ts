@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 
 export interface HandshakeGuard {
   logger: Logger;
-  /** Told when daprd's handshake is refused (the service turns it into a failing readiness check). */
-  onRejected?: (path: string) => void;
+  /** Told of each handshake, accepted or refused (the service turns a refusal into a failing readiness check). */
+  onHandshake?: (path: string, accepted: boolean) => void;
 }
 
 /**
@@ -17,15 +17,17 @@ export interface HandshakeGuard {
 export function requireAppToken(appApiToken: string | undefined, handshake?: HandshakeGuard): RequestHandler {
   const expected = appApiToken ? Buffer.from(appApiToken) : undefined;
   return (request, response, next) => {
-    if (!expected) return next();
     const received = Buffer.from(request.get('dapr-api-token') ?? '');
-    if (received.length === expected.length && timingSafeEqual(received, expected)) return next();
+    if (!expected || (received.length === expected.length && timingSafeEqual(received, expected))) {
+      handshake?.onHandshake?.(request.path, true);
+      return next();
+    }
     if (handshake) {
       handshake.logger.error(
         { event: 'dapr.handshake_rejected', path: request.path, tokenSent: received.length > 0 },
         `daprd called ${request.path} without the app token (APP_API_TOKEN must match dapr.io/app-token-secret): it will not route anything here`,
       );
-      handshake.onRejected?.(request.path);
+      handshake.onHandshake?.(request.path, false);
     }
     response.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Missing or wrong dapr-api-token.', details: null } });
   };

@@ -20,9 +20,9 @@ async function startApp(
   sidecar: DaprSidecarDouble,
   publisher: EventPublisher,
   recorder = new DeliveryRecorder(),
-  options: { connect?: boolean; onHandshakeRejected?: (path: string) => void } = {},
+  options: { connect?: boolean; onHandshake?: (path: string, accepted: boolean) => void } = {},
 ) {
-  const host = createDaprActorHost({ daprHttpUrl: sidecar.url, publisher, logger, appApiToken: 'app-token', onHandshakeRejected: options.onHandshakeRejected });
+  const host = createDaprActorHost({ daprHttpUrl: sidecar.url, publisher, logger, appApiToken: 'app-token', onHandshake: options.onHandshake });
   host.register(createContractCounterActor(recorder));
   const app = express();
   app.use(host.router);
@@ -130,7 +130,7 @@ describe('createDaprActorHost (adapter specifics)', () => {
   it('reports a refused /dapr/config loudly: daprd would otherwise host no actors here without a word', async () => {
     const sidecar = await startSidecar({ appApiToken: 'not-the-app-token' });
     const rejected: string[] = [];
-    const { url } = await startApp(sidecar, publisher, undefined, { connect: false, onHandshakeRejected: (path) => rejected.push(path) });
+    const { url } = await startApp(sidecar, publisher, undefined, { connect: false, onHandshake: (path, accepted) => void (accepted || rejected.push(path)) });
     await sidecar.connectApp(url);
     expect(sidecar.appConfig).toBeNull();
     expect(rejected).toEqual(['/dapr/config']);

@@ -23,8 +23,8 @@ export interface DaprActorHostOptions {
   actorIdleTimeout?: string;
   /** At most 3 s: daprd's placement dissemination gives up after 5 s (research/dapr.md, Corrections). */
   drainOngoingCallTimeout?: string;
-  /** Called when daprd's handshake (`GET /dapr/config`) is refused for a wrong or missing app token. */
-  onHandshakeRejected?: (path: string) => void;
+  /** Told of every `GET /dapr/config` (daprd's handshake): accepted, or refused for a wrong or missing app token. */
+  onHandshake?: (path: string, accepted: boolean) => void;
 }
 
 export interface DaprActorHost extends ActorHost {
@@ -162,7 +162,7 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
   const router = createDaprActorRouter({
     appApiToken: options.appApiToken,
     logger,
-    onHandshakeRejected: options.onHandshakeRejected,
+    onHandshake: options.onHandshake,
     config: () => ({
       entities: [...definitions.keys()],
       actorIdleTimeout: options.actorIdleTimeout ?? '30m',

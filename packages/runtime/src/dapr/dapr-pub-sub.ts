@@ -19,8 +19,8 @@ export interface DaprPubSubOptions {
   clock?: Clock;
   /** Required from the sidecar on every delivery when set (APP_API_TOKEN). */
   appApiToken?: string;
-  /** Called when daprd's `GET /dapr/subscribe` is refused for a wrong or missing app token. */
-  onHandshakeRejected?: (path: string) => void;
+  /** Told of every `GET /dapr/subscribe` (daprd's handshake): accepted, or refused for a wrong or missing app token. */
+  onHandshake?: (path: string, accepted: boolean) => void;
   /** Prefix of the delivery routes (default '/dapr/events'). */
   routePrefix?: string;
   /**
@@ -65,7 +65,7 @@ export function createDaprPubSub(options: DaprPubSubOptions): DaprPubSub {
   let stopping = false;
   const router = express.Router();
   const token = requireAppToken(options.appApiToken);
-  const handshakeToken = requireAppToken(options.appApiToken, { logger, onRejected: options.onHandshakeRejected });
+  const handshakeToken = requireAppToken(options.appApiToken, { logger, onHandshake: options.onHandshake });
   const routeOf = (topic: string) => `${prefix}/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`;
 
   router.get('/dapr/subscribe', handshakeToken, (_request, response) => {

@@ -87,16 +87,20 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
     await prepareSchema(database, options, logger);
     const { prisma } = database;
     const tokens = { daprApiToken: settings.DAPR_API_TOKEN, appApiToken: settings.APP_API_TOKEN };
-    // daprd refused at /dapr/config or /dapr/subscribe routes nothing here: the replica must not look ready.
-    let handshakeRejected: string | undefined;
-    const onHandshakeRejected = (path: string) => void (handshakeRejected = path);
+    // A daprd refused at /dapr/config or /dapr/subscribe routes nothing here: the replica must not look ready. Only
+    // until that handshake succeeds once, so that a stray unauthenticated caller later cannot unready the pod.
+    const handshakes = { accepted: new Set<string>(), rejected: undefined as string | undefined };
+    const onHandshake = (path: string, accepted: boolean) => {
+      if (accepted) handshakes.accepted.add(path);
+      else if (!handshakes.accepted.has(path)) handshakes.rejected ??= path;
+    };
     const pubsub = createDaprPubSub({
       pubsubName: settings.PUBSUB_NAME,
       daprHttpUrl,
       logger,
       clock,
       ...tokens,
-      onHandshakeRejected,
+      onHandshake,
       retries: { prisma },
     });
     const relay = createOutboxRelay({ prisma, logger, clock, publisher: pubsub, ...options.relay });
@@ -114,7 +118,7 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
       pubsub,
       relay,
       actors: createDaprActorClient({ daprHttpUrl, daprApiToken: settings.DAPR_API_TOKEN }),
-      hostActors: () => (actorHost ??= createDaprActorHost({ daprHttpUrl, publisher: pubsub, logger, clock, ...tokens, onHandshakeRejected })),
+      hostActors: () => (actorHost ??= createDaprActorHost({ daprHttpUrl, publisher: pubsub, logger, clock, ...tokens, onHandshake })),
       async invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
         const response = await sidecar.request(method, `/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\/+/, '')}`, body);
         const text = await response.text();
@@ -136,7 +140,10 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
           database: async () => void (await prisma.$queryRaw`SELECT 1`),
           sidecar: async () => void (await sidecar.request('GET', '/v1.0/healthz/outbound')),
           sidecarHandshake: async () => {
-            if (handshakeRejected) throw new Error(`daprd was refused at ${handshakeRejected}: APP_API_TOKEN does not match dapr.io/app-token-secret`);
+            const refused = handshakes.rejected;
+            if (refused && !handshakes.accepted.has(refused)) {
+              throw new Error(`daprd was refused at ${refused}: APP_API_TOKEN does not match dapr.io/app-token-secret`);
+            }
           },
           ...parts.readiness,
         },
