@@ -14,7 +14,7 @@ export interface SidecarClientOptions {
   fetch?: typeof fetch;
 }
 
-export const defaultSidecarTimeoutMs = 10_000;
+const defaultSidecarTimeoutMs = 10_000;
 
 export type ActorStateOperation =
   | { operation: 'upsert'; request: { key: string; value: unknown } }

@@ -221,7 +221,7 @@ async function runClosers(closers: (() => Promise<void>)[], logger: Logger, serv
  * daprd keeps idle app connections for 90 s; Node closes them after 5 s by default, and a request daprd writes
  * onto a connection Node is closing fails with an EOF daprd cannot retry. So idle connections live longer here.
  */
-export const appKeepAliveTimeoutMs = 95_000;
+const appKeepAliveTimeoutMs = 95_000;
 
 function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

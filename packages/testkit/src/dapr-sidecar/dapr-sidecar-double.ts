@@ -67,8 +67,6 @@ export interface DaprSidecarDouble {
   restartSidecar(): Promise<void>;
   /** The next `count` reminder registrations fail with 500 (the Scheduler unreachable). */
   failReminderRegistrations(count: number): void;
-  /** Deliveries the pub/sub worker pool is running right now. */
-  readonly deliveriesInFlight: number;
   /** Moves reminders and timers `ms` closer (pair it with the app's offset clock); what is due fires now. */
   advanceTime(ms: number): void;
   /** Deactivates an actor as daprd does on idle or rebalance (`DELETE /actors/T/I`). */
@@ -339,9 +337,6 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     deliveries: pubSub.deliveries,
     reminderDeliveries: actors.reminderDeliveries,
     bindingCalls,
-    get deliveriesInFlight() {
-      return pubSub.inFlight;
-    },
     async connectApp(appUrl: string) {
       const url = appUrl.replace(/\/+$/, '');
       channel.url = url;

@@ -78,11 +78,6 @@ export class SidecarPubSub {
     this.reclaimTimer.unref();
   }
 
-  /** Deliveries running right now (the worker pool's use). */
-  get inFlight(): number {
-    return this.busyWorkers;
-  }
-
   /** Wraps a publish the way daprd does and appends it to the topic's stream. */
   publish(pubsubName: string, topic: string, body: Buffer, contentType: string | undefined, metadata: Record<string, string>): void {
     const type = (contentType ?? 'text/plain').split(';')[0]!.trim();

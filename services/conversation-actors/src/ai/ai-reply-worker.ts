@@ -94,8 +94,8 @@ export class AiReplyWorker {
         try {
           return await this.answer(job, actor, logger);
         } catch (error) {
-          // An unexpected failure (database, actor unreachable): free the buffer so the redelivery need not wait
-          // for the lease to run out, then let the transport retry.
+          // An unexpected failure (database, actor unreachable): free the buffer so the next attempt need not wait
+          // for the lease to run out; the transport retries it (when answered) or the actor's ai-timeout does.
           await releaseBuffer(prisma, job.bufferId).catch(() => undefined);
           throw error;
         }
