@@ -102,6 +102,19 @@ describe('createDaprActorHost (adapter specifics)', () => {
     await expectEventually(() => expect(sidecar.actorState(contractActorType, 'lonely')[pendingEffectsKey]).toBeUndefined());
   });
 
+  it('registers such a reminder even when the app died before retrying: a daprd timer carries the retry', async () => {
+    const sidecar = await startSidecar();
+    const first = await startApp(sidecar, publisher);
+    sidecar.failReminderRegistrations(1);
+    await first.host.invoke(contractActorType, 'orphan', 'remindIn', { name: 'flush', inMs: 60_000, token: 'after-restart' });
+    expect(sidecar.timers().map((entry) => entry.name)).toEqual(['_applyPendingEffects']);
+    await first.stop(); // its own retry dies with it
+    await startApp(sidecar, publisher);
+    await expectEventually(() => expect(sidecar.reminders().map((entry) => entry.name)).toEqual(['flush']), { timeoutMs: 6_000 });
+    await expectEventually(() => expect(sidecar.timers()).toEqual([]));
+    expect(sidecar.actorState(contractActorType, 'orphan')[pendingEffectsKey]).toBeUndefined();
+  });
+
   it('starts a turn from the committed state after the actor ran on another instance and its DELETE was lost', async () => {
     const sidecar = await startSidecar();
     const first = await startApp(sidecar, publisher, undefined, { connect: false });

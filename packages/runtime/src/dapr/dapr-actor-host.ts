@@ -21,7 +21,7 @@ export interface DaprActorHostOptions {
   clock?: Clock;
   /** Sent in /dapr/config (Go durations, never days). */
   actorIdleTimeout?: string;
-  /** At most 3 s: daprd's placement dissemination gives up after 5 s (research/dapr.md, Corrections). */
+  /** At most 3 s: daprd's placement dissemination gives up after 5 s (docs/adr/0015-dapr-as-it-really-behaves.md). */
   drainOngoingCallTimeout?: string;
   /** Told of every `GET /dapr/config` (daprd's handshake): accepted, or refused for a wrong or missing app token. */
   onHandshake?: (path: string, accepted: boolean) => void;
@@ -42,10 +42,14 @@ export interface PendingEffects {
 /** Reserved state key of the adapter (actors must not use it). */
 export const pendingEffectsKey = '_pendingEffects';
 
-/** Reserved method: a turn that does nothing but apply the effects an earlier turn could not. */
-export const applyPendingEffectsMethod = '_applyPendingEffects';
+/**
+ * Reserved method and timer name: a turn that does nothing but apply the effects an earlier turn could not. The
+ * method is called from this process; the timer lives in daprd's memory (no Scheduler needed) and outlives it.
+ */
+const applyPendingEffects = '_applyPendingEffects';
 
 const effectsRetryMaxDelayMs = 30_000;
+const effectsTimerPeriodMs = 2_000;
 
 /** What we register with the sidecar as reminder/timer data: the name travels with it (the SDK drops it). */
 export interface ScheduledPayload {
@@ -100,6 +104,9 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
     logger.info({ event: 'dapr_actor.reapplying_effects', actorType, actorId }, 'reapplying effects of an interrupted turn');
     await applyEffects(actorType, actorId, left);
     await sidecar.saveState(actorType, actorId, [{ operation: 'delete', request: { key: pendingEffectsKey } }]);
+    await ignoreNotFound(sidecar.deleteTimer(actorType, actorId, applyPendingEffects)).catch((error: unknown) =>
+      logger.warn({ event: 'dapr_actor.effects_timer_not_cleared', actorType, actorId, err: error }, 'effects timer left; its ticks change nothing'),
+    );
   }
 
   function runTurn<T>(actorType: string, actorId: string, body: (context: ActorContext) => Promise<T>): Promise<T> {
@@ -134,6 +141,11 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
           // a retry: a conversation that gets no further message must still get its flush reminder.
           logger.warn({ event: 'dapr_actor.effects_deferred', actorType, actorId, err: error }, 'turn effects deferred');
           retryEffectsLater(actorType, actorId, 1);
+          // Should this process die first, a daprd timer keeps trying (its tick is a turn, which applies them).
+          const payload: ScheduledPayload = { name: applyPendingEffects, data: null };
+          await sidecar.setTimer(actorType, actorId, applyPendingEffects, effectsTimerPeriodMs, payload, effectsTimerPeriodMs).catch((timerError: unknown) =>
+            logger.warn({ event: 'dapr_actor.effects_timer_failed', actorType, actorId, err: timerError }, 'no effects timer; retried from this process'),
+          );
         }
       }
       return jsonCopy(result);
@@ -146,7 +158,7 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
     if (stopped || (attempt === 1 && effectRetries.has(key))) return;
     const delayMs = Math.min(1_000 * 2 ** (attempt - 1), effectsRetryMaxDelayMs);
     const timer = setTimeout(() => {
-      client.invoke(actorType, actorId, applyPendingEffectsMethod).then(
+      client.invoke(actorType, actorId, applyPendingEffects).then(
         () => effectRetries.delete(key),
         (error: unknown) => {
           logger.warn({ event: 'dapr_actor.effects_retry_failed', actorType, actorId, attempt, err: error }, 'turn effects still not applied');
@@ -180,8 +192,12 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
     router,
     register(definition) {
       if (definitions.has(definition.type)) throw new Error(`Actor type "${definition.type}" is already registered.`);
-      // The reserved method's turn body is empty: runTurn applies what an earlier turn left before any body runs.
-      definitions.set(definition.type, { ...definition, methods: { ...definition.methods, [applyPendingEffectsMethod]: async () => undefined } });
+      // The reserved method's and timer's turn body is empty: runTurn applies what an earlier turn left first.
+      definitions.set(definition.type, {
+        ...definition,
+        methods: { ...definition.methods, [applyPendingEffects]: async () => undefined },
+        onReminder: (context, name, data) => (name === applyPendingEffects ? Promise.resolve() : definition.onReminder(context, name, data)),
+      });
     },
     invoke: (actorType, actorId, method, argument) => client.invoke(actorType, actorId, method, argument),
     async start() {

@@ -95,9 +95,10 @@ export class DaprSidecarClient {
     await this.request('DELETE', `${this.actorPath(actorType, actorId)}/reminders/${encodeURIComponent(name)}`);
   }
 
-  async setTimer(actorType: string, actorId: string, name: string, dueInMs: number, data: unknown): Promise<void> {
+  async setTimer(actorType: string, actorId: string, name: string, dueInMs: number, data: unknown, periodMs?: number): Promise<void> {
     await this.request('PUT', `${this.actorPath(actorType, actorId)}/timers/${encodeURIComponent(name)}`, {
       dueTime: goDuration(dueInMs),
+      ...(periodMs ? { period: goDuration(periodMs) } : {}),
       // We never dispatch on `callback` (dapr #10088 can blank it); the timer name in the URL decides.
       callback: 'onReminder',
       data,

@@ -216,7 +216,7 @@ export class SidecarActors {
     const body =
       kind === 'timer'
         ? { callback: this.options.blankTimerCallbacks ? '' : (entry.callback ?? ''), data: entry.data, dueTime: entry.dueTime, period: entry.period }
-        : { data: entry.data, dueTime: '', period: '' }; // the Scheduler sends neither (research/dapr.md Corrections)
+        : { data: entry.data, dueTime: '', period: '' }; // the Scheduler sends neither (Dapr ≥ 1.15)
     return this.turn(entry.actorType, entry.actorId, () =>
       this.options.channel.call('PUT', this.path(entry, kind), { text: JSON.stringify(body), contentType: 'application/json' }),
     );

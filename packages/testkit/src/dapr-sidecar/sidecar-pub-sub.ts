@@ -31,7 +31,7 @@ export interface MessageDelivery {
 }
 
 /**
- * Redis Streams as daprd ≥ 1.15 drives it (components-contrib pubsub/redis, research/dapr.md Corrections):
+ * Redis Streams as daprd ≥ 1.15 drives it (components-contrib pubsub/redis, docs/adr/0015-dapr-as-it-really-behaves.md):
  * - '1.17': a message the app answered RETRY to, errored on or could not be reached for is retried by the
  *   Resiliency inbound policy only, then dead-lettered when the subscription names a deadLetterTopic, else
  *   acknowledged and lost (components-contrib PR #4208);
