@@ -158,8 +158,8 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     expect(factories[0]!.sockets.every((socket) => socket.instanceId === first.instance.id)).toBe(true);
     expect(factories[1]!.sockets.every((socket) => socket.instanceId === second.instance.id)).toBe(true);
     // Only the owning pod lists its slot topic in /dapr/subscribe; both take messages.outbound (to route).
-    expect(sidecars[0]!.subscriptions.map((entry) => entry.topic).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(0)]);
-    expect(sidecars[1]!.subscriptions.map((entry) => entry.topic).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(1)]);
+    expect(sidecars[0]!.subscriptions.map((entry) => entry.topic).filter((topic) => !topic.endsWith('.dead-letter')).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(0)]);
+    expect(sidecars[1]!.subscriptions.map((entry) => entry.topic).filter((topic) => !topic.endsWith('.dead-letter')).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(1)]);
     await eventually(() => expect(kubernetesApi.statefulSet(namespace, 'baileys-sessions')!.spec.replicas).toBe(2));
   });
 

@@ -25,6 +25,13 @@ export interface ConversationActorsDependencies {
   logger: Logger;
   clock: Clock;
   config: ConversationActorsConfig;
+  /**
+   * When an ai.requests delivery is acknowledged: once answered (the standalone outbox redelivers a job whose
+   * process died), or once its buffer is taken durably (Dapr: a delivery held for a model call blocks the
+   * component's few delivery workers and is delivered again after processingTimeout; the actor's ai-timeout
+   * covers a replica that dies mid-call).
+   */
+  acknowledgeAiJobs?: 'when-answered' | 'when-taken';
 }
 
 export interface ConversationActorsService {
@@ -75,13 +82,24 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       logger,
       leaseMs: requestTimeoutMs * (config.AI_MAX_RETRIES + 1) + 30_000,
     });
+    const whenTaken = dependencies.acknowledgeAiJobs === 'when-taken';
     pubsub.subscribe({
       topic: Topics.aiRequests,
       group: AI_WORKERS_GROUP,
       handler: async (event) => {
-        if (stopping) return 'retry';
-        const run = limiter.tryRun(() => worker.handle(event));
-        return run ?? 'retry'; // the queue is full: the transport redelivers later
+        if (stopping || !limiter.hasRoom()) return 'retry'; // the queue is full: retried later
+        if (!whenTaken) return limiter.tryRun(() => worker.handle(event)) ?? 'retry';
+        const taken = await worker.take(event);
+        if (!taken.answer) return taken.outcome;
+        const answering = limiter.tryRun(taken.answer);
+        if (!answering) {
+          await worker.giveBack(event);
+          return 'retry';
+        }
+        answering.catch((error: unknown) =>
+          logger.warn({ event: 'ai_reply.answer_failed', eventId: event.id, err: error }, 'AI job failed; the actor re-requests it after its timeout'),
+        );
+        return taken.outcome;
       },
     });
     logger.info({ event: 'ai.enabled', endpoint: status.endpoint, concurrency: status.concurrency }, 'AI replies are on');

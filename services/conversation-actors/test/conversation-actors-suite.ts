@@ -188,6 +188,32 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       expect(stats).toMatchObject({ quarantined: 0, worker: { concurrency: 40 } });
     });
 
+    it('keeps taking new messages while ten slow model calls run, and answers every conversation once', async () => {
+      // Ten AI jobs at once fill a Dapr sidecar's ten Redis Streams workers if their deliveries stay open for the
+      // model call: messages.inbound would then wait for the model, and redeliveries would call it twice.
+      openai.setLatency(4_000);
+      try {
+        const busy = Array.from({ length: 10 }, () => newCustomer());
+        for (const [index, customer] of busy.entries()) await customer.writes([`pedido ${index}`]);
+        for (const customer of busy) {
+          await eventually(async () => expect((await customer.snapshot()).openBuffer?.messageIds).toHaveLength(1));
+        }
+        harness.advance(debounceSeconds * 1000 + 500);
+        await eventually(() => expect(openai.chatRequests()).toHaveLength(10));
+        const late = newCustomer();
+        await late.writes(['¿siguen abiertos?']);
+        const started = Date.now();
+        await eventually(async () => expect((await late.snapshot()).openBuffer?.messageIds).toHaveLength(1), { timeoutMs: 10_000 });
+        expect(Date.now() - started).toBeLessThan(3_000); // taken while the ten model calls still run
+        for (const customer of busy) {
+          await eventually(async () => expect(await outboundEvents(customer.conversationId)).toHaveLength(1), { timeoutMs: 15_000 });
+        }
+        expect(openai.chatRequests()).toHaveLength(10);
+      } finally {
+        openai.setLatency(0);
+      }
+    });
+
     it('loses nothing when the transport restarts mid-burst: all messages in one OpenAI call, the reply stored once', async () => {
       const customer = newCustomer();
       await customer.writes(['hola']);

@@ -38,12 +38,20 @@ function parseResult(text: string): unknown {
   }
 }
 
-/** Finds our `{error:{code,message,details}}` in the app's reply as daprd relays it (possibly wrapped). */
+/**
+ * Finds our `{error:{code,message,details}}` in the app's reply as daprd relays it (possibly wrapped). daprd
+ * relays an app's 404 (no such method) as a 500 without the app's body; only the status in its message tells.
+ */
 function actorErrorFrom(error: SidecarError): AppError | undefined {
   const candidates = [error.body];
   try {
     const wrapped = JSON.parse(error.body) as { message?: string };
-    if (typeof wrapped.message === 'string') candidates.push(wrapped.message.slice(wrapped.message.indexOf('{')));
+    if (typeof wrapped.message === 'string') {
+      if (/error from actor service: \(404\)\s*$/.test(wrapped.message)) {
+        return new AppError('NOT_FOUND', 'The actor has no such method.', null, { cause: error });
+      }
+      candidates.push(wrapped.message.slice(wrapped.message.indexOf('{')));
+    }
   } catch {
     // Not JSON: daprd's plain-text errors carry no app error.
   }

@@ -1,27 +1,32 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startDaprSidecarDouble } from '@app/testkit/dapr-sidecar';
+import { startDaprSidecarDouble, type DaprSidecarDoubleOptions } from '@app/testkit/dapr-sidecar';
 import express from 'express';
 import pino from 'pino';
-import { describeActorHostContract, type ActorHostHarnessOptions } from '../testing/actor-host-contract.ts';
+import { describeActorHostContract, type ActorHostHarnessOptions } from '@app/runtime/test-support';
 import { createDaprActorHost, type DaprActorHost } from './dapr-actor-host.ts';
-import { createDaprClient } from './dapr-client.ts';
 import { createDaprPubSub } from './dapr-pub-sub.ts';
 
 const logger = pino({ level: 'silent' });
 const tokens = { daprApiToken: 'sidecar-token', appApiToken: 'app-token' };
 
-describeActorHostContract('Dapr adapter behind the sidecar double', async (options: ActorHostHarnessOptions) => {
+/** The contract holds however daprd treats the app: 1.17 as is, and 1.16 with reminders up to 1 s early (1.15.x). */
+const modes: { name: string; sidecar: DaprSidecarDoubleOptions }[] = [
+  { name: 'Dapr 1.17', sidecar: {} },
+  { name: 'Dapr 1.16, early reminders', sidecar: { pubsub: { semantics: '1.16' }, roundReminderDueTimesDown: true } },
+];
+
+for (const mode of modes) describeActorHostContract(`Dapr adapter behind the sidecar double (${mode.name})`, async (options: ActorHostHarnessOptions) => {
   const sidecar = await startDaprSidecarDouble({
+    ...mode.sidecar,
     apiToken: tokens.daprApiToken,
     appApiToken: tokens.appApiToken,
     reminderRetry: options.reminderRetry,
     duplicateReminderDeliveries: options.duplicateReminderDeliveries,
   });
-  const daprClient = createDaprClient({ daprHttpUrl: sidecar.url, daprApiToken: tokens.daprApiToken });
 
   async function startApp(): Promise<{ host: DaprActorHost; server: Server }> {
-    const publisher = createDaprPubSub({ pubsubName: 'pubsub', daprClient, logger, appApiToken: tokens.appApiToken });
+    const publisher = createDaprPubSub({ pubsubName: 'pubsub', daprHttpUrl: sidecar.url, logger, ...tokens });
     const host = createDaprActorHost({ daprHttpUrl: sidecar.url, publisher, logger, ...tokens });
     for (const definition of options.definitions) host.register(definition);
     const app = express();

@@ -21,7 +21,10 @@ export interface DaprActorHostOptions {
   clock?: Clock;
   /** Sent in /dapr/config (Go durations, never days). */
   actorIdleTimeout?: string;
+  /** At most 3 s: daprd's placement dissemination gives up after 5 s (docs/adr/0015-dapr-as-it-really-behaves.md). */
   drainOngoingCallTimeout?: string;
+  /** Told of every `GET /dapr/config` (daprd's handshake): accepted, or refused for a wrong or missing app token. */
+  onHandshake?: (path: string, accepted: boolean) => void;
 }
 
 export interface DaprActorHost extends ActorHost {
@@ -39,11 +42,14 @@ export interface PendingEffects {
 /** Reserved state key of the adapter (actors must not use it). */
 export const pendingEffectsKey = '_pendingEffects';
 
-interface Activation {
-  cache: Map<string, unknown>;
-  /** False until this activation looked for effects a crashed turn left behind. */
-  effectsChecked: boolean;
-}
+/**
+ * Reserved method and timer name: a turn that does nothing but apply the effects an earlier turn could not. The
+ * method is called from this process; the timer lives in daprd's memory (no Scheduler needed) and outlives it.
+ */
+const applyPendingEffects = '_applyPendingEffects';
+
+const effectsRetryMaxDelayMs = 30_000;
+const effectsTimerPeriodMs = 2_000;
 
 /** What we register with the sidecar as reminder/timer data: the name travels with it (the SDK drops it). */
 export interface ScheduledPayload {
@@ -55,7 +61,12 @@ export interface ScheduledPayload {
  * Kubernetes-mode actor host: our own thin adapter over daprd's HTTP contract instead of the SDK's actor runtime
  * (docs/adr/0001-actor-hosting.md). daprd provides placement and its turn lock; we keep a FIFO lock per actor too,
  * commit each turn as ONE actor-state transaction that also records the turn's reminders, timers and events as
- * pending effects, then apply those effects and clear them. A crash in between re-applies them on next activation.
+ * pending effects, then apply those effects and clear them. A crash in between re-applies them before the actor's
+ * next turn, wherever it runs.
+ *
+ * Nothing is cached across turns (docs/adr/0015-dapr-as-it-really-behaves.md): a restarted daprd or a lost
+ * `DELETE /actors/...` would otherwise let a turn start from state older than what the actor committed on another
+ * pod. Each turn reads the keys it uses and the pending-effects key from the sidecar (one GET each).
  */
 export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHost {
   const { logger } = options;
@@ -63,25 +74,23 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
   const sidecar = new DaprSidecarClient(options);
   const client = createDaprActorClient(options);
   const definitions = new Map<string, ActorDefinition>();
-  const activations = new Map<string, Activation>();
   const queue = new KeyedQueue();
-
-  const activationKey = (actorType: string, actorId: string) => `${actorType}||${actorId}`;
+  const effectRetries = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
 
   async function applyEffects(actorType: string, actorId: string, effects: PendingEffects): Promise<void> {
-    const now = clock.now().getTime();
     for (const reminder of effects.reminders) {
       if (reminder.dueAt === null) await ignoreNotFound(sidecar.deleteReminder(actorType, actorId, reminder.name));
       else {
         const payload: ScheduledPayload = { name: reminder.name, data: reminder.data };
-        await sidecar.setReminder(actorType, actorId, reminder.name, Date.parse(reminder.dueAt) - now, payload);
+        await sidecar.setReminder(actorType, actorId, reminder.name, new Date(reminder.dueAt), payload);
       }
     }
     for (const timer of effects.timers) {
       if (timer.dueAt === null) await ignoreNotFound(sidecar.deleteTimer(actorType, actorId, timer.name));
       else {
         const payload: ScheduledPayload = { name: timer.name, data: timer.data };
-        await sidecar.setTimer(actorType, actorId, timer.name, Date.parse(timer.dueAt) - now, payload);
+        await sidecar.setTimer(actorType, actorId, timer.name, Date.parse(timer.dueAt) - clock.now().getTime(), payload);
       }
     }
     for (const staged of effects.events) {
@@ -89,34 +98,29 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
     }
   }
 
-  async function flushLeftEffects(actorType: string, actorId: string, activation: Activation): Promise<void> {
-    if (activation.effectsChecked) return;
+  async function flushLeftEffects(actorType: string, actorId: string): Promise<void> {
     const left = (await sidecar.getState(actorType, actorId, pendingEffectsKey)) as PendingEffects | undefined;
-    if (left) {
-      logger.info({ event: 'dapr_actor.reapplying_effects', actorType, actorId }, 'reapplying effects of an interrupted turn');
-      await applyEffects(actorType, actorId, left);
-      await sidecar.saveState(actorType, actorId, [{ operation: 'delete', request: { key: pendingEffectsKey } }]);
-    }
-    activation.effectsChecked = true;
+    if (!left) return;
+    logger.info({ event: 'dapr_actor.reapplying_effects', actorType, actorId }, 'reapplying effects of an interrupted turn');
+    await applyEffects(actorType, actorId, left);
+    await sidecar.saveState(actorType, actorId, [{ operation: 'delete', request: { key: pendingEffectsKey } }]);
+    await ignoreNotFound(sidecar.deleteTimer(actorType, actorId, applyPendingEffects)).catch((error: unknown) =>
+      logger.warn({ event: 'dapr_actor.effects_timer_not_cleared', actorType, actorId, err: error }, 'effects timer left; its ticks change nothing'),
+    );
   }
 
   function runTurn<T>(actorType: string, actorId: string, body: (context: ActorContext) => Promise<T>): Promise<T> {
-    const key = activationKey(actorType, actorId);
-    return queue.run(key, async () => {
-      let activation = activations.get(key);
-      if (!activation) {
-        activation = { cache: new Map(), effectsChecked: false };
-        activations.set(key, activation);
-      }
-      const current = activation;
-      await flushLeftEffects(actorType, actorId, current);
+    return queue.run(`${actorType}||${actorId}`, async () => {
+      await flushLeftEffects(actorType, actorId);
+      // Read once per turn: a turn sees its own reads consistently, the next turn reads what was committed.
+      const reads = new Map<string, unknown>();
       const turn = createTurn({
         actorType,
         actorId,
         clock,
         readState: async (stateKey) => {
-          if (!current.cache.has(stateKey)) current.cache.set(stateKey, await sidecar.getState(actorType, actorId, stateKey));
-          return jsonCopy(current.cache.get(stateKey));
+          if (!reads.has(stateKey)) reads.set(stateKey, await sidecar.getState(actorType, actorId, stateKey));
+          return jsonCopy(reads.get(stateKey));
         },
       });
       const result = await body(turn.context);
@@ -128,50 +132,82 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
       );
       if (effects) operations.push({ operation: 'upsert', request: { key: pendingEffectsKey, value: effects } });
       await sidecar.saveState(actorType, actorId, operations);
-      for (const [stateKey, change] of turn.changes.state) current.cache.set(stateKey, change === null ? undefined : change.value);
       if (effects) {
         try {
           await applyEffects(actorType, actorId, effects);
           await sidecar.saveState(actorType, actorId, [{ operation: 'delete', request: { key: pendingEffectsKey } }]);
         } catch (error) {
-          // The turn is committed; its effects stay recorded and are applied before this actor's next turn.
-          current.effectsChecked = false;
+          // The turn is committed; its effects stay recorded and are applied before this actor's next turn, or by
+          // a retry: a conversation that gets no further message must still get its flush reminder.
           logger.warn({ event: 'dapr_actor.effects_deferred', actorType, actorId, err: error }, 'turn effects deferred');
+          retryEffectsLater(actorType, actorId, 1);
+          // Should this process die first, a daprd timer keeps trying (its tick is a turn, which applies them).
+          const payload: ScheduledPayload = { name: applyPendingEffects, data: null };
+          await sidecar.setTimer(actorType, actorId, applyPendingEffects, effectsTimerPeriodMs, payload, effectsTimerPeriodMs).catch((timerError: unknown) =>
+            logger.warn({ event: 'dapr_actor.effects_timer_failed', actorType, actorId, err: timerError }, 'no effects timer; retried from this process'),
+          );
         }
       }
       return jsonCopy(result);
     });
   }
 
+  /** Calls the actor through the sidecar (placement finds it wherever it lives now) until its effects are applied. */
+  function retryEffectsLater(actorType: string, actorId: string, attempt: number): void {
+    const key = `${actorType}||${actorId}`;
+    if (stopped || (attempt === 1 && effectRetries.has(key))) return;
+    const delayMs = Math.min(1_000 * 2 ** (attempt - 1), effectsRetryMaxDelayMs);
+    const timer = setTimeout(() => {
+      client.invoke(actorType, actorId, applyPendingEffects).then(
+        () => effectRetries.delete(key),
+        (error: unknown) => {
+          logger.warn({ event: 'dapr_actor.effects_retry_failed', actorType, actorId, attempt, err: error }, 'turn effects still not applied');
+          effectRetries.delete(key);
+          retryEffectsLater(actorType, actorId, attempt + 1);
+        },
+      );
+    }, delayMs);
+    timer.unref();
+    effectRetries.set(key, timer);
+  }
+
   const router = createDaprActorRouter({
     appApiToken: options.appApiToken,
     logger,
+    onHandshake: options.onHandshake,
     config: () => ({
       entities: [...definitions.keys()],
       actorIdleTimeout: options.actorIdleTimeout ?? '30m',
-      drainOngoingCallTimeout: options.drainOngoingCallTimeout ?? '30s',
+      drainOngoingCallTimeout: options.drainOngoingCallTimeout ?? '3s',
       drainRebalancedActors: true,
       reentrancy: { enabled: false },
     }),
     definition: (actorType) => definitions.get(actorType),
     runTurn,
-    deactivate: async (actorType, actorId) => {
-      const key = activationKey(actorType, actorId);
-      await queue.run(key, async () => void activations.delete(key));
-    },
+    // Nothing is held per actor between turns; a deactivation only waits for the actor's running turn.
+    deactivate: (actorType, actorId) => queue.run(`${actorType}||${actorId}`, async () => undefined),
   });
 
   return {
     router,
     register(definition) {
       if (definitions.has(definition.type)) throw new Error(`Actor type "${definition.type}" is already registered.`);
-      definitions.set(definition.type, definition);
+      // The reserved method's and timer's turn body is empty: runTurn applies what an earlier turn left first.
+      definitions.set(definition.type, {
+        ...definition,
+        methods: { ...definition.methods, [applyPendingEffects]: async () => undefined },
+        onReminder: (context, name, data) => (name === applyPendingEffects ? Promise.resolve() : definition.onReminder(context, name, data)),
+      });
     },
     invoke: (actorType, actorId, method, argument) => client.invoke(actorType, actorId, method, argument),
-    async start() {},
+    async start() {
+      stopped = false;
+    },
     async stop() {
+      stopped = true;
+      for (const timer of effectRetries.values()) clearTimeout(timer);
+      effectRetries.clear();
       await queue.drain();
-      activations.clear();
     },
   };
 }

@@ -7,6 +7,7 @@ import { requireAppToken } from './app-token.ts';
 export interface DaprActorRouterOptions {
   appApiToken: string | undefined;
   logger: Logger;
+  onHandshake?: (path: string, accepted: boolean) => void;
   config(): Record<string, unknown>;
   definition(actorType: string): ActorDefinition | undefined;
   runTurn<T>(actorType: string, actorId: string, body: (context: ActorContext) => Promise<T>): Promise<T>;
@@ -26,8 +27,9 @@ export function createDaprActorRouter(options: DaprActorRouterOptions): Router {
   // The body is parsed per route so that this router never consumes bodies meant for the app's own routes.
   const body = express.text({ type: () => true, limit: '16mb' });
   const token = requireAppToken(options.appApiToken);
+  const handshakeToken = requireAppToken(options.appApiToken, { logger, onHandshake: options.onHandshake });
 
-  router.get('/dapr/config', token, (_request, response) => {
+  router.get('/dapr/config', handshakeToken, (_request, response) => {
     response.json(options.config());
   });
 

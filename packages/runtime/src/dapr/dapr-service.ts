@@ -5,7 +5,6 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createDaprActorClient } from './dapr-actor-client.ts';
 import { createDaprActorHost, type DaprActorHost } from './dapr-actor-host.ts';
-import { createDaprClient } from './dapr-client.ts';
 import { createDaprPubSub, type DaprPubSub } from './dapr-pub-sub.ts';
 import { DaprSidecarClient } from './dapr-sidecar-client.ts';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../local/outbox-relay.ts';
@@ -88,8 +87,22 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
     await prepareSchema(database, options, logger);
     const { prisma } = database;
     const tokens = { daprApiToken: settings.DAPR_API_TOKEN, appApiToken: settings.APP_API_TOKEN };
-    const daprClient = createDaprClient({ daprHttpUrl, daprApiToken: settings.DAPR_API_TOKEN });
-    const pubsub = createDaprPubSub({ pubsubName: settings.PUBSUB_NAME, daprClient, logger, appApiToken: settings.APP_API_TOKEN });
+    // A daprd refused at /dapr/config or /dapr/subscribe routes nothing here: the replica must not look ready. Only
+    // until that handshake succeeds once, so that a stray unauthenticated caller later cannot unready the pod.
+    const handshakes = { accepted: new Set<string>(), rejected: undefined as string | undefined };
+    const onHandshake = (path: string, accepted: boolean) => {
+      if (accepted) handshakes.accepted.add(path);
+      else if (!handshakes.accepted.has(path)) handshakes.rejected ??= path;
+    };
+    const pubsub = createDaprPubSub({
+      pubsubName: settings.PUBSUB_NAME,
+      daprHttpUrl,
+      logger,
+      clock,
+      ...tokens,
+      onHandshake,
+      retries: { prisma },
+    });
     const relay = createOutboxRelay({ prisma, logger, clock, publisher: pubsub, ...options.relay });
     const sidecar = new DaprSidecarClient({ daprHttpUrl, daprApiToken: settings.DAPR_API_TOKEN });
     let actorHost: DaprActorHost | undefined;
@@ -105,7 +118,7 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
       pubsub,
       relay,
       actors: createDaprActorClient({ daprHttpUrl, daprApiToken: settings.DAPR_API_TOKEN }),
-      hostActors: () => (actorHost ??= createDaprActorHost({ daprHttpUrl, publisher: pubsub, logger, clock, ...tokens })),
+      hostActors: () => (actorHost ??= createDaprActorHost({ daprHttpUrl, publisher: pubsub, logger, clock, ...tokens, onHandshake })),
       async invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
         const response = await sidecar.request(method, `/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\/+/, '')}`, body);
         const text = await response.text();
@@ -126,6 +139,12 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
           },
           database: async () => void (await prisma.$queryRaw`SELECT 1`),
           sidecar: async () => void (await sidecar.request('GET', '/v1.0/healthz/outbound')),
+          sidecarHandshake: async () => {
+            const refused = handshakes.rejected;
+            if (refused && !handshakes.accepted.has(refused)) {
+              throw new Error(`daprd was refused at ${refused}: APP_API_TOKEN does not match dapr.io/app-token-secret`);
+            }
+          },
           ...parts.readiness,
         },
       }),
@@ -198,9 +217,17 @@ async function runClosers(closers: (() => Promise<void>)[], logger: Logger, serv
   }
 }
 
+/**
+ * daprd keeps idle app connections for 90 s; Node closes them after 5 s by default, and a request daprd writes
+ * onto a connection Node is closing fails with an EOF daprd cannot retry. So idle connections live longer here.
+ */
+const appKeepAliveTimeoutMs = 95_000;
+
 function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.keepAliveTimeout = appKeepAliveTimeoutMs;
+    server.headersTimeout = appKeepAliveTimeoutMs + 1_000;
     server.on('error', reject);
   });
 }

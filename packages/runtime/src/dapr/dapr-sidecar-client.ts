@@ -1,14 +1,20 @@
 /**
- * The app → sidecar calls our actor adapter makes (research/dapr.md §2.2), over plain fetch: actor state reads
- * and transactions, reminders and timers. Durations are sent as Go durations in milliseconds (`1500ms`): never
- * days, which daprd rejects.
+ * The app → sidecar calls our adapters make (research/dapr.md §2.2), over plain fetch: actor state reads and
+ * transactions, reminders and timers, publishes. Every call has a deadline: a sidecar that stops answering (a
+ * restart, a wedged placement) fails the call instead of hanging the turn or the delivery that made it. Timer due
+ * times are Go durations in milliseconds (`1500ms`, never days, which daprd rejects); reminder due times are
+ * RFC3339 instants, so a delivery the Scheduler makes late or early is measured against the real due time.
  */
 export interface SidecarClientOptions {
   daprHttpUrl: string;
   /** Sent as `dapr-api-token` when the sidecar requires it (DAPR_API_TOKEN). */
   daprApiToken?: string;
+  /** Deadline of each call (default 10 s). */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
+
+const defaultSidecarTimeoutMs = 10_000;
 
 export type ActorStateOperation =
   | { operation: 'upsert'; request: { key: string; value: unknown } }
@@ -46,13 +52,23 @@ export class DaprSidecarClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.daprApiToken) headers['dapr-api-token'] = this.options.daprApiToken;
-    const response = await this.fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    if (response.status >= 300) throw new SidecarError(response.status, await response.text(), what);
-    return response;
+    const timeoutMs = this.options.timeoutMs ?? defaultSidecarTimeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        signal,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      // The body is read under the same deadline: a sidecar can stall after the headers too.
+      const text = await response.text();
+      if (response.status >= 300) throw new SidecarError(response.status, text, what);
+      return new Response(response.status === 204 ? null : text, { status: response.status, headers: response.headers });
+    } catch (error) {
+      if (signal.aborted) throw new SidecarError(0, `no answer within ${timeoutMs} ms`, what);
+      throw error;
+    }
   }
 
   /** A committed state value, or undefined (the sidecar answers 204 for a missing key). */
@@ -68,9 +84,9 @@ export class DaprSidecarClient {
     await this.request('POST', `${this.actorPath(actorType, actorId)}/state`, operations, 'actor state transaction');
   }
 
-  async setReminder(actorType: string, actorId: string, name: string, dueInMs: number, data: unknown): Promise<void> {
+  async setReminder(actorType: string, actorId: string, name: string, dueAt: Date, data: unknown): Promise<void> {
     await this.request('PUT', `${this.actorPath(actorType, actorId)}/reminders/${encodeURIComponent(name)}`, {
-      dueTime: goDuration(dueInMs),
+      dueTime: dueAt.toISOString(),
       data,
     });
   }
@@ -79,9 +95,10 @@ export class DaprSidecarClient {
     await this.request('DELETE', `${this.actorPath(actorType, actorId)}/reminders/${encodeURIComponent(name)}`);
   }
 
-  async setTimer(actorType: string, actorId: string, name: string, dueInMs: number, data: unknown): Promise<void> {
+  async setTimer(actorType: string, actorId: string, name: string, dueInMs: number, data: unknown, periodMs?: number): Promise<void> {
     await this.request('PUT', `${this.actorPath(actorType, actorId)}/timers/${encodeURIComponent(name)}`, {
       dueTime: goDuration(dueInMs),
+      ...(periodMs ? { period: goDuration(periodMs) } : {}),
       // We never dispatch on `callback` (dapr #10088 can blank it); the timer name in the URL decides.
       callback: 'onReminder',
       data,
@@ -90,5 +107,12 @@ export class DaprSidecarClient {
 
   async deleteTimer(actorType: string, actorId: string, name: string): Promise<void> {
     await this.request('DELETE', `${this.actorPath(actorType, actorId)}/timers/${encodeURIComponent(name)}`);
+  }
+
+  /** `POST /v1.0/publish/{pubsub}/{topic}`: daprd wraps the JSON body in a CloudEvent. */
+  async publish(pubsubName: string, topic: string, event: unknown, metadata: Record<string, string> = {}): Promise<void> {
+    const query = new URLSearchParams(Object.entries(metadata).map(([key, value]): [string, string] => [`metadata.${key}`, value])).toString();
+    const path = `/v1.0/publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}${query ? `?${query}` : ''}`;
+    await this.request('POST', path, event, `publish to "${topic}"`);
   }
 }

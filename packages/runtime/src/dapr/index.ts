@@ -5,7 +5,7 @@ export { createDaprActorHost, pendingEffectsKey } from './dapr-actor-host.ts';
 export type { DaprActorHost, DaprActorHostOptions } from './dapr-actor-host.ts';
 export { createDaprActorClient } from './dapr-actor-client.ts';
 export type { DaprActorClientOptions } from './dapr-actor-client.ts';
-export { createDaprPubSub } from './dapr-pub-sub.ts';
+export { createDaprPubSub, deadLetterTopicOf } from './dapr-pub-sub.ts';
 export type { DaprPubSub, DaprPubSubOptions } from './dapr-pub-sub.ts';
 export { createDaprOutputBinding } from './dapr-output-binding.ts';
 export { requireAppToken } from './app-token.ts';

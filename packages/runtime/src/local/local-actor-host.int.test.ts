@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { describeActorHostContract, type ActorHostHarnessOptions } from '../testing/actor-host-contract.ts';
+import { describeActorHostContract, type ActorHostHarnessOptions } from '@app/runtime/test-support';
 import type { ActorHost } from '../ports/actor-host.ts';
 import { createLocalActorHost } from './local-actor-host.ts';
 

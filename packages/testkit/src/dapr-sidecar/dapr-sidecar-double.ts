@@ -4,7 +4,7 @@ import express, { type Request, type Response } from 'express';
 import { AppChannel } from './app-channel.ts';
 import { SidecarActors, type ReminderDelivery, type RetryPolicy } from './sidecar-actors.ts';
 import { DurationError, parseDueTime, parseDuration } from './sidecar-durations.ts';
-import { SidecarPubSub, type AppSubscription, type MessageDelivery, type PublishedMessage } from './sidecar-pub-sub.ts';
+import { SidecarPubSub, type AppSubscription, type MessageDelivery, type PublishedMessage, type StreamSettings } from './sidecar-pub-sub.ts';
 
 export interface BindingCall {
   name: string;
@@ -22,8 +22,15 @@ export interface DaprSidecarDoubleOptions {
   appApiToken?: string;
   /** Reminder failure policy; Dapr's Scheduler default is 1 s × 3 then the tick is dropped. */
   reminderRetry?: Partial<RetryPolicy>;
-  /** Redelivery of a message the app answered RETRY or an error to (default 1 s × 3, then dropped). */
-  pubsubRetry?: Partial<RetryPolicy>;
+  /**
+   * The Resiliency inbound retry policy for messages the app answered RETRY or an error to. Default: none, as
+   * without a Resiliency resource; what happens after it depends on `pubsub.semantics`.
+   */
+  pubsubRetry?: RetryPolicy;
+  /** Redis Streams behaviour (default: 1.17 semantics, 10 workers, processingTimeout 60 s, reclaim check 15 s). */
+  pubsub?: Partial<Omit<StreamSettings, 'inboundRetry'>>;
+  /** Reminders fire on the second their due time falls in, up to 1 s early (Dapr 1.15.0–1.15.11). */
+  roundReminderDueTimesDown?: boolean;
   /** Deliver every successful reminder tick this many extra times (at-least-once duplicates). */
   duplicateReminderDeliveries?: number;
   /** Send timer ticks with `callback: ""`, as a tick forwarded to another host does (dapr #10088). */
@@ -47,6 +54,19 @@ export interface DaprSidecarDouble {
   connectApp(appUrl: string): Promise<void>;
   /** The app went away (a restart): reminders and messages wait until connectApp is called again. */
   disconnectApp(): void;
+  /**
+   * The app id now runs as these instances (a scale or a rollout, each new pod's daprd calling its /dapr/config and
+   * /dapr/subscribe): actors placed elsewhere now are deactivated on their old instance first, unless
+   * `loseDeactivations` (a lost DELETE); their next call activates them where placement puts them.
+   */
+  scaleApp(instanceUrls: string[], options?: { loseDeactivations?: boolean }): Promise<void>;
+  /**
+   * daprd restarts under a live app: its actor table and timers are gone (no DELETE reaches the app), reminders,
+   * state and the streams stay; the new daprd calls /dapr/config and /dapr/subscribe again.
+   */
+  restartSidecar(): Promise<void>;
+  /** The next `count` reminder registrations fail with 500 (the Scheduler unreachable). */
+  failReminderRegistrations(count: number): void;
   /** Moves reminders and timers `ms` closer (pair it with the app's offset clock); what is due fires now. */
   advanceTime(ms: number): void;
   /** Deactivates an actor as daprd does on idle or rebalance (`DELETE /actors/T/I`). */
@@ -58,11 +78,13 @@ export interface DaprSidecarDouble {
   readonly deliveries: MessageDelivery[];
   readonly reminderDeliveries: ReminderDelivery[];
   readonly bindingCalls: BindingCall[];
-  /** Registered reminders (`type||id||name` → entry). */
-  reminders(): { actorType: string; actorId: string; name: string; data: unknown; dueAt: number }[];
+  /** Registered reminders (`type||id||name` → entry); `dueTime` as the app sent it. */
+  reminders(): { actorType: string; actorId: string; name: string; data: unknown; dueAt: number; dueTime: string }[];
   timers(): { actorType: string; actorId: string; name: string; data: unknown; dueAt: number }[];
   /** An actor's stored state, parsed. */
   actorState(actorType: string, actorId: string): Record<string, unknown>;
+  /** Writes one key of an actor's state into the store, as a turn on another pod's daprd would. */
+  writeActorState(actorType: string, actorId: string, key: string, value: unknown): void;
 }
 
 type ActorParams = { type: string; id: string; name: string; method: string };
@@ -81,9 +103,17 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     duplicateReminderDeliveries: options.duplicateReminderDeliveries ?? 0,
     blankTimerCallbacks: options.blankTimerCallbacks ?? false,
   });
-  const pubSub = new SidecarPubSub(appId, channel, { intervalMs: 1_000, maxRetries: 3, ...options.pubsubRetry });
+  const pubSub = new SidecarPubSub(appId, channel, {
+    semantics: '1.17',
+    concurrency: 10,
+    processingTimeoutMs: 60_000,
+    redeliverIntervalMs: 15_000,
+    ...options.pubsub,
+    inboundRetry: options.pubsubRetry,
+  });
   const bindingCalls: BindingCall[] = [];
   let appConfig: Record<string, unknown> | null = null;
+  let failingReminderRegistrations = 0;
 
   const app = express();
   const raw = express.raw({ type: () => true, limit: '16mb' });
@@ -127,8 +157,9 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
         response.status(200).type(answer.contentType ?? 'application/json').send(answer.text);
         return;
       }
-      const message = `error invoke actor method: error from actor service: (${answer.status}) ${answer.text}`;
-      fail(response, answer.status === 404 ? 404 : 500, 'ERR_ACTOR_INVOKE_METHOD', message);
+      // daprd answers 500 for every failure; an app's 404 (no such method) arrives without the app's body.
+      const message = `error invoke actor method: error from actor service: (${answer.status}) ${answer.status === 404 ? '' : answer.text}`;
+      fail(response, 500, 'ERR_ACTOR_INVOKE_METHOD', message);
     } catch (error) {
       fail(response, 500, 'ERR_ACTOR_INVOKE_METHOD', `error invoke actor method: ${(error as Error).message}`);
     }
@@ -179,20 +210,27 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     } catch {
       return fail(response, 400, 'ERR_MALFORMED_REQUEST', 'invalid JSON');
     }
+    if (kind === 'reminder' && failingReminderRegistrations > 0) {
+      failingReminderRegistrations -= 1;
+      return fail(response, 500, 'ERR_ACTOR_REMINDER_CREATE', 'error creating actor reminder: scheduler unavailable');
+    }
     const existing = kind === 'reminder' ? actors.reminders.get(`${actors.actorKey(type, id)}||${name}`) : undefined;
     if (existing && body.overwrite === false) return fail(response, 409, 'ERR_ACTOR_REMINDER_CREATE', 'reminder already exists');
     let dueInMs: number;
     let periodMs: number;
     try {
-      dueInMs = parseDueTime(body.dueTime, Date.now());
+      // An RFC3339 due time is read against the double's clock, which advanceTime moves with the app's.
+      dueInMs = parseDueTime(body.dueTime, Date.now() + actors.clockOffsetMs);
       periodMs = body.period ? parseDuration(body.period) : 0;
     } catch (error) {
       if (error instanceof DurationError) return fail(response, 400, 'ERR_ACTOR_REMINDER_CREATE', error.message);
       throw error;
     }
+    const exactDueAt = Date.now() + dueInMs;
+    const dueAt = kind === 'reminder' && options.roundReminderDueTimesDown ? Math.floor(exactDueAt / 1_000) * 1_000 : exactDueAt;
     const entry = {
       actorType: type, actorId: id, name, data: body.data ?? null, dueTime: body.dueTime ?? '', period: body.period ?? '',
-      dueAt: Date.now() + dueInMs, periodMs, ...(body.callback !== undefined ? { callback: body.callback } : {}),
+      dueAt, periodMs, ...(body.callback !== undefined ? { callback: body.callback } : {}),
     };
     if (kind === 'reminder') actors.setReminder(entry);
     else actors.setTimer(entry);
@@ -271,6 +309,19 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
   });
+
+  /** What a daprd does once its app's port is open: GET /dapr/config, GET /dapr/subscribe, then it delivers. */
+  async function handshake(instanceUrl: string): Promise<void> {
+    const config = await callUntilUp(channel, '/dapr/config', instanceUrl);
+    appConfig = config.status === 200 ? (JSON.parse(config.text) as Record<string, unknown>) : null;
+    actors.hostedTypes = new Set((appConfig?.entities as string[] | undefined) ?? []);
+    const idle = options.actorIdleTimeoutMs ?? (typeof appConfig?.actorIdleTimeout === 'string' ? parseDuration(appConfig.actorIdleTimeout) : 3_600_000);
+    actors.startIdleDeactivation(idle);
+    const subscribe = await channel.call('GET', '/dapr/subscribe', undefined, instanceUrl);
+    pubSub.subscriptions = subscribe.status === 200 ? (JSON.parse(subscribe.text) as AppSubscription[]) : [];
+    actors.releaseStaged();
+    pubSub.pump();
+  }
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -287,18 +338,28 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     reminderDeliveries: actors.reminderDeliveries,
     bindingCalls,
     async connectApp(appUrl: string) {
-      channel.url = appUrl.replace(/\/+$/, '');
-      const config = await callUntilUp(channel, '/dapr/config');
-      appConfig = config.status === 200 ? (JSON.parse(config.text) as Record<string, unknown>) : null;
-      actors.hostedTypes = new Set((appConfig?.entities as string[] | undefined) ?? []);
-      const idle = options.actorIdleTimeoutMs ?? (typeof appConfig?.actorIdleTimeout === 'string' ? parseDuration(appConfig.actorIdleTimeout) : 3_600_000);
-      actors.startIdleDeactivation(idle);
-      const subscribe = await channel.call('GET', '/dapr/subscribe');
-      pubSub.subscriptions = subscribe.status === 200 ? (JSON.parse(subscribe.text) as AppSubscription[]) : [];
-      actors.releaseStaged();
+      const url = appUrl.replace(/\/+$/, '');
+      channel.url = url;
+      await handshake(url);
     },
     disconnectApp() {
       channel.url = undefined;
+    },
+    async scaleApp(instanceUrls, scaleOptions = {}) {
+      const before = [...channel.urls];
+      const after = instanceUrls.map((url) => url.replace(/\/+$/, ''));
+      await actors.rebalance(before, after, scaleOptions.loseDeactivations ?? false);
+      channel.urls = after;
+      for (const url of after.filter((candidate) => !before.includes(candidate))) await handshake(url);
+      pubSub.pump();
+    },
+    async restartSidecar() {
+      actors.forgetOnRestart();
+      pubSub.forgetSubscriptions();
+      for (const url of channel.urls) await handshake(url);
+    },
+    failReminderRegistrations(count) {
+      failingReminderRegistrations = count;
     },
     advanceTime: (ms) => actors.advanceTime(ms),
     deactivate: (actorType, actorId) => actors.deactivate(actorType, actorId),
@@ -308,8 +369,12 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    reminders: () => [...actors.reminders.values()].map(({ actorType, actorId, name, data, dueAt }) => ({ actorType, actorId, name, data, dueAt })),
+    reminders: () =>
+      [...actors.reminders.values()].map(({ actorType, actorId, name, data, dueAt, dueTime }) => ({ actorType, actorId, name, data, dueAt, dueTime })),
     timers: () => [...actors.timers.values()].map(({ actorType, actorId, name, data, dueAt }) => ({ actorType, actorId, name, data, dueAt })),
+    writeActorState(actorType, actorId, key, value) {
+      actors.state.set(actors.stateKey(actorType, actorId, key), JSON.stringify(value));
+    },
     actorState(actorType, actorId) {
       const prefix = actors.stateKey(actorType, actorId, '');
       return Object.fromEntries(
@@ -328,11 +393,11 @@ function metadataOf(query: Request['query']): Record<string, string> {
 }
 
 /** daprd waits for the app port before its first call; so does the double (up to 10 s). */
-async function callUntilUp(channel: AppChannel, path: string) {
+async function callUntilUp(channel: AppChannel, path: string, instanceUrl: string) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      return await channel.call('GET', path);
+      return await channel.call('GET', path, undefined, instanceUrl);
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,4 +1,4 @@
-import { AppUnavailableError, type AppChannel, type AppResponse } from './app-channel.ts';
+import { AppUnavailableError, placementOf, type AppChannel, type AppResponse } from './app-channel.ts';
 import { KeyedLock } from './keyed-lock.ts';
 
 export interface RetryPolicy {
@@ -50,6 +50,8 @@ export class SidecarActors {
   readonly reminders = new Map<string, Registered>();
   readonly timers = new Map<string, Registered>();
   readonly reminderDeliveries: ReminderDelivery[] = [];
+  /** How far advanceTime moved this double's clock ahead of the real one. */
+  clockOffsetMs = 0;
   private readonly active = new Map<string, number>();
   private readonly lock = new KeyedLock();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -86,16 +88,43 @@ export class SidecarActors {
     });
   }
 
-  async deactivate(actorType: string, actorId: string): Promise<void> {
+  async deactivate(actorType: string, actorId: string, instance?: string): Promise<void> {
     const key = this.actorKey(actorType, actorId);
     await this.lock.run(key, async () => {
       if (!this.active.delete(key)) return;
       try {
-        await this.options.channel.call('DELETE', `/actors/${encodeURIComponent(actorType)}/${encodeURIComponent(actorId)}`);
+        await this.options.channel.call('DELETE', `/actors/${encodeURIComponent(actorType)}/${encodeURIComponent(actorId)}`, undefined, instance);
       } catch {
         // The app being gone is what deactivation is about.
       }
     });
+  }
+
+  /**
+   * The app's instances change (a scale or a rollout): every active actor placed elsewhere now is deactivated on
+   * its old instance, after its running turn (drainRebalancedActors), unless that instance is gone or the
+   * DELETE is lost on the way (`loseDeactivations`); its next call activates it on the new one.
+   */
+  async rebalance(before: string[], after: string[], loseDeactivations: boolean): Promise<void> {
+    const moves: Promise<void>[] = [];
+    for (const key of [...this.active.keys()]) {
+      const [actorType, actorId] = key.split('||') as [string, string];
+      const from = placementOf(before, actorType, actorId);
+      if (from === placementOf(after, actorType, actorId)) continue;
+      if (!from || !after.includes(from) || loseDeactivations) {
+        moves.push(this.lock.run(key, async () => void this.active.delete(key)));
+      } else {
+        moves.push(this.deactivate(actorType, actorId, from));
+      }
+    }
+    await Promise.all(moves);
+  }
+
+  /** The sidecar process restarted: its actor table and in-memory timers are gone; state and reminders are not. */
+  forgetOnRestart(): void {
+    this.active.clear();
+    for (const timer of this.timers.values()) clearTimeout(timer.handle);
+    this.timers.clear();
   }
 
   startIdleDeactivation(idleTimeoutMs: number): void {
@@ -153,6 +182,7 @@ export class SidecarActors {
    * within `ms` fires now, the rest `ms` sooner.
    */
   advanceTime(ms: number): void {
+    this.clockOffsetMs += ms;
     for (const [key, reminder] of this.reminders) {
       reminder.dueAt -= ms;
       if (reminder.staged || reminder.firing) continue;
@@ -186,7 +216,7 @@ export class SidecarActors {
     const body =
       kind === 'timer'
         ? { callback: this.options.blankTimerCallbacks ? '' : (entry.callback ?? ''), data: entry.data, dueTime: entry.dueTime, period: entry.period }
-        : { data: entry.data, dueTime: entry.dueTime, period: entry.period };
+        : { data: entry.data, dueTime: '', period: '' }; // the Scheduler sends neither (Dapr ≥ 1.15)
     return this.turn(entry.actorType, entry.actorId, () =>
       this.options.channel.call('PUT', this.path(entry, kind), { text: JSON.stringify(body), contentType: 'application/json' }),
     );
@@ -222,8 +252,8 @@ export class SidecarActors {
     let succeeded = false;
     try {
       const response = await this.callScheduled(reminder, 'remind');
-      // X-Daprremindercancel is mapped to success (no retry), as in 1.17.
-      succeeded = (response.status >= 200 && response.status < 300) || response.status === 404;
+      // X-Daprremindercancel is mapped to success (no retry), as in 1.17; a 404 counts as failed and is retried.
+      succeeded = (response.status >= 200 && response.status < 300) || response.headers.cancel;
     } catch (error) {
       if (error instanceof AppUnavailableError && !this.options.channel.connected) {
         reminder.staged = true;

@@ -8,6 +8,7 @@ export interface AppSubscription {
   route?: string;
   routes?: { default?: string; rules?: { match: string; path: string }[] };
   metadata?: Record<string, string>;
+  deadLetterTopic?: string;
 }
 
 export interface PublishedMessage {
@@ -21,24 +22,63 @@ export interface MessageDelivery {
   topic: string;
   cloudEventId: string;
   attempt: number;
-  outcome: 'SUCCESS' | 'RETRY' | 'DROP' | 'ERROR' | 'DROPPED_AFTER_RETRIES';
+  /**
+   * What the app answered, or what the component did after the retries: DEAD_LETTERED (sent to the
+   * subscription's deadLetterTopic), ACKED_UNDELIVERED (1.17: acknowledged although never handled — lost),
+   * LEFT_PENDING (1.16: reclaimed after processingTimeout).
+   */
+  outcome: 'SUCCESS' | 'RETRY' | 'DROP' | 'ERROR' | 'DEAD_LETTERED' | 'ACKED_UNDELIVERED' | 'LEFT_PENDING';
 }
 
-/** Dapr pub/sub as seen by one app: CloudEvent envelopes, SUCCESS/RETRY/DROP, 404 = drop, other errors retried. */
+/**
+ * Redis Streams as daprd ≥ 1.15 drives it (components-contrib pubsub/redis, docs/adr/0015-dapr-as-it-really-behaves.md):
+ * - '1.17': a message the app answered RETRY to, errored on or could not be reached for is retried by the
+ *   Resiliency inbound policy only, then dead-lettered when the subscription names a deadLetterTopic, else
+ *   acknowledged and lost (components-contrib PR #4208);
+ * - '1.16': it stays pending and is delivered again once older than processingTimeout.
+ */
+export interface StreamSettings {
+  semantics: '1.16' | '1.17';
+  /** Delivery workers of the sidecar, shared by every topic (component `concurrency`, default 10). */
+  concurrency: number;
+  /** A delivery pending this long is reclaimed and delivered again, even while the first still runs (60 s). */
+  processingTimeoutMs: number;
+  /** How often pending deliveries are checked for reclaim (component `redeliverInterval`, 15 s). */
+  redeliverIntervalMs: number;
+  /** The Resiliency inbound retry policy of the component; none by default, as without a Resiliency resource. */
+  inboundRetry: RetryPolicy | undefined;
+}
+
+interface StreamEntry {
+  pubsubName: string;
+  topic: string;
+  cloudEvent: Record<string, unknown>;
+  /** Delivered and not yet acknowledged since (the consumer group's pending list). */
+  pendingSince: number | null;
+  deliveries: number;
+  acked: boolean;
+}
+
+/** Dapr pub/sub as seen by one app id: CloudEvent envelopes, SUCCESS/RETRY/DROP, 404 = drop, a consumer group. */
 export class SidecarPubSub {
   subscriptions: AppSubscription[] = [];
   readonly published: PublishedMessage[] = [];
   readonly deliveries: MessageDelivery[] = [];
-  private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly stream: StreamEntry[] = [];
+  private busyWorkers = 0;
+  private reclaimTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
     private readonly appId: string,
     private readonly channel: AppChannel,
-    private readonly retry: RetryPolicy,
-  ) {}
+    readonly settings: StreamSettings,
+  ) {
+    this.reclaimTimer = setInterval(() => this.pump(), settings.redeliverIntervalMs);
+    this.reclaimTimer.unref();
+  }
 
-  /** Wraps a publish the way daprd does and schedules its delivery to the app's subscribed route. */
+  /** Wraps a publish the way daprd does and appends it to the topic's stream. */
   publish(pubsubName: string, topic: string, body: Buffer, contentType: string | undefined, metadata: Record<string, string>): void {
     const type = (contentType ?? 'text/plain').split(';')[0]!.trim();
     let cloudEvent: Record<string, unknown>;
@@ -64,53 +104,96 @@ export class SidecarPubSub {
       };
     }
     this.published.push({ pubsubName, topic, cloudEvent, metadata });
-    this.schedule(() => this.deliver(pubsubName, topic, cloudEvent, 1), 0);
+    this.stream.push({ pubsubName, topic, cloudEvent, pendingSince: null, deliveries: 0, acked: false });
+    this.pump();
+  }
+
+  /**
+   * Starts deliveries while workers are free: new entries of subscribed topics (the group reads the stream from
+   * its start, so messages published before anyone subscribed are kept), then pending ones older than
+   * processingTimeout. Nothing is delivered while no app is connected.
+   */
+  pump(): void {
+    if (this.stopped || !this.channel.connected) return;
+    const now = Date.now();
+    for (const entry of this.stream) {
+      if (this.busyWorkers >= this.settings.concurrency) return;
+      if (entry.acked || !this.subscriptionOf(entry)) continue;
+      const reclaim = entry.pendingSince !== null && now - entry.pendingSince >= this.settings.processingTimeoutMs;
+      if (entry.pendingSince !== null && !reclaim) continue;
+      entry.pendingSince = now;
+      this.busyWorkers += 1;
+      void this.deliver(entry).finally(() => {
+        this.busyWorkers -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  /** A sidecar restart: deliveries in flight are abandoned (still pending in Redis, reclaimed later). */
+  forgetSubscriptions(): void {
+    this.subscriptions = [];
   }
 
   stop(): void {
     this.stopped = true;
-    for (const handle of this.pending) clearTimeout(handle);
+    clearInterval(this.reclaimTimer);
   }
 
-  private schedule(work: () => Promise<void>, delayMs: number): void {
-    if (this.stopped) return;
-    const handle = setTimeout(() => {
-      this.pending.delete(handle);
-      void work();
-    }, delayMs);
-    this.pending.add(handle);
+  private subscriptionOf(entry: StreamEntry): AppSubscription | undefined {
+    const subscription = this.subscriptions.find((candidate) => candidate.pubsubname === entry.pubsubName && candidate.topic === entry.topic);
+    return subscription && (subscription.route ?? subscription.routes?.default) ? subscription : undefined;
   }
 
-  private async deliver(pubsubName: string, topic: string, cloudEvent: Record<string, unknown>, attempt: number): Promise<void> {
-    const subscription = this.subscriptions.find((entry) => entry.pubsubname === pubsubName && entry.topic === topic);
-    const route = subscription?.route ?? subscription?.routes?.default;
-    if (!subscription || !route) return;
-    const cloudEventId = String(cloudEvent.id);
-    const raw = subscription.metadata?.rawPayload === 'true';
-    let outcome: MessageDelivery['outcome'];
-    try {
-      const response = await this.channel.call('POST', route.startsWith('/') ? route : `/${route}`, {
-        text: JSON.stringify(raw ? cloudEvent.data : cloudEvent),
-        contentType: raw ? 'application/octet-stream' : 'application/cloudevents+json',
-      });
-      if (response.status === 404) outcome = 'DROP';
-      else if (response.status < 200 || response.status > 299) outcome = 'ERROR';
-      else outcome = statusOf(response.text);
-    } catch (error) {
-      if (error instanceof AppUnavailableError && !this.channel.connected) {
-        // No app behind this sidecar: the broker keeps the message until one subscribes again.
-        this.schedule(() => this.deliver(pubsubName, topic, cloudEvent, attempt), this.retry.intervalMs);
+  private async deliver(entry: StreamEntry): Promise<void> {
+    const retry = this.settings.inboundRetry;
+    for (let retries = 0; ; retries++) {
+      const subscription = this.subscriptionOf(entry);
+      if (!subscription || this.stopped) return;
+      entry.deliveries += 1;
+      const outcome = await this.attempt(entry, subscription);
+      this.record(entry, outcome);
+      if (outcome === 'SUCCESS' || outcome === 'DROP') {
+        entry.acked = true;
         return;
       }
-      outcome = 'ERROR';
+      if (!retry || retries >= retry.maxRetries) break;
+      await new Promise((resolve) => setTimeout(resolve, retry.intervalMs));
     }
-    this.deliveries.push({ topic, cloudEventId, attempt, outcome });
-    if (outcome !== 'RETRY' && outcome !== 'ERROR') return;
-    if (attempt > this.retry.maxRetries) {
-      this.deliveries.push({ topic, cloudEventId, attempt, outcome: 'DROPPED_AFTER_RETRIES' });
+    const deadLetterTopic = this.subscriptionOf(entry)?.deadLetterTopic;
+    if (deadLetterTopic) {
+      entry.acked = true;
+      this.record(entry, 'DEAD_LETTERED');
+      this.publish(entry.pubsubName, deadLetterTopic, Buffer.from(JSON.stringify(entry.cloudEvent)), 'application/cloudevents+json', {});
       return;
     }
-    this.schedule(() => this.deliver(pubsubName, topic, cloudEvent, attempt + 1), this.retry.intervalMs);
+    if (this.settings.semantics === '1.17') {
+      entry.acked = true;
+      this.record(entry, 'ACKED_UNDELIVERED');
+    } else {
+      this.record(entry, 'LEFT_PENDING');
+    }
+  }
+
+  private async attempt(entry: StreamEntry, subscription: AppSubscription): Promise<MessageDelivery['outcome']> {
+    const route = (subscription.route ?? subscription.routes?.default)!;
+    const raw = subscription.metadata?.rawPayload === 'true';
+    try {
+      const response = await this.channel.call('POST', route.startsWith('/') ? route : `/${route}`, {
+        text: JSON.stringify(raw ? entry.cloudEvent.data : entry.cloudEvent),
+        contentType: raw ? 'application/octet-stream' : 'application/cloudevents+json',
+      });
+      if (response.status === 404) return 'DROP';
+      if (response.status < 200 || response.status > 299) return 'ERROR';
+      return statusOf(response.text);
+    } catch (error) {
+      if (!(error instanceof AppUnavailableError)) throw error;
+      return 'ERROR';
+    }
+  }
+
+  private record(entry: StreamEntry, outcome: MessageDelivery['outcome']): void {
+    this.deliveries.push({ topic: entry.topic, cloudEventId: String(entry.cloudEvent.id), attempt: entry.deliveries, outcome });
   }
 }
 

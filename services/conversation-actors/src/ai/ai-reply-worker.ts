@@ -27,6 +27,12 @@ export interface AiReplyWorkerDependencies {
 
 type AiReplyRequest = ReturnType<typeof AiReplyRequested.parse>['data'];
 
+/** An AI event taken in hand: what to answer the transport now, and the model call still to make, if any. */
+export interface TakenAiJob {
+  outcome: DeliveryOutcome;
+  answer?: () => Promise<DeliveryOutcome>;
+}
+
 /**
  * AI pipeline v1 for one burst: take the buffer, skip the model when a reply already exists (redelivery), build
  * the prompt, call the model, store reply + token usage together, then report to the conversation's actor. A model
@@ -35,19 +41,35 @@ type AiReplyRequest = ReturnType<typeof AiReplyRequested.parse>['data'];
 export class AiReplyWorker {
   constructor(private readonly dependencies: AiReplyWorkerDependencies) {}
 
+  /** Takes the job and answers it, then reports the outcome (the delivery is held for the whole model call). */
   async handle(event: DomainEvent): Promise<DeliveryOutcome> {
+    const taken = await this.take(event);
+    return taken.answer ? taken.answer() : taken.outcome;
+  }
+
+  /**
+   * Takes the job durably (the buffer row's lease) without calling the model, so the delivery can be acknowledged
+   * at once: if this replica dies before answering, the actor's ai-timeout re-requests and the next attempt takes
+   * the buffer over.
+   */
+  async take(event: DomainEvent): Promise<TakenAiJob> {
     const definition = event.type === AiReplyQuarantined.type ? AiReplyQuarantined : event.type === AiReplyRequested.type ? AiReplyRequested : null;
-    if (!definition) return 'success'; // another event type on this topic, not ours
+    if (!definition) return { outcome: 'success' }; // another event type on this topic, not ours
     const parsed = definition.schema.safeParse(event);
     if (!parsed.success) {
       this.dependencies.logger.error({ event: 'ai_reply.malformed_event', eventId: event.id, issues: parsed.error.issues.length }, 'dropping a malformed AI event');
-      return 'drop';
+      return { outcome: 'drop' };
     }
-    if (parsed.data.type === AiReplyQuarantined.type) return this.handleQuarantined(AiReplyQuarantined.parse(event).data);
-    return this.handleRequest(AiReplyRequested.parse(event).data);
+    if (parsed.data.type === AiReplyQuarantined.type) return { outcome: await this.handleQuarantined(AiReplyQuarantined.parse(event).data) };
+    return this.takeRequest(AiReplyRequested.parse(event).data);
   }
 
-  private async handleRequest(job: AiReplyRequest): Promise<DeliveryOutcome> {
+  /** Gives a taken buffer back (its answer will not run here), so the next delivery need not wait for the lease. */
+  async giveBack(event: DomainEvent): Promise<void> {
+    await releaseBuffer(this.dependencies.prisma, AiReplyRequested.parse(event).data.bufferId);
+  }
+
+  private async takeRequest(job: AiReplyRequest): Promise<TakenAiJob> {
     const { prisma, clock } = this.dependencies;
     const logger = this.dependencies.logger.child({ businessId: job.businessId, conversationId: job.conversationId, bufferId: job.bufferId, attempt: job.attempt });
     const actor = actorProxy<ConversationActorApi>(this.dependencies.actors, CONVERSATION_ACTOR_TYPE, conversationActorId(job.instanceId, job.contactId));
@@ -56,22 +78,27 @@ export class AiReplyWorker {
     if (existingReply) {
       logger.info({ event: 'ai_reply.redelivered' }, 'reply already stored; not calling the model again');
       await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId: existingReply });
-      return 'success';
+      return { outcome: 'success' };
     }
 
     const claim = await claimBuffer(prisma, job, clock.now(), this.dependencies.leaseMs);
     // Held for this attempt: a duplicate delivery while a worker is on it. Retrying would hold back the conversation's
     // later events; if that worker died, the actor's ai-timeout re-requests with the next attempt, which takes over.
-    if (claim === 'held') return 'success';
-    if (claim === 'quarantined') return 'success'; // given up already; a stale attempt must not spend tokens
-    try {
-      return await this.answer(job, actor, logger);
-    } catch (error) {
-      // An unexpected failure (database, actor unreachable): free the buffer so the redelivery need not wait
-      // for the lease to run out, then let the transport retry.
-      await releaseBuffer(prisma, job.bufferId).catch(() => undefined);
-      throw error;
-    }
+    if (claim === 'held') return { outcome: 'success' };
+    if (claim === 'quarantined') return { outcome: 'success' }; // given up already; a stale attempt must not spend tokens
+    return {
+      outcome: 'success',
+      answer: async () => {
+        try {
+          return await this.answer(job, actor, logger);
+        } catch (error) {
+          // An unexpected failure (database, actor unreachable): free the buffer so the next attempt need not wait
+          // for the lease to run out; the transport retries it (when answered) or the actor's ai-timeout does.
+          await releaseBuffer(prisma, job.bufferId).catch(() => undefined);
+          throw error;
+        }
+      },
+    };
   }
 
   private async answer(job: AiReplyRequest, actor: ConversationActorApi, logger: Logger): Promise<DeliveryOutcome> {

@@ -22,9 +22,14 @@ export class ConcurrencyLimiter {
     return { concurrency: this.concurrency, active: this.running, queued: this.waiting.length };
   }
 
+  /** False when tryRun would refuse. */
+  hasRoom(): boolean {
+    return this.running < this.concurrency || this.waiting.length < this.maxQueued;
+  }
+
   /** Undefined when the queue is full. */
   tryRun<T>(task: () => Promise<T>): Promise<T> | undefined {
-    if (this.running >= this.concurrency && this.waiting.length >= this.maxQueued) return undefined;
+    if (!this.hasRoom()) return undefined;
     return this.acquire().then(async () => {
       try {
         return await task();

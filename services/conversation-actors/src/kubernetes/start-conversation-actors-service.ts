@@ -29,7 +29,15 @@ export function startConversationActorsService(options: ConversationActorsServic
     clock: options.clock,
     relay: options.relay,
     compose: ({ prisma, logger, clock, pubsub, hostActors }) => {
-      const conversations = registerConversationActors({ host: hostActors(), pubsub, prisma, logger, clock, config });
+      const conversations = registerConversationActors({
+        host: hostActors(),
+        pubsub,
+        prisma,
+        logger,
+        clock,
+        config,
+        acknowledgeAiJobs: 'when-taken',
+      });
       return {
         mount: (app) => app.use(createServiceStatusRouter(conversations, kubernetes.APP_API_TOKEN)),
         stop: () => conversations.stop(),

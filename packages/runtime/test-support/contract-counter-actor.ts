@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@app/domain';
-import type { ActorContext, ActorDefinition } from '../ports/actor-host.ts';
-import { AppError } from '../service/app-error.ts';
+import type { ActorContext, ActorDefinition } from '../src/ports/actor-host.ts';
+import { AppError } from '../src/service/app-error.ts';
 
 export const contractActorType = 'ContractCounter';
 export const contractTopic = 'contract.events';

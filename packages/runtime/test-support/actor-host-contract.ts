@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ActorDefinition, ActorHost } from '../ports/actor-host.ts';
+import type { ActorDefinition, ActorHost } from '../src/ports/actor-host.ts';
 import { contractActorType, createContractCounterActor, DeliveryRecorder, type CounterState } from './contract-counter-actor.ts';
 import { expectEventually } from '@app/testkit';
 
