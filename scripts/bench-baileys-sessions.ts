@@ -14,7 +14,7 @@ import { MessageSendRequested, Topics } from '@app/domain';
 import { createLocalPubSub, createLogger } from '@app/runtime';
 import { baileysSessionsConfigSchema, createBaileysSessions, createPostgresAuthStateStore, loadAuthenticationState } from '@app/baileys-sessions';
 import { Curve, initAuthCreds, signedKeyPair, type WAMessage } from '@whiskeysockets/baileys';
-import { FakeSocketFactory } from '../services/baileys-sessions/src/testing/fake-socket.ts';
+import { FakeSocketFactory } from '../services/baileys-sessions/test/support/fake-socket.ts';
 import { describeMachine, readOptions } from './bench/bench-support.ts';
 
 const options = readOptions({ steps: '0,50,200', messages: 20, preKeys: 100 });

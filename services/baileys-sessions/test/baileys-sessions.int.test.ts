@@ -12,7 +12,7 @@ import { BufferJSON, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baileysSessionsConfigSchema } from '../src/config.ts';
 import { createBaileysSessions, type BaileysSessions } from '../src/create-baileys-sessions.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-sessions-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });

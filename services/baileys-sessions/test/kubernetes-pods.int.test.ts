@@ -14,7 +14,7 @@ import { loadBaileysSessionsKubernetesConfig } from '../src/config.ts';
 import { createRemoteSessionControl } from '../src/control/remote-session-control.ts';
 import { startBaileysSessionsService, type BaileysSessionsService } from '../src/kubernetes/start-baileys-sessions-service.ts';
 import { baileysSlotTopic } from '../src/routing/slot-topic.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 import { requestSendIn } from './outbound-fixtures.ts';
 import { bridgeSidecars } from './sidecar-bridge.ts';
 

@@ -11,7 +11,7 @@ import { loadAuthenticationState } from '../src/auth-state/authentication-state.
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
 import { SessionHost } from '../src/session/session-host.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-lease-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });

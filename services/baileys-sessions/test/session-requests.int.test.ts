@@ -8,7 +8,7 @@ import { loadAuthenticationState } from '../src/auth-state/authentication-state.
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
 import { SessionHost, type SessionHostConfig } from '../src/session/session-host.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in milliseconds when idle.
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });

@@ -5,7 +5,7 @@ import { Curve } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
 import { BoundedCache } from '../memory/bounded-cache.ts';
-import { createMemoryAuthStateStore } from '../testing/memory-auth-state-store.ts';
+import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
 import { boundedSocketCaches, createSocketCaches, socketCacheLimits } from './socket-caches.ts';
 
 const logger = createLogger({ service: 'socket-caches-test', level: 'silent' });

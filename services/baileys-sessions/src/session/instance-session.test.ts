@@ -3,10 +3,10 @@ import { SecretBox } from '@app/db';
 import { createLogger } from '@app/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
-import { createMemoryAuthStateStore } from '../testing/memory-auth-state-store.ts';
-import { FakeSocketFactory } from '../testing/fake-socket.ts';
+import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
+import { FakeSocketFactory } from '../../test/support/fake-socket.ts';
 import type { WatchdogConfig } from '../watchdog/session-watchdog.ts';
-import { FakeTimers } from './fake-timers.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { InstanceSession } from './instance-session.ts';
 import type { SessionStatus } from './session-status.ts';
 

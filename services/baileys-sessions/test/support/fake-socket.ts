@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Boom } from '@hapi/boom';
 import type { AnyMessageContent, AuthenticationState, BaileysEventMap, WAMessage, WAPresence } from '@whiskeysockets/baileys';
-import type { SessionSocket, SessionSocketEvents, SocketFactory, SocketFactoryInput } from '../session/session-socket.ts';
+import type { SessionSocket, SessionSocketEvents, SocketFactory, SocketFactoryInput } from '../../src/session/session-socket.ts';
 
 export interface SentMessage {
   jid: string;
