@@ -8,6 +8,7 @@ import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-s
 import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
 import type { BaileysSessionsConfig } from './config.ts';
+import { createSentMessageRepository, startSentMessagePruning } from './delivery/sent-message.repository.ts';
 import { createBaileysEgressHandler } from './egress/baileys-egress.subscription.ts';
 import { createStuckSendSweep } from './egress/stuck-sends.ts';
 import { createInstanceGovernorSettings, governorDefaultsFromConfig } from './governor/instance-governor-settings.ts';
@@ -83,8 +84,11 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
         ...(deps.timers ? { timers: deps.timers } : {}),
       })
     : null;
+  const sentMessages = createSentMessageRepository({ prisma: deps.prisma, secretBox: deps.secretBox });
   const ingest = createBaileysIngest({
     ...(media ? { media } : {}),
+    // 463 on a send: the account is restricted; first contacts pause (the session shows it).
+    onRestriction: (instanceId) => sessionHost?.session(instanceId)?.noteRestriction('error-463'),
     prisma: deps.prisma,
     logger,
     allowGroups: config.BAILEYS_ALLOW_GROUPS,
@@ -98,6 +102,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     authStore,
     secretBox: deps.secretBox,
     leases: createSessionLeaseRepository(deps.prisma),
+    sentMessages,
     logger,
     handlers: {
       onMessages: (instanceId, upsert) => ingest.onMessages(instanceId, upsert),
@@ -144,10 +149,12 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.objectStore ? { objectStore: deps.objectStore } : {}),
       inFlight,
+      sentMessages,
       // Instance.baileysSettings over the BAILEYS_* defaults.
       governorConfig: createInstanceGovernorSettings({ prisma: deps.prisma, defaults: governorDefaultsFromConfig(config), ...(deps.timers ? { clock: deps.timers } : {}) }),
     }),
   );
+  let pruning: { stop(): void } | null = null;
   return {
     host,
     ingest,
@@ -157,8 +164,10 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
       await host.start();
       media?.start();
       stuckSends.start();
+      pruning = startSentMessagePruning({ repository: sentMessages, timers: deps.timers ?? systemTimers, logger });
     },
     async stop() {
+      pruning?.stop();
       await stuckSends.stop();
       await host.stop();
       await ingest.idle();

@@ -2,7 +2,7 @@ import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@a
 import type { Logger } from '@app/runtime';
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
 import { mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
-import { mapReceipt } from '../baileys/map-receipt.ts';
+import { accountRestrictedCode, mapReceipt } from '../baileys/map-receipt.ts';
 import type { BaileysMediaDownloads } from '../media/baileys-media-downloads.ts';
 import { mediaSourceOf, type MediaSource } from '../media/media-source.ts';
 import { applyMessageChange, changeAsSystemContent, type MessageChangeOutcome } from './message-change.repository.ts';
@@ -21,6 +21,8 @@ export interface BaileysIngestDependencies {
   maxAttempts?: number;
   /** Media go to the object store through this; without it media are stored as metadata only. */
   media?: BaileysMediaDownloads;
+  /** A send was refused with 463 (the account is restricted). */
+  onRestriction?: (instanceId: string) => void;
 }
 
 export interface BaileysIngest {
@@ -141,8 +143,16 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
         for (const update of updates) {
           const receipt = mapReceipt(update);
           if (!receipt) continue;
+          if (receipt.errorCode === accountRestrictedCode) deps.onRestriction?.(instanceId);
+          const errors = receipt.errorCode ? [{ code: receipt.errorCode, message: errorMessageOf(receipt.errorCode) }] : undefined;
           const outcome = await withRetry('receipt', () =>
-            applyDeliveryStatus(deps.prisma, { instanceId, providerMessageId: receipt.providerMessageId, status: receipt.status, ...(receipt.at ? { at: receipt.at } : {}) }),
+            applyDeliveryStatus(deps.prisma, {
+              instanceId,
+              providerMessageId: receipt.providerMessageId,
+              status: receipt.status,
+              ...(receipt.at ? { at: receipt.at } : {}),
+              ...(errors ? { errors } : {}),
+            }),
           );
           if (outcome.applied) {
             counters.statusesApplied += 1;
@@ -160,4 +170,10 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
       }
     },
   };
+}
+
+function errorMessageOf(code: number): string {
+  return code === accountRestrictedCode
+    ? 'WhatsApp restricts this account (463): new chats are blocked for now; not resent, retrying makes it worse.'
+    : `WhatsApp refused the message (error ${code}).`;
 }
