@@ -12,8 +12,11 @@ const flag = (fallback: boolean) =>
 export const baileysSessionsConfigSchema = z.object({
   /** Messages from groups are stored (and answered) only when true. */
   BAILEYS_ALLOW_GROUPS: flag(false),
-  /** Where auth state lives: redis (needs REDIS_URL), postgres, or auto (redis when REDIS_URL is set). */
-  BAILEYS_AUTH_STORE: z.enum(['auto', 'postgres', 'redis']).default('auto'),
+  /**
+   * Where auth state lives: postgres (default), or redis by explicit choice only (needs REDIS_URL, and a Redis with
+   * persistence and no eviction: checked at start). Losing it unlinks every number.
+   */
+  BAILEYS_AUTH_STORE: z.enum(['postgres', 'redis']).default('postgres'),
   /** Comma-separated slots this process runs (Kubernetes: the pod ordinal). Empty: every slot (standalone). */
   BAILEYS_SLOTS: z
     .string()

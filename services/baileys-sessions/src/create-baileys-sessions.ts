@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
 import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
+import { assertRedisKeepsAuthState } from './auth-state/redis-durability.ts';
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
 import type { BaileysSessionsConfig } from './config.ts';
 import { createSentMessageRepository, startSentMessagePruning } from './delivery/sent-message.repository.ts';
@@ -30,7 +31,7 @@ export interface BaileysSessionsDependencies {
   /** The egress subscribes to `messages.outbound` here. */
   pubsub: EventSubscriber;
   config: BaileysSessionsConfig;
-  /** Required when the auth state lives in Redis. */
+  /** Required when the auth state lives in Redis (BAILEYS_AUTH_STORE=redis); otherwise unused here. */
   redis?: Redis | null;
   /** Default: Baileys' makeWASocket. Tests pass the fake socket factory. */
   socketFactory?: SocketFactory;
@@ -64,9 +65,10 @@ export interface BaileysSessions {
  */
 export function createBaileysSessions(deps: BaileysSessionsDependencies): BaileysSessions {
   const { config } = deps;
-  const useRedis = config.BAILEYS_AUTH_STORE === 'redis' || (config.BAILEYS_AUTH_STORE === 'auto' && !!deps.redis);
-  if (useRedis && !deps.redis) throw new Error('BAILEYS_AUTH_STORE=redis needs a Redis connection (REDIS_URL).');
-  const authStore = useRedis && deps.redis ? createRedisAuthStateStore(deps.redis) : createPostgresAuthStateStore(deps.prisma);
+  // PostgreSQL unless Redis is chosen explicitly: a Redis that evicts or restarts empty unlinks every number.
+  const authRedis = config.BAILEYS_AUTH_STORE === 'redis' ? deps.redis : null;
+  if (config.BAILEYS_AUTH_STORE === 'redis' && !authRedis) throw new Error('BAILEYS_AUTH_STORE=redis needs a Redis connection (REDIS_URL).');
+  const authStore = authRedis ? createRedisAuthStateStore(authRedis) : createPostgresAuthStateStore(deps.prisma);
   const logger = deps.logger.child({ service: 'baileys-sessions' });
   // The host is created below; the media path only asks it for open sockets later, at run time.
   let sessionHost: SessionHost | null = null;
@@ -161,6 +163,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     authStore,
     media,
     async start() {
+      if (authRedis) await assertRedisKeepsAuthState(authRedis);
       await host.start();
       media?.start();
       stuckSends.start();

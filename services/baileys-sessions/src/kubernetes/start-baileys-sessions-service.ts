@@ -64,7 +64,7 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
   const slot = podOrdinal({ podIndex: config.POD_INDEX, podName });
   if (slot === null) throw new Error('Cannot tell this pod’s StatefulSet ordinal: set POD_INDEX (pod-index label) or POD_NAME (…-N).');
   const secretBox = SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY);
-  const useRedis = config.BAILEYS_AUTH_STORE === 'redis' || (config.BAILEYS_AUTH_STORE === 'auto' && !!config.REDIS_URL);
+  const useRedis = config.BAILEYS_AUTH_STORE === 'redis';
   let sessions: BaileysSessions | undefined;
   let controller: InstanceController | null = null;
   let redis: Redis | null = null;
