@@ -25,6 +25,8 @@ export const baileysSessionsConfigSchema = z.object({
     .transform((value) => (value === '' ? null : value.split(',').map(Number))),
   /** This process's name in session leases (default: a random one per start). */
   BAILEYS_HOST_ID: z.string().min(1).optional(),
+  /** The WhatsApp Web version to announce (`2.3000.1043857760`); unset: refreshed at start, else Baileys' pinned one. */
+  BAILEYS_WA_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version like 2.3000.1043857760').optional(),
   BAILEYS_START_STAGGER_MS: z.coerce.number().int().min(0).default(1_500),
   BAILEYS_LEASE_TTL_SECONDS: seconds(30),
   BAILEYS_RECONNECT_MAX_SECONDS: seconds(300),

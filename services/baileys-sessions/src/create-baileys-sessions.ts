@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PrismaClient, SecretBox } from '@app/db';
 import type { EventSubscriber, Logger, ObjectStore } from '@app/runtime';
+import { fetchLatestWaWebVersion } from '@whiskeysockets/baileys';
 import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
 import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
 import { assertRedisKeepsAuthState } from './auth-state/redis-durability.ts';
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
+import { createWaWebVersionSource, parseWaVersion } from './baileys/wa-web-version.ts';
 import type { BaileysSessionsConfig } from './config.ts';
 import { createSentMessageRepository, startSentMessagePruning } from './delivery/sent-message.repository.ts';
 import { createBaileysEgressHandler } from './egress/baileys-egress.subscription.ts';
@@ -86,6 +88,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
         ...(deps.timers ? { timers: deps.timers } : {}),
       })
     : null;
+  const waVersion = createWaWebVersionSource({ configured: parseWaVersion(config.BAILEYS_WA_VERSION), fetchLatest: fetchLatestWaWebVersion, logger });
   const sentMessages = createSentMessageRepository({ prisma: deps.prisma, secretBox: deps.secretBox });
   const ingest = createBaileysIngest({
     ...(media ? { media } : {}),
@@ -100,7 +103,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
   const host = new SessionHost({
     prisma: deps.prisma,
     hostId: config.BAILEYS_HOST_ID ?? `${hostname()}-${randomBytes(4).toString('hex')}`,
-    socketFactory: deps.socketFactory ?? createBaileysSocketFactory(),
+    socketFactory: deps.socketFactory ?? createBaileysSocketFactory({ version: () => waVersion.current() }),
     authStore,
     secretBox: deps.secretBox,
     leases: createSessionLeaseRepository(deps.prisma),
@@ -164,6 +167,8 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     media,
     async start() {
       if (authRedis) await assertRedisKeepsAuthState(authRedis);
+      // Only the real socket talks to WhatsApp; a test's socket factory needs no version (and no network).
+      if (!deps.socketFactory) await waVersion.refresh();
       await host.start();
       media?.start();
       stuckSends.start();
