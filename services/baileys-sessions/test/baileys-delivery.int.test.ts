@@ -171,4 +171,32 @@ describe('delivery on a real phone', () => {
     expect(session.socket.onWhatsAppQueries).toEqual([]);
     await session.stop();
   }, 120_000);
+
+  it('keeps undecryptable and view-once messages as placeholders the operator sees; a resend replaces the placeholder', async () => {
+    const session = await openSession('Placeholders');
+    const from = { remoteJid: '123456789012377@lid', remoteJidAlt: '5511999990077@s.whatsapp.net', fromMe: false };
+    const at = Math.floor(Date.now() / 1000);
+    session.socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        { key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, messageStubType: 2, messageStubParameters: ['Bad MAC'] } as WAMessage,
+        { key: { ...from, id: '3EB0VIEWONCE01', isViewOnce: true }, messageTimestamp: at } as WAMessage,
+      ],
+    });
+    await session.service.ingest.idle();
+    const stored = async (id: string) => database.prisma.message.findFirstOrThrow({ where: { instanceId: session.instance.id, providerMessageId: id } });
+    expect(await stored('3EB0BADMAC0001')).toMatchObject({ kind: 'unsupported', content: { errors: [{ title: 'Message could not be decrypted', details: 'Bad MAC' }] } });
+    expect(await stored('3EB0VIEWONCE01')).toMatchObject({ kind: 'unsupported', content: { errors: [{ title: 'View-once message: open it on the phone' }] } });
+
+    // The sender's phone answers the retry receipt: the same id with the real content.
+    session.socket.emit('messages.upsert', { type: 'notify', messages: [{ key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, message: { conversation: 'agora sim' } } as WAMessage] });
+    await session.service.ingest.idle();
+    expect(await stored('3EB0BADMAC0001')).toMatchObject({ kind: 'text', text: 'agora sim', content: { kind: 'text', text: 'agora sim', chatJid: from.remoteJid } });
+    // A late undecryptable copy never overwrites real content.
+    session.socket.emit('messages.upsert', { type: 'notify', messages: [{ key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, messageStubType: 2, messageStubParameters: ['Bad MAC'] } as WAMessage] });
+    await session.service.ingest.idle();
+    expect((await stored('3EB0BADMAC0001')).kind).toBe('text');
+    expect(await database.prisma.message.count({ where: { instanceId: session.instance.id } })).toBe(2);
+    await session.stop();
+  }, 120_000);
 });
