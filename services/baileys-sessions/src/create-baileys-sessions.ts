@@ -20,6 +20,7 @@ import { createSessionLeaseRepository } from './lease/session-lease.repository.t
 import { createBaileysMediaDownloads, type BaileysMediaDownloads } from './media/baileys-media-downloads.ts';
 import { createBaileysMediaDownloader, type BaileysMediaDownloader } from './media/media-downloader.ts';
 import { createFfmpegVoiceNoteConverter, type VoiceNoteConverter } from './media/voice-note-converter.ts';
+import { BaileysRejectionGuard } from './session/rejection-guard.ts';
 import { SessionHost } from './session/session-host.ts';
 import type { SessionStatus } from './session/session-status.ts';
 import type { SocketFactory } from './session/session-socket.ts';
@@ -160,6 +161,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     }),
   );
   let pruning: { stop(): void } | null = null;
+  const rejections = new BaileysRejectionGuard(logger);
   return {
     host,
     ingest,
@@ -167,6 +169,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     media,
     async start() {
       if (authRedis) await assertRedisKeepsAuthState(authRedis);
+      rejections.install();
       // Only the real socket talks to WhatsApp; a test's socket factory needs no version (and no network).
       if (!deps.socketFactory) await waVersion.refresh();
       await host.start();
@@ -176,6 +179,7 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     },
     async stop() {
       pruning?.stop();
+      rejections.uninstall();
       await stuckSends.stop();
       await host.stop();
       await ingest.idle();
