@@ -36,6 +36,7 @@ export interface SessionStatusView {
   pairingCode: string | null;
   registered: boolean;
   account: string | null;
+  restriction: { reason: 'error-463' | 'reachout-timelock'; since: string; until: string } | null;
   reconnectAttempts: number;
   nextAttemptAt: string | null;
   lastDisconnect: { code: number | null; message: string; at: string } | null;

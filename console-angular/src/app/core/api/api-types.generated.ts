@@ -268,6 +268,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -302,6 +307,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -334,6 +344,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -365,6 +380,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -386,6 +406,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
