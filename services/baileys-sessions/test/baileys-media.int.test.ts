@@ -225,6 +225,7 @@ describe('outbound media from the object store', () => {
     await ingest.idle();
     const conversation = await database.prisma.conversation.findFirstOrThrow({ where: { instanceId: instance.id } });
     const socket = new FakeSocket(instance.id, {} as never);
+    socket.open();
     const handler = createBaileysEgressHandler({
       prisma: database.prisma,
       sessions: { session: () => ({ openSocket: () => socket, status: () => ({ state: 'open' }) as never }) },

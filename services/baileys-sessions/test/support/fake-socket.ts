@@ -9,6 +9,15 @@ export interface SentMessage {
   id: string;
 }
 
+/** What rc14's `pair-success` leaves in the creds of a linked device: the signed device identity and `me`. */
+export function pairedCreds(accountJid: string): Pick<AuthenticationState['creds'], 'me' | 'account' | 'platform'> {
+  return {
+    me: { id: accountJid, lid: '99887766554433:12@lid', name: 'Padaria' },
+    account: { details: Buffer.from('device-details'), accountSignatureKey: Buffer.alloc(32, 1), accountSignature: Buffer.alloc(64, 2), deviceSignature: Buffer.alloc(64, 3) },
+    platform: 'smba',
+  };
+}
+
 /** The events Baileys' event buffer holds back while it buffers (rc14 `BUFFERABLE_EVENT`, the ones we listen to). */
 const bufferable = new Set<keyof BaileysEventMap>(['messages.upsert', 'messages.update']);
 
@@ -86,11 +95,7 @@ export class FakeSocket implements SessionSocket {
    * device identity (`account`) and `me` — `registered` stays false on the QR path — and WhatsApp asks for a restart.
    */
   completePairing(account = '5511888880000:12@s.whatsapp.net'): void {
-    this.emit('creds.update', {
-      me: { id: account, lid: '99887766554433:12@lid', name: 'Padaria' },
-      account: { details: Buffer.from('device-details'), accountSignatureKey: Buffer.alloc(32, 1), accountSignature: Buffer.alloc(64, 2), deviceSignature: Buffer.alloc(64, 3) },
-      platform: 'smba',
-    } as Partial<AuthenticationState['creds']>);
+    this.emit('creds.update', pairedCreds(account));
     this.end(new Boom('Stream Errored (restart required)', { statusCode: 515 }));
   }
 
