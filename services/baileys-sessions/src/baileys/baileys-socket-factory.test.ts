@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@app/db';
 import { createLogger } from '@app/runtime';
+import type * as Baileys from '@whiskeysockets/baileys';
 import { S_WHATSAPP_NET, type SocketConfig, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
@@ -12,7 +13,7 @@ import { socketCacheLimits } from './socket-caches.ts';
 // makeWASocket is replaced by a recorder: this test checks what the factory asks Baileys for, option by option.
 const made = vi.hoisted(() => ({ configs: [] as UserFacingSocketConfig[], socket: null as Record<string, unknown> | null }));
 vi.mock('@whiskeysockets/baileys', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@whiskeysockets/baileys')>();
+  const actual = await importOriginal<typeof Baileys>();
   return {
     ...actual,
     default: (config: UserFacingSocketConfig) => {
