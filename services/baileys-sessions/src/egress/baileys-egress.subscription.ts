@@ -205,8 +205,9 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     if (!fallback) return { code: 'BAILEYS_NO_RECIPIENT', message: 'The contact has neither a phone number nor a LID.' };
     if (!firstContact || claimed.contact.lid || !claimed.contact.phone) return { jid: fallback };
     const socket = deps.sessions.session(claimed.instanceId)?.openSocket();
+    if (!socket) throw new Error('the session closed');
     const digits = claimed.contact.phone.replace(/\D/g, '');
-    const [found] = (await socket?.onWhatsApp(digits)) ?? [];
+    const [found] = (await socket.onWhatsApp(digits)) ?? [];
     if (!found?.exists) return { code: 'BAILEYS_NOT_ON_WHATSAPP', message: `+${digits} is not on WhatsApp.` };
     return { jid: found.jid };
   }

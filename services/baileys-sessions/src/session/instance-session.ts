@@ -241,7 +241,7 @@ export class InstanceSession {
    * This session's own error (a handler threw, the socket could not be made): logged, and the session starts over
    * on a new socket after the backoff. Nothing leaves this session.
    */
-  failed(socket: SessionSocket | undefined, error: unknown, where = 'socket'): void {
+  private failed(socket: SessionSocket | undefined, error: unknown, where = 'socket'): void {
     this.log.error({ event: 'baileys_session.failed', where, err: error }, 'session error: the socket is recycled');
     if (socket && socket !== this.socket) return;
     const current = this.retireSocket();
