@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
 import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
+import { adoptRedisAuthState } from './auth-state/adopt-redis-auth-state.ts';
 import { assertRedisKeepsAuthState } from './auth-state/redis-durability.ts';
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
 import { createWaWebVersionSource, parseWaVersion } from './baileys/wa-web-version.ts';
@@ -169,6 +170,14 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
     media,
     async start() {
       if (authRedis) await assertRedisKeepsAuthState(authRedis);
+      else if (deps.redis) {
+        // Upgrading from the days Redis was picked whenever REDIS_URL was set: keep those numbers linked.
+        const instances = await deps.prisma.instance.findMany({
+          where: { provider: 'BAILEYS', ...(config.BAILEYS_SLOTS ? { slot: { in: config.BAILEYS_SLOTS } } : {}) },
+          select: { id: true },
+        });
+        await adoptRedisAuthState({ redis: deps.redis, target: authStore, instanceIds: instances.map((instance) => instance.id), logger });
+      }
       rejections.install();
       // Only the real socket talks to WhatsApp; a test's socket factory needs no version (and no network).
       if (!deps.socketFactory) await waVersion.refresh();
