@@ -5,6 +5,11 @@
 //   --steps=0,50,200      session counts to measure, in one process, cumulatively
 //   --messages=20         inbound messages per session per step (text, and a reply sent through the governor)
 //   --preKeys=100         signal pre-keys stored per session (real key pairs)
+//   --contacts=5000       contacts of the history sync whose auth-state write is timed (two LID-mapping rows each)
+//   --repeats=3           runs of each auth-state write (the median is reported)
+//
+// It also times the two big auth-state writes of a number's life, each one `keys.set` batch into PostgreSQL (the
+// default store): a first login's pre-keys (Baileys' INITIAL_PREKEY_COUNT, 812) and a history sync's LID mappings.
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,11 +19,11 @@ import { MessageSendRequested, Topics } from '@app/domain';
 import { createLocalPubSub } from '@app/runtime/local';
 import { createLogger } from '@app/runtime/service';
 import { baileysSessionsConfigSchema, createBaileysSessions, createPostgresAuthStateStore, loadAuthenticationState } from '@app/baileys-sessions';
-import { Curve, initAuthCreds, signedKeyPair, type WAMessage } from '@whiskeysockets/baileys';
-import { FakeSocketFactory } from '../services/baileys-sessions/src/testing/fake-socket.ts';
+import { Curve, INITIAL_PREKEY_COUNT, initAuthCreds, signedKeyPair, type WAMessage } from '@whiskeysockets/baileys';
+import { FakeSocketFactory } from '../services/baileys-sessions/test/support/fake-socket.ts';
 import { describeMachine, readOptions } from './bench/bench-support.ts';
 
-const options = readOptions({ steps: '0,50,200', messages: 20, preKeys: 100 });
+const options = readOptions({ steps: '0,50,200', messages: 20, preKeys: 100, contacts: 5_000, repeats: 3 });
 const steps = options.steps.split(',').map(Number).sort((a, b) => a - b);
 
 setFlagsFromString('--expose-gc');
@@ -57,6 +62,7 @@ async function pairedInstance(slot: number): Promise<string> {
   const creds = initAuthCreds();
   Object.assign(auth.state.creds, creds, {
     registered: true,
+    account: { details: randomBytes(32), accountSignatureKey: randomBytes(32), accountSignature: randomBytes(64), deviceSignature: randomBytes(64) },
     me: { id: `55119${String(slot).padStart(8, '0')}:3@s.whatsapp.net`, lid: `${9000000 + slot}:3@lid`, name: 'Bench' },
     signedPreKey: signedKeyPair(creds.signedIdentityKey, 1),
   });
@@ -105,7 +111,37 @@ async function traffic(instanceIds: string[]): Promise<void> {
   }
 }
 
+/** Median milliseconds of `repeats` runs of one auth-state batch, each on a new instance (first login, first sync). */
+let authBenchSlot = 100_000;
+async function timedAuthWrite(label: string, batch: () => Parameters<Awaited<ReturnType<typeof loadAuthenticationState>>['state']['keys']['set']>[0]) {
+  const times: number[] = [];
+  for (let run = 0; run < options.repeats; run++) {
+    const instance = await prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: `${label} ${run}`, slot: authBenchSlot++ } });
+    const auth = await loadAuthenticationState({ store: authStore, instanceId: instance.id, secretBox });
+    const data = batch();
+    const startedAt = performance.now();
+    await auth.state.keys.set(data);
+    times.push(performance.now() - startedAt);
+    await prisma.instance.delete({ where: { id: instance.id } });
+  }
+  times.sort((a, b) => a - b);
+  return { label, medianMs: times[Math.floor(times.length / 2)]!, minMs: times[0]!, maxMs: times.at(-1)! };
+}
+
 const lines = await describeMachine(database);
+const authWrites = [
+  await timedAuthWrite(`first login: ${INITIAL_PREKEY_COUNT} pre-keys`, () => ({
+    'pre-key': Object.fromEntries(Array.from({ length: INITIAL_PREKEY_COUNT }, (_, index) => [String(index + 1), Curve.generateKeyPair()])),
+  })),
+  await timedAuthWrite(`history sync: ${options.contacts} contacts (${options.contacts * 2} LID-mapping rows)`, () => {
+    const mappings: Record<string, string> = {};
+    for (let contact = 0; contact < options.contacts; contact++) {
+      mappings[String(5511900000000 + contact)] = String(100000000000000 + contact);
+      mappings[`${100000000000000 + contact}_reverse`] = String(5511900000000 + contact);
+    }
+    return { 'lid-mapping': mappings };
+  }),
+];
 await service.start();
 await pubsub.start();
 const baseline = await settledRss();
@@ -136,6 +172,10 @@ for (const target of steps) {
 }
 
 console.log(lines.join('\n'));
+console.log(`auth-state writes into PostgreSQL, one keys.set batch each (sealed), median of ${options.repeats}:`);
+console.log('| batch | median (ms) | min (ms) | max (ms) |');
+console.log('|---|---:|---:|---:|');
+for (const write of authWrites) console.log(`| ${write.label} | ${write.medianMs.toFixed(0)} | ${write.minMs.toFixed(0)} | ${write.maxMs.toFixed(0)} |`);
 console.log(`baseline (service started, no session): ${megabytes(baseline).toFixed(1)} MB RSS`);
 console.log(`pre-keys per session: ${options.preKeys}; inbound messages per session per step: ${options.messages} (+1 reply each)`);
 console.log('| sessions | RSS (MB) | heap used (MB) | (RSS − baseline) / sessions (MB) |');

@@ -13,8 +13,11 @@ const flag = (fallback: boolean) =>
 export const baileysSessionsConfigSchema = z.object({
   /** Messages from groups are stored (and answered) only when true. */
   BAILEYS_ALLOW_GROUPS: flag(false),
-  /** Where auth state lives: redis (needs REDIS_URL), postgres, or auto (redis when REDIS_URL is set). */
-  BAILEYS_AUTH_STORE: z.enum(['auto', 'postgres', 'redis']).default('auto'),
+  /**
+   * Where auth state lives: postgres (default), or redis by explicit choice only (needs REDIS_URL, and a Redis with
+   * persistence and no eviction: checked at start). Losing it unlinks every number.
+   */
+  BAILEYS_AUTH_STORE: z.enum(['postgres', 'redis']).default('postgres'),
   /** Comma-separated slots this process runs (Kubernetes: the pod ordinal). Empty: every slot (standalone). */
   BAILEYS_SLOTS: z
     .string()
@@ -23,6 +26,8 @@ export const baileysSessionsConfigSchema = z.object({
     .transform((value) => (value === '' ? null : value.split(',').map(Number))),
   /** This process's name in session leases (default: a random one per start). */
   BAILEYS_HOST_ID: z.string().min(1).optional(),
+  /** The WhatsApp Web version to announce (`2.3000.1043857760`); unset: refreshed at start, else Baileys' pinned one. */
+  BAILEYS_WA_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version like 2.3000.1043857760').optional(),
   BAILEYS_START_STAGGER_MS: z.coerce.number().int().min(0).default(1_500),
   BAILEYS_LEASE_TTL_SECONDS: seconds(30),
   BAILEYS_RECONNECT_MAX_SECONDS: seconds(300),

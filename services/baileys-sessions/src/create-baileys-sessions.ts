@@ -4,12 +4,17 @@ import type { PrismaClient, SecretBox } from '@app/db';
 import type { SessionStatus } from '@app/domain';
 import type { EventSubscriber, ObjectStore } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
+import { fetchLatestWaWebVersion } from '@whiskeysockets/baileys';
 import type { Redis } from 'ioredis';
 import type { AuthStateStore } from './auth-state/auth-state-store.ts';
 import { createPostgresAuthStateStore } from './auth-state/postgres-auth-state-store.ts';
 import { createRedisAuthStateStore } from './auth-state/redis-auth-state-store.ts';
+import { adoptRedisAuthState } from './auth-state/adopt-redis-auth-state.ts';
+import { assertRedisKeepsAuthState } from './auth-state/redis-durability.ts';
 import { createBaileysSocketFactory } from './baileys/baileys-socket-factory.ts';
+import { createWaWebVersionSource, parseWaVersion } from './baileys/wa-web-version.ts';
 import type { BaileysSessionsConfig } from './config.ts';
+import { createSentMessageRepository, startSentMessagePruning } from './delivery/sent-message.repository.ts';
 import { createBaileysEgressHandler } from './egress/baileys-egress.subscription.ts';
 import { createStuckSendSweep } from './egress/stuck-sends.ts';
 import { createInstanceGovernorSettings, governorDefaultsFromConfig } from './governor/instance-governor-settings.ts';
@@ -18,6 +23,7 @@ import { createSessionLeaseRepository } from './lease/session-lease.repository.t
 import { createBaileysMediaDownloads, type BaileysMediaDownloads } from './media/baileys-media-downloads.ts';
 import { createBaileysMediaDownloader, type BaileysMediaDownloader } from './media/media-downloader.ts';
 import { createFfmpegVoiceNoteConverter, type VoiceNoteConverter } from './media/voice-note-converter.ts';
+import { BaileysRejectionGuard } from './session/rejection-guard.ts';
 import { SessionHost } from './session/session-host.ts';
 import type { SocketFactory } from './session/session-socket.ts';
 import { systemTimers, type Timers } from './session/timers.ts';
@@ -30,7 +36,7 @@ export interface BaileysSessionsDependencies {
   /** The egress subscribes to `messages.outbound` here. */
   pubsub: EventSubscriber;
   config: BaileysSessionsConfig;
-  /** Required when the auth state lives in Redis. */
+  /** Required when the auth state lives in Redis (BAILEYS_AUTH_STORE=redis); otherwise unused here. */
   redis?: Redis | null;
   /** Default: Baileys' makeWASocket. Tests pass the fake socket factory. */
   socketFactory?: SocketFactory;
@@ -64,9 +70,10 @@ export interface BaileysSessions {
  */
 export function createBaileysSessions(deps: BaileysSessionsDependencies): BaileysSessions {
   const { config } = deps;
-  const useRedis = config.BAILEYS_AUTH_STORE === 'redis' || (config.BAILEYS_AUTH_STORE === 'auto' && !!deps.redis);
-  if (useRedis && !deps.redis) throw new Error('BAILEYS_AUTH_STORE=redis needs a Redis connection (REDIS_URL).');
-  const authStore = useRedis && deps.redis ? createRedisAuthStateStore(deps.redis) : createPostgresAuthStateStore(deps.prisma);
+  // PostgreSQL unless Redis is chosen explicitly: a Redis that evicts or restarts empty unlinks every number.
+  const authRedis = config.BAILEYS_AUTH_STORE === 'redis' ? deps.redis : null;
+  if (config.BAILEYS_AUTH_STORE === 'redis' && !authRedis) throw new Error('BAILEYS_AUTH_STORE=redis needs a Redis connection (REDIS_URL).');
+  const authStore = authRedis ? createRedisAuthStateStore(authRedis) : createPostgresAuthStateStore(deps.prisma);
   const logger = deps.logger.child({ service: 'baileys-sessions' });
   // The host is created below; the media path only asks it for open sockets later, at run time.
   let sessionHost: SessionHost | null = null;
@@ -84,8 +91,12 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
         ...(deps.timers ? { timers: deps.timers } : {}),
       })
     : null;
+  const waVersion = createWaWebVersionSource({ configured: parseWaVersion(config.BAILEYS_WA_VERSION), fetchLatest: fetchLatestWaWebVersion, logger });
+  const sentMessages = createSentMessageRepository({ prisma: deps.prisma, secretBox: deps.secretBox });
   const ingest = createBaileysIngest({
     ...(media ? { media } : {}),
+    // 463 on a send: the account is restricted; first contacts pause (the session shows it).
+    onRestriction: (instanceId) => sessionHost?.session(instanceId)?.noteRestriction('error-463'),
     prisma: deps.prisma,
     logger,
     allowGroups: config.BAILEYS_ALLOW_GROUPS,
@@ -95,10 +106,11 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
   const host = new SessionHost({
     prisma: deps.prisma,
     hostId: config.BAILEYS_HOST_ID ?? `${hostname()}-${randomBytes(4).toString('hex')}`,
-    socketFactory: deps.socketFactory ?? createBaileysSocketFactory(),
+    socketFactory: deps.socketFactory ?? createBaileysSocketFactory({ version: () => waVersion.current() }),
     authStore,
     secretBox: deps.secretBox,
     leases: createSessionLeaseRepository(deps.prisma),
+    sentMessages,
     logger,
     handlers: {
       onMessages: (instanceId, upsert) => ingest.onMessages(instanceId, upsert),
@@ -145,21 +157,39 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.objectStore ? { objectStore: deps.objectStore } : {}),
       inFlight,
+      sentMessages,
       // Instance.baileysSettings over the BAILEYS_* defaults.
       governorConfig: createInstanceGovernorSettings({ prisma: deps.prisma, defaults: governorDefaultsFromConfig(config), ...(deps.timers ? { clock: deps.timers } : {}) }),
     }),
   );
+  let pruning: { stop(): void } | null = null;
+  const rejections = new BaileysRejectionGuard(logger);
   return {
     host,
     ingest,
     authStore,
     media,
     async start() {
+      if (authRedis) await assertRedisKeepsAuthState(authRedis);
+      else if (deps.redis) {
+        // Upgrading from the days Redis was picked whenever REDIS_URL was set: keep those numbers linked.
+        const instances = await deps.prisma.instance.findMany({
+          where: { provider: 'BAILEYS', ...(config.BAILEYS_SLOTS ? { slot: { in: config.BAILEYS_SLOTS } } : {}) },
+          select: { id: true },
+        });
+        await adoptRedisAuthState({ redis: deps.redis, target: authStore, instanceIds: instances.map((instance) => instance.id), logger });
+      }
+      rejections.install();
+      // Only the real socket talks to WhatsApp; a test's socket factory needs no version (and no network).
+      if (!deps.socketFactory) await waVersion.refresh();
       await host.start();
       media?.start();
       stuckSends.start();
+      pruning = startSentMessagePruning({ repository: sentMessages, timers: deps.timers ?? systemTimers, logger });
     },
     async stop() {
+      pruning?.stop();
+      rejections.uninstall();
       await stuckSends.stop();
       await host.stop();
       await ingest.idle();

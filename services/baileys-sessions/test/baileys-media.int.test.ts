@@ -18,8 +18,8 @@ import { createBaileysMediaDownloads, type BaileysMediaDownloads } from '../src/
 import type { BaileysMediaDownloader } from '../src/media/media-downloader.ts';
 import { parseOggOpus } from '../src/media/ogg-opus.ts';
 import { createFfmpegVoiceNoteConverter } from '../src/media/voice-note-converter.ts';
-import { FakeTimers } from '../src/session/fake-timers.ts';
-import { FakeSocket } from '../src/testing/fake-socket.ts';
+import { FakeTimers } from './support/fake-timers.ts';
+import { FakeSocket } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-media-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
@@ -275,6 +275,7 @@ describe('outbound media from the object store', () => {
     await ingest.idle();
     const conversation = await database.prisma.conversation.findFirstOrThrow({ where: { instanceId: instance.id } });
     const socket = new FakeSocket(instance.id, {} as never);
+    socket.open();
     const handler = createBaileysEgressHandler({
       prisma: database.prisma,
       sessions: { session: () => ({ openSocket: () => socket, status: () => ({ state: 'open' }) as never }) },

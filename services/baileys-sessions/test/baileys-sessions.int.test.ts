@@ -13,7 +13,7 @@ import { BufferJSON, type WAMessage } from '@whiskeysockets/baileys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baileysSessionsConfigSchema } from '../src/config.ts';
 import { createBaileysSessions, type BaileysSessions } from '../src/create-baileys-sessions.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-sessions-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
@@ -103,9 +103,10 @@ describe('baileys-sessions end to end (PostgreSQL, local pub/sub, fake socket)',
     bus.wake();
     await eventually(async () => expect((await database.prisma.message.findUnique({ where: { id: reply.id } }))?.status).toBe('SENT'));
     expect(socket.sent).toHaveLength(1);
-    expect(socket.sent[0]).toMatchObject({ jid: '5511999990001@s.whatsapp.net', content: { text: 'Abrimos sábado das 8h às 14h!' } });
+    // Ana writes from a LID chat: the answer goes there (on her phone number it would open a second chat).
+    expect(socket.sent[0]).toMatchObject({ jid: '123456789012345@lid', content: { text: 'Abrimos sábado das 8h às 14h!' } });
     expect((await database.prisma.message.findUnique({ where: { id: reply.id } }))?.providerMessageId).toBe(socket.sent[0]!.id);
-    expect(socket.presences.map((presence) => presence.type)).toEqual(['composing', 'paused']);
+    expect(socket.presences.map((presence) => presence.type)).toEqual(['available', 'composing', 'paused', 'unavailable']);
 
     // Receipts (Baileys' messages.update shape): monotonic.
     const key = { remoteJid: '5511999990001@s.whatsapp.net', fromMe: true, id: socket.sent[0]!.id };
@@ -121,7 +122,8 @@ describe('baileys-sessions end to end (PostgreSQL, local pub/sub, fake socket)',
     const restarted = startService(nextFactory);
     await restarted.service.start();
     await eventually(() => expect(nextFactory.sockets).toHaveLength(1));
-    expect(nextFactory.latest().auth.creds.registered).toBe(true);
+    expect(nextFactory.latest().auth.creds.me?.id).toBe('5511888880000:12@s.whatsapp.net');
+    expect((await restarted.service.host.status(instance.id))?.registered).toBe(true);
     nextFactory.latest().open();
     expect((await restarted.service.host.status(instance.id))?.state).toBe('open');
     await restarted.service.stop();

@@ -7,8 +7,8 @@ import { expectEventually } from '@app/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baileysSessionsConfigSchema } from '../src/config.ts';
 import { createBaileysSessions, type BaileysSessions } from '../src/create-baileys-sessions.ts';
-import { FakeTimers } from '../src/session/fake-timers.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeTimers } from './support/fake-timers.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 import { requestSendIn } from './outbound-fixtures.ts';
 
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });

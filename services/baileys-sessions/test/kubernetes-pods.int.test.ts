@@ -13,7 +13,7 @@ import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-st
 import { loadBaileysSessionsKubernetesConfig } from '../src/config.ts';
 import { startBaileysSessionsService, type BaileysSessionsService } from '../src/kubernetes/start-baileys-sessions-service.ts';
 import { baileysSlotTopic } from '../src/routing/slot-topic.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory, pairedCreds } from './support/fake-socket.ts';
 import { requestSendIn } from './outbound-fixtures.ts';
 import { bridgeSidecars } from './sidecar-bridge.ts';
 
@@ -93,8 +93,7 @@ async function pairedInstance(slot: number) {
   const business = await database.prisma.business.create({ data: { name: `b${slot}` } });
   const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: `web ${slot}`, slot } });
   const auth = await loadAuthenticationState({ store: createPostgresAuthStateStore(database.prisma), instanceId: instance.id, secretBox });
-  auth.state.creds.registered = true;
-  auth.state.creds.me = { id: `55119000000${slot}:1@s.whatsapp.net` };
+  Object.assign(auth.state.creds, pairedCreds(`55119000000${slot}:1@s.whatsapp.net`));
   await auth.saveCreds();
   const contact = await database.prisma.contact.create({ data: { businessId: business.id, phone: `551198888000${slot}` } });
   const conversation = await database.prisma.conversation.create({
@@ -122,7 +121,7 @@ beforeAll(async () => {
         onCreate: (socket) => {
           // WhatsApp's message ids are unique per number; the fake counts per socket, so a reconnect would repeat them.
           (socket as unknown as { nextId: number }).nextId = ++socketsCreated * 1_000;
-          setTimeout(() => (socket.auth.creds.registered ? socket.open() : socket.showQr(`2@qr-of-${socket.instanceId}`)), 5);
+          setTimeout(() => (socket.auth.creds.account ? socket.open() : socket.showQr(`2@qr-of-${socket.instanceId}`)), 5);
         },
       }),
     );

@@ -11,7 +11,7 @@ import { loadAuthenticationState } from '../src/auth-state/authentication-state.
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
 import { SessionHost } from '../src/session/session-host.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory, pairedCreds } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-lease-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
@@ -28,8 +28,7 @@ async function pairedInstance(slot: number): Promise<string> {
   const business = await database.prisma.business.create({ data: { name: `b${slot}` } });
   const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'web', slot } });
   const auth = await loadAuthenticationState({ store: createPostgresAuthStateStore(database.prisma), instanceId: instance.id, secretBox });
-  auth.state.creds.registered = true;
-  auth.state.creds.me = { id: `55119000000${slot}:1@s.whatsapp.net` };
+  Object.assign(auth.state.creds, pairedCreds(`55119000000${slot}:1@s.whatsapp.net`));
   await auth.saveCreds();
   return instance.id;
 }

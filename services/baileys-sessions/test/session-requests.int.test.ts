@@ -8,7 +8,7 @@ import { loadAuthenticationState } from '../src/auth-state/authentication-state.
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
 import { SessionHost, type SessionHostConfig } from '../src/session/session-host.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory, pairedCreds } from './support/fake-socket.ts';
 
 // Generous: the machine is shared and loaded; the conditions themselves settle in milliseconds when idle.
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });
@@ -32,8 +32,7 @@ async function instanceOn(slot: number, options: { paired?: boolean; requested?:
   });
   if (options.paired) {
     const auth = await loadAuthenticationState({ store: createPostgresAuthStateStore(database.prisma), instanceId: instance.id, secretBox });
-    auth.state.creds.registered = true;
-    auth.state.creds.me = { id: `55119000000${slot}:1@s.whatsapp.net` };
+    Object.assign(auth.state.creds, pairedCreds(`55119000000${slot}:1@s.whatsapp.net`));
     await auth.saveCreds();
   }
   return instance.id;
@@ -44,7 +43,7 @@ function whatsApp(onCreate?: (instanceId: string) => void) {
   return new FakeSocketFactory({
     onCreate: (socket) => {
       onCreate?.(socket.instanceId);
-      setTimeout(() => (socket.auth.creds.registered ? socket.open() : socket.showQr(`2@qr-${socket.instanceId}`)), 5);
+      setTimeout(() => (socket.auth.creds.account ? socket.open() : socket.showQr(`2@qr-${socket.instanceId}`)), 5);
     },
   });
 }

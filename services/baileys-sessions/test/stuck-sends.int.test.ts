@@ -10,7 +10,7 @@ import { baileysSessionsConfigSchema } from '../src/config.ts';
 import { createBaileysSessions } from '../src/create-baileys-sessions.ts';
 import { createStuckSendSweep, sendOutcomeUnknownCode } from '../src/egress/stuck-sends.ts';
 import { systemTimers } from '../src/session/timers.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 import { outboundTextMessage } from './outbound-fixtures.ts';
 
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });

@@ -13,7 +13,7 @@ import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type T
 import { createPostgresAuthStateStore } from '../src/auth-state/postgres-auth-state-store.ts';
 import { createSessionLeaseRepository } from '../src/lease/session-lease.repository.ts';
 import { SessionHost } from '../src/session/session-host.ts';
-import { FakeSocketFactory } from '../src/testing/fake-socket.ts';
+import { FakeSocketFactory } from './support/fake-socket.ts';
 
 const logger = createLogger({ service: 'baileys-api-test', level: 'silent' });
 

@@ -115,6 +115,36 @@ describe.each(Object.keys(stores))('auth state in %s', (kind) => {
   });
 });
 
+describe.each(Object.keys(stores))('large batches in %s', (kind) => {
+  it('a first login (1,000 pre-keys) and a 5,000-contact history sync (two LID-mapping rows each) land whole, one batch each', async () => {
+    const store = stores[kind]!();
+    const instanceId = await createInstance();
+    const auth = await loadAuthenticationState({ store, instanceId, secretBox });
+    const preKeys = Object.fromEntries(Array.from({ length: 1_000 }, (_, index) => [String(index + 1), Curve.generateKeyPair()]));
+    // Before: one upsert per key in one 5 s transaction, which timed out here (npm run bench:baileys has the times).
+    await auth.state.keys.set({ 'pre-key': preKeys });
+    const mappings: Record<string, string> = {};
+    for (let contact = 0; contact < 5_000; contact++) {
+      const phone = String(5511900000000 + contact);
+      const lid = String(100000000000000 + contact);
+      mappings[phone] = lid;
+      mappings[`${lid}_reverse`] = phone;
+    }
+    await auth.state.keys.set({ 'lid-mapping': mappings });
+
+    const reloaded = await loadAuthenticationState({ store, instanceId, secretBox });
+    const somePreKeys = await reloaded.state.keys.get('pre-key', ['1', '500', '1000']);
+    expect(Object.keys(somePreKeys).sort()).toEqual(['1', '1000', '500']);
+    expect(Buffer.from(somePreKeys['1000']!.private)).toEqual(Buffer.from(preKeys['1000']!.private));
+    const lastContact = await reloaded.state.keys.get('lid-mapping', ['5511900004999', '100000000004999_reverse']);
+    expect(lastContact).toEqual({ '5511900004999': '100000000004999', '100000000004999_reverse': '5511900004999' });
+    if (kind === 'postgres') expect(await database.prisma.baileysAuthKey.count({ where: { instanceId } })).toBe(11_000);
+    // A mixed batch larger than one statement: deletes and writes together.
+    await reloaded.state.keys.set({ 'pre-key': Object.fromEntries(Array.from({ length: 1_500 }, (_, index) => [String(index + 1), index < 1_000 ? null : Curve.generateKeyPair()])) });
+    expect(Object.keys(await reloaded.state.keys.get('pre-key', ['1', '1000', '1001', '1500']))).toEqual(['1001', '1500']);
+  }, 120_000);
+});
+
 describe('auth state carries a real Signal session (Baileys’ own libsignal repository)', () => {
   function repositoryOf(state: AuthenticationState) {
     const keys = addTransactionCapability(state.keys, silent, { maxCommitRetries: 2, delayBetweenTriesMs: 10 });

@@ -2,13 +2,17 @@ import type { Redis } from 'ioredis';
 import { credsCategory, credsId, type AuthStateStore } from './auth-state-store.ts';
 import { lastChangePerKey } from './postgres-auth-state-store.ts';
 
+/** The Redis hash that holds an instance's auth state. */
+export function redisAuthHash(instanceId: string, keyPrefix = 'baileys:auth:'): string {
+  return `${keyPrefix}${instanceId}`;
+}
+
 /**
  * Auth state in one Redis hash per instance (`<prefix><instanceId>`), field `<category>:<id>`. A batch is one
  * MULTI/EXEC transaction, so it lands whole or not at all.
  */
 export function createRedisAuthStateStore(redis: Redis, options: { keyPrefix?: string } = {}): AuthStateStore {
-  const prefix = options.keyPrefix ?? 'baileys:auth:';
-  const hash = (instanceId: string) => `${prefix}${instanceId}`;
+  const hash = (instanceId: string) => redisAuthHash(instanceId, options.keyPrefix);
   const field = (category: string, id: string) => `${category}:${id}`;
   return {
     kind: 'redis',

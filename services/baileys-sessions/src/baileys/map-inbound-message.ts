@@ -1,7 +1,7 @@
 import type { MessageContent } from '@app/domain';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { identityOf, isBroadcastJid, isGroupJid, isNewsletterJid, isStatusBroadcastJid } from './jid.ts';
-import { mapMessageContent, type MessageChange } from './map-message-content.ts';
+import { mapMessageContent, unsupportedCode, type MessageChange } from './map-message-content.ts';
 
 /** A customer message from WhatsApp Web, in domain terms, ready for `recordInboundMessage`. */
 export interface BaileysInboundItem {
@@ -62,6 +62,11 @@ export function mapInboundMessage(message: WAMessage, options: InboundMappingOpt
 
   const sender = senderOf(key, group, message.pushName ?? message.verifiedBizName ?? null);
   if (!sender) return ignored('no-sender');
+  const placeholder = placeholderOf(message);
+  if (placeholder) {
+    const sentAt = timestampOf(message.messageTimestamp, options.receivedAt).toISOString();
+    return { type: 'message', item: { providerMessageId: key.id, chatJid, sender, sentAt, content: placeholder, groupJid: group ? chatJid : null } };
+  }
   const mapped = mapMessageContent(message.message ?? null);
   if (mapped.type === 'ignored') return ignored(mapped.reason);
   const providerMessageId = key.id;
@@ -69,6 +74,36 @@ export function mapInboundMessage(message: WAMessage, options: InboundMappingOpt
   const groupJid = group ? chatJid : null;
   if (mapped.type === 'change') return { type: 'change', item: { providerMessageId, chatJid, sender, sentAt, change: mapped.change, groupJid } };
   return { type: 'message', item: { providerMessageId, chatJid, sender, sentAt, content: mapped.content, groupJid } };
+}
+
+/** Titles of the placeholders stored for messages whose content never reached this device. */
+export const placeholderTitle = {
+  undecryptable: 'Message could not be decrypted',
+  viewOnce: 'View-once message: open it on the phone',
+} as const;
+
+/**
+ * A customer message without content that the operator must still see: one Baileys could not decrypt (stub
+ * CIPHERTEXT, e.g. "Bad MAC"; the sender's device may resend it, which then replaces the placeholder) or a view-once
+ * message, which WhatsApp never delivers to linked devices (rc14 marks the key `isViewOnce`). Pure.
+ */
+function placeholderOf(message: WAMessage): MessageContent | null {
+  if (message.message) return null;
+  // proto.WebMessageInfo.StubType.CIPHERTEXT
+  if (message.messageStubType === 2) {
+    const reason = message.messageStubParameters?.[0];
+    return { kind: 'unsupported', errors: [{ code: unsupportedCode, title: placeholderTitle.undecryptable, ...(reason ? { details: reason } : {}) }] };
+  }
+  if ((message.key as { isViewOnce?: boolean }).isViewOnce) {
+    return { kind: 'unsupported', errors: [{ code: unsupportedCode, title: placeholderTitle.viewOnce }] };
+  }
+  return null;
+}
+
+/** True for the content stored for a message that could not be decrypted (a resend may still bring the real one). */
+export function isUndecryptablePlaceholder(content: unknown): boolean {
+  const errors = (content as { kind?: unknown; errors?: { title?: unknown }[] } | null)?.errors;
+  return (content as { kind?: unknown } | null)?.kind === 'unsupported' && errors?.[0]?.title === placeholderTitle.undecryptable;
 }
 
 function ignored(reason: IgnoredReason): InboundMappingResult {

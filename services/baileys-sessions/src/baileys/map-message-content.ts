@@ -17,7 +17,7 @@ export type ContentMappingResult =
 const protocolRevoke = 0;
 const protocolMessageEdit = 14;
 /** Meta's code for "message type unknown", reused so both providers report unsupported content alike. */
-const unsupportedCode = 131051;
+export const unsupportedCode = 131051;
 
 /** Wrappers whose inner message is the real content (Baileys' `normalizeMessageContent` list). */
 const wrappers = [

@@ -9,7 +9,12 @@ export interface BaileysReceipt {
   status: DeliveryStatus;
   /** From the receipt's timestamp when present. */
   at: Date | null;
+  /** A failed send's error code (rc14 puts it first in `messageStubParameters`, e.g. 463 for a restricted account). */
+  errorCode: number | null;
 }
+
+/** Error 463: the account is restricted (or lacks the contact's privacy token); resending makes it worse (rc14). */
+export const accountRestrictedCode = 463;
 
 /**
  * A `messages.update` entry about one of our own messages (Baileys emits these for 1:1 delivery and read receipts:
@@ -22,5 +27,11 @@ export function mapReceipt(update: WAMessageUpdate): BaileysReceipt | null {
   const mapped = statusByCode[status];
   if (!mapped) return null;
   const seconds = Number(update.update.messageTimestamp ?? 0);
-  return { providerMessageId: update.key.id, status: mapped, at: seconds > 0 ? new Date(seconds * 1000) : null };
+  const code = Number(update.update.messageStubParameters?.[0]);
+  return {
+    providerMessageId: update.key.id,
+    status: mapped,
+    at: seconds > 0 ? new Date(seconds * 1000) : null,
+    errorCode: mapped === 'failed' && Number.isInteger(code) && code > 0 ? code : null,
+  };
 }

@@ -5,7 +5,7 @@ import { Curve } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
 import { BoundedCache } from '../memory/bounded-cache.ts';
-import { createMemoryAuthStateStore } from '../testing/memory-auth-state-store.ts';
+import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
 import { boundedSocketCaches, createSocketCaches, socketCacheLimits } from './socket-caches.ts';
 
 const logger = createLogger({ service: 'socket-caches-test', level: 'silent' });
@@ -14,19 +14,22 @@ const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) 
 describe('socket caches: bounded per socket', () => {
   it('gives makeWASocket a bounded cache for every cache option it would otherwise make unbounded', async () => {
     const auth = await loadAuthenticationState({ store: createMemoryAuthStateStore(), instanceId: 'i-1', secretBox });
-    const config = boundedSocketCaches(auth.state.keys, logger);
-    for (const cache of [config.msgRetryCounterCache, config.userDevicesCache, config.callOfferCache, config.placeholderResendCache]) {
+    const sessionRetries = new BoundedCache(socketCacheLimits.messageRetries);
+    const config = boundedSocketCaches(auth.state.keys, logger, sessionRetries);
+    for (const cache of [config.userDevicesCache, config.callOfferCache, config.placeholderResendCache]) {
       expect(cache).toBeInstanceOf(BoundedCache);
     }
-    // Two sockets never share a cache (a recycled socket's caches go with it).
-    expect(boundedSocketCaches(auth.state.keys, logger).userDevicesCache).not.toBe(config.userDevicesCache);
+    // Two sockets never share a cache (a recycled socket's caches go with it) — but the session's retry counts carry over.
+    const next = boundedSocketCaches(auth.state.keys, logger, sessionRetries);
+    expect(next.userDevicesCache).not.toBe(config.userDevicesCache);
+    expect(next.msgRetryCounterCache).toBe(sessionRetries);
   });
 
   it('keeps the signal-key cache at its cap while thousands of keys go through it; evicted keys still read from the store', async () => {
     const store = createMemoryAuthStateStore();
     const auth = await loadAuthenticationState({ store, instanceId: 'i-2', secretBox });
     const caches = createSocketCaches();
-    const { keys } = boundedSocketCaches(auth.state.keys, logger, caches);
+    const { keys } = boundedSocketCaches(auth.state.keys, logger, new BoundedCache(socketCacheLimits.messageRetries), caches);
     const written: Record<string, { public: Uint8Array; private: Uint8Array }> = {};
     for (let batch = 0; batch < 20; batch++) {
       const preKeys: Record<string, { public: Uint8Array; private: Uint8Array }> = {};
@@ -48,7 +51,7 @@ describe('socket caches: bounded per socket', () => {
     let now = 0;
     const auth = await loadAuthenticationState({ store: createMemoryAuthStateStore(), instanceId: 'i-3', secretBox });
     const caches = createSocketCaches(() => now);
-    const { keys } = boundedSocketCaches(auth.state.keys, logger, caches);
+    const { keys } = boundedSocketCaches(auth.state.keys, logger, new BoundedCache(socketCacheLimits.messageRetries), caches);
     await keys.set({ 'lid-mapping': { '5511999990001': '123456789012345' } });
     expect(caches.signalKeys.size).toBe(1);
     now += socketCacheLimits.signalKeys.ttlMs;

@@ -1,4 +1,4 @@
-import { makeCacheableSignalKeyStore, type SignalKeyStore, type SocketConfig } from '@whiskeysockets/baileys';
+import { makeCacheableSignalKeyStore, type CacheStore, type SignalKeyStore, type SocketConfig } from '@whiskeysockets/baileys';
 import type { Logger } from '@app/runtime/service';
 import { BoundedCache } from '../memory/bounded-cache.ts';
 
@@ -9,6 +9,7 @@ import { BoundedCache } from '../memory/bounded-cache.ts';
  */
 export const socketCacheLimits = {
   signalKeys: { maxEntries: 500, ttlMs: 5 * 60_000 },
+  /** Per session (not per socket): a restart must not reset a message's retry count. */
   messageRetries: { maxEntries: 1_000, ttlMs: 60 * 60_000 },
   userDevices: { maxEntries: 1_000, ttlMs: 5 * 60_000 },
   callOffers: { maxEntries: 100, ttlMs: 5 * 60_000 },
@@ -17,7 +18,6 @@ export const socketCacheLimits = {
 
 export interface SocketCaches {
   signalKeys: BoundedCache;
-  messageRetries: BoundedCache;
   userDevices: BoundedCache;
   callOffers: BoundedCache;
   placeholderResends: BoundedCache;
@@ -27,7 +27,6 @@ export function createSocketCaches(now?: () => number): SocketCaches {
   const make = (limits: { maxEntries: number; ttlMs: number }) => new BoundedCache({ ...limits, ...(now ? { now } : {}) });
   return {
     signalKeys: make(socketCacheLimits.signalKeys),
-    messageRetries: make(socketCacheLimits.messageRetries),
     userDevices: make(socketCacheLimits.userDevices),
     callOffers: make(socketCacheLimits.callOffers),
     placeholderResends: make(socketCacheLimits.placeholderResends),
@@ -36,16 +35,18 @@ export function createSocketCaches(now?: () => number): SocketCaches {
 
 /**
  * The cache part of a `makeWASocket` config: the signal key store behind a bounded cache, and bounded caches in
- * place of every unbounded one Baileys would create. One set per socket: a recycled socket drops its caches.
+ * place of every unbounded one Baileys would create. One set per socket: a recycled socket drops its caches — except
+ * the message retry counts, which the session owns and passes in.
  */
 export function boundedSocketCaches(
   keys: SignalKeyStore,
   logger: Logger,
+  messageRetries: CacheStore,
   caches: SocketCaches = createSocketCaches(),
 ): Pick<SocketConfig, 'msgRetryCounterCache' | 'userDevicesCache' | 'callOfferCache' | 'placeholderResendCache'> & { keys: SignalKeyStore } {
   return {
     keys: makeCacheableSignalKeyStore(keys, logger, caches.signalKeys),
-    msgRetryCounterCache: caches.messageRetries,
+    msgRetryCounterCache: messageRetries,
     userDevicesCache: caches.userDevices,
     callOfferCache: caches.callOffers,
     placeholderResendCache: caches.placeholderResends,

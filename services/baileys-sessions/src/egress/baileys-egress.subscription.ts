@@ -3,7 +3,8 @@ import type { DeliveryOutcome, ObjectStore, Subscription } from '@app/runtime/po
 import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage } from '@whiskeysockets/baileys';
-import { recipientJid } from '../baileys/jid.ts';
+import { identityOf, recipientJid } from '../baileys/jid.ts';
+import type { SentMessageRepository } from '../delivery/sent-message.repository.ts';
 import { closeStatusCode, DisconnectCode } from '../session/disconnect-policy.ts';
 import type { InstanceSession } from '../session/instance-session.ts';
 import { delay, systemTimers, type Timers } from '../session/timers.ts';
@@ -28,9 +29,14 @@ export interface BaileysEgressDependencies {
   voiceNotes?: VoiceNoteConverter;
   /** Claims per message before a not-sent error becomes a failure (default 5). */
   maxAttempts?: number;
+  /** Every sent message is kept here for resends (Baileys' `getMessage`). */
+  sentMessages?: SentMessageRepository;
 }
 
 export const baileysEgressGroup = 'baileys-egress';
+
+/** Where a message goes, or why it cannot go anywhere. */
+type Recipient = { jid: string } | { code: string; message: string };
 
 /**
  * `messages.outbound` → the WhatsApp Web session of the instance, for BAILEYS instances only. While the session is
@@ -87,8 +93,24 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     inFlight.add(messageId);
     const plan = toBaileysContent(claimed);
     if (!plan) return fail(claimed, 'BAILEYS_UNSUPPORTED_CONTENT', `Cannot send a ${claimed.kind} message through a WhatsApp Web session.`);
-    const jid = recipientJid(claimed.contact);
-    if (!jid) return fail(claimed, 'BAILEYS_NO_RECIPIENT', 'The contact has neither a phone number nor a LID.');
+    const conversation = await deps.prisma.conversation.findUnique({ where: { id: claimed.conversationId }, select: { lastInboundAt: true } });
+    const firstContact = !conversation?.lastInboundAt;
+    if (firstContact && status.restriction) {
+      return fail(
+        claimed,
+        'BAILEYS_ACCOUNT_RESTRICTED',
+        `WhatsApp restricts this number (${status.restriction.reason}) until ${status.restriction.until}: no first messages to new contacts; retrying makes it worse.`,
+      );
+    }
+    let target: Recipient;
+    try {
+      target = await recipientOf(claimed, firstContact);
+    } catch (error) {
+      // The number lookup did not answer (socket closing, timeout): nothing was sent; try again later.
+      return release(claimed, 'BAILEYS_NOT_CONNECTED', `Looking the number up on WhatsApp failed: ${(error as Error).message}`);
+    }
+    if ('code' in target) return fail(claimed, target.code, target.message);
+    const jid = target.jid;
 
     // Bytes first (and a voice note converted) so "typing…" is not shown while a file is being prepared.
     let content: AnyMessageContent = plan.content;
@@ -102,12 +124,14 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
       }
     }
 
-    const conversation = await deps.prisma.conversation.findUnique({ where: { id: claimed.conversationId }, select: { lastInboundAt: true } });
-    const pacing = (await governorOf(instanceId)).plan({ recipient: jid, textLength: plan.textLength, firstContact: !conversation?.lastInboundAt });
+    const pacing = (await governorOf(instanceId)).plan({ recipient: jid, textLength: plan.textLength, firstContact });
     if (!pacing.allowed) {
       return fail(claimed, 'BAILEYS_NEW_CONTACT_CAP', 'Daily cap on first messages to new contacts reached (protects the number from a ban).');
     }
     await delay(timers, pacing.waitMs);
+    // WhatsApp shows "typing…" only from a client that is available; unavailable again after, so the phone keeps
+    // its notifications (markOnlineOnConnect is off for that reason).
+    await presence(session, 'available');
     await presence(session, 'composing', jid);
     await delay(timers, pacing.typingMs);
     await presence(session, 'paused', jid);
@@ -118,14 +142,22 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     try {
       sent = await socket.sendMessage(jid, content, await quoteOptions(claimed, jid, plan.quotedProviderMessageId));
     } catch (error) {
+      await presence(session, 'unavailable');
       // Baileys refuses to send on a closed socket with 428 before anything leaves: safe to try again later.
       if (closeStatusCode(error) === DisconnectCode.connectionClosed) {
         return release(claimed, 'BAILEYS_NOT_CONNECTED', (error as Error).message);
       }
       return fail(claimed, 'BAILEYS_SEND_FAILED', `${(error as Error).message} (outcome unknown; not resent)`);
     }
+    await presence(session, 'unavailable');
     const providerMessageId = sent?.key.id;
     if (!providerMessageId) return fail(claimed, 'BAILEYS_SEND_FAILED', 'Baileys returned no message id.');
+    if (sent?.message && deps.sentMessages) {
+      // Kept for the recipient's devices that ask for it again; a failure here must not turn a sent message into a failed one.
+      await deps.sentMessages
+        .remember({ businessId: claimed.businessId, instanceId, messageId: providerMessageId, message: sent.message })
+        .catch((error: unknown) => deps.logger.warn({ event: 'baileys_egress.remember_failed', messageId, err: error }, 'sent message not kept for resends'));
+    }
     await markOutboundSent(deps.prisma, { messageId, providerMessageId, bufferId });
     deps.logger.info({ event: 'baileys_egress.sent', instanceId, messageId, providerMessageId }, 'message sent');
     return 'success';
@@ -147,7 +179,33 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     return record as AnyMessageContent;
   }
 
-  async function presence(session: Pick<InstanceSession, 'openSocket'>, type: 'composing' | 'paused', jid: string) {
+  /**
+   * Where to send: the chat the customer wrote from when it is a LID chat (answering a LID chat on the phone number
+   * opens a second chat, Baileys #1768); a first message to a phone number goes to the JID WhatsApp's `onWhatsApp`
+   * gives for it (Brazil's ninth digit and other local forms differ from what people type).
+   */
+  async function recipientOf(claimed: ClaimedOutboundMessage, firstContact: boolean): Promise<Recipient> {
+    if (!firstContact) {
+      const lastInbound = await deps.prisma.message.findFirst({
+        where: { conversationId: claimed.conversationId, direction: 'INBOUND' },
+        orderBy: { createdAt: 'desc' },
+        select: { content: true },
+      });
+      const chatJid = (lastInbound?.content as { chatJid?: unknown } | null)?.chatJid;
+      if (typeof chatJid === 'string' && identityOf(chatJid).lid) return { jid: chatJid };
+    }
+    const fallback = recipientJid(claimed.contact);
+    if (!fallback) return { code: 'BAILEYS_NO_RECIPIENT', message: 'The contact has neither a phone number nor a LID.' };
+    if (!firstContact || claimed.contact.lid || !claimed.contact.phone) return { jid: fallback };
+    const socket = deps.sessions.session(claimed.instanceId)?.openSocket();
+    if (!socket) throw new Error('the session closed');
+    const digits = claimed.contact.phone.replace(/\D/g, '');
+    const [found] = (await socket.onWhatsApp(digits)) ?? [];
+    if (!found?.exists) return { code: 'BAILEYS_NOT_ON_WHATSAPP', message: `+${digits} is not on WhatsApp.` };
+    return { jid: found.jid };
+  }
+
+  async function presence(session: Pick<InstanceSession, 'openSocket'>, type: 'available' | 'composing' | 'paused' | 'unavailable', jid?: string) {
     try {
       await session.openSocket()?.sendPresenceUpdate(type, jid);
     } catch (error) {

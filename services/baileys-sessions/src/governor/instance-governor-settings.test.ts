@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTimers } from '../session/fake-timers.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { createInstanceGovernorSettings, governorConfigOf, governorDefaultsFromConfig } from './instance-governor-settings.ts';
 import { defaultGovernorConfig } from './sending-governor.ts';
 

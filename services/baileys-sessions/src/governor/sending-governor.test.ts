@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTimers } from '../session/fake-timers.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { defaultGovernorConfig, SendingGovernor, type GovernorConfig, type SendPlan } from './sending-governor.ts';
 
 function governor(overrides: Partial<GovernorConfig> = {}, random = () => 0.5) {

@@ -1,8 +1,9 @@
 import { applyDeliveryStatus, recordInboundMessage, type PrismaClient } from '@app/db';
+import { describeContent } from '@app/domain';
 import type { Logger } from '@app/runtime/service';
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
-import { mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
-import { mapReceipt } from '../baileys/map-receipt.ts';
+import { isUndecryptablePlaceholder, mapInboundMessage, type BaileysInboundChange, type BaileysInboundItem } from '../baileys/map-inbound-message.ts';
+import { accountRestrictedCode, mapReceipt } from '../baileys/map-receipt.ts';
 import type { BaileysMediaDownloads } from '../media/baileys-media-downloads.ts';
 import { mediaSourceOf, type MediaSource } from '../media/media-source.ts';
 import { applyMessageChange, changeAsSystemContent, type MessageChangeOutcome } from './message-change.repository.ts';
@@ -21,6 +22,8 @@ export interface BaileysIngestDependencies {
   maxAttempts?: number;
   /** Media go to the object store through this; without it media are stored as metadata only. */
   media?: BaileysMediaDownloads;
+  /** A send was refused with 463 (the account is restricted). */
+  onRestriction?: (instanceId: string) => void;
 }
 
 export interface BaileysIngest {
@@ -34,6 +37,8 @@ export interface BaileysIngest {
     ignored: Record<string, number>;
     statusesApplied: number;
     failed: number;
+    /** Undecryptable messages whose real content arrived later (a resend). */
+    placeholdersReplaced: number;
     /** Edits and deletes by outcome. */
     changes: Partial<Record<MessageChangeOutcome, number>>;
   };
@@ -51,7 +56,7 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
   const queues = new Map<string, Promise<void>>();
   // An instance's business never changes; bounded so deleted instances do not pile up in a long-lived process.
   const businessOf = new BoundedCache<string>({ maxEntries: 10_000, ttlMs: 24 * 3_600_000 });
-  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0, changes: {} };
+  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0, placeholdersReplaced: 0, changes: {} };
 
   function enqueue(instanceId: string, work: () => Promise<void>): void {
     const previous = queues.get(instanceId) ?? Promise.resolve();
@@ -98,11 +103,25 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
       ...(media && source ? { mediaDownload: (messageId: string) => media.pendingDownload({ messageId, source }) } : {}),
     };
     const result = await withRetry('message', () => recordInboundMessage(deps.prisma, input));
-    if (result.duplicate) counters.duplicates += 1;
-    else {
+    if (result.duplicate) {
+      counters.duplicates += 1;
+      if (!isUndecryptablePlaceholder(item.content)) await withRetry('resent', () => replacePlaceholder(instanceId, item));
+    } else {
       counters.stored += 1;
       media?.kick(result.messageId);
     }
+  }
+
+  /** The sender's device resent a message we could only store as "could not be decrypted": the real content wins. */
+  async function replacePlaceholder(instanceId: string, item: BaileysInboundItem): Promise<void> {
+    const stored = await deps.prisma.message.findFirst({
+      where: { instanceId, providerMessageId: item.providerMessageId, direction: 'INBOUND' },
+      select: { id: true, content: true },
+    });
+    if (!stored || !isUndecryptablePlaceholder(stored.content)) return;
+    const content = { ...item.content, chatJid: item.chatJid, ...(item.groupJid ? { groupJid: item.groupJid } : {}) };
+    await deps.prisma.message.update({ where: { id: stored.id }, data: { kind: item.content.kind, text: describeContent(item.content), content } });
+    counters.placeholdersReplaced += 1;
   }
 
   async function change(instanceId: string, businessId: string, item: BaileysInboundChange): Promise<void> {
@@ -141,8 +160,16 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
         for (const update of updates) {
           const receipt = mapReceipt(update);
           if (!receipt) continue;
+          if (receipt.errorCode === accountRestrictedCode) deps.onRestriction?.(instanceId);
+          const errors = receipt.errorCode ? [{ code: receipt.errorCode, message: errorMessageOf(receipt.errorCode) }] : undefined;
           const outcome = await withRetry('receipt', () =>
-            applyDeliveryStatus(deps.prisma, { instanceId, providerMessageId: receipt.providerMessageId, status: receipt.status, ...(receipt.at ? { at: receipt.at } : {}) }),
+            applyDeliveryStatus(deps.prisma, {
+              instanceId,
+              providerMessageId: receipt.providerMessageId,
+              status: receipt.status,
+              ...(receipt.at ? { at: receipt.at } : {}),
+              ...(errors ? { errors } : {}),
+            }),
           );
           if (outcome.applied) {
             counters.statusesApplied += 1;
@@ -160,4 +187,10 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
       }
     },
   };
+}
+
+function errorMessageOf(code: number): string {
+  return code === accountRestrictedCode
+    ? 'WhatsApp restricts this account (463): new chats are blocked for now; not resent, retrying makes it worse.'
+    : `WhatsApp refused the message (error ${code}).`;
 }

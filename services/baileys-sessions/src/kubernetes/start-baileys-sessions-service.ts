@@ -56,7 +56,6 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
   const slot = podOrdinal({ podIndex: config.POD_INDEX, podName });
   if (slot === null) throw new Error('Cannot tell this pod’s StatefulSet ordinal: set POD_INDEX (pod-index label) or POD_NAME (…-N).');
   const secretBox = SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY);
-  const useRedis = config.BAILEYS_AUTH_STORE === 'redis' || (config.BAILEYS_AUTH_STORE === 'auto' && !!config.REDIS_URL);
   let sessions: BaileysSessions | undefined;
   let controller: InstanceController | null = null;
   let redis: Redis | null = null;
@@ -70,7 +69,8 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
     clock: options.clock,
     relay: options.relay,
     compose: ({ prisma, logger, pubsub, relay }) => {
-      redis = useRedis && config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
+      // Also without BAILEYS_AUTH_STORE=redis: auth state kept there before PostgreSQL became the default is adopted at start.
+      redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
       // The egress listens on this pod's slot topic instead of messages.outbound (which the router takes).
       const slotSubscriber = {
         subscribe: (subscription: Parameters<typeof pubsub.subscribe>[0]) =>

@@ -6,7 +6,8 @@ describe('decideOnClose', () => {
   it.each([
     [515, true, false, { action: 'restart-now' }],
     [401, true, false, { action: 'logged-out' }],
-    [411, true, false, { action: 'logged-out' }],
+    [411, true, false, { action: 'stop', reason: 'multidevice-mismatch' }],
+    [405, true, false, { action: 'reconnect' }],
     [440, true, false, { action: 'stop', reason: 'connection-replaced' }],
     [403, true, false, { action: 'stop', reason: 'forbidden' }],
     [408, false, true, { action: 'stop', reason: 'scan-timeout' }],
@@ -17,8 +18,13 @@ describe('decideOnClose', () => {
     [500, true, false, { action: 'reconnect' }],
     [503, true, false, { action: 'reconnect' }],
     [null, true, false, { action: 'reconnect' }],
-  ] as const)('code %s (registered %s, QR shown %s) → %o', (code, registered, qrShown, decision) => {
-    expect(decideOnClose(code, { registered, qrShown })).toEqual(decision);
+  ] as const)('code %s (paired %s, QR shown %s) → %o', (code, paired, qrShown, decision) => {
+    expect(decideOnClose(code, { paired, qrShown, versionRefusals: 1 })).toEqual(decision);
+  });
+
+  it('stops after repeated 405s (outdated WhatsApp Web version) instead of retrying forever', () => {
+    expect(decideOnClose(405, { paired: true, qrShown: false, versionRefusals: 2 })).toEqual({ action: 'reconnect' });
+    expect(decideOnClose(405, { paired: true, qrShown: false, versionRefusals: 3 })).toEqual({ action: 'stop', reason: 'version-outdated' });
   });
 
   it('reads the code from a Boom and tolerates plain errors', () => {

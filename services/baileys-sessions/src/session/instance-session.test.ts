@@ -4,10 +4,10 @@ import type { SessionStatus } from '@app/domain';
 import { createLogger } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
-import { createMemoryAuthStateStore } from '../testing/memory-auth-state-store.ts';
-import { FakeSocketFactory } from '../testing/fake-socket.ts';
+import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
+import { FakeSocketFactory } from '../../test/support/fake-socket.ts';
 import type { WatchdogConfig } from '../watchdog/session-watchdog.ts';
-import { FakeTimers } from './fake-timers.ts';
+import { FakeTimers } from '../../test/support/fake-timers.ts';
 import { InstanceSession } from './instance-session.ts';
 
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
@@ -70,13 +70,13 @@ describe('InstanceSession', () => {
     const restarted = setup({ store });
     await restarted.session.start();
     const socket = restarted.factory.latest();
-    expect(socket.auth.creds.registered).toBe(true);
+    expect(socket.auth.creds.account).toBeDefined();
     expect(socket.auth.creds.me?.id).toBe('5511888880000:12@s.whatsapp.net');
     socket.open();
     expect(restarted.session.status().state).toBe('open');
   });
 
-  it('reconnects transient closes with exponential backoff, capped, and resets after open', async () => {
+  it('reconnects transient closes with exponential backoff, capped, and resets after a stable minute open', async () => {
     const { session, factory, timers } = await pairedAndOpen();
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 7; attempt++) {
@@ -95,6 +95,9 @@ describe('InstanceSession', () => {
     // random() = 0 → no jitter taken off: 1 s, 2 s, 4 s … capped at 30 s.
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
     factory.latest().open();
+    await timers.advance(59_999);
+    expect(session.status().reconnectAttempts).toBe(7);
+    await timers.advance(1);
     expect(session.status().reconnectAttempts).toBe(0);
   });
 

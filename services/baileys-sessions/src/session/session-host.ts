@@ -3,6 +3,7 @@ import { SessionError, type SessionStatus } from '@app/domain';
 import type { Logger } from '@app/runtime/service';
 import type { AuthStateStore } from '../auth-state/auth-state-store.ts';
 import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
+import type { SentMessageRepository } from '../delivery/sent-message.repository.ts';
 import type { HeldLease, SessionLeaseRepository } from '../lease/session-lease.repository.ts';
 import { defaultWatchdogConfig, type WatchdogConfig } from '../watchdog/session-watchdog.ts';
 import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
@@ -53,6 +54,8 @@ export interface SessionHostDependencies {
   leases: SessionLeaseRepository;
   logger: Logger;
   handlers?: SessionEventHandlers;
+  /** Messages the sessions sent, for resends (Baileys' `getMessage`); without it only Baileys' 5-minute cache answers. */
+  sentMessages?: SentMessageRepository;
   config?: Partial<SessionHostConfig>;
   timers?: Timers;
   random?: () => number;
@@ -290,6 +293,10 @@ export class SessionHost {
       backoff: this.config.backoff,
       watchdog: this.config.watchdog,
       handlers: { ...this.deps.handlers, onStatus: (status) => this.onStatus(status) },
+      getMessage: async (key) => {
+        if (!key.id || !this.deps.sentMessages) return undefined;
+        return this.deps.sentMessages.find(instanceId, key.id, this.timers.now());
+      },
     });
     entry = {
       session,

@@ -77,6 +77,7 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     pairingCode: null,
     registered: false,
     account: null,
+    restriction: null,
     reconnectAttempts: 0,
     nextAttemptAt: null,
     lastDisconnect: null,

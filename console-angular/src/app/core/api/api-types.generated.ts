@@ -275,6 +275,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -309,6 +314,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -341,6 +351,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -372,6 +387,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {
@@ -393,6 +413,11 @@ export interface paths {
           "pairingCode": string | null;
           "registered": boolean;
           "account": string | null;
+          "restriction": {
+            "reason": "error-463" | "reachout-timelock";
+            "since": string;
+            "until": string;
+          } | null;
           "reconnectAttempts": number;
           "nextAttemptAt": string | null;
           "lastDisconnect": {

@@ -15,6 +15,7 @@ function sessionStatus(overrides: Partial<SessionStatusView> = {}): SessionStatu
     pairingCode: null,
     registered: false,
     account: null,
+    restriction: null,
     reconnectAttempts: 0,
     nextAttemptAt: null,
     lastDisconnect: null,
@@ -146,5 +147,28 @@ describe('BaileysSession', () => {
     await fixture.whenStable();
     expect(api.restartSession).toHaveBeenCalledWith('instance-1');
     expect(element.querySelector('[data-testid="session-error"]')?.textContent).toContain('runs on another host');
+  });
+
+  it('says why a session stopped by itself and what to do, and shows a restriction while WhatsApp keeps it', async () => {
+    api.current = sessionStatus({ state: 'stopped', stopReason: 'version-outdated', qr: null, registered: true });
+    const { fixture, element } = await render();
+    expect(element.querySelector('[data-testid="session-stop-reason"]')?.textContent).toContain('WhatsApp Web version (405)');
+    expect(element.querySelector('[data-testid="session-restriction"]')).toBeNull();
+
+    api.current = sessionStatus({ state: 'stopped', stopReason: 'something-new', qr: null });
+    await vi.advanceTimersByTimeAsync(sessionPollMilliseconds);
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="session-stop-reason"]')?.textContent).toContain('Stopped by itself');
+
+    api.current = sessionStatus({
+      state: 'open',
+      qr: null,
+      registered: true,
+      restriction: { reason: 'error-463', since: '2026-03-01T10:00:00.000Z', until: '2026-03-02T10:00:00.000Z' },
+    });
+    await vi.advanceTimersByTimeAsync(sessionPollMilliseconds);
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="session-stop-reason"]')).toBeNull();
+    expect(element.querySelector('[data-testid="session-restriction"]')?.textContent).toContain('no first messages to new contacts');
   });
 });

@@ -10,6 +10,17 @@ import type { SessionStatusView } from '../../../core/api/api-models';
 import { toApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
 
+/** Why a session stops by itself (baileys-sessions' StopReason); each has its own explanation. */
+const knownStopReasons = [
+  'connection-replaced',
+  'forbidden',
+  'scan-timeout',
+  'lease-lost',
+  'auth-state-unreadable',
+  'multidevice-mismatch',
+  'version-outdated',
+] as const;
+
 /** How often the session is asked for its state while the page is open (the QR rotates every ~20 s). */
 export const sessionPollMilliseconds = 2_000;
 
@@ -26,6 +37,13 @@ export const sessionPollMilliseconds = 2_000;
         <p role="status" data-testid="session-state" [attr.data-state]="session.state">{{ i18n.t(stateKey(session.state)) }}</p>
         @if (session.state === 'reconnecting' && session.nextAttemptAt) {
           <p class="muted">{{ i18n.t('session.reconnecting', { attempts: session.reconnectAttempts, time: i18n.time(session.nextAttemptAt) }) }}</p>
+        }
+        <!-- Stopped by itself, or restricted by WhatsApp: a person has to act (or wait); retrying would not help. -->
+        @if (session.state === 'stopped' && session.stopReason) {
+          <p class="notice error" role="alert" data-testid="session-stop-reason">{{ i18n.t(stopReasonKey(session.stopReason)) }}</p>
+        }
+        @if (session.restriction; as restriction) {
+          <p class="notice info" role="alert" data-testid="session-restriction">{{ i18n.t('session.restricted', { time: i18n.time(restriction.until) }) }}</p>
         }
         @if (session.lastDisconnect && session.state !== 'open') { <p class="muted" data-testid="session-last-error">{{ i18n.t('session.lastError', { message: session.lastDisconnect.message }) }}</p> }
         @if (session.account) { <p>{{ i18n.t('session.account', { account: session.account }) }}</p> }
@@ -91,6 +109,10 @@ export class BaileysSession implements OnInit {
 
   protected stateKey(state: SessionStatusView['state']) {
     return `session.state.${state}` as const;
+  }
+
+  protected stopReasonKey(reason: string) {
+    return (knownStopReasons as readonly string[]).includes(reason) ? (`session.stopReason.${reason as (typeof knownStopReasons)[number]}` as const) : 'session.stopReason.other';
   }
 
   protected async requestPairingCode(): Promise<void> {

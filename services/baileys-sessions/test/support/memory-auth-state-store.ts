@@ -1,4 +1,4 @@
-import { credsCategory, credsId, type AuthStateStore } from '../auth-state/auth-state-store.ts';
+import { credsCategory, credsId, type AuthStateStore } from '../../src/auth-state/auth-state-store.ts';
 
 /** AuthStateStore in a Map, for unit tests of the session logic (the real adapters have their own tests). */
 export function createMemoryAuthStateStore(): AuthStateStore & { size(instanceId: string): number } {

@@ -1,4 +1,4 @@
-import type { TimerHandle, Timers } from './timers.ts';
+import type { TimerHandle, Timers } from '../../src/session/timers.ts';
 
 interface Pending {
   id: number;
