@@ -15,7 +15,20 @@ import { createTestDatabase } from '@app/db/testing';
 import { SecretBox } from '@app/db';
 import { metaTextMessageWebhook, startGraphApiServer } from '@app/testkit/meta-graph';
 import { createOpenAiTestServer } from '@app/testkit/openai';
-import { cpuMeter, createWebhookPoster, describeMachine, freePort, percentile, readOptions, signedWebhook, startServerProcess, verdict, waitFor } from './bench/bench-support.ts';
+import { spawn } from 'node:child_process';
+import {
+  cpuMeter,
+  createWebhookPoster,
+  describeMachine,
+  freePort,
+  percentile,
+  postgresCpuSeconds,
+  readOptions,
+  signedWebhook,
+  startServerProcess,
+  verdict,
+  waitFor,
+} from './bench/bench-support.ts';
 
 const options = readOptions({
   conversations: 6_000,
@@ -32,6 +45,8 @@ const options = readOptions({
   duration: 300,
   /** The platform's DATABASE_POOL_SIZE. */
   poolSize: 20,
+  /** 1: first measure the floor (scripts/bench/reply-floor.ts: the three statements a reply must cost) in the same database. */
+  floor: 1,
   cpuProfile: '',
   logLevel: 'warn',
   /** 1: PostgreSQL logs every statement of the benchmark database with its duration (server log; slows the run). */
@@ -43,6 +58,23 @@ const credentialsKey = Buffer.alloc(32, 7).toString('base64');
 const database = await createTestDatabase();
 const machine = await describeMachine(database);
 if (options.statementLog) await database.prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
+// The floor, in its own process: store the inbound, store the reply, mark it sent — three single-row statements per reply.
+async function measureFloor(): Promise<{ node: number; postgres: number } | undefined> {
+  if (!options.floor) return undefined;
+  const postgresBefore = postgresCpuSeconds(database.url);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/reply-floor.ts'], {
+    env: { ...process.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(options.poolSize), REPLIES: String(options.conversations), CONCURRENCY: '50' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the reply floor exited with ${code}`);
+  const { cpuSeconds } = JSON.parse(output.trim().split('\n').at(-1)!) as { cpuSeconds: number };
+  return { node: cpuSeconds, postgres: postgresCpuSeconds(database.url) - postgresBefore };
+}
+const floor = await measureFloor();
+
 const openai = await createOpenAiTestServer({ latencyMs: options.latencyMs, reply: () => 'Sí, tenemos zapatos rojos en talla 38. ¿Quieres que te aparte un par? 👟' });
 const graph = await startGraphApiServer();
 // When the double accepts a send, note the time (the array is the double's own; it is never reset here).
@@ -137,6 +169,7 @@ await Promise.all(
 const postedMs = performance.now() - started;
 const allSent = await waitFor(async () => acceptedAt.size >= postedAt.size, options.duration * 1000 - postedMs, 500);
 const cpu = meter({ count: options.conversations, unit: 'reply (whole path)' });
+const cpuTotals = meter.totals();
 const lastAcceptedMs = Math.max(...acceptedAt.values()) - started;
 
 const times = [...acceptedAt.values()].sort((a, b) => a - b);
@@ -168,9 +201,21 @@ console.log(
     `end-to-end latency (webhook posted → reply at the Graph double; includes the ${options.bufferSeconds} s buffer and ${options.latencyMs} ms model): ` +
       `p50 ${seconds(percentile(latencies, 0.5))} s, p90 ${seconds(percentile(latencies, 0.9))} s, p99 ${seconds(percentile(latencies, 0.99))} s, max ${seconds(latencies.at(-1) ?? Number.NaN)} s`,
     cpu,
+    floor ? floorLine(floor) : '',
     options.cpuProfile ? `CPU profile of the platform written to ${options.cpuProfile}` : '',
   ]
     .filter(Boolean)
     .join('\n'),
 );
+function floorLine(measured: { node: number; postgres: number }): string {
+  const perReply = (seconds: number) => (seconds * 1000) / options.conversations;
+  const floorMs = perReply(measured.node) + perReply(measured.postgres);
+  const platformMs = perReply(cpuTotals.server) + perReply(cpuTotals.postgres);
+  return (
+    `FLOOR (store the inbound, store the reply, mark it sent: three single-row statements per reply, node + pg): ` +
+    `${perReply(measured.node).toFixed(2)} ms Node + ${perReply(measured.postgres).toFixed(2)} ms PostgreSQL per reply\n` +
+    `  platform CPU per reply ${platformMs.toFixed(2)} ms = ${(platformMs / floorMs).toFixed(1)}× the floor (${floorMs.toFixed(2)} ms)`
+  );
+}
+
 process.exit(allSent && duplicates === 0 ? 0 : 1);

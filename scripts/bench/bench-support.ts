@@ -69,6 +69,11 @@ function postgresTicks(databaseName: string): number {
   return total;
 }
 
+/** CPU seconds the PostgreSQL backends of one database have used so far (for a floor measured in another process). */
+export function postgresCpuSeconds(databaseUrl: string): number {
+  return postgresTicks(new URL(databaseUrl).pathname.slice(1)) / ticksPerSecond;
+}
+
 /**
  * CPU seconds spent by the platform, by the PostgreSQL backends of the benchmark database and by this (load
  * generator) process between two points. Backends that exit in between are not counted (pools keep theirs open).
@@ -77,13 +82,19 @@ export function cpuMeter(serverPid: number, databaseUrl: string) {
   const databaseName = new URL(databaseUrl).pathname.slice(1);
   const read = () => ({ serverSystem: processTicks(serverPid, 'system'), server: processTicks(serverPid), postgres: postgresTicks(databaseName), self: process.cpuUsage(), at: performance.now() });
   const start = read();
-  return (perUnit?: { count: number; unit: string }) => {
+  /** Seconds used since the meter was made: the platform's and its database's (for ratios to a floor). */
+  const totals = () => {
     const end = read();
-    const wall = (end.at - start.at) / 1000;
-    const self = (end.self.user + end.self.system - start.self.user - start.self.system) / 1e6;
-    const server = (end.server - start.server) / ticksPerSecond;
-    const serverSystem = (end.serverSystem - start.serverSystem) / ticksPerSecond;
-    const postgres = (end.postgres - start.postgres) / ticksPerSecond;
+    return {
+      wall: (end.at - start.at) / 1000,
+      self: (end.self.user + end.self.system - start.self.user - start.self.system) / 1e6,
+      server: (end.server - start.server) / ticksPerSecond,
+      serverSystem: (end.serverSystem - start.serverSystem) / ticksPerSecond,
+      postgres: (end.postgres - start.postgres) / ticksPerSecond,
+    };
+  };
+  const describe = (perUnit?: { count: number; unit: string }) => {
+    const { wall, self, server, serverSystem, postgres } = totals();
     const percent = (seconds: number) => `${Math.round((100 * seconds) / wall)}%`;
     const each = (seconds: number) => `${((seconds * 1000) / (perUnit?.count ?? 1)).toFixed(2)} ms`;
     return (
@@ -92,6 +103,7 @@ export function cpuMeter(serverPid: number, databaseUrl: string) {
       (perUnit ? `\n  = per ${perUnit.unit}: platform ${each(server)}, PostgreSQL ${each(postgres)} (noise-resistant: compare these between runs)` : '')
     );
   };
+  return Object.assign(describe, { totals });
 }
 
 export type ServerProcess = PlatformProcess;
