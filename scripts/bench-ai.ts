@@ -64,14 +64,23 @@ async function measureFloor(): Promise<{ node: number; postgres: number } | unde
   const postgresBefore = postgresCpuSeconds(database.url);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/reply-floor.ts'], {
     env: { ...process.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(options.poolSize), REPLIES: String(options.conversations), CONCURRENCY: '50' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the reply floor exited with ${code}`);
-  const { cpuSeconds } = JSON.parse(output.trim().split('\n').at(-1)!) as { cpuSeconds: number };
-  return { node: cpuSeconds, postgres: postgresCpuSeconds(database.url) - postgresBefore };
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Its last line comes once the work is done; its backends are still open then, so their CPU time can be read.
+  const report = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('\n')) resolve(output.trim());
+    });
+    void exited.then((code) => reject(new Error(`the reply floor exited with ${code}`)));
+  });
+  const postgres = postgresCpuSeconds(database.url) - postgresBefore;
+  child.stdin.end();
+  await exited;
+  const { cpuSeconds } = JSON.parse(report) as { cpuSeconds: number };
+  return { node: cpuSeconds, postgres };
 }
 const floor = await measureFloor();
 

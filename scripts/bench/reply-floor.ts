@@ -1,7 +1,7 @@
 // The floor of `npm run bench:ai`: the three statements an AI reply cannot do without — store the customer's message,
 // store the reply, mark it sent — each a single-row statement in its own transaction, `REPLIES` times, `CONCURRENCY`
 // at once over a pool of `DATABASE_POOL_SIZE`, into the benchmark's database. No actors, no outbox, no model, no
-// HTTP. Prints its own CPU time as JSON on its last line. Started by bench-ai.ts; not part of the platform.
+// HTTP. Prints its own CPU time as JSON, then keeps its connections until its standard input closes. Started by bench-ai.ts; not part of the platform.
 import pg from 'pg';
 
 const replies = Number(process.env.REPLIES);
@@ -33,5 +33,8 @@ await Promise.all(
   }),
 );
 const cpu = process.cpuUsage(started);
-await pool.end();
 console.log(JSON.stringify({ cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: (performance.now() - wallStarted) / 1000 }));
+// The pool's backends stay until the benchmark has read their CPU time (it closes our stdin then).
+process.stdin.resume();
+await new Promise((resolve) => process.stdin.once('end', resolve));
+await pool.end();

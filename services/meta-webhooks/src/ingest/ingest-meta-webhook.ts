@@ -51,10 +51,11 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
 
   /** A webhook's messages for one number, stored together (all or none, in order), so a burst is never cut. */
   async function ingestMessages(messages: NormalizedInboundMessage[], instance: RoutedInstance, summary: IngestSummary) {
+    const media = deps.media;
+    const sources = messages.map((item) => (media ? metaMediaSourceOf(item) : null));
     const results = await inbound.recordAll(
-      messages.map((item) => {
-        const source = deps.media ? metaMediaSourceOf(item) : null;
-        const media = source ? deps.media : undefined;
+      messages.map((item, index) => {
+        const source = sources[index];
         return {
           ...toInboundInput(item, instance),
           // The pending download is stored in the same statement as the message; a redelivery adds none.
@@ -62,14 +63,14 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
         };
       }),
     );
-    for (const result of results) {
+    results.forEach((result, index) => {
       if (result.duplicate) summary.duplicates += 1;
       else {
         summary.messagesStored += 1;
         // Runs in the background: the webhook is answered without waiting for Meta's CDN.
-        deps.media?.kick(result.messageId);
+        if (sources[index]) media?.kick(result.messageId);
       }
-    }
+    });
   }
 
   async function ingestItem(item: Exclude<NormalizedItem, NormalizedInboundMessage>, instance: RoutedInstance, summary: IngestSummary) {
