@@ -17,7 +17,16 @@ export const allowedWorkspaceImports = {
   '@app/conversation-actors': ['@app/db', '@app/domain', '@app/runtime', '@app/testkit'],
   '@app/meta-webhooks': ['@app/db', '@app/domain', '@app/runtime', '@app/testkit'],
   '@app/tenant-api': ['@app/db', '@app/domain', '@app/runtime', '@app/testkit'],
-  '@app/standalone': ['@app/db', '@app/domain', '@app/runtime', '@app/testkit', '@app/baileys-sessions', '@app/conversation-actors', '@app/meta-webhooks', '@app/tenant-api'],
+  '@app/standalone': [
+    '@app/db',
+    '@app/domain',
+    '@app/runtime',
+    '@app/testkit',
+    '@app/baileys-sessions',
+    '@app/conversation-actors',
+    '@app/meta-webhooks',
+    '@app/tenant-api',
+  ],
 };
 export const workspaceFolders = {
   '@app/domain': 'packages/domain',
@@ -36,12 +45,36 @@ const services = Object.keys(workspaceFolders).filter((name) => workspaceFolders
 /** The import patterns a package may not use: every other workspace package it is not allowed, with its subpaths. */
 function forbiddenWorkspaceImports(name) {
   const forbidden = Object.keys(workspaceFolders).filter((other) => other !== name && !allowedWorkspaceImports[name].includes(other));
-  return forbidden.length === 0 ? [] : [{ group: forbidden.flatMap((other) => [other, `${other}/*`]), message: `${name} may not import this package (see allowedWorkspaceImports in eslint.config.js).` }];
+  return forbidden.length === 0
+    ? []
+    : [
+        {
+          group: forbidden.flatMap((other) => [other, `${other}/*`]),
+          message: `${name} may not import this package (see allowedWorkspaceImports in eslint.config.js).`,
+        },
+      ];
 }
 
 const ioModules = [
-  'node:fs', 'node:fs/promises', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http',
-  'express', 'pg', '@prisma/*', '@app/db', '@dapr/dapr', 'openai', 'ioredis', 'nodemailer', 'pino', '@app/runtime',
+  'node:fs',
+  'node:fs/promises',
+  'node:net',
+  'node:http',
+  'node:https',
+  'node:child_process',
+  'fs',
+  'net',
+  'http',
+  'express',
+  'pg',
+  '@prisma/*',
+  '@app/db',
+  '@dapr/dapr',
+  'openai',
+  'ioredis',
+  'nodemailer',
+  'pino',
+  '@app/runtime',
 ];
 
 export default tseslint.config(
@@ -91,7 +124,12 @@ export default tseslint.config(
   {
     // The shared domain and the contracts between services: plain TypeScript, importing no other package.
     files: ['packages/domain/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ioModules, message: 'The domain has no I/O.' }, ...forbiddenWorkspaceImports('@app/domain')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ioModules, message: 'The domain has no I/O.' }, ...forbiddenWorkspaceImports('@app/domain')] },
+      ],
+    },
   },
   {
     // The console (Angular 22): the framework's own rules, templates inline or not, plus their accessibility checks.

@@ -57,13 +57,20 @@ const credentialsKey = Buffer.alloc(32, 7).toString('base64');
 
 const database = await createTestDatabase();
 const machine = await describeMachine(database);
-if (options.statementLog) await database.prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
+if (options.statementLog)
+  await database.prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
 // The floor, in its own process: store the inbound, store the reply, mark it sent — three single-row statements per reply.
 async function measureFloor(): Promise<{ node: number; postgres: number } | undefined> {
   if (!options.floor) return undefined;
   const postgresBefore = postgresCpuSeconds(database.url);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/reply-floor.ts'], {
-    env: { ...process.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(options.poolSize), REPLIES: String(options.conversations), CONCURRENCY: '50' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: String(options.poolSize),
+      REPLIES: String(options.conversations),
+      CONCURRENCY: '50',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -84,7 +91,10 @@ async function measureFloor(): Promise<{ node: number; postgres: number } | unde
 }
 const floor = await measureFloor();
 
-const openai = await createOpenAiTestServer({ latencyMs: options.latencyMs, reply: () => 'Sí, tenemos zapatos rojos en talla 38. ¿Quieres que te aparte un par? 👟' });
+const openai = await createOpenAiTestServer({
+  latencyMs: options.latencyMs,
+  reply: () => 'Sí, tenemos zapatos rojos en talla 38. ¿Quieres que te aparte un par? 👟',
+});
 const graph = await startGraphApiServer();
 // When the double accepts a send, note the time (the array is the double's own; it is never reset here).
 const acceptedAt = new Map<string, number>();
@@ -122,7 +132,12 @@ const phoneNumberIds: string[] = [];
 for (let index = 0; index < options.businesses; index++) {
   const business = await database.prisma.business.create({ data: { name: `Bench shop ${index}` } });
   await database.prisma.agentConfig.create({
-    data: { businessId: business.id, bufferSeconds: options.bufferSeconds, maxBufferSeconds: options.bufferSeconds * 3, systemPrompt: 'You sell shoes for {{business_name}}.' },
+    data: {
+      businessId: business.id,
+      bufferSeconds: options.bufferSeconds,
+      maxBufferSeconds: options.bufferSeconds * 3,
+      systemPrompt: 'You sell shoes for {{business_name}}.',
+    },
   });
   const phoneNumberId = String(1_065_403_500_000 + index);
   const accessToken = `EAAG-bench-token-${index}`;

@@ -24,7 +24,10 @@ import { FakeSocketFactory } from '../services/baileys-sessions/test/support/fak
 import { describeMachine, readOptions } from './bench/bench-support.ts';
 
 const options = readOptions({ steps: '0,50,200', messages: 20, preKeys: 100, contacts: 5_000, repeats: 3 });
-const steps = options.steps.split(',').map(Number).sort((a, b) => a - b);
+const steps = options.steps
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -82,7 +85,11 @@ async function traffic(instanceIds: string[]): Promise<void> {
     const messages: WAMessage[] = [];
     for (let index = 0; index < options.messages; index++) {
       messages.push({
-        key: { remoteJid: `55218${String(messageCounter % 100000).padStart(5, '0')}1@s.whatsapp.net`, fromMe: false, id: `BENCH${String(messageCounter++).padStart(12, '0')}` },
+        key: {
+          remoteJid: `55218${String(messageCounter % 100000).padStart(5, '0')}1@s.whatsapp.net`,
+          fromMe: false,
+          id: `BENCH${String(messageCounter++).padStart(12, '0')}`,
+        },
         messageTimestamp: Math.floor(Date.now() / 1000),
         pushName: 'Cliente',
         message: { conversation: `Olá, mensagem ${index} — vocês abrem amanhã?` },
@@ -95,11 +102,30 @@ async function traffic(instanceIds: string[]): Promise<void> {
     const conversation = await prisma.conversation.findFirst({ where: { instanceId }, include: { contact: true } });
     if (!conversation) continue;
     const reply = await prisma.message.create({
-      data: { businessId: business.id, conversationId: conversation.id, instanceId, direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'Abrimos às 8h.', content: { kind: 'text', text: 'Abrimos às 8h.' }, status: 'PENDING', sentAt: new Date() },
+      data: {
+        businessId: business.id,
+        conversationId: conversation.id,
+        instanceId,
+        direction: 'OUTBOUND',
+        author: 'AI',
+        kind: 'text',
+        text: 'Abrimos às 8h.',
+        content: { kind: 'text', text: 'Abrimos às 8h.' },
+        status: 'PENDING',
+        sentAt: new Date(),
+      },
     });
     await pubsub.publish(
       Topics.messagesOutbound,
-      MessageSendRequested.create({ businessId: business.id, instanceId, conversationId: conversation.id, contactId: conversation.contactId, messageId: reply.id, provider: 'BAILEYS', bufferId: null }),
+      MessageSendRequested.create({
+        businessId: business.id,
+        instanceId,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        messageId: reply.id,
+        provider: 'BAILEYS',
+        bufferId: null,
+      }),
       { key: conversation.id },
     );
   }
@@ -113,10 +139,15 @@ async function traffic(instanceIds: string[]): Promise<void> {
 
 /** Median milliseconds of `repeats` runs of one auth-state batch, each on a new instance (first login, first sync). */
 let authBenchSlot = 100_000;
-async function timedAuthWrite(label: string, batch: () => Parameters<Awaited<ReturnType<typeof loadAuthenticationState>>['state']['keys']['set']>[0]) {
+async function timedAuthWrite(
+  label: string,
+  batch: () => Parameters<Awaited<ReturnType<typeof loadAuthenticationState>>['state']['keys']['set']>[0],
+) {
   const times: number[] = [];
   for (let run = 0; run < options.repeats; run++) {
-    const instance = await prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: `${label} ${run}`, slot: authBenchSlot++ } });
+    const instance = await prisma.instance.create({
+      data: { businessId: business.id, provider: 'BAILEYS', name: `${label} ${run}`, slot: authBenchSlot++ },
+    });
     const auth = await loadAuthenticationState({ store: authStore, instanceId: instance.id, secretBox });
     const data = batch();
     const startedAt = performance.now();
@@ -158,7 +189,10 @@ for (const target of steps) {
     for (const id of running) if (service.host.session(id)?.status().state === 'connecting') factory.live(id).at(-1)?.open();
     const open = running.filter((id) => service.host.session(id)?.status().state === 'open').length;
     if (open === running.length) break;
-    if (Date.now() > openBy) throw new Error(`${open} of ${running.length} sessions open: ${JSON.stringify(service.host.session(running[0]!)?.status())} sockets ${factory.sockets.length}`);
+    if (Date.now() > openBy)
+      throw new Error(
+        `${open} of ${running.length} sessions open: ${JSON.stringify(service.host.session(running[0]!)?.status())} sockets ${factory.sockets.length}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (running.length > 0) await traffic(running);
@@ -175,7 +209,8 @@ console.log(lines.join('\n'));
 console.log(`auth-state writes into PostgreSQL, one keys.set batch each (sealed), median of ${options.repeats}:`);
 console.log('| batch | median (ms) | min (ms) | max (ms) |');
 console.log('|---|---:|---:|---:|');
-for (const write of authWrites) console.log(`| ${write.label} | ${write.medianMs.toFixed(0)} | ${write.minMs.toFixed(0)} | ${write.maxMs.toFixed(0)} |`);
+for (const write of authWrites)
+  console.log(`| ${write.label} | ${write.medianMs.toFixed(0)} | ${write.minMs.toFixed(0)} | ${write.maxMs.toFixed(0)} |`);
 console.log(`baseline (service started, no session): ${megabytes(baseline).toFixed(1)} MB RSS`);
 console.log(`pre-keys per session: ${options.preKeys}; inbound messages per session per step: ${options.messages} (+1 reply each)`);
 console.log('| sessions | RSS (MB) | heap used (MB) | (RSS − baseline) / sessions (MB) |');
@@ -184,7 +219,9 @@ for (const row of results) {
   console.log(`| ${row.sessions} | ${row.rssMb.toFixed(1)} | ${row.heapMb.toFixed(1)} | ${row.sessions ? row.perSessionMb.toFixed(2) : '–'} |`);
 }
 const stored = await prisma.message.count({ where: { businessId: business.id } });
-console.log(`messages stored: ${stored}; watchdog recycles: ${running.reduce((sum, id) => sum + Object.values(service.host.session(id)?.status().watchdogRecycles ?? {}).reduce((a, b) => a + b, 0), 0)}`);
+console.log(
+  `messages stored: ${stored}; watchdog recycles: ${running.reduce((sum, id) => sum + Object.values(service.host.session(id)?.status().watchdogRecycles ?? {}).reduce((a, b) => a + b, 0), 0)}`,
+);
 
 await service.stop();
 await pubsub.stop();

@@ -62,14 +62,17 @@ const appSecret = 'bench-app-secret';
 
 const database = await createTestDatabase();
 const machine = await describeMachine(database);
-if (options.statementLog) await database.prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
+if (options.statementLog)
+  await database.prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
 if (options.cpuProfile) mkdirSync(options.cpuProfile, { recursive: true });
 
 // Tenants straight in the database: the API's sign-up path is not what this measures.
 const phoneNumberIds: string[] = [];
 for (let index = 0; index < options.businesses; index++) {
   const business = await database.prisma.business.create({ data: { name: `Bench shop ${index}` } });
-  await database.prisma.agentConfig.create({ data: { businessId: business.id, bufferSeconds: options.bufferSeconds, maxBufferSeconds: options.bufferSeconds * 3 } });
+  await database.prisma.agentConfig.create({
+    data: { businessId: business.id, bufferSeconds: options.bufferSeconds, maxBufferSeconds: options.bufferSeconds * 3 },
+  });
   const phoneNumberId = String(1_065_403_500_000 + index);
   await database.prisma.instance.create({ data: { businessId: business.id, provider: 'META', name: `Cloud API ${index}`, phoneNumberId } });
   phoneNumberIds.push(phoneNumberId);

@@ -51,7 +51,9 @@ if (mode === 'backlog') {
 while (delivered.first < total || delivered.second < total) await new Promise((resolve) => setTimeout(resolve, 20));
 console.log(`events: ${total}, keys: ${keys}, producers: ${producers}, groups: 2`);
 if (mode === 'live') console.log(`produce: ${Math.round(total / seconds(producedAt - startedAt))} events/s (one transaction each)`);
-console.log(`end-to-end: every event delivered to both groups in ${seconds(lastDeliveredAt - startedAt).toFixed(2)} s = ${Math.round(total / seconds(lastDeliveredAt - startedAt))} events/s (${Math.round((2 * total) / seconds(lastDeliveredAt - startedAt))} deliveries/s)`);
+console.log(
+  `end-to-end: every event delivered to both groups in ${seconds(lastDeliveredAt - startedAt).toFixed(2)} s = ${Math.round(total / seconds(lastDeliveredAt - startedAt))} events/s (${Math.round((2 * total) / seconds(lastDeliveredAt - startedAt))} deliveries/s)`,
+);
 if (mode === 'live') console.log(`delivery lag after the last publish: ${lastDeliveredAt - producedAt} ms`);
 await pubSub.stop();
 await database.drop();

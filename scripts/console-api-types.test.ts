@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { consoleApiTypesPath, renderApiTypes, tenantApiDocument } from './console-api-types.ts';
 
-describe('the console\'s API types', () => {
-  it('match the tenant API\'s OpenAPI document (run `npm run console:api-types` after an API change)', () => {
+describe("the console's API types", () => {
+  it("match the tenant API's OpenAPI document (run `npm run console:api-types` after an API change)", () => {
     expect(readFileSync(consoleApiTypesPath, 'utf8')).toBe(renderApiTypes(tenantApiDocument()));
   });
 
@@ -12,9 +12,31 @@ describe('the console\'s API types', () => {
       paths: {
         '/things': {
           post: {
-            requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ type: 'object', properties: { kind: { const: 'A' } }, required: ['kind'] }, { type: 'string', enum: ['x', 'y'] }] } } } },
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: {
+                    oneOf: [
+                      { type: 'object', properties: { kind: { const: 'A' } }, required: ['kind'] },
+                      { type: 'string', enum: ['x', 'y'] },
+                    ],
+                  },
+                },
+              },
+            },
             responses: {
-              '200': { content: { 'application/json': { schema: { type: 'object', properties: { name: { type: ['string', 'null'] }, tags: { type: 'array', items: { type: 'integer' } } }, required: ['name'] } } } },
+              '200': {
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      properties: { name: { type: ['string', 'null'] }, tags: { type: 'array', items: { type: 'integer' } } },
+                      required: ['name'],
+                    },
+                  },
+                },
+              },
               '404': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
             },
           },

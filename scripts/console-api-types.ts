@@ -37,7 +37,7 @@ export function tenantApiDocument(): OpenApiDocument {
  */
 export function renderApiTypes(document: OpenApiDocument): string {
   const lines = [
-    '// Generated from the tenant API\'s OpenAPI document by `npm run console:api-types`. Do not edit by hand:',
+    "// Generated from the tenant API's OpenAPI document by `npm run console:api-types`. Do not edit by hand:",
     '// scripts/console-api-types.test.ts fails when this file and the API drift apart.',
     '/* eslint-disable */',
     '',
@@ -48,7 +48,8 @@ export function renderApiTypes(document: OpenApiDocument): string {
     for (const [method, operation] of Object.entries(operations)) {
       lines.push(`    ${method}: {`);
       const body = operation.requestBody?.content?.['application/json']?.schema;
-      if (body) lines.push(`      requestBody${operation.requestBody?.required ? '' : '?'}: { content: { 'application/json': ${render(body, 6)} } };`);
+      if (body)
+        lines.push(`      requestBody${operation.requestBody?.required ? '' : '?'}: { content: { 'application/json': ${render(body, 6)} } };`);
       lines.push('      responses: {');
       for (const [status, response] of Object.entries(operation.responses)) {
         const schema = response.content?.['application/json']?.schema;
@@ -99,7 +100,9 @@ function renderType(type: string, schema: JsonSchema, indent: number): string {
       }
       const pad = ' '.repeat(indent + 2);
       const required = new Set(schema.required ?? []);
-      const members = properties.map(([name, property]) => `${pad}${JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${render(property, indent + 2)};`);
+      const members = properties.map(
+        ([name, property]) => `${pad}${JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${render(property, indent + 2)};`,
+      );
       return `{\n${members.join('\n')}\n${' '.repeat(indent)}}`;
     }
     default:

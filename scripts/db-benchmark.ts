@@ -38,8 +38,10 @@ for (let index = 0; index < 5; index++) {
   clones.push(elapsed);
   await database.drop();
 }
-console.log(`createTestDatabase: first in this process ${firstMs.toFixed(0)} ms (template check/build + clone), ` +
-  `then ${clones.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+console.log(
+  `createTestDatabase: first in this process ${firstMs.toFixed(0)} ms (template check/build + clone), ` +
+    `then ${clones.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+);
 console.log('PostgreSQL insert', await insertLatency(first));
 await first.drop();
 

@@ -22,7 +22,10 @@ if (builtAt >= changedAt) {
 } else {
   console.log(builtAt === 0 ? 'building the console (first start)…' : 'the console changed since its last build: rebuilding…');
   const started = Date.now();
-  const result = spawnSync('npm', ['run', 'build', '--workspace', consoleRoot], { stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+  const result = spawnSync('npm', ['run', 'build', '--workspace', consoleRoot], {
+    stdio: 'inherit',
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
   console.log(`console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

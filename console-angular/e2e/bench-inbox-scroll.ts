@@ -38,7 +38,13 @@ interface ScrollFigures {
 }
 
 /** Scrolls `selector` by `step` px per frame (negative: up) until `stop` says so; measures every frame. */
-async function scrollAndMeasure(page: Page, selector: string, step: number, stop: 'end' | 'top' | 'top-when-complete', maxFrames: number): Promise<ScrollFigures> {
+async function scrollAndMeasure(
+  page: Page,
+  selector: string,
+  step: number,
+  stop: 'end' | 'top' | 'top-when-complete',
+  maxFrames: number,
+): Promise<ScrollFigures> {
   return page.evaluate(
     async ({ selector, step, stop, maxFrames }) => {
       const element = document.querySelector<HTMLElement>(selector)!;
@@ -87,7 +93,12 @@ function summarize(name: string, figures: ScrollFigures): string {
 
 /** Customer messages in every conversation but the long chat, written straight to the database. */
 async function seedHistory(businessId: string, count: number): Promise<void> {
-  const conversations = await database.prisma.conversation.findMany({ where: { businessId }, select: { id: true, instanceId: true }, orderBy: { lastMessageAt: 'desc' }, skip: 1 });
+  const conversations = await database.prisma.conversation.findMany({
+    where: { businessId },
+    select: { id: true, instanceId: true },
+    orderBy: { lastMessageAt: 'desc' },
+    skip: 1,
+  });
   const start = Date.now() - 30 * 86_400_000;
   for (let offset = 0; offset < count; offset += 5_000) {
     await database.prisma.message.createMany({
@@ -119,7 +130,9 @@ async function timeSearches(url: string, owner: { email: string; password: strin
   const rows: string[] = [];
   for (const [label, term] of terms) {
     const ask = async () => {
-      const response = await fetch(`${url}/api/conversations?limit=100&q=${encodeURIComponent(term)}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const response = await fetch(`${url}/api/conversations?limit=100&q=${encodeURIComponent(term)}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       return ((await response.json()) as { items: unknown[] }).items.length;
     };
     const results = await ask();
@@ -130,7 +143,9 @@ async function timeSearches(url: string, owner: { email: string; password: strin
       times.push(performance.now() - started);
     }
     times.sort((left, right) => left - right);
-    rows.push(`| ${label} (\`${term}\`) | ${results} | ${percentile(times, 0.5).toFixed(0)} | ${percentile(times, 0.95).toFixed(0)} | ${times.at(-1)!.toFixed(0)} |`);
+    rows.push(
+      `| ${label} (\`${term}\`) | ${results} | ${percentile(times, 0.5).toFixed(0)} | ${percentile(times, 0.95).toFixed(0)} | ${times.at(-1)!.toFixed(0)} |`,
+    );
   }
   return rows;
 }
@@ -164,7 +179,10 @@ try {
 
   started = performance.now();
   await page.getByTestId('conversation-list').evaluate((element) => element.scrollTo({ top: 0 }));
-  await page.getByTestId('conversation').filter({ hasText: seededName(0) }).click();
+  await page
+    .getByTestId('conversation')
+    .filter({ hasText: seededName(0) })
+    .click();
   await page.getByTestId('timeline').locator('[data-testid="message"]').last().waitFor();
   const openChatMs = performance.now() - started;
   const chatUp = await scrollAndMeasure(page, '[data-testid="timeline"]', -options.step, 'top-when-complete', 8_000);

@@ -66,7 +66,10 @@ try {
       const text = `probe ${label} ${index}`;
       const sentAt = Date.now();
       await customerSays(from, text);
-      const seenAt = await page.waitForFunction((wanted) => (window as unknown as { probeSeen: Record<string, number> }).probeSeen[wanted], text, { timeout: 30_000, polling: 10 });
+      const seenAt = await page.waitForFunction((wanted) => (window as unknown as { probeSeen: Record<string, number> }).probeSeen[wanted], text, {
+        timeout: 30_000,
+        polling: 10,
+      });
       latencies.push(((await seenAt.jsonValue()) as number) - sentAt);
       await sleep(options.gap);
     }

@@ -15,7 +15,10 @@ const owner = { email: 'marta@ferreteria.example', password: 'correct horse batt
 const conversationCount = 2_000;
 const chatLength = 600;
 /** A 160×120 two-tone PNG: real bytes the browser decodes, so the thumbnail has a natural size to check. */
-const hingePhotoPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAAA00lEQVR42u3RMREAMAgAMeRUCTNzVSIRH5C7V/CJ/k+LCwsAC7AAC7AAC7AAAxZgARZgARZgAQYswAIswAIswAIswIAFWIAFWIAFWIABC7AAC7AAC7AAAxZgARZgARZgARZgwAIswAIswAIswIAFWIAFWIAFWIDPA2eWFgcYsAALsAALsAALMGABFmABFmABFmDAAizAAizAAizAAgxYgAVYgAVYgAUYsAALsAALsAALMGABFmABFmABFmABBizAAizAAizAAgxYgAVYgAVYgAX4fAPDURGEjgoL4wAAAABJRU5ErkJggg==', 'base64');
+const hingePhotoPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAAA00lEQVR42u3RMREAMAgAMeRUCTNzVSIRH5C7V/CJ/k+LCwsAC7AAC7AAC7AAAxZgARZgARZgAQYswAIswAIswAIswIAFWIAFWIAFWIABC7AAC7AAC7AAAxZgARZgARZgARZgwAIswAIswAIswIAFWIAFWIAFWIDPA2eWFgcYsAALsAALsAALMGABFmABFmABFmDAAizAAizAAizAAgxYgAVYgAVYgAUYsAALsAALsAALMGABFmABFmABFmABBizAAizAAizAAgxYgAVYgAVYgAX4fAPDURGEjgoL4wAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** The bubbles whose box is inside the chat viewport, top to bottom, with their position on screen. */
 async function visibleMessages(page: Page): Promise<{ text: string; top: number }[]> {
@@ -30,7 +33,9 @@ async function visibleMessages(page: Page): Promise<{ text: string; top: number 
 
 async function topOf(page: Page, text: string): Promise<number | null> {
   return page.getByTestId('timeline').evaluate((viewport, wanted) => {
-    const bubble = Array.from(viewport.querySelectorAll<HTMLElement>('[data-testid="message"]')).find((candidate) => candidate.querySelector('.text')?.textContent?.trim() === wanted);
+    const bubble = Array.from(viewport.querySelectorAll<HTMLElement>('[data-testid="message"]')).find(
+      (candidate) => candidate.querySelector('.text')?.textContent?.trim() === wanted,
+    );
     return bubble ? Math.round(bubble.getBoundingClientRect().top) : null;
   }, text);
 }
@@ -57,8 +62,15 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     ({ database, platform } = started);
     ({ businessId } = await registerVerifiedOwner(platform.url, database.prisma, owner));
     // Older than everything seeded below, so the list shows them first.
-    seeded = await seedInbox(database.prisma, { businessId, conversations: conversationCount, chatMessages: chatLength, now: new Date(Date.now() - 3_600_000) });
-    metaInstanceId = (await database.prisma.instance.create({ data: { businessId, provider: 'META', name: 'Cloud number', phoneNumberId: '1098765432101' } })).id;
+    seeded = await seedInbox(database.prisma, {
+      businessId,
+      conversations: conversationCount,
+      chatMessages: chatLength,
+      now: new Date(Date.now() - 3_600_000),
+    });
+    metaInstanceId = (
+      await database.prisma.instance.create({ data: { businessId, provider: 'META', name: 'Cloud number', phoneNumberId: '1098765432101' } })
+    ).id;
     accessToken = await accessTokenOf(platform.url, owner);
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: desktop, locale: 'en-US', timezoneId: 'Europe/Madrid' });
@@ -75,13 +87,21 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
 
   it('scrolls thousands of conversations a page at a time, rendering only the rows in view', async () => {
     const list = page.getByTestId('conversation-list');
-    await page.getByTestId('conversation').filter({ hasText: seededName(0) }).waitFor();
+    await page
+      .getByTestId('conversation')
+      .filter({ hasText: seededName(0) })
+      .waitFor();
     expect(await page.getByTestId('conversation').count()).toBeLessThan(40);
     // Scrolling to the end of what is loaded fetches the next page, again and again.
     const scrollToEnd = () => list.evaluate((viewport) => viewport.scrollTo({ top: viewport.scrollHeight }));
-    await expect.poll(async () => (await scrollToEnd(), list.evaluate((viewport) => viewport.scrollHeight)), { timeout: 30_000 }).toBeGreaterThan(300 * 76);
+    await expect
+      .poll(async () => (await scrollToEnd(), list.evaluate((viewport) => viewport.scrollHeight)), { timeout: 30_000 })
+      .toBeGreaterThan(300 * 76);
     await list.evaluate((viewport) => viewport.scrollTo({ top: 250 * 76 }));
-    await page.getByTestId('conversation').filter({ hasText: seededName(252) }).waitFor();
+    await page
+      .getByTestId('conversation')
+      .filter({ hasText: seededName(252) })
+      .waitFor();
     expect(await page.getByTestId('conversation').count()).toBeLessThan(40);
     await list.evaluate((viewport) => viewport.scrollTo({ top: 0 }));
   });
@@ -111,7 +131,10 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   });
 
   it('opens a long chat at the newest message, follows new messages only at the bottom, and keeps the view still when older pages load', async () => {
-    await page.getByTestId('conversation').filter({ hasText: seededName(0) }).click();
+    await page
+      .getByTestId('conversation')
+      .filter({ hasText: seededName(0) })
+      .click();
     const newest = seededMessageText(chatLength - 1);
     await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 30_000 }).toContain(newest);
     // Virtual: a few dozen bubbles in the DOM, not the hundreds loaded.
@@ -121,18 +144,24 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     // At the bottom, a new customer message scrolls into view by itself.
     const sent = await api('POST', `/api/sandbox/${seeded.instanceId}/messages`, { from: `+${seededPhone(0)}`, text: 'Live while at the bottom' });
     expect(sent.status).toBe(202);
-    await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 30_000 }).toContain('Live while at the bottom');
+    await expect
+      .poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 30_000 })
+      .toContain('Live while at the bottom');
 
     // Scrolled up, a new message does not move what the operator is reading; a button offers the latest.
     await page.getByTestId('timeline').evaluate((viewport) => viewport.scrollBy({ top: -1500 }));
     await page.getByTestId('jump-to-latest').waitFor();
     const reading = (await visibleMessages(page))[1]!;
     await api('POST', `/api/sandbox/${seeded.instanceId}/messages`, { from: `+${seededPhone(0)}`, text: 'Live while reading older ones' });
-    await expect.poll(() => page.evaluate(() => document.querySelector('[aria-live="polite"].visually-hidden')?.textContent ?? ''), { timeout: 30_000 }).toContain('Live while reading older ones');
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('[aria-live="polite"].visually-hidden')?.textContent ?? ''), { timeout: 30_000 })
+      .toContain('Live while reading older ones');
     expect(await topOf(page, reading.text)).toBe(reading.top);
     expect((await visibleMessages(page)).map((message) => message.text)).not.toContain('Live while reading older ones');
     await page.getByTestId('jump-to-latest').click();
-    await expect.poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 10_000 }).toContain('Live while reading older ones');
+    await expect
+      .poll(async () => (await visibleMessages(page)).map((message) => message.text), { timeout: 10_000 })
+      .toContain('Live while reading older ones');
 
     // At the top, the older page loads by itself and the message that was first on screen stays where it was.
     for (let round = 0; round < 2; round++) {
@@ -154,7 +183,14 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   });
 
   it('shows media, locations, shared contacts and the text a reply quotes', async () => {
-    const media = (kind: string, content: object, providerMessageId: string, text: string | null = null) => ({ direction: 'INBOUND' as const, author: 'CUSTOMER' as const, kind, text, content: { kind, ...content }, providerMessageId });
+    const media = (kind: string, content: object, providerMessageId: string, text: string | null = null) => ({
+      direction: 'INBOUND' as const,
+      author: 'CUSTOMER' as const,
+      kind,
+      text,
+      content: { kind, ...content },
+      providerMessageId,
+    });
     // A photo and a voice note as WhatsApp Web (Baileys) leaves them: bytes in the platform's object store.
     const objects = createFileObjectStore(join(dataDir, 'objects'));
     const photoKey = `media/${businessId}/${seeded.instanceId}/e2e-photo.png`;
@@ -163,7 +199,8 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     await objects.put(voiceKey, Buffer.from('OggS'), 'audio/ogg; codecs=opus');
     // An "image" stored before types were sniffed: SVG with script, under the type its sender claimed.
     const svgKey = `media/${businessId}/${seeded.instanceId}/e2e-attack`;
-    const attack = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.opener && (window.opener.pwned = 1); top.pwned = 1"><script>top.pwned = 1</script></svg>';
+    const attack =
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="window.opener && (window.opener.pwned = 1); top.pwned = 1"><script>top.pwned = 1</script></svg>';
     await objects.put(svgKey, Buffer.from(attack), 'image/svg+xml');
     await seedConversation(database.prisma, {
       businessId,
@@ -172,16 +209,64 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
       phone: '34611000001',
       lastInboundAt: new Date(),
       messages: [
-        { direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'Can you send a photo of the broken part?', content: { kind: 'text', text: 'Can you send a photo of the broken part?' }, providerMessageId: 'wamid.ai-question' },
-        media('image', { media: { mediaId: '1234567890', mimeType: 'image/jpeg', caption: 'The broken hinge' }, context: { providerMessageId: 'wamid.ai-question' } }, 'wamid.image', '[image] The broken hinge'),
-        media('image', { media: { mediaId: photoKey, mimeType: 'image/png', size: hingePhotoPng.length, caption: 'The new hinge', download: { state: 'stored', attempts: 1 } } }, 'wamid.stored-image', '[image] The new hinge'),
-        media('image', { media: { mediaId: svgKey, mimeType: 'image/svg+xml', caption: 'Totally a photo', download: { state: 'stored', attempts: 1 } } }, 'wamid.svg-attack', '[image] Totally a photo'),
-        media('audio', { voice: true, media: { mediaId: voiceKey, mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } }, 'wamid.voice', '[voice note]'),
+        {
+          direction: 'OUTBOUND',
+          author: 'AI',
+          kind: 'text',
+          text: 'Can you send a photo of the broken part?',
+          content: { kind: 'text', text: 'Can you send a photo of the broken part?' },
+          providerMessageId: 'wamid.ai-question',
+        },
+        media(
+          'image',
+          {
+            media: { mediaId: '1234567890', mimeType: 'image/jpeg', caption: 'The broken hinge' },
+            context: { providerMessageId: 'wamid.ai-question' },
+          },
+          'wamid.image',
+          '[image] The broken hinge',
+        ),
+        media(
+          'image',
+          {
+            media: {
+              mediaId: photoKey,
+              mimeType: 'image/png',
+              size: hingePhotoPng.length,
+              caption: 'The new hinge',
+              download: { state: 'stored', attempts: 1 },
+            },
+          },
+          'wamid.stored-image',
+          '[image] The new hinge',
+        ),
+        media(
+          'image',
+          { media: { mediaId: svgKey, mimeType: 'image/svg+xml', caption: 'Totally a photo', download: { state: 'stored', attempts: 1 } } },
+          'wamid.svg-attack',
+          '[image] Totally a photo',
+        ),
+        media(
+          'audio',
+          { voice: true, media: { mediaId: voiceKey, mimeType: 'audio/ogg; codecs=opus', size: 18_432, download: { state: 'stored', attempts: 1 } } },
+          'wamid.voice',
+          '[voice note]',
+        ),
         media('video', { media: { mimeType: 'video/mp4', download: { state: 'pending', attempts: 2 } } }, 'wamid.video', '[video]'),
         media('document', { media: { mimeType: 'application/pdf', filename: 'invoice-2291.pdf', size: 240_000 } }, 'wamid.document', '[document]'),
         media('sticker', { animated: false, media: { mimeType: 'image/webp' } }, 'wamid.sticker', '[sticker]'),
-        media('location', { latitude: 40.4168, longitude: -3.7038, name: 'Ferretería Marta', address: 'Calle Mayor 1, Madrid' }, 'wamid.location', '[location] Ferretería Marta'),
-        media('contacts', { contacts: [{ name: 'Pablo Fontanero', phones: [{ phone: '+34 600 222 333', type: 'CELL' }], emails: [] }] }, 'wamid.contacts', '[contacts] Pablo Fontanero'),
+        media(
+          'location',
+          { latitude: 40.4168, longitude: -3.7038, name: 'Ferretería Marta', address: 'Calle Mayor 1, Madrid' },
+          'wamid.location',
+          '[location] Ferretería Marta',
+        ),
+        media(
+          'contacts',
+          { contacts: [{ name: 'Pablo Fontanero', phones: [{ phone: '+34 600 222 333', type: 'CELL' }], emails: [] }] },
+          'wamid.contacts',
+          '[contacts] Pablo Fontanero',
+        ),
       ],
     });
     await page.reload();
@@ -217,7 +302,9 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
     expect(await timeline.getByTestId('media-document').textContent()).toContain('invoice-2291.pdf');
     expect(await timeline.getByTestId('media-document').textContent()).toContain('234 kB');
     expect(await timeline.getByTestId('media-sticker').textContent()).toContain('Sticker');
-    expect(await timeline.getByTestId('media-location').getByRole('link').getAttribute('href')).toContain('openstreetmap.org/?mlat=40.4168&mlon=-3.7038');
+    expect(await timeline.getByTestId('media-location').getByRole('link').getAttribute('href')).toContain(
+      'openstreetmap.org/?mlat=40.4168&mlon=-3.7038',
+    );
     expect(await timeline.getByTestId('media-contacts').getByRole('link').getAttribute('href')).toBe('tel:+34 600 222 333');
     await screenshot(page, 'inbox-media-1280');
     const violations = await seriousAccessibilityViolations(page);
@@ -225,7 +312,14 @@ describe('the console on a seeded inbox (large lists, media, Baileys onboarding,
   });
 
   it('explains the closed 24 h window of a Cloud API conversation, and the 422 when it closes while the operator types', async () => {
-    const text = (body: string, providerMessageId: string) => ({ direction: 'INBOUND' as const, author: 'CUSTOMER' as const, kind: 'text', text: body, content: { kind: 'text', text: body }, providerMessageId });
+    const text = (body: string, providerMessageId: string) => ({
+      direction: 'INBOUND' as const,
+      author: 'CUSTOMER' as const,
+      kind: 'text',
+      text: body,
+      content: { kind: 'text', text: body },
+      providerMessageId,
+    });
     await seedConversation(database.prisma, {
       businessId,
       instanceId: metaInstanceId,

@@ -31,19 +31,19 @@ describe('the operator console in Chromium, against the standalone server', () =
     const url = `http://127.0.0.1:${port}`;
     platformPort = port;
     platformEnvironment = {
-        DATABASE_URL: database.url,
-        LOG_LEVEL: 'warn',
-        JWT_SECRET: 'a-test-jwt-secret-that-is-long-enough-0123456789',
-        CREDENTIALS_KEY: Buffer.alloc(32, 7).toString('base64'),
-        PASSWORD_HASH_MEMORY_KIB: '1024',
-        PASSWORD_HASH_PASSES: '1',
-        // Short-lived access tokens: every step of the journey also exercises the refresh interceptor.
-        ACCESS_TOKEN_TTL: '5s',
-        SMTP_URL: smtp.url,
-        PUBLIC_URL: url,
-        EMAIL_VERIFICATION_URL: `${url}/verify-email`,
-        OPENAI_BASE_URL: openai.baseURL,
-        OPENAI_API_KEY: 'sk-test',
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'a-test-jwt-secret-that-is-long-enough-0123456789',
+      CREDENTIALS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      PASSWORD_HASH_PASSES: '1',
+      // Short-lived access tokens: every step of the journey also exercises the refresh interceptor.
+      ACCESS_TOKEN_TTL: '5s',
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: url,
+      EMAIL_VERIFICATION_URL: `${url}/verify-email`,
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_API_KEY: 'sk-test',
     };
     platform = await startPlatformProcess(platformEnvironment, port);
     browser = await launchChromium();
@@ -151,9 +151,9 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.getByText('Sending limits saved.').waitFor();
     await expectAccessible('instances with a WhatsApp Web session');
-    const whatsAppWeb = ((await apiAs('GET', '/api/instances')).body['items'] as { provider: string; baileys: Record<string, unknown> | null }[]).find(
-      (instance) => instance.provider === 'BAILEYS',
-    );
+    const whatsAppWeb = (
+      (await apiAs('GET', '/api/instances')).body['items'] as { provider: string; baileys: Record<string, unknown> | null }[]
+    ).find((instance) => instance.provider === 'BAILEYS');
     expect(whatsAppWeb?.baileys).toEqual({ maxPerMinute: 4, minGapPerRecipientMs: null, newContactsPerDay: null, typing: null });
 
     const instances = await apiAs('GET', '/api/instances');
@@ -186,7 +186,9 @@ describe('the operator console in Chromium, against the standalone server', () =
     await page.getByTestId('bot-pause-menu').click();
     await page.getByTestId('bot-pause-twoHours').click();
     await expect.poll(async () => page.getByTestId('bot-paused').textContent()).toMatch(/Bot paused until \d{2}:\d{2}/);
-    await expect.poll(async () => page.getByTestId('conversation').filter({ hasText: 'Lucía' }).textContent()).toMatch(/Bot paused until \d{2}:\d{2}/);
+    await expect
+      .poll(async () => page.getByTestId('conversation').filter({ hasText: 'Lucía' }).textContent())
+      .toMatch(/Bot paused until \d{2}:\d{2}/);
 
     // Bot back on for the contact: the next customer message gets an AI answer again.
     await page.getByTestId('contact-bot').getByRole('switch').click();

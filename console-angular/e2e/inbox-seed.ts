@@ -114,7 +114,14 @@ export async function seedConversation(
     lastInboundAt: Date;
     /** Default: lastInboundAt. */
     lastMessageAt?: Date;
-    messages: { direction: 'INBOUND' | 'OUTBOUND'; author: 'CUSTOMER' | 'AI' | 'OPERATOR'; kind: string; text: string | null; content: object; providerMessageId: string }[];
+    messages: {
+      direction: 'INBOUND' | 'OUTBOUND';
+      author: 'CUSTOMER' | 'AI' | 'OPERATOR';
+      kind: string;
+      text: string | null;
+      content: object;
+      providerMessageId: string;
+    }[];
   },
 ): Promise<{ conversationId: string; contactId: string }> {
   const { businessId, instanceId } = options;

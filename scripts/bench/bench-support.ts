@@ -7,7 +7,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Database } from '@app/db';
 
-
 /** `--name=value` on the command line wins over `BENCH_NAME` in the environment, which wins over the default. */
 export function readOptions<T extends Record<string, number | string>>(defaults: T): T {
   const options: Record<string, number | string> = { ...defaults };
@@ -23,7 +22,11 @@ export function readOptions<T extends Record<string, number | string>>(defaults:
     } else options[name] = raw;
   }
   if (process.argv.includes('--help')) {
-    console.log(`options (flag or BENCH_* environment variable):\n${Object.entries(defaults).map(([name, value]) => `  --${name}=${value}`).join('\n')}`);
+    console.log(
+      `options (flag or BENCH_* environment variable):\n${Object.entries(defaults)
+        .map(([name, value]) => `  --${name}=${value}`)
+        .join('\n')}`,
+    );
     process.exit(0);
   }
   return options as T;
@@ -33,7 +36,9 @@ export async function describeMachine(database: Database): Promise<string[]> {
   const rows = await database.prisma.$queryRaw<{ version: string; maxConnections: string; synchronousCommit: string }[]>`
     SELECT version() AS version, current_setting('max_connections') AS "maxConnections", current_setting('synchronous_commit') AS "synchronousCommit"`;
   const postgres = rows[0];
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   return [
     `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `node ${process.version}; ${postgres?.version.split(',')[0] ?? 'PostgreSQL ?'} (max_connections ${postgres?.maxConnections}, synchronous_commit ${postgres?.synchronousCommit})`,
@@ -80,7 +85,13 @@ export function postgresCpuSeconds(databaseUrl: string): number {
  */
 export function cpuMeter(serverPid: number, databaseUrl: string) {
   const databaseName = new URL(databaseUrl).pathname.slice(1);
-  const read = () => ({ serverSystem: processTicks(serverPid, 'system'), server: processTicks(serverPid), postgres: postgresTicks(databaseName), self: process.cpuUsage(), at: performance.now() });
+  const read = () => ({
+    serverSystem: processTicks(serverPid, 'system'),
+    server: processTicks(serverPid),
+    postgres: postgresTicks(databaseName),
+    self: process.cpuUsage(),
+    at: performance.now(),
+  });
   const start = read();
   /** Seconds used since the meter was made: the platform's and its database's (for ratios to a floor). */
   const totals = () => {
@@ -100,7 +111,9 @@ export function cpuMeter(serverPid: number, databaseUrl: string) {
     return (
       `CPU over ${wall.toFixed(1)} s: platform ${server.toFixed(1)} s (${percent(server)} of one core, ${Math.round((100 * serverSystem) / server)}% of it in the kernel), PostgreSQL backends ${postgres.toFixed(1)} s (${percent(postgres)}), ` +
       `load generator + doubles ${self.toFixed(1)} s (${percent(self)})` +
-      (perUnit ? `\n  = per ${perUnit.unit}: platform ${each(server)}, PostgreSQL ${each(postgres)} (noise-resistant: compare these between runs)` : '')
+      (perUnit
+        ? `\n  = per ${perUnit.unit}: platform ${each(server)}, PostgreSQL ${each(postgres)} (noise-resistant: compare these between runs)`
+        : '')
     );
   };
   return Object.assign(describe, { totals });

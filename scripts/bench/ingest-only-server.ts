@@ -10,7 +10,9 @@ await migrateDatabase(database);
 const logger = createLogger({ service: 'ingest-only', level: 'warn' });
 const app = express();
 app.get('/readyz', (_request, response) => void response.sendStatus(200));
-app.use(createMetaWebhooksRouter({ prisma: database.prisma, logger, config: { META_APP_SECRET: process.env.META_APP_SECRET!, META_VERIFY_TOKEN: 'x' } }));
+app.use(
+  createMetaWebhooksRouter({ prisma: database.prisma, logger, config: { META_APP_SECRET: process.env.META_APP_SECRET!, META_VERIFY_TOKEN: 'x' } }),
+);
 app.use(errorMiddleware(logger));
 app.listen(Number(process.env.PORT), '127.0.0.1');
 process.once('SIGTERM', () => void database.close().then(() => process.exit(0)));

@@ -51,15 +51,21 @@ async function roundTrip(database: Database) {
 }
 
 describe.each([
-  ['pglite', async () => {
-    const database = await openDatabase();
-    await migrateDatabase(database);
-    return { database, dispose: () => database.close() };
-  }],
-  ['postgres', async () => {
-    const database = await createTestDatabase();
-    return { database: database as Database, dispose: () => database.drop() };
-  }],
+  [
+    'pglite',
+    async () => {
+      const database = await openDatabase();
+      await migrateDatabase(database);
+      return { database, dispose: () => database.close() };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const database = await createTestDatabase();
+      return { database: database as Database, dispose: () => database.drop() };
+    },
+  ],
 ] as const)('openDatabase (%s)', (kind, open) => {
   let opened: { database: Database; dispose: () => Promise<void> };
   beforeAll(async () => {
@@ -93,7 +99,8 @@ describe.each([
   });
 
   it('can be closed twice', async () => {
-    const extra = kind === 'pglite' ? await openDatabase() : await openDatabase({ url: (opened.database as Database & { url: string }).url, poolSize: 1 });
+    const extra =
+      kind === 'pglite' ? await openDatabase() : await openDatabase({ url: (opened.database as Database & { url: string }).url, poolSize: 1 });
     await extra.prisma.$queryRawUnsafe('SELECT 1');
     await extra.close();
     await expect(extra.close()).resolves.toBeUndefined();

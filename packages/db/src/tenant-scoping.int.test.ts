@@ -28,15 +28,11 @@ describe('tenant scoping by composite foreign keys', () => {
   });
 
   it("refuses a conversation pointing at another business's instance", async () => {
-    await expect(
-      database.prisma.conversation.create({ data: { ...ours, instanceId: theirs.instanceId } }),
-    ).rejects.toMatchObject({ code: 'P2003' });
+    await expect(database.prisma.conversation.create({ data: { ...ours, instanceId: theirs.instanceId } })).rejects.toMatchObject({ code: 'P2003' });
   });
 
   it("refuses a conversation pointing at another business's contact", async () => {
-    await expect(
-      database.prisma.conversation.create({ data: { ...ours, contactId: theirs.contactId } }),
-    ).rejects.toMatchObject({ code: 'P2003' });
+    await expect(database.prisma.conversation.create({ data: { ...ours, contactId: theirs.contactId } })).rejects.toMatchObject({ code: 'P2003' });
   });
 
   it("refuses a message filed under another business's conversation", async () => {

@@ -42,7 +42,9 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   const database = await openDatabase({ url, poolSize: testPoolSize });
   let dropping: Promise<void> | undefined;
   const drop = () =>
-    (dropping ??= database.close().then(() => withAdminClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined)));
+    (dropping ??= database
+      .close()
+      .then(() => withAdminClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined)));
   return Object.assign(database, { url, drop });
 }
 
@@ -88,7 +90,10 @@ async function ensureTemplate(baseUrl: string): Promise<string> {
         await database.close();
       }
       await client.query(`ALTER DATABASE "${buildName}" RENAME TO "${templateName}"`);
-      await dropOutdated(client, existing.rows.map((row) => row.datname));
+      await dropOutdated(
+        client,
+        existing.rows.map((row) => row.datname),
+      );
       return templateName;
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [templatePrefix]);

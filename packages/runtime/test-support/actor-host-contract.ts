@@ -34,7 +34,10 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export function describeActorHostContract(name: string, makeHarness: MakeActorHostHarness): void {
   describe(`ActorHost contract: ${name}`, () => {
-    async function withHarness(options: Partial<Omit<ActorHostHarnessOptions, 'definitions'>>, body: (harness: ActorHostHarness, recorder: DeliveryRecorder) => Promise<void>) {
+    async function withHarness(
+      options: Partial<Omit<ActorHostHarnessOptions, 'definitions'>>,
+      body: (harness: ActorHostHarness, recorder: DeliveryRecorder) => Promise<void>,
+    ) {
       const recorder = new DeliveryRecorder();
       const harness = await makeHarness({ ...defaults, ...options, definitions: [createContractCounterActor(recorder)] });
       try {

@@ -18,7 +18,11 @@ describe('baileys-sessions Kubernetes config: object store', () => {
       OBJECT_STORE_ACCESS_KEY: 'access',
       OBJECT_STORE_SECRET_KEY: 'secret',
     });
-    expect(service).toMatchObject({ OBJECT_STORE_ENDPOINT: 'http://minio.storage:9000', OBJECT_STORE_BUCKET: 'media', OBJECT_STORE_ACCESS_KEY: 'access' });
+    expect(service).toMatchObject({
+      OBJECT_STORE_ENDPOINT: 'http://minio.storage:9000',
+      OBJECT_STORE_BUCKET: 'media',
+      OBJECT_STORE_ACCESS_KEY: 'access',
+    });
   });
 
   it('names the missing keys when an endpoint comes without credentials', () => {
@@ -31,7 +35,9 @@ describe('baileys-sessions Kubernetes config: object store', () => {
 describe('baileys-sessions Kubernetes config: the cap on sessions', () => {
   it('caps the StatefulSet at BAILEYS_MAX_SESSIONS replicas (100 unless set)', () => {
     expect(loadBaileysSessionsKubernetesConfig(base).service.BAILEYS_MAX_SESSIONS).toBe(100);
-    expect(loadBaileysSessionsKubernetesConfig({ ...base, BAILEYS_MAX_SESSIONS: '0', BAILEYS_MIN_REPLICAS: '0' }).service.BAILEYS_MAX_SESSIONS).toBe(0);
+    expect(loadBaileysSessionsKubernetesConfig({ ...base, BAILEYS_MAX_SESSIONS: '0', BAILEYS_MIN_REPLICAS: '0' }).service.BAILEYS_MAX_SESSIONS).toBe(
+      0,
+    );
   });
 
   it('names a cap that is not a count, or one below the minimum replicas', () => {

@@ -1,5 +1,11 @@
 import { defaultDeploymentInstanceLimits } from '@app/domain';
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
+import {
+  loadConfig,
+  loadKubernetesConfig,
+  objectStoreSettingsShape,
+  requireObjectStoreCredentials,
+  type KubernetesConfig,
+} from '@app/runtime/service';
 import { z } from 'zod';
 
 const seconds = (fallback: number) => z.coerce.number().min(1).default(fallback);
@@ -27,7 +33,10 @@ export const baileysSessionsConfigSchema = z.object({
   /** This process's name in session leases (default: a random one per start). */
   BAILEYS_HOST_ID: z.string().min(1).optional(),
   /** The WhatsApp Web version to announce (`2.3000.1043857760`); unset: refreshed at start, else Baileys' pinned one. */
-  BAILEYS_WA_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version like 2.3000.1043857760').optional(),
+  BAILEYS_WA_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'a version like 2.3000.1043857760')
+    .optional(),
   BAILEYS_START_STAGGER_MS: z.coerce.number().int().min(0).default(1_500),
   BAILEYS_LEASE_TTL_SECONDS: seconds(30),
   BAILEYS_RECONNECT_MAX_SECONDS: seconds(300),
@@ -54,28 +63,29 @@ export function loadBaileysSessionsConfig(environment: Record<string, string | u
 }
 
 /** Kubernetes only (src/kubernetes/): the pod's ordinal, the StatefulSet, and the instance controller. */
-export const baileysSessionsKubernetesSchema = baileysSessionsConfigSchema.extend({
-  /** The `apps.kubernetes.io/pod-index` label through the downward API; POD_NAME's `-N` suffix otherwise. */
-  POD_INDEX: z.string().optional(),
-  POD_NAME: z.string().optional(),
-  /** The namespace (downward API `metadata.namespace`). */
-  POD_NAMESPACE: z.string().min(1).default('default'),
-  BAILEYS_STATEFULSET_NAME: z.string().min(1).default('baileys-sessions'),
-  /** Run the instance controller loop in this pod (every pod may: one acts at a time under an advisory lock). */
-  BAILEYS_CONTROLLER: flag(true),
-  BAILEYS_CONTROLLER_INTERVAL_SECONDS: seconds(15),
-  BAILEYS_MIN_REPLICAS: z.coerce.number().int().min(0).default(1),
-  /**
-   * The platform's cap on WhatsApp Web sessions = the most replicas the controller ever sets (tenant-api refuses new
-   * sessions beyond it with the same setting). Instances on slots at or above it are shown as over capacity.
-   */
-  BAILEYS_MAX_SESSIONS: z.coerce.number().int().min(0).default(defaultDeploymentInstanceLimits.whatsappWebSessions),
-  BAILEYS_SCALE_DOWN_DELAY_SECONDS: seconds(60),
-  /** Seals the auth state at rest: tenant-api's key (one base64 key, or a rotation list id:key,…). Required. */
-  CREDENTIALS_KEY: z.string().min(1).optional(),
-  /** Media in MinIO/S3; unset: media is not downloaded or sent from storage. */
-  ...objectStoreSettingsShape,
-})
+export const baileysSessionsKubernetesSchema = baileysSessionsConfigSchema
+  .extend({
+    /** The `apps.kubernetes.io/pod-index` label through the downward API; POD_NAME's `-N` suffix otherwise. */
+    POD_INDEX: z.string().optional(),
+    POD_NAME: z.string().optional(),
+    /** The namespace (downward API `metadata.namespace`). */
+    POD_NAMESPACE: z.string().min(1).default('default'),
+    BAILEYS_STATEFULSET_NAME: z.string().min(1).default('baileys-sessions'),
+    /** Run the instance controller loop in this pod (every pod may: one acts at a time under an advisory lock). */
+    BAILEYS_CONTROLLER: flag(true),
+    BAILEYS_CONTROLLER_INTERVAL_SECONDS: seconds(15),
+    BAILEYS_MIN_REPLICAS: z.coerce.number().int().min(0).default(1),
+    /**
+     * The platform's cap on WhatsApp Web sessions = the most replicas the controller ever sets (tenant-api refuses new
+     * sessions beyond it with the same setting). Instances on slots at or above it are shown as over capacity.
+     */
+    BAILEYS_MAX_SESSIONS: z.coerce.number().int().min(0).default(defaultDeploymentInstanceLimits.whatsappWebSessions),
+    BAILEYS_SCALE_DOWN_DELAY_SECONDS: seconds(60),
+    /** Seals the auth state at rest: tenant-api's key (one base64 key, or a rotation list id:key,…). Required. */
+    CREDENTIALS_KEY: z.string().min(1).optional(),
+    /** Media in MinIO/S3; unset: media is not downloaded or sent from storage. */
+    ...objectStoreSettingsShape,
+  })
   .superRefine(requireObjectStoreCredentials)
   .superRefine((config, context) => {
     if (config.BAILEYS_MIN_REPLICAS > config.BAILEYS_MAX_SESSIONS) {

@@ -82,7 +82,8 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
         prisma: deps.prisma,
         objectStore: deps.objectStore,
         downloader:
-          deps.mediaDownloader ?? createBaileysMediaDownloader({ logger, reuploadSocket: (instanceId) => sessionHost?.session(instanceId)?.openSocket() ?? null }),
+          deps.mediaDownloader ??
+          createBaileysMediaDownloader({ logger, reuploadSocket: (instanceId) => sessionHost?.session(instanceId)?.openSocket() ?? null }),
         secretBox: deps.secretBox,
         logger,
         ownsInstance: (instanceId) => !!sessionHost?.session(instanceId),
@@ -159,7 +160,11 @@ export function createBaileysSessions(deps: BaileysSessionsDependencies): Bailey
       inFlight,
       sentMessages,
       // Instance.baileysSettings over the BAILEYS_* defaults.
-      governorConfig: createInstanceGovernorSettings({ prisma: deps.prisma, defaults: governorDefaultsFromConfig(config), ...(deps.timers ? { clock: deps.timers } : {}) }),
+      governorConfig: createInstanceGovernorSettings({
+        prisma: deps.prisma,
+        defaults: governorDefaultsFromConfig(config),
+        ...(deps.timers ? { clock: deps.timers } : {}),
+      }),
     }),
   );
   let pruning: { stop(): void } | null = null;

@@ -32,10 +32,19 @@ export { applyMessageChange, type MessageChangeOutcome } from './ingest/message-
 export type { BaileysInboundChange } from './baileys/map-inbound-message.ts';
 export type { MessageChange } from './baileys/map-message-content.ts';
 // Kubernetes (docs/adr/0007-baileys-session-routing.md)
-export { startBaileysSessionsService, type BaileysSessionsService, type BaileysSessionsServiceOptions } from './kubernetes/start-baileys-sessions-service.ts';
+export {
+  startBaileysSessionsService,
+  type BaileysSessionsService,
+  type BaileysSessionsServiceOptions,
+} from './kubernetes/start-baileys-sessions-service.ts';
 export { podOrdinal, podNameOfSlot } from './kubernetes/pod-ordinal.ts';
 export { baileysSessionsKubernetesSchema, loadBaileysSessionsKubernetesConfig, type BaileysSessionsKubernetesConfig } from './config.ts';
 export { baileysSlotTopic } from './routing/slot-topic.ts';
 export { createOutboundRouterSubscription, baileysRouterGroup } from './routing/outbound-router.subscription.ts';
 export { createSessionControlRouter, type LocalSessionControl } from './control/session-control.router.ts';
-export { createInstanceController, type InstanceController, type InstanceControllerOptions, type ReconcileOutcome } from './controller/instance-controller.ts';
+export {
+  createInstanceController,
+  type InstanceController,
+  type InstanceControllerOptions,
+  type ReconcileOutcome,
+} from './controller/instance-controller.ts';

@@ -16,7 +16,11 @@ import { requestSendIn } from './outbound-fixtures.ts';
 const eventually = (check: () => unknown) => expectEventually(check, { timeoutMs: 40_000 });
 const logger = createLogger({ service: 'baileys-delivery-test', level: 'silent' });
 const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
-const config = baileysSessionsConfigSchema.parse({ BAILEYS_START_STAGGER_MS: '0', BAILEYS_MIN_GAP_PER_RECIPIENT_MS: '0', BAILEYS_AUTH_STORE: 'postgres' });
+const config = baileysSessionsConfigSchema.parse({
+  BAILEYS_START_STAGGER_MS: '0',
+  BAILEYS_MIN_GAP_PER_RECIPIENT_MS: '0',
+  BAILEYS_AUTH_STORE: 'postgres',
+});
 
 let database: TestDatabase;
 let slot = 100;
@@ -32,7 +36,12 @@ async function openSession(name: string) {
   const business = await database.prisma.business.create({ data: { name } });
   const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name, slot: slot++ } });
   const factory = new FakeSocketFactory();
-  const pubsub: LocalPubSub = createLocalPubSub({ prisma: database.prisma, logger, pollIntervalMs: 20, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 } });
+  const pubsub: LocalPubSub = createLocalPubSub({
+    prisma: database.prisma,
+    logger,
+    pollIntervalMs: 20,
+    retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 },
+  });
   const service: BaileysSessions = createBaileysSessions({
     prisma: database.prisma,
     logger,
@@ -63,9 +72,16 @@ async function conversationWith(
   contact: { phone?: string; lid?: string },
   options: { wroteFirst?: boolean } = {},
 ) {
-  const created = await database.prisma.contact.create({ data: { businessId: session.business.id, phone: contact.phone ?? null, lid: contact.lid ?? null } });
+  const created = await database.prisma.contact.create({
+    data: { businessId: session.business.id, phone: contact.phone ?? null, lid: contact.lid ?? null },
+  });
   const conversation = await database.prisma.conversation.create({
-    data: { businessId: session.business.id, instanceId: session.instance.id, contactId: created.id, ...(options.wroteFirst ? { lastInboundAt: new Date() } : {}) },
+    data: {
+      businessId: session.business.id,
+      instanceId: session.instance.id,
+      contactId: created.id,
+      ...(options.wroteFirst ? { lastInboundAt: new Date() } : {}),
+    },
   });
   return { business: session.business, instance: session.instance, conversation, contact: created };
 }
@@ -73,7 +89,9 @@ async function conversationWith(
 async function send(session: Awaited<ReturnType<typeof openSession>>, target: Awaited<ReturnType<typeof conversationWith>>, text: string) {
   const messageId = await database.prisma.$transaction((transaction) => requestSendIn(transaction, target, text));
   session.pubsub.wake();
-  await eventually(async () => expect((await database.prisma.message.findUniqueOrThrow({ where: { id: messageId } })).status).not.toMatch(/PENDING|SENDING/));
+  await eventually(async () =>
+    expect((await database.prisma.message.findUniqueOrThrow({ where: { id: messageId } })).status).not.toMatch(/PENDING|SENDING/),
+  );
   return database.prisma.message.findUniqueOrThrow({ where: { id: messageId } });
 }
 
@@ -124,7 +142,10 @@ describe('delivery on a real phone', () => {
     const failed = await send(session, known, 'primeira');
     // rc14: the server's ack carries error 463; Baileys emits an ERROR status with the code in messageStubParameters.
     session.socket.emit('messages.update', [
-      { key: { remoteJid: '5511999990003@s.whatsapp.net', fromMe: true, id: failed.providerMessageId! }, update: { status: 0, messageStubParameters: ['463'] } },
+      {
+        key: { remoteJid: '5511999990003@s.whatsapp.net', fromMe: true, id: failed.providerMessageId! },
+        update: { status: 0, messageStubParameters: ['463'] },
+      },
     ]);
     await session.service.ingest.idle();
     expect(await database.prisma.message.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: 'FAILED', errorCode: '463' });
@@ -158,14 +179,23 @@ describe('delivery on a real phone', () => {
   it('replies to a chat that arrived by LID on the LID, not on the phone number', async () => {
     const session = await openSession('LID');
     const inbound = {
-      key: { remoteJid: '123456789012399@lid', remoteJidAlt: '5511999990099@s.whatsapp.net', fromMe: false, id: '3EB0LIDCHAT0001', addressingMode: 'lid' },
+      key: {
+        remoteJid: '123456789012399@lid',
+        remoteJidAlt: '5511999990099@s.whatsapp.net',
+        fromMe: false,
+        id: '3EB0LIDCHAT0001',
+        addressingMode: 'lid',
+      },
       messageTimestamp: Math.floor(Date.now() / 1000),
       pushName: 'Bia',
       message: { conversation: 'oi' },
     } as WAMessage;
     session.socket.emit('messages.upsert', { type: 'notify', messages: [inbound] });
     await session.service.ingest.idle();
-    const conversation = await database.prisma.conversation.findFirstOrThrow({ where: { instanceId: session.instance.id }, include: { contact: true } });
+    const conversation = await database.prisma.conversation.findFirstOrThrow({
+      where: { instanceId: session.instance.id },
+      include: { contact: true },
+    });
     expect(conversation.contact).toMatchObject({ phone: '5511999990099', lid: '123456789012399' });
     await send(session, { business: session.business, instance: session.instance, conversation, contact: conversation.contact }, 'Oi Bia');
     expect(lastSent(session.socket).jid).toBe('123456789012399@lid');
@@ -185,16 +215,35 @@ describe('delivery on a real phone', () => {
       ],
     });
     await session.service.ingest.idle();
-    const stored = async (id: string) => database.prisma.message.findFirstOrThrow({ where: { instanceId: session.instance.id, providerMessageId: id } });
-    expect(await stored('3EB0BADMAC0001')).toMatchObject({ kind: 'unsupported', content: { errors: [{ title: 'Message could not be decrypted', details: 'Bad MAC' }] } });
-    expect(await stored('3EB0VIEWONCE01')).toMatchObject({ kind: 'unsupported', content: { errors: [{ title: 'View-once message: open it on the phone' }] } });
+    const stored = async (id: string) =>
+      database.prisma.message.findFirstOrThrow({ where: { instanceId: session.instance.id, providerMessageId: id } });
+    expect(await stored('3EB0BADMAC0001')).toMatchObject({
+      kind: 'unsupported',
+      content: { errors: [{ title: 'Message could not be decrypted', details: 'Bad MAC' }] },
+    });
+    expect(await stored('3EB0VIEWONCE01')).toMatchObject({
+      kind: 'unsupported',
+      content: { errors: [{ title: 'View-once message: open it on the phone' }] },
+    });
 
     // The sender's phone answers the retry receipt: the same id with the real content.
-    session.socket.emit('messages.upsert', { type: 'notify', messages: [{ key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, message: { conversation: 'agora sim' } } as WAMessage] });
+    session.socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [{ key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, message: { conversation: 'agora sim' } } as WAMessage],
+    });
     await session.service.ingest.idle();
-    expect(await stored('3EB0BADMAC0001')).toMatchObject({ kind: 'text', text: 'agora sim', content: { kind: 'text', text: 'agora sim', chatJid: from.remoteJid } });
+    expect(await stored('3EB0BADMAC0001')).toMatchObject({
+      kind: 'text',
+      text: 'agora sim',
+      content: { kind: 'text', text: 'agora sim', chatJid: from.remoteJid },
+    });
     // A late undecryptable copy never overwrites real content.
-    session.socket.emit('messages.upsert', { type: 'notify', messages: [{ key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, messageStubType: 2, messageStubParameters: ['Bad MAC'] } as WAMessage] });
+    session.socket.emit('messages.upsert', {
+      type: 'notify',
+      messages: [
+        { key: { ...from, id: '3EB0BADMAC0001' }, messageTimestamp: at, messageStubType: 2, messageStubParameters: ['Bad MAC'] } as WAMessage,
+      ],
+    });
     await session.service.ingest.idle();
     expect((await stored('3EB0BADMAC0001')).kind).toBe('text');
     expect(await database.prisma.message.count({ where: { instanceId: session.instance.id } })).toBe(2);

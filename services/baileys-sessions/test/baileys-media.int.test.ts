@@ -69,7 +69,16 @@ async function tenant(name: string, slot: number) {
 }
 
 function pipeline(downloader: BaileysMediaDownloader, timers: FakeTimers, maxAttempts = 8): { ingest: BaileysIngest; media: BaileysMediaDownloads } {
-  const media = createBaileysMediaDownloads({ prisma: database.prisma, objectStore, downloader, secretBox, logger, ownsInstance: () => true, timers, maxAttempts });
+  const media = createBaileysMediaDownloads({
+    prisma: database.prisma,
+    objectStore,
+    downloader,
+    secretBox,
+    logger,
+    ownsInstance: () => true,
+    timers,
+    maxAttempts,
+  });
   const ingest = createBaileysIngest({ prisma: database.prisma, logger, media, timers });
   return { ingest, media };
 }
@@ -84,8 +93,22 @@ describe('inbound media → object store', () => {
     const { ingest, media } = pipeline(downloader, new FakeTimers());
     const kinds = { image: 'jpg', video: 'mp4', 'voice-note': 'ogg', 'audio-file': 'mp3', 'document-with-caption': 'pdf', sticker: 'webp' };
     // What the fixtures claim, and what the bytes are, agree: the claim is kept.
-    const claimed = { image: 'image/jpeg', video: 'video/mp4', 'voice-note': 'audio/ogg; codecs=opus', 'audio-file': 'audio/mpeg', 'document-with-caption': 'application/pdf', sticker: 'image/webp' };
-    const samples = { image: 'jpeg', video: 'mp4', 'voice-note': 'oggOpus', 'audio-file': 'mp3', 'document-with-caption': 'pdf', sticker: 'webp' } as const;
+    const claimed = {
+      image: 'image/jpeg',
+      video: 'video/mp4',
+      'voice-note': 'audio/ogg; codecs=opus',
+      'audio-file': 'audio/mpeg',
+      'document-with-caption': 'application/pdf',
+      sticker: 'image/webp',
+    };
+    const samples = {
+      image: 'jpeg',
+      video: 'mp4',
+      'voice-note': 'oggOpus',
+      'audio-file': 'mp3',
+      'document-with-caption': 'pdf',
+      sticker: 'webp',
+    } as const;
     for (const [name, sample] of Object.entries(samples)) downloader.bodies.set(upsert(name).messages[0]!.key.id!, mediaSamples[sample]);
     for (const name of Object.keys(kinds)) ingest.onMessages(instance.id, upsert(name));
     ingest.onMessages(instance.id, upsert('image'));
@@ -194,7 +217,10 @@ describe('inbound media → object store', () => {
     await media.retryDue();
     await media.idle();
     const message = await byProviderId(instance.id, id);
-    expect((message.content as { media: { download: unknown; caption: string } }).media).toMatchObject({ download: { state: 'failed', attempts: 2 }, caption: expect.any(String) });
+    expect((message.content as { media: { download: unknown; caption: string } }).media).toMatchObject({
+      download: { state: 'failed', attempts: 2 },
+      caption: expect.any(String),
+    });
     expect(await database.prisma.mediaDownload.count({ where: { messageId: message.id } })).toBe(0);
     expect(media.counters.givenUp).toBe(1);
   }, 60_000);
@@ -247,8 +273,11 @@ describe('edits and deletes change the original message, idempotently and per te
 
     // Each applied change told open consoles once (redeliveries and strangers told nobody), and the inbox preview
     // of the conversation follows the newest message's change.
-    const announced = await database.prisma.outboxEvent.findMany({ where: { topic: 'messages.status', key: original.conversationId }, orderBy: { id: 'asc' } });
-    expect(announced.map((row) => (row.payload as { type: string; data: { change: string; messageId: string } }))).toEqual([
+    const announced = await database.prisma.outboxEvent.findMany({
+      where: { topic: 'messages.status', key: original.conversationId },
+      orderBy: { id: 'asc' },
+    });
+    expect(announced.map((row) => row.payload as { type: string; data: { change: string; messageId: string } })).toEqual([
       expect.objectContaining({ type: 'message.content-changed', data: expect.objectContaining({ change: 'edited', messageId: original.id }) }),
       expect.objectContaining({ type: 'message.content-changed', data: expect.objectContaining({ change: 'deleted', messageId: original.id }) }),
     ]);
@@ -262,7 +291,12 @@ describe('edits and deletes change the original message, idempotently and per te
     ingest.onMessages(instance.id, upsert('edit'));
     await ingest.idle();
     const kept = await byProviderId(instance.id, '3EB0A1B2C3D4E5F60017');
-    expect(kept.content).toMatchObject({ kind: 'system', systemType: 'edited', text: 'Olá! Vocês abrem no domingo?', context: { providerMessageId: '3EB0A1B2C3D4E5F60001' } });
+    expect(kept.content).toMatchObject({
+      kind: 'system',
+      systemType: 'edited',
+      text: 'Olá! Vocês abrem no domingo?',
+      context: { providerMessageId: '3EB0A1B2C3D4E5F60001' },
+    });
     expect(ingest.counters.changes).toMatchObject({ 'target-unknown': 1 });
   }, 60_000);
 });
@@ -289,9 +323,27 @@ describe('outbound media from the object store', () => {
     await objectStore.put(`outbound/${business.id}/note.wav`, wavTone(1.2), 'audio/wav');
     const outbound = async (kind: string, content: object) => {
       const message = await database.prisma.message.create({
-        data: { businessId: business.id, conversationId: conversation.id, instanceId: instance.id, direction: 'OUTBOUND', author: 'OPERATOR', kind, content, status: 'PENDING', sentAt: new Date() },
+        data: {
+          businessId: business.id,
+          conversationId: conversation.id,
+          instanceId: instance.id,
+          direction: 'OUTBOUND',
+          author: 'OPERATOR',
+          kind,
+          content,
+          status: 'PENDING',
+          sentAt: new Date(),
+        },
       });
-      const event = MessageSendRequested.create({ businessId: business.id, instanceId: instance.id, conversationId: conversation.id, contactId: conversation.contactId, messageId: message.id, provider: 'BAILEYS', bufferId: null });
+      const event = MessageSendRequested.create({
+        businessId: business.id,
+        instanceId: instance.id,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        messageId: message.id,
+        provider: 'BAILEYS',
+        bufferId: null,
+      });
       expect(await handler.handler(event)).toBe('success');
       return database.prisma.message.findUniqueOrThrow({ where: { id: message.id } });
     };

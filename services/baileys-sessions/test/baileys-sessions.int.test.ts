@@ -39,8 +39,21 @@ afterAll(async () => {
 });
 
 function startService(factory: FakeSocketFactory): { service: BaileysSessions; pubsub: LocalPubSub } {
-  pubsub = createLocalPubSub({ prisma: database.prisma, logger, pollIntervalMs: 20, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 } });
-  const service = createBaileysSessions({ prisma: database.prisma, logger, secretBox, pubsub, config, socketFactory: factory, onStored: () => pubsub.wake() });
+  pubsub = createLocalPubSub({
+    prisma: database.prisma,
+    logger,
+    pollIntervalMs: 20,
+    retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 },
+  });
+  const service = createBaileysSessions({
+    prisma: database.prisma,
+    logger,
+    secretBox,
+    pubsub,
+    config,
+    socketFactory: factory,
+    onStored: () => pubsub.wake(),
+  });
   return { service, pubsub };
 }
 
@@ -73,7 +86,11 @@ describe('baileys-sessions end to end (PostgreSQL, local pub/sub, fake socket)',
     socket.emit('messages.upsert', upsert('voice-note'));
     await service.ingest.idle();
     const inbound = await database.prisma.message.findMany({ where: { instanceId: instance.id, direction: 'INBOUND' }, orderBy: { sentAt: 'asc' } });
-    expect(inbound.map((message) => message.providerMessageId).sort()).toEqual(['3EB0A1B2C3D4E5F60001', '3EB0A1B2C3D4E5F60003', '3EB0A1B2C3D4E5F60009']);
+    expect(inbound.map((message) => message.providerMessageId).sort()).toEqual([
+      '3EB0A1B2C3D4E5F60001',
+      '3EB0A1B2C3D4E5F60003',
+      '3EB0A1B2C3D4E5F60009',
+    ]);
     const contacts = await database.prisma.contact.findMany({ where: { businessId: business.id } });
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ lid: '123456789012345', phone: '5511999990001', name: 'Ana Souza' });
@@ -97,7 +114,15 @@ describe('baileys-sessions end to end (PostgreSQL, local pub/sub, fake socket)',
     });
     await bus.publish(
       Topics.messagesOutbound,
-      MessageSendRequested.create({ businessId: business.id, instanceId: instance.id, conversationId: conversation.id, contactId: contacts[0]!.id, messageId: reply.id, provider: 'BAILEYS', bufferId: null }),
+      MessageSendRequested.create({
+        businessId: business.id,
+        instanceId: instance.id,
+        conversationId: conversation.id,
+        contactId: contacts[0]!.id,
+        messageId: reply.id,
+        provider: 'BAILEYS',
+        bufferId: null,
+      }),
       { key: conversation.id },
     );
     bus.wake();

@@ -50,7 +50,12 @@ describe('per-instance governor settings (Instance.baileysSettings over the BAIL
     const unlimited = await instanceOn(2);
     const timers = new FakeTimers(new Date());
     const factory = new FakeSocketFactory({ onCreate: (socket) => setTimeout(() => socket.open(), 5) });
-    pubsub = createLocalPubSub({ prisma: database.prisma, logger, pollIntervalMs: 20, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 } });
+    pubsub = createLocalPubSub({
+      prisma: database.prisma,
+      logger,
+      pollIntervalMs: 20,
+      retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 50 },
+    });
     service = createBaileysSessions({
       prisma: database.prisma,
       logger,

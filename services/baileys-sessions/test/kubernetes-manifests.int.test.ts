@@ -3,7 +3,15 @@ import { createRequire } from 'node:module';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { createLogger, kubernetesSettingsSchema } from '@app/runtime/service';
 import { startKubernetesApiDouble, type KubernetesApiDouble } from '@app/testkit/kubernetes';
-import { KubeConfig, loadAllYaml, type V1Role, type V1RoleBinding, type V1Service, type V1ServiceAccount, type V1StatefulSet } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  loadAllYaml,
+  type V1Role,
+  type V1RoleBinding,
+  type V1Service,
+  type V1ServiceAccount,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baileysSessionsKubernetesSchema, loadBaileysSessionsKubernetesConfig } from '../src/config.ts';
 import { createInstanceController } from '../src/controller/instance-controller.ts';
@@ -33,9 +41,14 @@ const envValue = (name: string) => container.env?.find((entry) => entry.name ===
 
 describe('deploy/kubernetes/baileys-sessions', () => {
   it('is valid for the client library: every field of every document is one its models know (nothing dropped)', () => {
-    expect(typed.map((document) => `${document.kind}/${document.metadata.name}`).sort()).toEqual(
-      ['Role/baileys-sessions', 'RoleBinding/baileys-sessions', 'Secret/baileys-sessions', 'Service/baileys-sessions', 'ServiceAccount/baileys-sessions', 'StatefulSet/baileys-sessions'],
-    );
+    expect(typed.map((document) => `${document.kind}/${document.metadata.name}`).sort()).toEqual([
+      'Role/baileys-sessions',
+      'RoleBinding/baileys-sessions',
+      'Secret/baileys-sessions',
+      'Service/baileys-sessions',
+      'ServiceAccount/baileys-sessions',
+      'StatefulSet/baileys-sessions',
+    ]);
     expect(JSON.parse(JSON.stringify(typed))).toEqual(raw);
   });
 
@@ -55,7 +68,9 @@ describe('deploy/kubernetes/baileys-sessions', () => {
     expect(port).toBe(defaults.PORT);
     expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
     expect(service.spec!.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
-    expect(`http://${statefulSet.metadata!.name}-{slot}.${service.metadata!.name}:${port}`).toBe('http://baileys-sessions-{slot}.baileys-sessions:3000');
+    expect(`http://${statefulSet.metadata!.name}-{slot}.${service.metadata!.name}:${port}`).toBe(
+      'http://baileys-sessions-{slot}.baileys-sessions:3000',
+    );
 
     const annotations = pod.metadata!.annotations!;
     expect(annotations).toMatchObject({ 'dapr.io/enabled': 'true', 'dapr.io/app-id': 'baileys-sessions', 'dapr.io/app-port': String(port) });
@@ -149,7 +164,11 @@ describe('RBAC of deploy/kubernetes/baileys-sessions against the instance contro
     const used = api.requests.map((request) => {
       const scale = request.path.match(/^\/apis\/(apps)\/v1\/namespaces\/([^/]+)\/(statefulsets)\/([^/]+)(\/scale)?$/);
       const core = request.path.match(/^\/api\/v1\/namespaces\/([^/]+)\/(pods)\/([^/]+)$/);
-      const [group, namespaceOf, resource, name] = scale ? [scale[1]!, scale[2]!, `${scale[3]}${scale[5] ?? ''}`, scale[4]!] : core ? ['', core[1]!, core[2]!, core[3]!] : ['?', '?', request.path, '?'];
+      const [group, namespaceOf, resource, name] = scale
+        ? [scale[1]!, scale[2]!, `${scale[3]}${scale[5] ?? ''}`, scale[4]!]
+        : core
+          ? ['', core[1]!, core[2]!, core[3]!]
+          : ['?', '?', request.path, '?'];
       return { group, namespace: namespaceOf, resource, name, verb: verbs[request.method] ?? request.method };
     });
     expect(new Set(used.map((call) => call.namespace))).toEqual(new Set([namespace]));
@@ -159,7 +178,9 @@ describe('RBAC of deploy/kubernetes/baileys-sessions against the instance contro
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata!.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: pod.spec!.serviceAccountName, namespace: kustomization.namespace }]);
     const granted = role.rules!.flatMap((rule) =>
-      rule.apiGroups!.flatMap((group) => rule.resources!.flatMap((resource) => rule.verbs.map((verb) => ({ key: `${group}|${resource}|${verb}`, names: rule.resourceNames ?? null })))),
+      rule.apiGroups!.flatMap((group) =>
+        rule.resources!.flatMap((resource) => rule.verbs.map((verb) => ({ key: `${group}|${resource}|${verb}`, names: rule.resourceNames ?? null }))),
+      ),
     );
     const usedKeys = new Set(used.map((call) => `${call.group}|${call.resource}|${call.verb}`));
     // Covered: each call is allowed, by name where the rule names its resources.

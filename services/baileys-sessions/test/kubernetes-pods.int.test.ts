@@ -113,7 +113,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   kubernetesApi = await startKubernetesApiDouble({ statefulSets: [{ namespace, name: 'baileys-sessions', replicas: 1 }] });
   for (let ordinal = 0; ordinal < 2; ordinal++) {
-    sidecars.push(await startDaprSidecarDouble({ appId: 'baileys-sessions', appApiToken: appToken, pubsubRetry: { intervalMs: 200, maxRetries: 200 } }));
+    sidecars.push(
+      await startDaprSidecarDouble({ appId: 'baileys-sessions', appApiToken: appToken, pubsubRetry: { intervalMs: 200, maxRetries: 200 } }),
+    );
     // WhatsApp accepts every paired session and shows a QR code to an unpaired one (a macrotask later: after the
     // session listens to its socket).
     factories.push(
@@ -157,8 +159,18 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     expect(factories[0]!.sockets.every((socket) => socket.instanceId === first.instance.id)).toBe(true);
     expect(factories[1]!.sockets.every((socket) => socket.instanceId === second.instance.id)).toBe(true);
     // Only the owning pod lists its slot topic in /dapr/subscribe; both take messages.outbound (to route).
-    expect(sidecars[0]!.subscriptions.map((entry) => entry.topic).filter((topic) => !topic.endsWith('.dead-letter')).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(0)]);
-    expect(sidecars[1]!.subscriptions.map((entry) => entry.topic).filter((topic) => !topic.endsWith('.dead-letter')).sort()).toEqual([Topics.messagesOutbound, baileysSlotTopic(1)]);
+    expect(
+      sidecars[0]!.subscriptions
+        .map((entry) => entry.topic)
+        .filter((topic) => !topic.endsWith('.dead-letter'))
+        .sort(),
+    ).toEqual([Topics.messagesOutbound, baileysSlotTopic(0)]);
+    expect(
+      sidecars[1]!.subscriptions
+        .map((entry) => entry.topic)
+        .filter((topic) => !topic.endsWith('.dead-letter'))
+        .sort(),
+    ).toEqual([Topics.messagesOutbound, baileysSlotTopic(1)]);
     await eventually(() => expect(kubernetesApi.statefulSet(namespace, 'baileys-sessions')!.spec.replicas).toBe(2));
   });
 
@@ -169,10 +181,14 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
       expect(await statusOf(toSecond)).toBe('SENT');
       expect(await statusOf(toFirst)).toBe('SENT');
     });
-    const sentBy = (ordinal: number) => factories[ordinal]!.sockets.flatMap((socket) => socket.sent.map((sent) => (sent.content as { text?: string }).text));
+    const sentBy = (ordinal: number) =>
+      factories[ordinal]!.sockets.flatMap((socket) => socket.sent.map((sent) => (sent.content as { text?: string }).text));
     expect(sentBy(0)).toEqual(['para o pod 0']);
     expect(sentBy(1)).toEqual(['para o pod 1']);
-    const forwarded = await database.prisma.outboxEvent.findMany({ where: { topic: { startsWith: `${Topics.messagesOutbound}.baileys.` } }, select: { topic: true } });
+    const forwarded = await database.prisma.outboxEvent.findMany({
+      where: { topic: { startsWith: `${Topics.messagesOutbound}.baileys.` } },
+      select: { topic: true },
+    });
     expect(forwarded.map((event) => event.topic).sort()).toEqual([baileysSlotTopic(0), baileysSlotTopic(1)]);
   });
 
@@ -194,15 +210,29 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     const messageId = await requestSend(first, 'uma vez só');
     await eventually(async () => expect(await statusOf(messageId)).toBe('SENT'));
     const event = await database.prisma.outboxEvent.findFirstOrThrow({ where: { topic: baileysSlotTopic(0) }, orderBy: { id: 'desc' } });
-    await database.prisma.$transaction((transaction) => enqueueEvent(transaction, Topics.messagesOutbound, event.payload as never, { key: first.conversation.id }));
+    await database.prisma.$transaction((transaction) =>
+      enqueueEvent(transaction, Topics.messagesOutbound, event.payload as never, { key: first.conversation.id }),
+    );
     await eventually(async () => expect(await database.prisma.outboxEvent.count({ where: { topic: baileysSlotTopic(0) } })).toBe(3));
-    await eventually(() => expect(sidecars[0]!.deliveries.filter((delivery) => delivery.topic === baileysSlotTopic(0) && delivery.outcome === 'SUCCESS').length).toBeGreaterThanOrEqual(3));
-    expect(factories[0]!.sockets.flatMap((socket) => socket.sent).filter((sent) => (sent.content as { text?: string }).text === 'uma vez só')).toHaveLength(1);
+    await eventually(() =>
+      expect(
+        sidecars[0]!.deliveries.filter((delivery) => delivery.topic === baileysSlotTopic(0) && delivery.outcome === 'SUCCESS').length,
+      ).toBeGreaterThanOrEqual(3),
+    );
+    expect(
+      factories[0]!.sockets.flatMap((socket) => socket.sent).filter((sent) => (sent.content as { text?: string }).text === 'uma vez só'),
+    ).toHaveLength(1);
   });
 
   it('session control reaches the owning pod by its address; another pod refuses a session it does not run', { timeout: 120_000 }, async () => {
-    expect(await control(0, 'GET', sessionControlPaths.status(first.instance.id))).toMatchObject({ status: 200, body: { instanceId: first.instance.id, state: 'open' } });
-    expect(await control(1, 'GET', sessionControlPaths.status(second.instance.id))).toMatchObject({ status: 200, body: { instanceId: second.instance.id, state: 'open' } });
+    expect(await control(0, 'GET', sessionControlPaths.status(first.instance.id))).toMatchObject({
+      status: 200,
+      body: { instanceId: first.instance.id, state: 'open' },
+    });
+    expect(await control(1, 'GET', sessionControlPaths.status(second.instance.id))).toMatchObject({
+      status: 200,
+      body: { instanceId: second.instance.id, state: 'open' },
+    });
     // Pod 0 asked about slot 1's session: not here.
     expect(await control(0, 'GET', sessionControlPaths.status(second.instance.id))).toMatchObject({
       status: 404,
@@ -223,7 +253,10 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
   });
 
   it('an admin restart deletes the pod of the slot; freeing the top slot scales it away after its lease is gone', { timeout: 120_000 }, async () => {
-    const response = await fetch(`${pods[0]!.url}/internal/instances/${first.instance.id}/restart-pod`, { method: 'POST', headers: { 'dapr-api-token': appToken } });
+    const response = await fetch(`${pods[0]!.url}/internal/instances/${first.instance.id}/restart-pod`, {
+      method: 'POST',
+      headers: { 'dapr-api-token': appToken },
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ pod: 'baileys-sessions-0', deleted: true });
     expect(kubernetesApi.pods(namespace).find((pod) => pod.name === 'baileys-sessions-0')?.restarts).toBe(1);
@@ -234,21 +267,28 @@ describe('baileys-sessions on Kubernetes: two pods (ordinals 0 and 1), Dapr side
     expect(kubernetesApi.statefulSet(namespace, 'baileys-sessions')!.spec.replicas).toBe(2);
   });
 
-  it('a start requested before the slot’s pod exists is kept: the pod starts the unpaired session when it comes up, with a QR', { timeout: 120_000 }, async () => {
-    // A new, never paired instance on slot 1, whose pod is not running.
-    await stopPod(1);
-    const business = await database.prisma.business.create({ data: { name: 'nova' } });
-    const fresh = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'nova', slot: 1 } });
-    // tenant-api records the start while the pod is down (its remote session control answers `pending`).
-    await database.prisma.instance.update({ where: { id: fresh.id }, data: { sessionRequestedAt: new Date() } });
-    expect(factories[1]!.sockets.filter((socket) => socket.instanceId === fresh.id)).toHaveLength(0);
+  it(
+    'a start requested before the slot’s pod exists is kept: the pod starts the unpaired session when it comes up, with a QR',
+    { timeout: 120_000 },
+    async () => {
+      // A new, never paired instance on slot 1, whose pod is not running.
+      await stopPod(1);
+      const business = await database.prisma.business.create({ data: { name: 'nova' } });
+      const fresh = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'nova', slot: 1 } });
+      // tenant-api records the start while the pod is down (its remote session control answers `pending`).
+      await database.prisma.instance.update({ where: { id: fresh.id }, data: { sessionRequestedAt: new Date() } });
+      expect(factories[1]!.sockets.filter((socket) => socket.instanceId === fresh.id)).toHaveLength(0);
 
-    // The pod comes up and starts the requested session: WhatsApp shows a QR code.
-    await startPod(1);
-    await eventually(async () =>
-      expect((await control(1, 'GET', sessionControlPaths.status(fresh.id))).body).toMatchObject({ state: 'waiting-for-scan', qr: `2@qr-of-${fresh.id}` }),
-    );
-    expect(factories[1]!.live(fresh.id)).toHaveLength(1);
-    expect(factories[0]!.sockets.some((socket) => socket.instanceId === fresh.id)).toBe(false);
-  });
+      // The pod comes up and starts the requested session: WhatsApp shows a QR code.
+      await startPod(1);
+      await eventually(async () =>
+        expect((await control(1, 'GET', sessionControlPaths.status(fresh.id))).body).toMatchObject({
+          state: 'waiting-for-scan',
+          qr: `2@qr-of-${fresh.id}`,
+        }),
+      );
+      expect(factories[1]!.live(fresh.id)).toHaveLength(1);
+      expect(factories[0]!.sockets.some((socket) => socket.instanceId === fresh.id)).toBe(false);
+    },
+  );
 });

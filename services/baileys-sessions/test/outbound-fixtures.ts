@@ -30,7 +30,11 @@ export function outboundTextMessage(
 }
 
 /** What conversation-actors does: the reply and its send request, in the caller's transaction. */
-export async function requestSendIn(transaction: Prisma.TransactionClient, target: ConversationTarget & { contact: { id: string } }, text: string): Promise<string> {
+export async function requestSendIn(
+  transaction: Prisma.TransactionClient,
+  target: ConversationTarget & { contact: { id: string } },
+  text: string,
+): Promise<string> {
   const message = await transaction.message.create({ data: outboundTextMessage(target, text) });
   const event = MessageSendRequested.create({
     businessId: target.business.id,

@@ -58,7 +58,10 @@ function twoHosts() {
       config: { leaseTtlMs: 1_500, leaseRenewMs: 300, leaseSafetyMs: 300, leaseRetryMs: 200, startStaggerMs: 0 },
     });
   }
-  const liveHolders = (instanceId: string) => Object.entries(factories).filter(([, factory]) => factory.live(instanceId).length > 0).map(([name]) => name);
+  const liveHolders = (instanceId: string) =>
+    Object.entries(factories)
+      .filter(([, factory]) => factory.live(instanceId).length > 0)
+      .map(([name]) => name);
   return { factories, hosts, violations, liveHolders };
 }
 
@@ -76,7 +79,8 @@ describe('session leases: two hosts competing for one slot', () => {
     expect(factories[second]!.sockets).toHaveLength(0);
 
     // Someone else takes the lease (an operator, a partition): the holder drops its socket at its next renewal.
-    await database.prisma.$executeRaw`UPDATE baileys_session_lease SET holder = 'intruder', token = token + 1, "expiresAt" = now() + interval '1 second' WHERE "instanceId" = ${instanceId}::uuid`;
+    await database.prisma
+      .$executeRaw`UPDATE baileys_session_lease SET holder = 'intruder', token = token + 1, "expiresAt" = now() + interval '1 second' WHERE "instanceId" = ${instanceId}::uuid`;
     await eventually(() => expect(liveHolders(instanceId)).toHaveLength(0));
     expect((await hosts[first]!.status(instanceId))?.stopReason).toBe('lease-lost');
     // Once the intruder's lease runs out, one of the two hosts takes over (and only one).

@@ -29,7 +29,9 @@ async function instanceOn(slot: number) {
   const business = await database.prisma.business.create({ data: { name: `b${slot}` } });
   const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: `web ${slot}`, slot } });
   const contact = await database.prisma.contact.create({ data: { businessId: business.id, phone: `55119777700${slot}` } });
-  const conversation = await database.prisma.conversation.create({ data: { businessId: business.id, instanceId: instance.id, contactId: contact.id } });
+  const conversation = await database.prisma.conversation.create({
+    data: { businessId: business.id, instanceId: instance.id, contactId: contact.id },
+  });
   return { business, instance, conversation };
 }
 
@@ -52,7 +54,9 @@ describe('sends whose outcome is unknown are surfaced, never resent', () => {
     const otherHosts = await outbound(heldElsewhere, 'SENDING', minutesAgo(10));
     const notMySlot = await outbound(otherSlot, 'SENDING', minutesAgo(10));
     // Another live host holds slot 2's session: its sends are its own business.
-    await database.prisma.baileysSessionLease.create({ data: { instanceId: heldElsewhere.instance.id, holder: 'pod-x-1234', token: 1n, expiresAt: new Date(Date.now() + 60_000) } });
+    await database.prisma.baileysSessionLease.create({
+      data: { instanceId: heldElsewhere.instance.id, holder: 'pod-x-1234', token: 1n, expiresAt: new Date(Date.now() + 60_000) },
+    });
 
     const sweep = createStuckSendSweep({
       prisma: database.prisma,
@@ -66,7 +70,11 @@ describe('sends whose outcome is unknown are surfaced, never resent', () => {
     });
     expect(await sweep.sweep()).toBe(1);
 
-    expect(await messageOf(stuck)).toMatchObject({ status: 'FAILED', errorCode: sendOutcomeUnknownCode, errorMessage: expect.stringMatching(/outcome unknown.*Not resent/) });
+    expect(await messageOf(stuck)).toMatchObject({
+      status: 'FAILED',
+      errorCode: sendOutcomeUnknownCode,
+      errorMessage: expect.stringMatching(/outcome unknown.*Not resent/),
+    });
     for (const untouched of [fresh, inFlight, otherHosts, notMySlot]) expect((await messageOf(untouched)).status).toBe('SENDING');
     expect((await messageOf(pending)).status).toBe('PENDING');
     // The console hears about it like any other failure.
@@ -78,7 +86,16 @@ describe('sends whose outcome is unknown are surfaced, never resent', () => {
     expect(await sweep.sweep()).toBe(0);
 
     // Standalone (every slot): the other slot's message is this host's too; the other live host's still is not.
-    const everySlot = createStuckSendSweep({ prisma: database.prisma, hostId: 'this-host', slots: null, inFlight: new Set([inFlight]), thresholdMs: 5 * 60_000, intervalMs: 60_000, timers: systemTimers, logger });
+    const everySlot = createStuckSendSweep({
+      prisma: database.prisma,
+      hostId: 'this-host',
+      slots: null,
+      inFlight: new Set([inFlight]),
+      thresholdMs: 5 * 60_000,
+      intervalMs: 60_000,
+      timers: systemTimers,
+      logger,
+    });
     expect(await everySlot.sweep()).toBe(1);
     expect((await messageOf(notMySlot)).status).toBe('FAILED');
     expect((await messageOf(otherHosts)).status).toBe('SENDING');

@@ -50,9 +50,17 @@ describe('tenant API → SessionControl (SessionHost with the fake socket)', () 
   });
 
   it('creates a BAILEYS instance on a free slot, shows its QR, pairs by code, logs out and restarts', async () => {
-    const created = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'BAILEYS', name: 'Loja' }).expect(201);
+    const created = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'BAILEYS', name: 'Loja' })
+      .expect(201);
     expect(created.body).toMatchObject({ provider: 'BAILEYS', slot: 0, hasAccessToken: false });
-    const second = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'BAILEYS', name: 'Loja 2' }).expect(201);
+    const second = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'BAILEYS', name: 'Loja 2' })
+      .expect(201);
     expect(second.body.slot).toBe(1);
     const id = created.body.id as string;
     const session = `/api/instances/${id}/session`;
@@ -63,24 +71,51 @@ describe('tenant API → SessionControl (SessionHost with the fake socket)', () 
     const waiting = await request(harness.app).get(session).set('authorization', owner.bearer).expect(200);
     expect(waiting.body).toMatchObject({ instanceId: id, state: 'waiting-for-scan', qr: '2@api-qr', registered: false });
 
-    const badPhone = await request(harness.app).post(`${session}/pairing-code`).set('authorization', owner.bearer).send({ phoneNumber: 'call me' }).expect(400);
+    const badPhone = await request(harness.app)
+      .post(`${session}/pairing-code`)
+      .set('authorization', owner.bearer)
+      .send({ phoneNumber: 'call me' })
+      .expect(400);
     expectError(badPhone.body, 'VALIDATION_FAILED');
-    const coded = await request(harness.app).post(`${session}/pairing-code`).set('authorization', owner.bearer).send({ phoneNumber: '+55 11 98888-0000' }).expect(200);
+    const coded = await request(harness.app)
+      .post(`${session}/pairing-code`)
+      .set('authorization', owner.bearer)
+      .send({ phoneNumber: '+55 11 98888-0000' })
+      .expect(200);
     expect(coded.body.pairingCode).toBe('ABCD1234');
     expect(factory.latest(id).pairingRequests).toEqual(['5511988880000']);
 
     // Tenants never see each other's sessions; other providers have none.
     expectError((await request(harness.app).get(session).set('authorization', other.bearer).expect(404)).body, 'NOT_FOUND');
-    const sandbox = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Test' }).expect(201);
+    const sandbox = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'SANDBOX', name: 'Test' })
+      .expect(201);
     expect(sandbox.body.slot).toBeNull();
-    expectError((await request(harness.app).get(`/api/instances/${sandbox.body.id}/session`).set('authorization', owner.bearer).expect(409)).body, 'CONFLICT');
+    expectError(
+      (await request(harness.app).get(`/api/instances/${sandbox.body.id}/session`).set('authorization', owner.bearer).expect(409)).body,
+      'CONFLICT',
+    );
 
     factory.latest(id).completePairing();
     await eventually(() => expect(factory.live(id)).toHaveLength(1));
     factory.latest(id).open();
-    expect((await request(harness.app).get(session).set('authorization', owner.bearer).expect(200)).body).toMatchObject({ state: 'open', registered: true });
+    expect((await request(harness.app).get(session).set('authorization', owner.bearer).expect(200)).body).toMatchObject({
+      state: 'open',
+      registered: true,
+    });
     // Pairing an already linked number is a conflict, not a silent re-pair.
-    expectError((await request(harness.app).post(`${session}/pairing-code`).set('authorization', owner.bearer).send({ phoneNumber: '+5511988880000' }).expect(409)).body, 'CONFLICT');
+    expectError(
+      (
+        await request(harness.app)
+          .post(`${session}/pairing-code`)
+          .set('authorization', owner.bearer)
+          .send({ phoneNumber: '+5511988880000' })
+          .expect(409)
+      ).body,
+      'CONFLICT',
+    );
 
     const loggedOut = await request(harness.app).post(`${session}/logout`).set('authorization', owner.bearer).expect(200);
     expect(loggedOut.body).toMatchObject({ state: 'logged-out', registered: false });
@@ -93,12 +128,20 @@ describe('tenant API → SessionControl (SessionHost with the fake socket)', () 
 
     // A deleted instance frees its slot for the next one.
     await request(harness.app).delete(`/api/instances/${id}`).set('authorization', owner.bearer).expect(204);
-    const reused = await request(harness.app).post('/api/instances').set('authorization', other.bearer).send({ provider: 'BAILEYS', name: 'Outra' }).expect(201);
+    const reused = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', other.bearer)
+      .send({ provider: 'BAILEYS', name: 'Outra' })
+      .expect(201);
     expect(reused.body.slot).toBe(0);
   }, 120_000);
 
   it('answers restart-pod with 409 NOT_SUPPORTED in-process (no pod), 404 to another tenant and 403 to an agent, touching no session', async () => {
-    const created = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'BAILEYS', name: 'Sem pod' }).expect(201);
+    const created = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'BAILEYS', name: 'Sem pod' })
+      .expect(201);
     const id = created.body.id as string;
     await eventually(() => expect(factory.live(id)).toHaveLength(1));
     const socket = factory.latest(id);

@@ -52,7 +52,13 @@ describe('conversation actors with no model configured', () => {
       expect(await snapshot()).toMatchObject({ inFlight: null });
       expect(await prisma.outboxEvent.count({ where: { topic: 'ai.requests' } })).toBe(0);
       expect(await prisma.message.count({ where: { businessId: business.id } })).toBe(1);
-      expect(await service.queueStats(business.id)).toEqual({ inFlight: 0, waiting: 0, failed: 0, quarantined: 0, worker: { concurrency: 40, active: 0, queued: 0 } });
+      expect(await service.queueStats(business.id)).toEqual({
+        inFlight: 0,
+        waiting: 0,
+        failed: 0,
+        quarantined: 0,
+        worker: { concurrency: 40, active: 0, queued: 0 },
+      });
     } finally {
       await service.stop();
       await pubsub.stop();

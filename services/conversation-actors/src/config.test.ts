@@ -12,7 +12,10 @@ describe('conversation-actors config', () => {
 
   it('turns AI on with a key or with a compatible base URL alone', () => {
     expect(aiStatusFor(loadConversationActorsConfig({ OPENAI_API_KEY: 'sk-x' }))).toMatchObject({ enabled: true, endpoint: 'openai' });
-    expect(aiStatusFor(loadConversationActorsConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }))).toMatchObject({ enabled: true, endpoint: 'custom' });
+    expect(aiStatusFor(loadConversationActorsConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }))).toMatchObject({
+      enabled: true,
+      endpoint: 'custom',
+    });
   });
 
   it('gives a lost job long enough for the client retries', () => {

@@ -25,7 +25,12 @@ function startLocalRuntime(context: HarnessContext) {
     prisma,
     logger,
     clock: context.clock,
-    config: conversationActorsConfig({ OPENAI_BASE_URL: context.openai.baseURL, OPENAI_API_KEY: 'sk-test', AI_MAX_RETRIES: 0, AI_TIMEOUT_SECONDS: 10 }),
+    config: conversationActorsConfig({
+      OPENAI_BASE_URL: context.openai.baseURL,
+      OPENAI_API_KEY: 'sk-test',
+      AI_MAX_RETRIES: 0,
+      AI_TIMEOUT_SECONDS: 10,
+    }),
   });
   return {
     pubsub,

@@ -97,7 +97,10 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
           return 'retry';
         }
         answering.catch((error: unknown) =>
-          logger.warn({ event: 'ai_reply.answer_failed', eventId: event.id, err: error }, 'AI job failed; the actor re-requests it after its timeout'),
+          logger.warn(
+            { event: 'ai_reply.answer_failed', eventId: event.id, err: error },
+            'AI job failed; the actor re-requests it after its timeout',
+          ),
         );
         return taken.outcome;
       },

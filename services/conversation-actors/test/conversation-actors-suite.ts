@@ -1,6 +1,13 @@
 import { enqueueEvent, recordInboundMessage, type PrismaClient } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { AiReplyRequested, ContactBotToggled, CONVERSATION_ACTOR_TYPE, conversationActorId, type ConversationSnapshot, type DomainEvent } from '@app/domain';
+import {
+  AiReplyRequested,
+  ContactBotToggled,
+  CONVERSATION_ACTOR_TYPE,
+  conversationActorId,
+  type ConversationSnapshot,
+  type DomainEvent,
+} from '@app/domain';
 import type { ActorClient } from '@app/runtime/ports';
 import { createOpenAiTestServer, type OpenAiTestServer } from '@app/testkit/openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -71,7 +78,13 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       const business = await prisma.business.create({ data: { name: 'Panadería Sol', timezone: 'America/Bogota' } });
       businessId = business.id;
       await prisma.agentConfig.create({
-        data: { businessId, systemPrompt: 'You answer for {{business_name}}.', model: 'gpt-4o-mini', bufferSeconds: debounceSeconds, maxBufferSeconds: 120 },
+        data: {
+          businessId,
+          systemPrompt: 'You answer for {{business_name}}.',
+          model: 'gpt-4o-mini',
+          bufferSeconds: debounceSeconds,
+          maxBufferSeconds: 120,
+        },
       });
       instanceId = (await prisma.instance.create({ data: { businessId, provider: 'SANDBOX', name: 'sandbox' } })).id;
     });
@@ -117,12 +130,15 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
           harness.wake();
         },
         actorId: () => conversationActorId(instanceId, state.contactId),
-        snapshot: () => harness.actors.invoke<ConversationSnapshot>(CONVERSATION_ACTOR_TYPE, conversationActorId(instanceId, state.contactId), 'getSnapshot'),
+        snapshot: () =>
+          harness.actors.invoke<ConversationSnapshot>(CONVERSATION_ACTOR_TYPE, conversationActorId(instanceId, state.contactId), 'getSnapshot'),
       });
     }
 
     async function outboundEvents(conversationId: string): Promise<DomainEvent[]> {
-      return (await harness.publishedEvents('messages.outbound')).filter((event) => (event.data as { conversationId: string }).conversationId === conversationId);
+      return (await harness.publishedEvents('messages.outbound')).filter(
+        (event) => (event.data as { conversationId: string }).conversationId === conversationId,
+      );
     }
 
     async function publishThroughOutbox(topic: string, event: DomainEvent, key: string) {
@@ -153,7 +169,10 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       expect(replies).toHaveLength(1);
       expect(replies[0]).toMatchObject({ direction: 'OUTBOUND', status: 'PENDING', text: 'Thanks for your message: ¿tienen integral?' });
       const [sendRequested] = await outboundEvents(conversationId);
-      expect(sendRequested).toMatchObject({ type: 'message.send-requested', data: { messageId: replies[0]!.id, provider: 'SANDBOX', conversationId } });
+      expect(sendRequested).toMatchObject({
+        type: 'message.send-requested',
+        data: { messageId: replies[0]!.id, provider: 'SANDBOX', conversationId },
+      });
       const bufferId = (sendRequested!.data as { bufferId: string }).bufferId;
       expect(replies[0]!.idempotencyKey).toBe(`ai-reply:${bufferId}`);
       const buffer = await prisma.messageBuffer.findUniqueOrThrow({ where: { id: bufferId } });
@@ -177,7 +196,9 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
         attempt: 1,
       });
       await publishThroughOutbox(AiReplyRequested.topic, redelivered, conversationId);
-      await eventually(async () => expect((await harness.publishedEvents(AiReplyRequested.topic)).map((event) => event.id)).toContain(redelivered.id));
+      await eventually(async () =>
+        expect((await harness.publishedEvents(AiReplyRequested.topic)).map((event) => event.id)).toContain(redelivered.id),
+      );
       await eventually(async () => expect(await harness.aiWorkersIdle()).toBe(true));
       expect(openai.chatRequests()).toHaveLength(1);
       expect(await outboundEvents(conversationId)).toHaveLength(1);
@@ -226,7 +247,12 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       harness.advance(debounceSeconds * 1000 + 500);
       await eventually(async () => expect(await outboundEvents(customer.conversationId)).toHaveLength(1));
       expect(openai.chatRequests()).toHaveLength(1);
-      expect(openai.chatRequests()[0]!.messages.slice(-3).map((message) => message.content)).toEqual(['hola', 'quiero pan', '¿tienen integral?']);
+      expect(
+        openai
+          .chatRequests()[0]!
+          .messages.slice(-3)
+          .map((message) => message.content),
+      ).toEqual(['hola', 'quiero pan', '¿tienen integral?']);
       expect(await prisma.message.count({ where: { conversationId: customer.conversationId, author: 'AI' } })).toBe(1);
       expect(await prisma.message.count({ where: { conversationId: customer.conversationId, direction: 'INBOUND' } })).toBe(3);
       // A late duplicate flush tick changes nothing.
@@ -273,7 +299,9 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       expect(await outboundEvents(conversationId)).toHaveLength(0);
       // The actor gave up: nothing in flight, so no further attempt can be requested.
       const buffer = await prisma.messageBuffer.findFirstOrThrow({ where: { conversationId } });
-      await eventually(async () => expect(await customer.snapshot()).toMatchObject({ inFlight: null, openBuffer: null, quarantinedBufferIds: [buffer.id] }));
+      await eventually(async () =>
+        expect(await customer.snapshot()).toMatchObject({ inFlight: null, openBuffer: null, quarantinedBufferIds: [buffer.id] }),
+      );
       expect(openai.chatRequests()).toHaveLength(3);
       expect((await harness.queueStats(businessId)).quarantined).toBe(1);
     });
@@ -301,7 +329,11 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       await eventually(async () => expect((await customer.snapshot()).openBuffer).not.toBeNull());
       await prisma.$transaction(async (transaction) => {
         await transaction.contact.update({ where: { id: customer.contactId }, data: { botDisabled: true } });
-        await enqueueEvent(transaction, ContactBotToggled.topic, ContactBotToggled.create({ businessId, contactId: customer.contactId, botDisabled: true, until: null, reason: 'operator_toggle' }));
+        await enqueueEvent(
+          transaction,
+          ContactBotToggled.topic,
+          ContactBotToggled.create({ businessId, contactId: customer.contactId, botDisabled: true, until: null, reason: 'operator_toggle' }),
+        );
       });
       harness.wake();
       await eventually(async () => expect((await customer.snapshot()).botDisabled).toBe(true));

@@ -118,7 +118,11 @@ describe('conversation-actors on Dapr: sidecar restarts, scaling, RETRY and roll
       },
       { timeoutMs: 45_000 },
     );
-    const replies = await prisma.message.groupBy({ by: ['conversationId'], where: { conversationId: { in: conversationIds }, author: 'AI' }, _count: true });
+    const replies = await prisma.message.groupBy({
+      by: ['conversationId'],
+      where: { conversationId: { in: conversationIds }, author: 'AI' },
+      _count: true,
+    });
     expect(replies.map((row) => row._count)).toEqual(conversationIds.map(() => 1));
     expect(openai.chatRequests()).toHaveLength(conversationIds.length);
   }

@@ -1,4 +1,10 @@
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
+import {
+  loadConfig,
+  loadKubernetesConfig,
+  objectStoreSettingsShape,
+  requireObjectStoreCredentials,
+  type KubernetesConfig,
+} from '@app/runtime/service';
 import { z } from 'zod';
 import { defaultGraphUrl } from './egress/graph-api-client.ts';
 

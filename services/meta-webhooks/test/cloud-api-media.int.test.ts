@@ -52,7 +52,9 @@ async function startIngress(options: { graph?: MetaMediaDownloadsDependencies['g
     tuning: { retryBaseMs: 150, sweepIntervalMs: 100, ...(options.claimMs ? { claimMs: options.claimMs } : {}) },
   });
   const app = express();
-  app.use(createMetaWebhooksRouter({ prisma: harness.database.prisma, logger, config: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: 'verify' }, media }));
+  app.use(
+    createMetaWebhooksRouter({ prisma: harness.database.prisma, logger, config: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: 'verify' }, media }),
+  );
   app.use(errorMiddleware(logger));
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -73,7 +75,10 @@ async function startIngress(options: { graph?: MetaMediaDownloadsDependencies['g
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'cloud-api-media-'));
   objectStore = createFileObjectStore(directory);
-  [harness, graph] = await Promise.all([startTenantApiHarness({}, { objectStore }), startGraphApiServer({ phoneNumbers: { [phoneNumberId]: accessToken } })]);
+  [harness, graph] = await Promise.all([
+    startTenantApiHarness({}, { objectStore }),
+    startGraphApiServer({ phoneNumbers: { [phoneNumberId]: accessToken } }),
+  ]);
   owner = await signUp(harness);
   // The instance as an operator creates it: the access token sealed by the tenant API with the credentials key.
   await request(harness.app)
@@ -107,7 +112,11 @@ async function storedMessage(wamid: string) {
 }
 
 function mediaState(message: { content: unknown }) {
-  return (message.content as { media: { mediaId?: string; size?: number; mimeType?: string; download?: { state: string; attempts: number; error?: string } } }).media;
+  return (
+    message.content as {
+      media: { mediaId?: string; size?: number; mimeType?: string; download?: { state: string; attempts: number; error?: string } };
+    }
+  ).media;
 }
 
 const mediaApi = (messageId: string) => request(harness.app).get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer);
@@ -166,7 +175,10 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
       expect((await post(webhook)).status).toBe(200);
       await eventually(async () => expect(mediaState(await storedMessage(wamid)).download?.state).toBe('stored'));
       const message = await storedMessage(wamid);
-      expect(mediaState(message)).toMatchObject({ mediaId: `media/${owner.businessId}/${message.instanceId}/${message.id}`, mimeType: 'application/octet-stream' });
+      expect(mediaState(message)).toMatchObject({
+        mediaId: `media/${owner.businessId}/${message.instanceId}/${message.id}`,
+        mimeType: 'application/octet-stream',
+      });
       expect((await objectStore.get(mediaState(message).mediaId!))?.contentType).toBe('application/octet-stream');
       const response = await mediaApi(message.id).responseType('blob').expect(200);
       expect(response.headers['content-type']).toBe('application/octet-stream');
@@ -192,7 +204,16 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
       slowCdn.release();
     }
     await eventually(async () => expect(mediaState(await storedMessage(wamid)).download?.state).toBe('stored'));
-    expect(Buffer.compare((await mediaApi((await storedMessage(wamid)).id).responseType('blob').expect(200)).body as Buffer, Buffer.from('a large video, slowly'))).toBe(0);
+    expect(
+      Buffer.compare(
+        (
+          await mediaApi((await storedMessage(wamid)).id)
+            .responseType('blob')
+            .expect(200)
+        ).body as Buffer,
+        Buffer.from('a large video, slowly'),
+      ),
+    ).toBe(0);
   });
 
   it('retries after a transient Graph failure, looking up a fresh URL for each attempt', async () => {
@@ -212,13 +233,20 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
   });
 
   it('gives up at once when Meta no longer has the media, keeping the message with the reason', async () => {
-    const webhook = metaMediaMessageWebhook({ phoneNumberId, type: 'image', media: { id: '7777777777777777', mime_type: 'image/jpeg', caption: 'expired' } });
+    const webhook = metaMediaMessageWebhook({
+      phoneNumberId,
+      type: 'image',
+      media: { id: '7777777777777777', mime_type: 'image/jpeg', caption: 'expired' },
+    });
     const wamid = (webhook.entry[0]!.changes[0]!.value.messages as { id: string }[])[0]!.id;
     expect((await post(webhook)).status).toBe(200);
 
     await eventually(async () => expect(mediaState(await storedMessage(wamid)).download?.state).toBe('failed'));
     const message = await storedMessage(wamid);
-    expect(mediaState(message)).toMatchObject({ mediaId: '7777777777777777', download: { state: 'failed', attempts: 1, error: expect.stringMatching(/^MEDIA_GONE: lookup of media 7777777777777777: .*does not exist/) } });
+    expect(mediaState(message)).toMatchObject({
+      mediaId: '7777777777777777',
+      download: { state: 'failed', attempts: 1, error: expect.stringMatching(/^MEDIA_GONE: lookup of media 7777777777777777: .*does not exist/) },
+    });
     expect(lookups('7777777777777777')).toHaveLength(1);
     expect(await harness.database.prisma.mediaDownload.count({ where: { messageId: message.id } })).toBe(0);
     const error = expectError((await mediaApi(message.id).expect(404)).body, 'NOT_FOUND');
@@ -253,7 +281,11 @@ describe('inbound Cloud API media → object store → GET /api/messages/:id/med
     const webhook = metaMediaMessageWebhook({ phoneNumberId, type: 'image', media: { id, mime_type: 'image/jpeg' } });
     const wamid = (webhook.entry[0]!.changes[0]!.value.messages as { id: string }[])[0]!.id;
     expect((await post(webhook, dying.url)).status).toBe(200);
-    await eventually(async () => expect((await harness.database.prisma.mediaDownload.findUniqueOrThrow({ where: { messageId: (await storedMessage(wamid)).id } })).lockedUntil).not.toBeNull());
+    await eventually(async () =>
+      expect(
+        (await harness.database.prisma.mediaDownload.findUniqueOrThrow({ where: { messageId: (await storedMessage(wamid)).id } })).lockedUntil,
+      ).not.toBeNull(),
+    );
     await dying.close({ crash: true });
 
     // The restarted process sweeps at start; the dead one's claim runs out and the file is fetched.

@@ -12,6 +12,9 @@ describe('standalone configuration', () => {
       const keys = (error as ConfigError).problems.map((problem) => problem.split(':')[0]).sort();
       expect(keys).toEqual(['BAILEYS_MAX_SESSIONS', 'MAX_INSTANCES_PER_BUSINESS', 'PORT']);
     }
-    expect(loadStandaloneConfig({ BAILEYS_MAX_SESSIONS: '8' }).tenantApi).toMatchObject({ BAILEYS_MAX_SESSIONS: 8, MAX_BAILEYS_INSTANCES_PER_BUSINESS: 5 });
+    expect(loadStandaloneConfig({ BAILEYS_MAX_SESSIONS: '8' }).tenantApi).toMatchObject({
+      BAILEYS_MAX_SESSIONS: 8,
+      MAX_BAILEYS_INSTANCES_PER_BUSINESS: 5,
+    });
   });
 });

@@ -27,7 +27,16 @@ describe('serving the console at /', () => {
   it('sends the strict CSP with the page and with every file of the console', async () => {
     for (const response of [await request(app).get('/inbox').set('Accept', 'text/html'), await request(app).get('/main-ABCDEFGH.js')]) {
       const policy = String(response.headers['content-security-policy']).split('; ');
-      expect(policy).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "connect-src 'self'"]));
+      expect(policy).toEqual(
+        expect.arrayContaining([
+          "default-src 'self'",
+          "script-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "frame-ancestors 'none'",
+          "connect-src 'self'",
+        ]),
+      );
       expect(policy).toEqual(expect.arrayContaining(["img-src 'self' blob:", "media-src 'self' blob:"]));
       expect(policy.find((directive) => directive.startsWith('script-src'))).not.toMatch(/unsafe|blob|data/);
       expect(response.headers['x-content-type-options']).toBe('nosniff');

@@ -47,7 +47,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const logger = options.logger ?? createLogger({ service: 'platform', level: config.platform.LOG_LEVEL });
 
   const database = await openDatabase(
-    config.platform.DATABASE_URL ? { url: config.platform.DATABASE_URL, poolSize: config.platform.DATABASE_POOL_SIZE } : { dataDir: join(config.platform.DATA_DIR, 'pglite') },
+    config.platform.DATABASE_URL
+      ? { url: config.platform.DATABASE_URL, poolSize: config.platform.DATABASE_POOL_SIZE }
+      : { dataDir: join(config.platform.DATA_DIR, 'pglite') },
   );
   const { applied } = await migrateDatabase(database);
   logger.info({ event: 'platform.database_ready', kind: database.kind, appliedMigrations: applied }, `database ready (${database.kind})`);
@@ -58,7 +60,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const secrets = await loadOrCreateSecrets(config.platform.DATA_DIR);
     tenantApiConfig.JWT_SECRET ??= secrets.jwtSecret;
     tenantApiConfig.CREDENTIALS_KEY ??= secrets.credentialsKey;
-    logger.warn({ event: 'platform.generated_secrets', dataDir: config.platform.DATA_DIR }, 'using generated secrets from DATA_DIR; set JWT_SECRET and CREDENTIALS_KEY in production');
+    logger.warn(
+      { event: 'platform.generated_secrets', dataDir: config.platform.DATA_DIR },
+      'using generated secrets from DATA_DIR; set JWT_SECRET and CREDENTIALS_KEY in production',
+    );
   }
   const credentialsBox = SecretBox.fromCredentialsKey(tenantApiConfig.CREDENTIALS_KEY);
 
@@ -74,7 +79,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.
   // Media (inbound downloads, outbound files) live under DATA_DIR/objects in standalone mode.
   const objectStore = createFileObjectStore(join(config.platform.DATA_DIR, 'objects'));
-  const baileys = createBaileysSessions({ prisma, logger, secretBox: credentialsBox, pubsub, config: config.baileysSessions, objectStore, onStored: () => pubsub.wake() });
+  const baileys = createBaileysSessions({
+    prisma,
+    logger,
+    secretBox: credentialsBox,
+    pubsub,
+    config: config.baileysSessions,
+    objectStore,
+    onStored: () => pubsub.wake(),
+  });
   // Live updates for the console: in process, or through Redis when REDIS_URL is set (see docs/adr/0004-live-updates.md).
   const live = createLiveUpdates({ prisma, logger, clock, redisUrl: config.platform.REDIS_URL });
   for (const subscription of live.subscriptions) pubsub.subscribe(subscription);
@@ -121,7 +134,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   );
   const consoleRouter = createConsoleRouter(config.platform.CONSOLE_DIR);
   if (consoleRouter) app.use(consoleRouter);
-  else logger.info({ event: 'platform.console_missing', consoleDir: config.platform.CONSOLE_DIR }, 'the console is not built: run `npm run build:console` to serve it at /');
+  else
+    logger.info(
+      { event: 'platform.console_missing', consoleDir: config.platform.CONSOLE_DIR },
+      'the console is not built: run `npm run build:console` to serve it at /',
+    );
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));
 

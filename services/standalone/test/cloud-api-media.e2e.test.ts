@@ -18,7 +18,13 @@ describe('a customer sending a photo to a Cloud API number (standalone, real Pos
     test = await startTestPlatform({ DATA_DIR: dataDir });
     tenant = await onboardTenant(test.platform.url, test.doubles.smtp, 'owner@photos.example');
     test.doubles.graph.addPhoneNumber(phoneNumberId, accessToken);
-    const instance = await tenant.api('POST', '/api/instances', { provider: 'META', name: 'Photos', phoneNumberId, wabaId: '102290129340398', accessToken });
+    const instance = await tenant.api('POST', '/api/instances', {
+      provider: 'META',
+      name: 'Photos',
+      phoneNumberId,
+      wabaId: '102290129340398',
+      accessToken,
+    });
     expect(instance.status).toBe(201);
   });
 
@@ -30,12 +36,18 @@ describe('a customer sending a photo to a Cloud API number (standalone, real Pos
   it('downloads the photo through the Graph API into the object store, and the console route serves its bytes', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     test.doubles.graph.addMedia({ id: '3141592653589793', bytes: png, mimeType: 'image/png', phoneNumberId });
-    const webhook = metaMediaMessageWebhook({ phoneNumberId, type: 'image', media: { id: '3141592653589793', mime_type: 'image/png', caption: 'this one?' } });
+    const webhook = metaMediaMessageWebhook({
+      phoneNumberId,
+      type: 'image',
+      media: { id: '3141592653589793', mime_type: 'image/png', caption: 'this one?' },
+    });
     expect((await postSignedMetaWebhook({ url: `${test.platform.url}/webhooks/meta`, appSecret: metaAppSecret, payload: webhook })).status).toBe(200);
 
     const message = await test.platform.database.prisma.message.findFirstOrThrow({ where: { kind: 'image', businessId: tenant.businessId } });
     await expectEventually(async () => {
-      const response = await fetch(`${test.platform.url}/api/messages/${message.id}/media`, { headers: { authorization: `Bearer ${tenant.accessToken}` } });
+      const response = await fetch(`${test.platform.url}/api/messages/${message.id}/media`, {
+        headers: { authorization: `Bearer ${tenant.accessToken}` },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/png');
       expect(Buffer.compare(Buffer.from(await response.arrayBuffer()), png)).toBe(0);

@@ -87,7 +87,10 @@ describe('a customer writing to a Cloud API number (standalone, real PostgreSQL)
   it('applies the delivery and read statuses Meta reports for the reply', async () => {
     const wamid = test.doubles.graph.accepted[0]!.wamid;
     const status = (value: string) =>
-      metaWebhook({ phoneNumberId, statuses: [{ id: wamid, status: value, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: customer }] });
+      metaWebhook({
+        phoneNumberId,
+        statuses: [{ id: wamid, status: value, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: customer }],
+      });
     expect((await post(status('read'))).status).toBe(200);
     expect((await post(status('delivered'))).status).toBe(200); // late and out of order: must not downgrade
     const reply = await test.platform.database.prisma.message.findFirstOrThrow({ where: { author: 'AI' } });

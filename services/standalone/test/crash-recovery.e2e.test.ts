@@ -36,9 +36,7 @@ describe('a crash in the middle of a burst (standalone process killed with SIGKI
     const tenant = await onboardTenant(platform.url, doubles.smtp, 'owner@crash.example');
     // A buffer long enough that the kill lands before the flush is due.
     expect((await tenant.api('PUT', '/api/agent', { bufferSeconds: 4, maxBufferSeconds: 20 })).status).toBe(200);
-    expect(
-      (await tenant.api('POST', '/api/instances', { provider: 'META', name: 'Shop', phoneNumberId, accessToken })).status,
-    ).toBe(201);
+    expect((await tenant.api('POST', '/api/instances', { provider: 'META', name: 'Shop', phoneNumberId, accessToken })).status).toBe(201);
 
     for (const [index, text] of ['Is the store open today?', 'And tomorrow?'].entries()) {
       const payload = metaTextMessageWebhook({ phoneNumberId, from: customer, text, id: `wamid.crash-${index}` });

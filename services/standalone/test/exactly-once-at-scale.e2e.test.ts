@@ -95,7 +95,10 @@ describe('1,000 conversations through two SIGKILLs, every webhook delivered thre
     expect(acknowledged.size).toBe(conversations);
     expect(await database.prisma.message.count({ where: { direction: 'INBOUND' } })).toBe(conversations * 2);
 
-    await expectEventually(() => expect(doubles.graph.accepted.length).toBeGreaterThanOrEqual(conversations), { timeoutMs: 240_000, intervalMs: 500 });
+    await expectEventually(() => expect(doubles.graph.accepted.length).toBeGreaterThanOrEqual(conversations), {
+      timeoutMs: 240_000,
+      intervalMs: 500,
+    });
     // Nothing more goes out later: late retries, reminders and redeliveries change nothing.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const repliesPerCustomer = new Map<string, number>();

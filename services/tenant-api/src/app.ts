@@ -41,7 +41,9 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
 
 /** A 429 tells the client when to come back. */
 const retryAfterHeader: ErrorRequestHandler = (error, _request, response, next) => {
-  const retryAfterSeconds = (error instanceof AppError && error.code === 'RATE_LIMITED' ? error.details : null) as { retryAfterSeconds?: number } | null;
+  const retryAfterSeconds = (error instanceof AppError && error.code === 'RATE_LIMITED' ? error.details : null) as {
+    retryAfterSeconds?: number;
+  } | null;
   if (retryAfterSeconds?.retryAfterSeconds) response.set('Retry-After', String(retryAfterSeconds.retryAfterSeconds));
   next(error);
 };

@@ -38,8 +38,16 @@ describe('tenant API configuration', () => {
   });
 
   it('bounds instances per business and WhatsApp Web sessions on the platform, and names a bad limit', () => {
-    expect(deploymentInstanceLimits(loadTenantApiConfig({}))).toEqual({ instancesPerBusiness: 20, whatsappWebInstancesPerBusiness: 5, whatsappWebSessions: 100 });
-    expect(deploymentInstanceLimits(loadTenantApiConfig({ MAX_INSTANCES_PER_BUSINESS: '3', MAX_BAILEYS_INSTANCES_PER_BUSINESS: '0', BAILEYS_MAX_SESSIONS: '40' }))).toEqual({
+    expect(deploymentInstanceLimits(loadTenantApiConfig({}))).toEqual({
+      instancesPerBusiness: 20,
+      whatsappWebInstancesPerBusiness: 5,
+      whatsappWebSessions: 100,
+    });
+    expect(
+      deploymentInstanceLimits(
+        loadTenantApiConfig({ MAX_INSTANCES_PER_BUSINESS: '3', MAX_BAILEYS_INSTANCES_PER_BUSINESS: '0', BAILEYS_MAX_SESSIONS: '40' }),
+      ),
+    ).toEqual({
       instancesPerBusiness: 3,
       whatsappWebInstancesPerBusiness: 0,
       whatsappWebSessions: 40,
@@ -50,7 +58,11 @@ describe('tenant API configuration', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems;
-      expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['BAILEYS_MAX_SESSIONS', 'MAX_BAILEYS_INSTANCES_PER_BUSINESS', 'MAX_INSTANCES_PER_BUSINESS']);
+      expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+        'BAILEYS_MAX_SESSIONS',
+        'MAX_BAILEYS_INSTANCES_PER_BUSINESS',
+        'MAX_INSTANCES_PER_BUSINESS',
+      ]);
     }
   });
 });

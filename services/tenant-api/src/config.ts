@@ -1,5 +1,11 @@
 import { defaultDeploymentInstanceLimits, type DeploymentInstanceLimits } from '@app/domain';
-import { loadConfig, loadKubernetesConfig, objectStoreSettingsShape, requireObjectStoreCredentials, type KubernetesConfig } from '@app/runtime/service';
+import {
+  loadConfig,
+  loadKubernetesConfig,
+  objectStoreSettingsShape,
+  requireObjectStoreCredentials,
+  type KubernetesConfig,
+} from '@app/runtime/service';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
 
@@ -85,14 +91,16 @@ export function deploymentInstanceLimits(config: TenantApiConfig): DeploymentIns
 /** Kubernetes-only settings of tenant-api. */
 export const tenantApiKubernetesSchema = z.intersection(
   tenantApiConfigSchema,
-  z.object({
-    /** The Dapr app id asked (service invocation) whether AI replies are on and for a business's queue. */
-    CONVERSATION_ACTORS_APP_ID: z.string().min(1).default('conversation-actors'),
-    /** Where the pod owning a Baileys slot answers session control (QR, pairing code, logout); {slot} is replaced. */
-    BAILEYS_POD_URL_TEMPLATE: z.string().min(1).default('http://baileys-sessions-{slot}.baileys-sessions:3000'),
-    /** Media in MinIO/S3, served to the console by GET /api/messages/:id/media. */
-    ...objectStoreSettingsShape,
-  }).superRefine(requireObjectStoreCredentials),
+  z
+    .object({
+      /** The Dapr app id asked (service invocation) whether AI replies are on and for a business's queue. */
+      CONVERSATION_ACTORS_APP_ID: z.string().min(1).default('conversation-actors'),
+      /** Where the pod owning a Baileys slot answers session control (QR, pairing code, logout); {slot} is replaced. */
+      BAILEYS_POD_URL_TEMPLATE: z.string().min(1).default('http://baileys-sessions-{slot}.baileys-sessions:3000'),
+      /** Media in MinIO/S3, served to the console by GET /api/messages/:id/media. */
+      ...objectStoreSettingsShape,
+    })
+    .superRefine(requireObjectStoreCredentials),
 );
 export type TenantApiKubernetesConfig = KubernetesConfig<
   z.infer<typeof tenantApiKubernetesSchema> & { JWT_SECRET: string; CREDENTIALS_KEY: string; REDIS_URL: string }

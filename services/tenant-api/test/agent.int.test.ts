@@ -18,13 +18,24 @@ describe('tenant API: agent settings', () => {
   it('shows the defaults, says plainly that AI replies are off, and previews the prompt with variables resolved', async () => {
     const response = await request(harness.app).get('/api/agent').set('authorization', tenant.bearer).expect(200);
     const agent = agentViewSchema.parse(response.body);
-    expect(agent).toMatchObject({ bufferSeconds: 5, maxBufferSeconds: 30, historyLimit: 20, handoffMinutes: 0, timezone: 'UTC', botEnabled: true, model: 'gpt-4o-mini' });
+    expect(agent).toMatchObject({
+      bufferSeconds: 5,
+      maxBufferSeconds: 30,
+      historyLimit: 20,
+      handoffMinutes: 0,
+      timezone: 'UTC',
+      botEnabled: true,
+      model: 'gpt-4o-mini',
+    });
     expect(agent.aiReplies).toEqual({ enabled: false, reason: 'OPENAI_API_KEY and OPENAI_BASE_URL are not set' });
 
     await request(harness.app)
       .put('/api/agent')
       .set('authorization', tenant.bearer)
-      .send({ systemPrompt: 'You work for {{business_name}}. It is {{weekday}} {{time}} in {{timezone}}. {{unknown}}', timezone: 'America/Mexico_City' })
+      .send({
+        systemPrompt: 'You work for {{business_name}}. It is {{weekday}} {{time}} in {{timezone}}. {{unknown}}',
+        timezone: 'America/Mexico_City',
+      })
       .expect(200);
     harness.aiStatus.enabled = true;
     harness.aiStatus.reason = null;
@@ -33,8 +44,13 @@ describe('tenant API: agent settings', () => {
     let after;
     try {
       // Signed in at the moved clock, so the access token is valid whatever today's date is.
-      const { body: tokens } = await request(harness.app).post('/api/auth/login').send({ email: tenant.email, password: tenant.password }).expect(200);
-      after = agentViewSchema.parse((await request(harness.app).get('/api/agent').set('authorization', `Bearer ${tokens.accessToken}`).expect(200)).body);
+      const { body: tokens } = await request(harness.app)
+        .post('/api/auth/login')
+        .send({ email: tenant.email, password: tenant.password })
+        .expect(200);
+      after = agentViewSchema.parse(
+        (await request(harness.app).get('/api/agent').set('authorization', `Bearer ${tokens.accessToken}`).expect(200)).body,
+      );
     } finally {
       harness.clock.set(realNow);
     }
@@ -46,9 +62,25 @@ describe('tenant API: agent settings', () => {
     const response = await request(harness.app)
       .put('/api/agent')
       .set('authorization', tenant.bearer)
-      .send({ model: 'llama3.1', bufferSeconds: 10, maxBufferSeconds: 60, historyLimit: 8, handoffMinutes: 30, timezone: 'Europe/Madrid', botEnabled: false })
+      .send({
+        model: 'llama3.1',
+        bufferSeconds: 10,
+        maxBufferSeconds: 60,
+        historyLimit: 8,
+        handoffMinutes: 30,
+        timezone: 'Europe/Madrid',
+        botEnabled: false,
+      })
       .expect(200);
-    expect(response.body).toMatchObject({ model: 'llama3.1', bufferSeconds: 10, maxBufferSeconds: 60, historyLimit: 8, handoffMinutes: 30, timezone: 'Europe/Madrid', botEnabled: false });
+    expect(response.body).toMatchObject({
+      model: 'llama3.1',
+      bufferSeconds: 10,
+      maxBufferSeconds: 60,
+      historyLimit: 8,
+      handoffMinutes: 30,
+      timezone: 'Europe/Madrid',
+      botEnabled: false,
+    });
     const business = await harness.database.prisma.business.findUniqueOrThrow({ where: { id: tenant.businessId }, include: { agentConfig: true } });
     expect(business).toMatchObject({ timezone: 'Europe/Madrid', botEnabled: false, agentConfig: { model: 'llama3.1', handoffMinutes: 30 } });
   });

@@ -16,7 +16,11 @@ describe('tenant API: the browser session lives in an httpOnly refresh cookie', 
   const api = () => request(harness.app);
   /** Signs in as the console does: no refreshTokenInBody. */
   const browserLogin = () => api().post('/api/auth/login').send({ email: tenant.email, password: tenant.password }).expect(200);
-  const refreshWithCookie = (value: string) => api().post('/api/auth/refresh').set('cookie', `refresh_token=${encodeURIComponent(value)}`).send({});
+  const refreshWithCookie = (value: string) =>
+    api()
+      .post('/api/auth/refresh')
+      .set('cookie', `refresh_token=${encodeURIComponent(value)}`)
+      .send({});
 
   beforeAll(async () => {
     harness = await startTenantApiHarness();
@@ -57,7 +61,12 @@ describe('tenant API: the browser session lives in an httpOnly refresh cookie', 
     const cookie = refreshCookie(await browserLogin())!.value;
     const form = await api().post('/api/auth/refresh').set('cookie', `refresh_token=${cookie}`).type('form').send('a=b').expect(403);
     expect(expectError(form.body, 'FORBIDDEN').details).toEqual({ reason: 'JSON_REQUIRED' });
-    const text = await api().post('/api/auth/refresh').set('cookie', `refresh_token=${cookie}`).set('content-type', 'text/plain').send('{}').expect(403);
+    const text = await api()
+      .post('/api/auth/refresh')
+      .set('cookie', `refresh_token=${cookie}`)
+      .set('content-type', 'text/plain')
+      .send('{}')
+      .expect(403);
     expectError(text.body, 'FORBIDDEN');
     expect(refreshCookie(form)).toBeNull();
     await refreshWithCookie(cookie).expect(200);
@@ -71,9 +80,15 @@ describe('tenant API: the browser session lives in an httpOnly refresh cookie', 
   it('signs out with the cookie: the family is revoked and the cookie cleared', async () => {
     const cookie = refreshCookie(await browserLogin())!.value;
     const logout = await api().post('/api/auth/logout').set('cookie', `refresh_token=${cookie}`).send({}).expect(204);
-    expect(refreshCookie(logout)).toMatchObject({ value: '', attributes: expect.arrayContaining(['Path=/api/auth', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT']) });
+    expect(refreshCookie(logout)).toMatchObject({
+      value: '',
+      attributes: expect.arrayContaining(['Path=/api/auth', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT']),
+    });
     expectError((await refreshWithCookie(cookie).expect(401)).body, 'UNAUTHENTICATED');
-    expectError((await api().post('/api/auth/logout').set('cookie', `refresh_token=${cookie}`).type('form').send('x=1').expect(403)).body, 'FORBIDDEN');
+    expectError(
+      (await api().post('/api/auth/logout').set('cookie', `refresh_token=${cookie}`).type('form').send('x=1').expect(403)).body,
+      'FORBIDDEN',
+    );
   });
 
   it('marks the cookie Secure when the platform is served over https', async () => {

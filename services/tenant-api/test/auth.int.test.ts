@@ -42,7 +42,13 @@ describe('tenant API: authentication', () => {
     expect(storedTokens).toHaveLength(1);
     expect(storedTokens[0]!.tokenHash).toBe(hashOpaqueToken(token));
 
-    await expect(api.get('/api/auth/verify-email').query({ token }).expect(200).then((response) => response.body)).resolves.toEqual({
+    await expect(
+      api
+        .get('/api/auth/verify-email')
+        .query({ token })
+        .expect(200)
+        .then((response) => response.body),
+    ).resolves.toEqual({
       verified: true,
       email: 'founder@example.test',
     });
@@ -50,7 +56,10 @@ describe('tenant API: authentication', () => {
     expect(expectError(again.body, 'VALIDATION_FAILED').details).toEqual({ reason: 'TOKEN_USED' });
 
     // An API client asks for the refresh token in the body (a browser gets it as an httpOnly cookie).
-    const login = await api.post('/api/auth/login').send({ email: 'FOUNDER@example.test', password: 'long enough pw', refreshTokenInBody: true }).expect(200);
+    const login = await api
+      .post('/api/auth/login')
+      .send({ email: 'FOUNDER@example.test', password: 'long enough pw', refreshTokenInBody: true })
+      .expect(200);
     expect(login.headers['set-cookie']).toBeUndefined();
     const first = tokenPairSchema.parse(login.body);
     expect(first.expiresIn).toBe(15 * 60);
@@ -100,7 +109,10 @@ describe('tenant API: authentication', () => {
     const tenant = await signUp(harness, { verified: false });
     const token = await verificationTokenFor(harness, tenant.email);
 
-    const unknown = await api.get('/api/auth/verify-email').query({ token: 'x'.repeat(43) }).expect(400);
+    const unknown = await api
+      .get('/api/auth/verify-email')
+      .query({ token: 'x'.repeat(43) })
+      .expect(400);
     expect(expectError(unknown.body, 'VALIDATION_FAILED').details).toEqual({ reason: 'TOKEN_INVALID' });
 
     harness.clock.advance(24 * 60 * 60 * 1000 + 1000);
@@ -158,9 +170,11 @@ describe('tenant API: authentication', () => {
     const tenant = await signUp(harness);
     expect(expectError((await api.get('/api/auth/me').expect(401)).body, 'UNAUTHENTICATED').details).toEqual({ reason: 'TOKEN_MISSING' });
     const forged = `${tenant.accessToken.slice(0, -4)}AAAA`;
-    expect(expectError((await api.get('/api/auth/me').set('authorization', `Bearer ${forged}`).expect(401)).body, 'UNAUTHENTICATED').details).toEqual({
-      reason: 'TOKEN_INVALID',
-    });
+    expect(expectError((await api.get('/api/auth/me').set('authorization', `Bearer ${forged}`).expect(401)).body, 'UNAUTHENTICATED').details).toEqual(
+      {
+        reason: 'TOKEN_INVALID',
+      },
+    );
     harness.clock.advance(15 * 60 * 1000 + 1000);
     try {
       const expired = await api.get('/api/auth/me').set('authorization', tenant.bearer).expect(401);
@@ -194,10 +208,20 @@ describe('tenant API: authentication', () => {
     const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
     const app = express().use(
       '/api',
-      createTenantApi({ prisma: harness.database.prisma, logger, clock: harness.clock, config: harness.config, mailer: null, aiStatus: () => harness.aiStatus }),
+      createTenantApi({
+        prisma: harness.database.prisma,
+        logger,
+        clock: harness.clock,
+        config: harness.config,
+        mailer: null,
+        aiStatus: () => harness.aiStatus,
+      }),
     );
     const sentBefore = harness.smtp.messages.length;
-    await request(app).post('/api/auth/register').send({ email: 'laptop@example.test', password: 'long enough pw', businessName: 'Laptop' }).expect(201);
+    await request(app)
+      .post('/api/auth/register')
+      .send({ email: 'laptop@example.test', password: 'long enough pw', businessName: 'Laptop' })
+      .expect(201);
 
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry['event'] === 'auth.verification_link');
     expect(logged).toMatchObject({ email: 'laptop@example.test' });

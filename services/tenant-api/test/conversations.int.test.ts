@@ -31,7 +31,9 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
   beforeAll(async () => {
     harness = await startTenantApiHarness();
     [owner, other] = await Promise.all([signUp(harness), signUp(harness)]);
-    sandboxInstanceId = (await api().post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201)).body.id;
+    sandboxInstanceId = (
+      await api().post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201)
+    ).body.id;
     metaInstanceId = (
       await api()
         .post('/api/instances')
@@ -70,7 +72,15 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
       (await api().get(`/api/conversations/${first.body.conversationId}/messages`).set('authorization', owner.bearer).expect(200)).body,
     );
     expect(messages).toEqual({
-      items: [expect.objectContaining({ id: first.body.messageId, direction: 'INBOUND', author: 'CUSTOMER', status: 'RECEIVED', text: 'Hola, ¿tienen pan dulce? 🥐' })],
+      items: [
+        expect.objectContaining({
+          id: first.body.messageId,
+          direction: 'INBOUND',
+          author: 'CUSTOMER',
+          status: 'RECEIVED',
+          text: 'Hola, ¿tienen pan dulce? 🥐',
+        }),
+      ],
       nextCursor: null,
     });
   });
@@ -81,7 +91,9 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
       harness.clock.advance(1000);
       conversationIds.push((await sandboxMessage(`+52155500000${suffix}`, `message from ${suffix}`).expect(202)).body.conversationId);
     }
-    const firstPage = conversationPageSchema.parse((await api().get('/api/conversations?limit=2').set('authorization', owner.bearer).expect(200)).body);
+    const firstPage = conversationPageSchema.parse(
+      (await api().get('/api/conversations?limit=2').set('authorization', owner.bearer).expect(200)).body,
+    );
     expect(firstPage.items.map((item) => item.id)).toEqual([conversationIds[2], conversationIds[1]]);
     const secondPage = conversationPageSchema.parse(
       (await api().get('/api/conversations').query({ limit: 2, cursor: firstPage.nextCursor }).set('authorization', owner.bearer).expect(200)).body,
@@ -97,7 +109,9 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     const path = `/api/conversations/${conversationIds[2]}/messages`;
     const newest = messagePageSchema.parse((await api().get(path).query({ limit: 2 }).set('authorization', owner.bearer).expect(200)).body);
     expect(newest.items.map((item) => item.text)).toEqual(['third', 'second']);
-    const oldest = messagePageSchema.parse((await api().get(path).query({ limit: 2, cursor: newest.nextCursor }).set('authorization', owner.bearer).expect(200)).body);
+    const oldest = messagePageSchema.parse(
+      (await api().get(path).query({ limit: 2, cursor: newest.nextCursor }).set('authorization', owner.bearer).expect(200)).body,
+    );
     expect(oldest).toEqual({ items: [expect.objectContaining({ text: 'message from 13' })], nextCursor: null });
 
     const badCursor = await api().get('/api/conversations').query({ cursor: 'bogus' }).set('authorization', owner.bearer).expect(400);
@@ -150,7 +164,11 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
 
     expect((await search({ q: 'jose', instanceId: metaInstanceId })).items).toEqual([]);
     expect((await search({ q: 'jose' }, other.bearer)).items).toEqual([]);
-    const tooLong = await api().get('/api/conversations').query({ q: 'x'.repeat(101) }).set('authorization', owner.bearer).expect(400);
+    const tooLong = await api()
+      .get('/api/conversations')
+      .query({ q: 'x'.repeat(101) })
+      .set('authorization', owner.bearer)
+      .expect(400);
     expect(expectError(tooLong.body, 'VALIDATION_FAILED').details).toEqual([{ path: 'query.q', message: expect.any(String) }]);
   });
 
@@ -167,7 +185,13 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
       .send({ text: 'Hi, this is Ana. How can I help?' })
       .expect(201);
     const { message } = operatorReplyResponseSchema.parse(reply.body);
-    expect(message).toMatchObject({ direction: 'OUTBOUND', author: 'OPERATOR', status: 'PENDING', kind: 'text', text: 'Hi, this is Ana. How can I help?' });
+    expect(message).toMatchObject({
+      direction: 'OUTBOUND',
+      author: 'OPERATOR',
+      status: 'PENDING',
+      kind: 'text',
+      text: 'Hi, this is Ana. How can I help?',
+    });
 
     const sends = (await outbox(Topics.messagesOutbound)).slice(sendsBefore);
     expect(sends).toHaveLength(1);
@@ -213,7 +237,9 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     try {
       // The access token expired meanwhile (15 min); sign in again at the new time.
       const { body: tokens } = await api().post('/api/auth/login').send({ email: owner.email, password: owner.password }).expect(200);
-      const later = conversationPageSchema.parse((await api().get('/api/conversations').set('authorization', `Bearer ${tokens.accessToken}`).expect(200)).body);
+      const later = conversationPageSchema.parse(
+        (await api().get('/api/conversations').set('authorization', `Bearer ${tokens.accessToken}`).expect(200)).body,
+      );
       expect(later.items.find((item) => item.id === inbound.conversationId)).toMatchObject({ botDisabled: false, botDisabledUntil: null });
     } finally {
       harness.clock.advance(-31 * 60_000);
@@ -250,13 +276,19 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     const messagesBefore = await harness.database.prisma.message.count();
     const outboxBefore = await harness.database.prisma.outboxEvent.count();
 
-    const refused = await api().post(`/api/conversations/${stale.conversationId}/messages`).set('authorization', owner.bearer).send({ text: 'Sorry for the delay!' }).expect(422);
+    const refused = await api()
+      .post(`/api/conversations/${stale.conversationId}/messages`)
+      .set('authorization', owner.bearer)
+      .send({ text: 'Sorry for the delay!' })
+      .expect(422);
     const error = expectError(refused.body, 'WINDOW_CLOSED');
     expect(error.message).toMatch(/24-hour/);
     expect(error.message).toMatch(/template/);
     await expect(harness.database.prisma.message.count()).resolves.toBe(messagesBefore);
     await expect(harness.database.prisma.outboxEvent.count()).resolves.toBe(outboxBefore);
-    await expect(harness.database.prisma.contact.findUniqueOrThrow({ where: { id: stale.contactId } })).resolves.toMatchObject({ botDisabled: false });
+    await expect(harness.database.prisma.contact.findUniqueOrThrow({ where: { id: stale.contactId } })).resolves.toMatchObject({
+      botDisabled: false,
+    });
 
     const fresh = await recordInboundMessage(harness.database.prisma, {
       businessId: owner.businessId,
@@ -266,7 +298,11 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
       sentAt: new Date(now.getTime() - hour),
       content: { kind: 'text', text: 'an hour ago' },
     });
-    const accepted = await api().post(`/api/conversations/${fresh.conversationId}/messages`).set('authorization', owner.bearer).send({ text: 'Here I am' }).expect(201);
+    const accepted = await api()
+      .post(`/api/conversations/${fresh.conversationId}/messages`)
+      .set('authorization', owner.bearer)
+      .send({ text: 'Here I am' })
+      .expect(201);
     const sends = await outbox(Topics.messagesOutbound);
     expect(sends.find((row) => row.event.data['messageId'] === accepted.body.message.id)?.event.data['provider']).toBe('META');
   });
@@ -274,7 +310,9 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
   it('marks a conversation read', async () => {
     const inbound = (await sandboxMessage('+5215550000041', 'unread').expect(202)).body;
     await api().post(`/api/conversations/${inbound.conversationId}/read`).set('authorization', owner.bearer).expect(204);
-    await expect(harness.database.prisma.conversation.findUniqueOrThrow({ where: { id: inbound.conversationId } })).resolves.toMatchObject({ unreadCount: 0 });
+    await expect(harness.database.prisma.conversation.findUniqueOrThrow({ where: { id: inbound.conversationId } })).resolves.toMatchObject({
+      unreadCount: 0,
+    });
   });
 
   it('switches the bot for a contact and publishes the change with it', async () => {
@@ -294,8 +332,14 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     ]);
 
     const past = new Date(harness.clock.now().getTime() - 1000).toISOString();
-    expectError((await api().patch(path).set('authorization', owner.bearer).send({ botDisabled: true, until: past }).expect(400)).body, 'VALIDATION_FAILED');
-    expectError((await api().patch(path).set('authorization', owner.bearer).send({ botDisabled: false, until }).expect(400)).body, 'VALIDATION_FAILED');
+    expectError(
+      (await api().patch(path).set('authorization', owner.bearer).send({ botDisabled: true, until: past }).expect(400)).body,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      (await api().patch(path).set('authorization', owner.bearer).send({ botDisabled: false, until }).expect(400)).body,
+      'VALIDATION_FAILED',
+    );
     expectError((await api().patch(path).set('authorization', owner.bearer).send({}).expect(400)).body, 'VALIDATION_FAILED');
     expect((await outbox(Topics.contactsBotControl)).length).toBe(togglesBefore + 2);
   });
@@ -308,12 +352,28 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
 
     const theirs = conversationPageSchema.parse((await api().get('/api/conversations').set('authorization', intruder).expect(200)).body);
     expect(theirs.items).toEqual([]);
-    expectError((await api().get(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', intruder).expect(404)).body, 'NOT_FOUND');
-    expectError((await api().post(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', intruder).send({ text: 'hi' }).expect(404)).body, 'NOT_FOUND');
-    expectError((await api().post(`/api/conversations/${inbound.conversationId}/read`).set('authorization', intruder).expect(404)).body, 'NOT_FOUND');
-    expectError((await api().patch(`/api/contacts/${inbound.contactId}`).set('authorization', intruder).send({ botDisabled: true }).expect(404)).body, 'NOT_FOUND');
     expectError(
-      (await api().post(`/api/sandbox/${sandboxInstanceId}/messages`).set('authorization', intruder).send({ from: '+5215550000062', text: 'spoof' }).expect(404)).body,
+      (await api().get(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', intruder).expect(404)).body,
+      'NOT_FOUND',
+    );
+    expectError(
+      (await api().post(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', intruder).send({ text: 'hi' }).expect(404))
+        .body,
+      'NOT_FOUND',
+    );
+    expectError((await api().post(`/api/conversations/${inbound.conversationId}/read`).set('authorization', intruder).expect(404)).body, 'NOT_FOUND');
+    expectError(
+      (await api().patch(`/api/contacts/${inbound.contactId}`).set('authorization', intruder).send({ botDisabled: true }).expect(404)).body,
+      'NOT_FOUND',
+    );
+    expectError(
+      (
+        await api()
+          .post(`/api/sandbox/${sandboxInstanceId}/messages`)
+          .set('authorization', intruder)
+          .send({ from: '+5215550000062', text: 'spoof' })
+          .expect(404)
+      ).body,
       'NOT_FOUND',
     );
     expect(
@@ -322,14 +382,26 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
 
     await expect(harness.database.prisma.message.count()).resolves.toBe(messagesBefore);
     await expect(harness.database.prisma.outboxEvent.count()).resolves.toBe(outboxBefore);
-    await expect(harness.database.prisma.contact.findUniqueOrThrow({ where: { id: inbound.contactId } })).resolves.toMatchObject({ botDisabled: false });
-    await expect(harness.database.prisma.conversation.findUniqueOrThrow({ where: { id: inbound.conversationId } })).resolves.toMatchObject({ unreadCount: 1 });
+    await expect(harness.database.prisma.contact.findUniqueOrThrow({ where: { id: inbound.contactId } })).resolves.toMatchObject({
+      botDisabled: false,
+    });
+    await expect(harness.database.prisma.conversation.findUniqueOrThrow({ where: { id: inbound.conversationId } })).resolves.toMatchObject({
+      unreadCount: 1,
+    });
   });
 
   it('accepts simulated customer messages only for SANDBOX instances, with a valid sender', async () => {
-    const meta = await api().post(`/api/sandbox/${metaInstanceId}/messages`).set('authorization', owner.bearer).send({ from: '+5215550000071', text: 'x' }).expect(409);
+    const meta = await api()
+      .post(`/api/sandbox/${metaInstanceId}/messages`)
+      .set('authorization', owner.bearer)
+      .send({ from: '+5215550000071', text: 'x' })
+      .expect(409);
     expectError(meta.body, 'CONFLICT');
-    const invalid = await api().post(`/api/sandbox/${sandboxInstanceId}/messages`).set('authorization', owner.bearer).send({ from: 'call me', text: '' }).expect(400);
+    const invalid = await api()
+      .post(`/api/sandbox/${sandboxInstanceId}/messages`)
+      .set('authorization', owner.bearer)
+      .send({ from: 'call me', text: '' })
+      .expect(400);
     const details = expectError(invalid.body, 'VALIDATION_FAILED').details as Array<{ path: string }>;
     expect(details.map((detail) => detail.path).sort()).toEqual(['body.from', 'body.text']);
   });
@@ -342,7 +414,13 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     });
     const inbound = (await sandboxMessage('+5215550000081', 'egress please').expect(202)).body;
     harness.clock.advance(1000);
-    const reply = (await api().post(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', owner.bearer).send({ text: 'On its way' }).expect(201)).body;
+    const reply = (
+      await api()
+        .post(`/api/conversations/${inbound.conversationId}/messages`)
+        .set('authorization', owner.bearer)
+        .send({ text: 'On its way' })
+        .expect(201)
+    ).body;
     const request = (await outbox(Topics.messagesOutbound)).find((row) => row.event.data['messageId'] === reply.message.id)!.event;
 
     await expect(handler(request)).resolves.toBe('success');
@@ -350,9 +428,13 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
     await expect(handler(request)).resolves.toBe('success');
     const stored = await harness.database.prisma.message.findUniqueOrThrow({ where: { id: reply.message.id } });
     expect(stored).toMatchObject({ status: 'SENT', providerMessageId: `sandbox.out.${reply.message.id}` });
-    const statuses = (await outbox(Topics.messagesStatus)).filter((row) => row.event.data['messageId'] === reply.message.id).map((row) => row.event.data['status']);
+    const statuses = (await outbox(Topics.messagesStatus))
+      .filter((row) => row.event.data['messageId'] === reply.message.id)
+      .map((row) => row.event.data['status']);
     expect(statuses).toEqual(['SENDING', 'SENT']);
-    const messages = messagePageSchema.parse((await api().get(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', owner.bearer).expect(200)).body);
+    const messages = messagePageSchema.parse(
+      (await api().get(`/api/conversations/${inbound.conversationId}/messages`).set('authorization', owner.bearer).expect(200)).body,
+    );
     expect(messages.items[0]).toMatchObject({ id: reply.message.id, status: 'SENT' });
 
     const metaConversation = await recordInboundMessage(harness.database.prisma, {
@@ -363,10 +445,18 @@ describe('tenant API: conversations, operator replies, contacts and the sandbox 
       sentAt: harness.clock.now(),
       content: { kind: 'text', text: 'cloud' },
     });
-    const metaReply = (await api().post(`/api/conversations/${metaConversation.conversationId}/messages`).set('authorization', owner.bearer).send({ text: 'via Graph' }).expect(201)).body;
+    const metaReply = (
+      await api()
+        .post(`/api/conversations/${metaConversation.conversationId}/messages`)
+        .set('authorization', owner.bearer)
+        .send({ text: 'via Graph' })
+        .expect(201)
+    ).body;
     const metaRequest = (await outbox(Topics.messagesOutbound)).find((row) => row.event.data['messageId'] === metaReply.message.id)!.event;
     await expect(handler(metaRequest)).resolves.toBe('success');
-    await expect(harness.database.prisma.message.findUniqueOrThrow({ where: { id: metaReply.message.id } })).resolves.toMatchObject({ status: 'PENDING' });
+    await expect(harness.database.prisma.message.findUniqueOrThrow({ where: { id: metaReply.message.id } })).resolves.toMatchObject({
+      status: 'PENDING',
+    });
 
     await expect(handler({ ...request, data: { messageId: 42 } })).resolves.toBe('drop');
   });

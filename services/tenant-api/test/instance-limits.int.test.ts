@@ -6,7 +6,10 @@ import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type T
 type Provider = 'SANDBOX' | 'BAILEYS' | 'META';
 
 function create(harness: TenantApiHarness, tenant: SignedInTenant, provider: Provider, name = `${provider} line`) {
-  const body = provider === 'META' ? { provider, name, phoneNumberId: String(100_000 + Math.floor(Math.random() * 1e9)), accessToken: 'EAAG-system-user-token-0123456789' } : { provider, name };
+  const body =
+    provider === 'META'
+      ? { provider, name, phoneNumberId: String(100_000 + Math.floor(Math.random() * 1e9)), accessToken: 'EAAG-system-user-token-0123456789' }
+      : { provider, name };
   return request(harness.app).post('/api/instances').set('authorization', tenant.bearer).send(body);
 }
 
@@ -78,7 +81,9 @@ describe('tenant API: instance limits under concurrent creations', () => {
   it('lets exactly as many concurrent creations of a business through as its limit allows', async () => {
     // Four businesses, eight creations each, all at once: counts taken without the lock would let more through.
     const owners = await Promise.all(Array.from({ length: 4 }, () => signUp(harness)));
-    const responses = await Promise.all(owners.map((owner) => Promise.all(Array.from({ length: 8 }, (_, index) => create(harness, owner, 'SANDBOX', `line ${index}`)))));
+    const responses = await Promise.all(
+      owners.map((owner) => Promise.all(Array.from({ length: 8 }, (_, index) => create(harness, owner, 'SANDBOX', `line ${index}`)))),
+    );
     for (const [index, owner] of owners.entries()) {
       expect(responses[index]!.map((response) => response.status).sort()).toEqual([201, 201, 201, 403, 403, 403, 403, 403]);
       for (const response of responses[index]!.filter((candidate) => candidate.status === 403)) expectError(response.body, 'INSTANCE_LIMIT_REACHED');
@@ -106,7 +111,11 @@ describe('tenant API: WhatsApp Web numbers left without a pod by the cap', () =>
 
   beforeAll(async () => {
     // Sessions as in Kubernetes, with no session pod up (nothing listens on the discard port).
-    const prisma = { get instance() { return harness.database.prisma.instance; } };
+    const prisma = {
+      get instance() {
+        return harness.database.prisma.instance;
+      },
+    };
     const sessions = createRemoteSessionControl({ prisma, podUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 });
     harness = await startTenantApiHarness({ BAILEYS_MAX_SESSIONS: '2' }, { sessions });
     owner = await signUp(harness);
@@ -128,8 +137,14 @@ describe('tenant API: WhatsApp Web numbers left without a pod by the cap', () =>
     await create(harness, owner, 'BAILEYS').expect(201); // slot 0
     const { id, since } = await overCapacityInstance(5);
     const api = request(harness.app);
-    expect((await api.get(`/api/instances/${id}`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({ slot: 5, overCapacitySince: since.toISOString() });
-    expect((await api.get(`/api/instances/${id}/session`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({ state: 'over-capacity', qr: null });
+    expect((await api.get(`/api/instances/${id}`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({
+      slot: 5,
+      overCapacitySince: since.toISOString(),
+    });
+    expect((await api.get(`/api/instances/${id}/session`).set('authorization', owner.bearer).expect(200)).body).toMatchObject({
+      state: 'over-capacity',
+      qr: null,
+    });
 
     const started = await api.post(`/api/instances/${id}/session/restart`).set('authorization', owner.bearer).expect(202);
     expect(started.body).toMatchObject({ instanceId: id, state: 'pending' });
@@ -141,7 +156,16 @@ describe('tenant API: WhatsApp Web numbers left without a pod by the cap', () =>
   it('refuses to start a number without a pod when no slot under the cap is free, and changes nothing', async () => {
     const { id } = await overCapacityInstance(6);
     const refused = await request(harness.app).post(`/api/instances/${id}/session/restart`).set('authorization', owner.bearer).expect(409);
-    expect(expectError(refused.body, 'PLATFORM_CAPACITY_REACHED').details).toEqual({ quota: 'whatsappWebSessions', limit: 2, current: 2, setBy: 'deployment' });
-    expect(await harness.database.prisma.instance.findUniqueOrThrow({ where: { id } })).toMatchObject({ slot: 6, sessionRequestedAt: null, overCapacitySince: expect.any(Date) });
+    expect(expectError(refused.body, 'PLATFORM_CAPACITY_REACHED').details).toEqual({
+      quota: 'whatsappWebSessions',
+      limit: 2,
+      current: 2,
+      setBy: 'deployment',
+    });
+    expect(await harness.database.prisma.instance.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      slot: 6,
+      sessionRequestedAt: null,
+      overCapacitySince: expect.any(Date),
+    });
   });
 });

@@ -16,7 +16,11 @@ describe('tenant API: instances', () => {
 
   beforeAll(async () => {
     // Sessions as in Kubernetes, with no session pod up yet (nothing listens on the discard port).
-    const prisma = { get instance() { return harness.database.prisma.instance; } };
+    const prisma = {
+      get instance() {
+        return harness.database.prisma.instance;
+      },
+    };
     const sessions = createRemoteSessionControl({ prisma, podUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 });
     harness = await startTenantApiHarness({}, { sessions });
     [owner, other] = await Promise.all([signUp(harness), signUp(harness)]);
@@ -46,10 +50,18 @@ describe('tenant API: instances', () => {
   });
 
   it('requires the Cloud API ids and token for META', async () => {
-    const response = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'META', name: 'Main' }).expect(400);
+    const response = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'META', name: 'Main' })
+      .expect(400);
     const details = expectError(response.body, 'VALIDATION_FAILED').details as Array<{ path: string }>;
     expect(details.map((detail) => detail.path).sort()).toEqual(['body.accessToken', 'body.phoneNumberId']);
-    const unknownProvider = await request(harness.app).post('/api/instances').set('authorization', owner.bearer).send({ provider: 'TELEGRAM', name: 'x' }).expect(400);
+    const unknownProvider = await request(harness.app)
+      .post('/api/instances')
+      .set('authorization', owner.bearer)
+      .send({ provider: 'TELEGRAM', name: 'x' })
+      .expect(400);
     expectError(unknownProvider.body, 'VALIDATION_FAILED');
   });
 
@@ -131,11 +143,23 @@ describe('tenant API: instances', () => {
       .set('authorization', owner.bearer)
       .send({ baileys: { maxPerMinute: 6, minGapPerRecipientMs: 5_000, typing: false } })
       .expect(200);
-    expect(instanceViewSchema.parse(patched.body).baileys).toEqual({ maxPerMinute: 6, minGapPerRecipientMs: 5_000, newContactsPerDay: null, typing: false });
+    expect(instanceViewSchema.parse(patched.body).baileys).toEqual({
+      maxPerMinute: 6,
+      minGapPerRecipientMs: 5_000,
+      newContactsPerDay: null,
+      typing: false,
+    });
     // Merged: a later change keeps what it does not name; null restores the default; the name changes alone.
-    await api.patch(`/api/instances/${id}`).set('authorization', owner.bearer).send({ baileys: { newContactsPerDay: 5, maxPerMinute: null } }).expect(200);
+    await api
+      .patch(`/api/instances/${id}`)
+      .set('authorization', owner.bearer)
+      .send({ baileys: { newContactsPerDay: 5, maxPerMinute: null } })
+      .expect(200);
     const renamed = await api.patch(`/api/instances/${id}`).set('authorization', owner.bearer).send({ name: 'Loja centro' }).expect(200);
-    expect(renamed.body).toMatchObject({ name: 'Loja centro', baileys: { maxPerMinute: null, minGapPerRecipientMs: 5_000, newContactsPerDay: 5, typing: false } });
+    expect(renamed.body).toMatchObject({
+      name: 'Loja centro',
+      baileys: { maxPerMinute: null, minGapPerRecipientMs: 5_000, newContactsPerDay: 5, typing: false },
+    });
     expect((await api.get(`/api/instances/${id}`).set('authorization', owner.bearer).expect(200)).body.baileys).toEqual(renamed.body.baileys);
     const stored = await harness.database.prisma.instance.findUniqueOrThrow({ where: { id } });
     expect(stored.baileysSettings).toEqual({ minGapPerRecipientMs: 5_000, newContactsPerDay: 5, typing: false });
@@ -148,7 +172,10 @@ describe('tenant API: instances', () => {
     const patch = (body: object, bearer = owner.bearer) => api.patch(`/api/instances/${id}`).set('authorization', bearer).send(body);
 
     const tooFast = expectError((await patch({ baileys: { maxPerMinute: 500, minGapPerRecipientMs: 10 } }).expect(400)).body, 'VALIDATION_FAILED');
-    expect((tooFast.details as Array<{ path: string }>).map((detail) => detail.path).sort()).toEqual(['body.baileys.maxPerMinute', 'body.baileys.minGapPerRecipientMs']);
+    expect((tooFast.details as Array<{ path: string }>).map((detail) => detail.path).sort()).toEqual([
+      'body.baileys.maxPerMinute',
+      'body.baileys.minGapPerRecipientMs',
+    ]);
     expectError((await patch({ baileys: { burstSize: 3 } }).expect(400)).body, 'VALIDATION_FAILED');
     expectError((await patch({ baileys: { typing: 'sometimes' } }).expect(400)).body, 'VALIDATION_FAILED');
     expectError((await patch({}).expect(400)).body, 'VALIDATION_FAILED');
@@ -158,7 +185,13 @@ describe('tenant API: instances', () => {
     const sandbox = await api.post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Teste' }).expect(201);
     expect(sandbox.body.baileys).toBeNull();
     const refused = expectError(
-      (await api.patch(`/api/instances/${sandbox.body.id}`).set('authorization', owner.bearer).send({ baileys: { maxPerMinute: 5 } }).expect(409)).body,
+      (
+        await api
+          .patch(`/api/instances/${sandbox.body.id}`)
+          .set('authorization', owner.bearer)
+          .send({ baileys: { maxPerMinute: 5 } })
+          .expect(409)
+      ).body,
       'CONFLICT',
     );
     expect(refused.details).toEqual({ provider: 'SANDBOX' });

@@ -68,7 +68,17 @@ beforeAll(async () => {
     if (request.method === 'POST' && request.path.endsWith('/restart-pod')) {
       return void response.status(202).json({ pod: `baileys-sessions-${request.path.split('/')[1]?.replace('slot-', '')}`, deleted: true });
     }
-    response.json({ instanceId, state: 'waiting-for-scan', stopReason: null, qr: '2@pod-qr', pairingCode: null, registered: false, account: null, reconnectAttempts: 0, nextAttemptAt: null });
+    response.json({
+      instanceId,
+      state: 'waiting-for-scan',
+      stopReason: null,
+      qr: '2@pod-qr',
+      pairingCode: null,
+      registered: false,
+      account: null,
+      reconnectAttempts: 0,
+      nextAttemptAt: null,
+    });
   });
   baileysPod = await new Promise((resolve) => {
     const listening = pod.listen(0, '127.0.0.1', () => resolve(listening));
@@ -115,9 +125,12 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
 
   it('serves what daprd asks for: no actors; messages.outbound (sandbox egress) and the topics live updates show', () => {
     expect(sidecar.appConfig).toBeNull();
-    expect(sidecar.subscriptions.map((entry) => entry.topic).filter((topic) => !topic.endsWith('.dead-letter')).sort()).toEqual(
-      ['businesses.bot-control', 'contacts.bot-control', 'messages.inbound', 'messages.outbound', 'messages.status'].sort(),
-    );
+    expect(
+      sidecar.subscriptions
+        .map((entry) => entry.topic)
+        .filter((topic) => !topic.endsWith('.dead-letter'))
+        .sort(),
+    ).toEqual(['businesses.bot-control', 'contacts.bot-control', 'messages.inbound', 'messages.outbound', 'messages.status'].sort());
   });
 
   it('answers /healthz, /readyz (database and sidecar) and /metrics, and refuses sidecar routes without the app token', async () => {
@@ -138,8 +151,13 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
     // No SMTP here (the link is only logged): verify the owner directly; instances need a verified owner.
     await database.prisma.user.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
     const bearer = `Bearer ${(await api.post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken}`;
-    const instanceId = (await api.post('/api/instances').set('authorization', bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201)).body.id;
-    const inbound = await api.post(`/api/sandbox/${instanceId}/messages`).set('authorization', bearer).send({ from: '573001112233', text: 'hola' }).expect(202);
+    const instanceId = (await api.post('/api/instances').set('authorization', bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201)).body
+      .id;
+    const inbound = await api
+      .post(`/api/sandbox/${instanceId}/messages`)
+      .set('authorization', bearer)
+      .send({ from: '573001112233', text: 'hola' })
+      .expect(202);
 
     await expectEventually(() =>
       expect(sidecar.published.map((message) => [message.topic, (message.cloudEvent.data as { type: string }).type])).toContainEqual([
@@ -148,16 +166,23 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
       ]),
     );
 
-    const reply = await api.post(`/api/conversations/${inbound.body.conversationId}/messages`).set('authorization', bearer).send({ text: 'Buenos días' });
+    const reply = await api
+      .post(`/api/conversations/${inbound.body.conversationId}/messages`)
+      .set('authorization', bearer)
+      .send({ text: 'Buenos días' });
     expect(reply.status).toBeLessThan(300);
-    const replyId = (await database.prisma.message.findFirstOrThrow({ where: { conversationId: inbound.body.conversationId, direction: 'OUTBOUND' } })).id;
+    const replyId = (
+      await database.prisma.message.findFirstOrThrow({ where: { conversationId: inbound.body.conversationId, direction: 'OUTBOUND' } })
+    ).id;
     // relay → sidecar publish → delivery to /dapr/events/pubsub/messages.outbound → sandbox egress → SENT
     await expectEventually(async () => expect((await database.prisma.message.findUniqueOrThrow({ where: { id: replyId } })).status).toBe('SENT'));
     const sendRequest = sidecar.published.find((message) => (message.cloudEvent.data as { data: { messageId?: string } }).data.messageId === replyId);
     expect(sendRequest).toMatchObject({ topic: 'messages.outbound', metadata: { partitionKey: inbound.body.conversationId } });
     // The double records the outcome when the app answers, which is after the egress stored SENT.
     await expectEventually(() =>
-      expect(sidecar.deliveries.filter((delivery) => delivery.cloudEventId === sendRequest!.cloudEvent.id).map((delivery) => delivery.outcome)).toEqual(['SUCCESS']),
+      expect(
+        sidecar.deliveries.filter((delivery) => delivery.cloudEventId === sendRequest!.cloudEvent.id).map((delivery) => delivery.outcome),
+      ).toEqual(['SUCCESS']),
     );
     // Delivered once to the sidecar: the relay deleted its delivery rows.
     await expectEventually(async () => expect(await database.prisma.outboxDelivery.count({ where: { subscriber: 'dapr-relay' } })).toBe(0));
@@ -170,11 +195,16 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
     await api.post('/api/auth/register').send({ email, password, businessName: 'Baileys Bakery' }).expect(201);
     await database.prisma.user.update({ where: { email }, data: { emailVerifiedAt: new Date() } });
     const bearer = `Bearer ${(await api.post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken}`;
-    const instance = (await api.post('/api/instances').set('authorization', bearer).send({ provider: 'BAILEYS', name: 'Shop phone' }).expect(201)).body;
+    const instance = (await api.post('/api/instances').set('authorization', bearer).send({ provider: 'BAILEYS', name: 'Shop phone' }).expect(201))
+      .body;
 
     const session = await api.get(`/api/instances/${instance.id}/session`).set('authorization', bearer).expect(200);
     expect(session.body).toMatchObject({ state: 'waiting-for-scan', qr: '2@pod-qr' });
-    expect(podRequests).toContainEqual({ method: 'POST', path: `/slot-${instance.slot}/internal/sessions/${instance.id}/restart`, token: tokens.appApiToken });
+    expect(podRequests).toContainEqual({
+      method: 'POST',
+      path: `/slot-${instance.slot}/internal/sessions/${instance.id}/restart`,
+      token: tokens.appApiToken,
+    });
     expect(podRequests).toContainEqual({ method: 'GET', path: `/slot-${instance.slot}/internal/sessions/${instance.id}`, token: tokens.appApiToken });
   });
 
@@ -198,7 +228,9 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
 
     const restarted = await api.post(`/api/instances/${instance.id}/session/restart-pod`).set('authorization', owner).expect(202);
     expect(restarted.body).toEqual({ pod: `baileys-sessions-${instance.slot}`, deleted: true });
-    expect(podRequests.filter((entry) => entry.path === restartPodPath)).toEqual([{ method: 'POST', path: restartPodPath, token: tokens.appApiToken }]);
+    expect(podRequests.filter((entry) => entry.path === restartPodPath)).toEqual([
+      { method: 'POST', path: restartPodPath, token: tokens.appApiToken },
+    ]);
   });
 
   it('asks conversation-actors for the AI status and queue statistics through Dapr service invocation', async () => {

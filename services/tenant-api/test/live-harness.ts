@@ -91,7 +91,13 @@ export async function createSandboxInstance(server: { url: string }, tenant: Sig
 
 /** A customer message through the sandbox ingress; returns its ids. */
 export async function sendCustomerMessage(server: { url: string }, tenant: SignedInTenant, instanceId: string, text: string, from = '+34600111222') {
-  const sent = await callApi<{ messageId: string; conversationId: string; contactId: string }>(server, tenant, 'POST', `/api/sandbox/${instanceId}/messages`, { from, text });
+  const sent = await callApi<{ messageId: string; conversationId: string; contactId: string }>(
+    server,
+    tenant,
+    'POST',
+    `/api/sandbox/${instanceId}/messages`,
+    { from, text },
+  );
   if (sent.status !== 202) throw new Error(`sandbox message: ${sent.status} ${JSON.stringify(sent.body)}`);
   return sent.body;
 }

@@ -55,10 +55,18 @@ describe('live updates through Redis: several tenant-api replicas', () => {
     // Spread over both replicas' APIs; the outbox group hands each event to one of them.
     for (const [index, text] of texts.entries()) await sendCustomerMessage(index % 2 ? replicaA : replicaB, tenant, instanceId, text);
     for (const connection of [onA, onB]) {
-      await expectEventually(() => expect(connection.frames.filter((frame) => frame.event === 'message.created').map(textOf).sort()).toEqual([...texts].sort()));
+      await expectEventually(() =>
+        expect(
+          connection.frames
+            .filter((frame) => frame.event === 'message.created')
+            .map(textOf)
+            .sort(),
+        ).toEqual([...texts].sort()),
+      );
     }
     await expectEventually(() => expect(onB.frames.filter((frame) => frame.event === 'conversation.updated')).toHaveLength(texts.length));
-    const eventsOf = (connection: SseConnection) => connection.frames.filter((frame) => frame.event !== 'ready').map((frame) => `${frame.id} ${frame.event} ${frame.data}`);
+    const eventsOf = (connection: SseConnection) =>
+      connection.frames.filter((frame) => frame.event !== 'ready').map((frame) => `${frame.id} ${frame.event} ${frame.data}`);
     await expectEventually(() => expect(eventsOf(onA)).toEqual(eventsOf(onB)));
     const ids = onA.frames.filter((frame) => frame.event !== 'ready').map((frame) => frame.id!);
     expect(new Set(ids).size).toBe(ids.length);
@@ -69,7 +77,9 @@ describe('live updates through Redis: several tenant-api replicas', () => {
     const onB = await connect(replicaB);
     const sent = await sendCustomerMessage(replicaA, tenant, instanceId, 'delivered three times');
     await waitForFrame(onA, (frame) => frame.event === 'message.created' && textOf(frame) === 'delivered three times');
-    const stored = await harness.database.prisma.outboxEvent.findFirst({ where: { topic: MessageReceived.topic, payload: { path: ['data', 'messageId'], equals: sent.messageId } } });
+    const stored = await harness.database.prisma.outboxEvent.findFirst({
+      where: { topic: MessageReceived.topic, payload: { path: ['data', 'messageId'], equals: sent.messageId } },
+    });
     const event = MessageReceived.parse(stored!.payload);
     const handlerOf = (server: LiveServer) => server.live.subscriptions.find((subscription) => subscription.topic === MessageReceived.topic)!.handler;
     expect(await handlerOf(replicaA)(event)).toBe('success');
@@ -122,13 +132,17 @@ describe('live updates through Redis: several tenant-api replicas', () => {
       connections.push(stream);
       await waitForFrame(stream, (frame) => frame.event === 'ready');
       const published = [];
-      for (let index = 0; index < 5; index += 1) published.push(await small.live.channel.publish(tenant.businessId, { type: 'business.updated', data: { botEnabled: index % 2 === 0 } }));
+      for (let index = 0; index < 5; index += 1)
+        published.push(await small.live.channel.publish(tenant.businessId, { type: 'business.updated', data: { botEnabled: index % 2 === 0 } }));
       await expectEventually(() => expect(stream.frames.filter((frame) => frame.event === 'business.updated')).toHaveLength(5));
 
       const inWindow = await openSse(`${small.url}/api/live?ticket=${await issueTicket(small, tenant)}`, { 'Last-Event-ID': published[2]!.id });
       connections.push(inWindow);
       await waitForFrame(inWindow, (frame) => frame.event === 'ready');
-      expect(inWindow.frames.filter((frame) => frame.event === 'business.updated').map((frame) => frame.id)).toEqual([published[3]!.id, published[4]!.id]);
+      expect(inWindow.frames.filter((frame) => frame.event === 'business.updated').map((frame) => frame.id)).toEqual([
+        published[3]!.id,
+        published[4]!.id,
+      ]);
 
       const tooOld = await openSse(`${small.url}/api/live?ticket=${await issueTicket(small, tenant)}`, { 'Last-Event-ID': published[0]!.id });
       connections.push(tooOld);

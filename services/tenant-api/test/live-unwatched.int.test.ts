@@ -94,7 +94,8 @@ describe('live updates while no console watches', () => {
 
       // Watched again: events are published in full.
       await sendCustomerMessage(server, tenant, instanceId, 'watched again');
-      for (const connection of [behind, atGap]) await waitForFrame(connection, (frame) => frame.event === 'message.created' && textOf(frame) === 'watched again');
+      for (const connection of [behind, atGap])
+        await waitForFrame(connection, (frame) => frame.event === 'message.created' && textOf(frame) === 'watched again');
     });
   });
 
@@ -107,7 +108,9 @@ describe('live updates while no console watches', () => {
     const watcherKey = () => `${keyPrefix}live:{${tenant.businessId}}:watched`;
     /** A delivery of a stored message's event that no replica handled yet (a fresh event id). */
     const freshEventFor = async (messageId: string) => {
-      const stored = await harness.database.prisma.outboxEvent.findFirst({ where: { topic: MessageReceived.topic, payload: { path: ['data', 'messageId'], equals: messageId } } });
+      const stored = await harness.database.prisma.outboxEvent.findFirst({
+        where: { topic: MessageReceived.topic, payload: { path: ['data', 'messageId'], equals: messageId } },
+      });
       return MessageReceived.create(MessageReceived.parse(stored!.payload).data);
     };
     const handlerOf = (server: LiveServer) => server.live.subscriptions.find((subscription) => subscription.topic === MessageReceived.topic)!.handler;

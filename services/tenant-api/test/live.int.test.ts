@@ -103,12 +103,19 @@ describe('live updates over SSE (in-process fan-out)', () => {
 
     const sent = await sendCustomerMessage(server, alice, aliceInstance, 'Is the shop open today?');
     const created = dataOf<MessageEvent>(await messageCreated(aliceStream, 'Is the shop open today?'));
-    expect(created).toEqual({ conversationId: sent.conversationId, message: expect.objectContaining({ id: sent.messageId, author: 'CUSTOMER', status: 'RECEIVED' }) });
+    expect(created).toEqual({
+      conversationId: sent.conversationId,
+      message: expect.objectContaining({ id: sent.messageId, author: 'CUSTOMER', status: 'RECEIVED' }),
+    });
     // The same view the REST route returns.
     const page = await callApi<{ items: unknown[] }>(server, alice, 'GET', `/api/conversations/${sent.conversationId}/messages`);
     expect(page.body.items).toContainEqual(created.message);
     const conversation = await waitForFrame(aliceStream, (frame) => frame.event === 'conversation.updated');
-    expect(dataOf<ConversationEvent>(conversation).conversation).toMatchObject({ id: sent.conversationId, unreadCount: 1, lastMessagePreview: 'Is the shop open today?' });
+    expect(dataOf<ConversationEvent>(conversation).conversation).toMatchObject({
+      id: sent.conversationId,
+      unreadCount: 1,
+      lastMessagePreview: 'Is the shop open today?',
+    });
     const list = await callApi<{ items: unknown[] }>(server, alice, 'GET', '/api/conversations');
     expect(list.body.items).toContainEqual(dataOf<ConversationEvent>(conversation).conversation);
 
@@ -126,17 +133,37 @@ describe('live updates over SSE (in-process fan-out)', () => {
     const sent = await sendCustomerMessage(server, alice, aliceInstance, 'I need a person', '+34600999888');
     await messageCreated(stream, 'I need a person');
 
-    const reply = await callApi<{ message: { id: string } }>(server, alice, 'POST', `/api/conversations/${sent.conversationId}/messages`, { text: 'Hi, this is Ana.' });
+    const reply = await callApi<{ message: { id: string } }>(server, alice, 'POST', `/api/conversations/${sent.conversationId}/messages`, {
+      text: 'Hi, this is Ana.',
+    });
     expect(reply.status).toBe(201);
     const created = dataOf<MessageEvent>(await messageCreated(stream, 'Hi, this is Ana.'));
     expect(created.message).toMatchObject({ id: reply.body.message.id, author: 'OPERATOR', direction: 'OUTBOUND' });
-    const sentUpdate = await waitForFrame(stream, (frame) => frame.event === 'message.updated' && dataOf<MessageEvent>(frame).message.status === 'SENT');
-    expect(dataOf<MessageEvent>(sentUpdate)).toMatchObject({ conversationId: sent.conversationId, message: { id: reply.body.message.id, status: 'SENT' } });
-    await waitForFrame(stream, (frame) => frame.event === 'conversation.updated' && dataOf<ConversationEvent>(frame).conversation.id === sent.conversationId && dataOf<ConversationEvent>(frame).conversation.botDisabled);
+    const sentUpdate = await waitForFrame(
+      stream,
+      (frame) => frame.event === 'message.updated' && dataOf<MessageEvent>(frame).message.status === 'SENT',
+    );
+    expect(dataOf<MessageEvent>(sentUpdate)).toMatchObject({
+      conversationId: sent.conversationId,
+      message: { id: reply.body.message.id, status: 'SENT' },
+    });
+    await waitForFrame(
+      stream,
+      (frame) =>
+        frame.event === 'conversation.updated' &&
+        dataOf<ConversationEvent>(frame).conversation.id === sent.conversationId &&
+        dataOf<ConversationEvent>(frame).conversation.botDisabled,
+    );
 
     const before = stream.frames.length;
     expect((await callApi(server, alice, 'PATCH', `/api/contacts/${sent.contactId}`, { botDisabled: false })).status).toBe(200);
-    await waitForFrame(stream, (frame) => stream.frames.indexOf(frame) >= before && frame.event === 'conversation.updated' && !dataOf<ConversationEvent>(frame).conversation.botDisabled);
+    await waitForFrame(
+      stream,
+      (frame) =>
+        stream.frames.indexOf(frame) >= before &&
+        frame.event === 'conversation.updated' &&
+        !dataOf<ConversationEvent>(frame).conversation.botDisabled,
+    );
 
     expect((await callApi(server, alice, 'PUT', '/api/agent', { botEnabled: false })).status).toBe(200);
     expect(dataOf(await waitForFrame(stream, (frame) => frame.event === 'business.updated'))).toEqual({ botEnabled: false });
@@ -158,14 +185,25 @@ describe('live updates over SSE (in-process fan-out)', () => {
     // What the WhatsApp Web ingest does when the customer edits it: the row and the event in one transaction.
     const { prisma } = harness.database;
     await prisma.$transaction(async (transaction) => {
-      await transaction.message.update({ where: { id: sent.messageId }, data: { text: 'See you at 6', content: { kind: 'text', text: 'See you at 6', editedAt: new Date().toISOString() } } });
+      await transaction.message.update({
+        where: { id: sent.messageId },
+        data: { text: 'See you at 6', content: { kind: 'text', text: 'See you at 6', editedAt: new Date().toISOString() } },
+      });
       await transaction.conversation.update({ where: { id: sent.conversationId }, data: { lastMessagePreview: 'See you at 6' } });
-      const change = MessageContentChanged.create({ businessId: alice.businessId, conversationId: sent.conversationId, messageId: sent.messageId, change: 'edited' });
+      const change = MessageContentChanged.create({
+        businessId: alice.businessId,
+        conversationId: sent.conversationId,
+        messageId: sent.messageId,
+        change: 'edited',
+      });
       await enqueueEvent(transaction, MessageContentChanged.topic, change, { key: sent.conversationId });
     });
     server.pubsub.wake();
 
-    const updated = await waitForFrame(stream, (frame) => frame.event === 'message.updated' && dataOf<MessageEvent>(frame).message.id === sent.messageId);
+    const updated = await waitForFrame(
+      stream,
+      (frame) => frame.event === 'message.updated' && dataOf<MessageEvent>(frame).message.id === sent.messageId,
+    );
     expect(dataOf<MessageEvent>(updated).message).toMatchObject({ text: 'See you at 6' });
     await waitForFrame(
       stream,
@@ -211,7 +249,11 @@ describe('live updates over SSE (in-process fan-out)', () => {
     // The same through the query parameter a new EventSource would use.
     const byQuery = await connect(alice, {}, `&lastEventId=${encodeURIComponent(lastSeen)}`);
     await waitForFrame(byQuery, (frame) => frame.event === 'ready');
-    expect(framesOf(byQuery, 'message.created').map((frame) => dataOf<MessageEvent>(frame).message.text)).toEqual(['missed one', 'missed two', 'after the resume']);
+    expect(framesOf(byQuery, 'message.created').map((frame) => dataOf<MessageEvent>(frame).message.text)).toEqual([
+      'missed one',
+      'missed two',
+      'after the resume',
+    ]);
 
     const stale = await connect(alice, { 'Last-Event-ID': '1-1' });
     await waitForFrame(stale, (frame) => frame.event === 'ready');
@@ -245,13 +287,20 @@ describe('live updates over SSE (in-process fan-out)', () => {
     // The new process has none of the old ids: the client is told to resync and refetches, which shows the message
     // stored while it was down; from there on events arrive live again.
     const resync = await waitForFrame(client, (frame) => frame.event === 'resync');
-    const refetched = await callApi<{ items: Array<{ id: string; text: string }> }>(restarted, alice, 'GET', `/api/conversations/${whileDown.conversationId}/messages`);
+    const refetched = await callApi<{ items: Array<{ id: string; text: string }> }>(
+      restarted,
+      alice,
+      'GET',
+      `/api/conversations/${whileDown.conversationId}/messages`,
+    );
     expect(refetched.body.items).toContainEqual(expect.objectContaining({ id: whileDown.messageId, text: 'while reconnecting' }));
     await sendCustomerMessage(restarted, alice, aliceInstance, 'after the restart');
     await waitForFrame(client, (frame) => frame.event === 'message.created' && dataOf<MessageEvent>(frame).message.text === 'after the restart');
     expect(client.connections.filter((connection) => connection.status === 200).length).toBeGreaterThanOrEqual(2);
     const afterResync = client.frames.slice(client.frames.indexOf(resync));
-    const messageIds = afterResync.filter((frame) => frame.event === 'message.created').map((frame: SseFrame) => dataOf<MessageEvent>(frame).message.id);
+    const messageIds = afterResync
+      .filter((frame) => frame.event === 'message.created')
+      .map((frame: SseFrame) => dataOf<MessageEvent>(frame).message.id);
     expect(new Set(messageIds).size).toBe(messageIds.length);
     await client.stop();
   });

@@ -37,7 +37,8 @@ describe('tenant API: GET /messages/:id/media', () => {
     objectStore = createFileObjectStore(directory);
     harness = await startTenantApiHarness({}, { objectStore });
     [owner, other] = await Promise.all([signUp(harness), signUp(harness)]);
-    instanceId = (await api().post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201)).body.id;
+    instanceId = (await api().post('/api/instances').set('authorization', owner.bearer).send({ provider: 'SANDBOX', name: 'Sandbox' }).expect(201))
+      .body.id;
   });
   afterAll(async () => {
     await harness?.close();
@@ -47,7 +48,10 @@ describe('tenant API: GET /messages/:id/media', () => {
   it('streams stored media with its content type, length and a private cache header', async () => {
     const key = `media/${owner.businessId}/${instanceId}/photo.jpg`;
     await objectStore.put(key, jpeg, 'image/jpeg');
-    const messageId = await messageWith({ kind: 'image', media: { mediaId: key, mimeType: 'image/jpeg', size: jpeg.length, download: { state: 'stored', attempts: 1 } } });
+    const messageId = await messageWith({
+      kind: 'image',
+      media: { mediaId: key, mimeType: 'image/jpeg', size: jpeg.length, download: { state: 'stored', attempts: 1 } },
+    });
 
     const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-type']).toBe('image/jpeg');
@@ -61,7 +65,10 @@ describe('tenant API: GET /messages/:id/media', () => {
     const key = `media/${owner.businessId}/${instanceId}/menu.pdf`;
     const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
     await objectStore.put(key, pdf, 'application/pdf');
-    const messageId = await messageWith({ kind: 'document', media: { mediaId: key, mimeType: 'application/pdf', filename: 'menu.pdf', download: { state: 'stored', attempts: 1 } } });
+    const messageId = await messageWith({
+      kind: 'document',
+      media: { mediaId: key, mimeType: 'application/pdf', filename: 'menu.pdf', download: { state: 'stored', attempts: 1 } },
+    });
 
     const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-type']).toBe('application/pdf');
@@ -72,7 +79,10 @@ describe('tenant API: GET /messages/:id/media', () => {
   it('shows images in place, with nosniff and a sandbox CSP, and names everything else as a download', async () => {
     const key = `media/${owner.businessId}/${instanceId}/inline.jpg`;
     await objectStore.put(key, jpeg, 'image/jpeg');
-    const messageId = await messageWith({ kind: 'image', media: { mediaId: key, mimeType: 'image/jpeg', download: { state: 'stored', attempts: 1 } } });
+    const messageId = await messageWith({
+      kind: 'image',
+      media: { mediaId: key, mimeType: 'image/jpeg', download: { state: 'stored', attempts: 1 } },
+    });
 
     const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-disposition']).toBe(`inline; filename="media-${messageId}"`);
@@ -87,7 +97,10 @@ describe('tenant API: GET /messages/:id/media', () => {
   ])('serves a row stored before sniffing with type %s as an application/octet-stream download', async (storedType, kind, markup) => {
     const key = `media/${owner.businessId}/${instanceId}/legacy-${counter}`;
     await objectStore.put(key, Buffer.from(markup), storedType);
-    const messageId = await messageWith({ kind, media: { mediaId: key, mimeType: storedType, filename: 'invoice.html', download: { state: 'stored', attempts: 1 } } });
+    const messageId = await messageWith({
+      kind,
+      media: { mediaId: key, mimeType: storedType, filename: 'invoice.html', download: { state: 'stored', attempts: 1 } },
+    });
 
     const response = await api().get(`/api/messages/${messageId}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-type']).toBe('application/octet-stream');
@@ -99,12 +112,23 @@ describe('tenant API: GET /messages/:id/media', () => {
   it("sanitizes a sender's file name: no path, no quotes or line breaks, non-ASCII kept in filename*", async () => {
     const key = `media/${owner.businessId}/${instanceId}/named.pdf`;
     await objectStore.put(key, Buffer.from('%PDF-1.4\n'), 'application/pdf');
-    const evil = await messageWith({ kind: 'document', media: { mediaId: key, mimeType: 'application/pdf', filename: '../../etc/x"\r\nSet-Cookie: a=b.pdf', download: { state: 'stored', attempts: 1 } } });
+    const evil = await messageWith({
+      kind: 'document',
+      media: {
+        mediaId: key,
+        mimeType: 'application/pdf',
+        filename: '../../etc/x"\r\nSet-Cookie: a=b.pdf',
+        download: { state: 'stored', attempts: 1 },
+      },
+    });
     const response = await api().get(`/api/messages/${evil}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(response.headers['content-disposition']).toBe('attachment; filename="xSet-Cookie a=b.pdf"');
     expect(response.headers['set-cookie']).toBeUndefined();
 
-    const accented = await messageWith({ kind: 'document', media: { mediaId: key, mimeType: 'application/pdf', filename: 'orçamento (1).pdf', download: { state: 'stored', attempts: 1 } } });
+    const accented = await messageWith({
+      kind: 'document',
+      media: { mediaId: key, mimeType: 'application/pdf', filename: 'orçamento (1).pdf', download: { state: 'stored', attempts: 1 } },
+    });
     const named = await api().get(`/api/messages/${accented}/media`).set('authorization', owner.bearer).responseType('blob').expect(200);
     expect(named.headers['content-disposition']).toBe(`attachment; filename="or_amento (1).pdf"; filename*=UTF-8''or%C3%A7amento%20%281%29.pdf`);
   });
@@ -112,40 +136,61 @@ describe('tenant API: GET /messages/:id/media', () => {
   it("answers 404 for another business's message and for unknown ids, without leaking the bytes", async () => {
     const key = `media/${owner.businessId}/${instanceId}/secret.jpg`;
     await objectStore.put(key, jpeg, 'image/jpeg');
-    const messageId = await messageWith({ kind: 'image', media: { mediaId: key, mimeType: 'image/jpeg', download: { state: 'stored', attempts: 1 } } });
+    const messageId = await messageWith({
+      kind: 'image',
+      media: { mediaId: key, mimeType: 'image/jpeg', download: { state: 'stored', attempts: 1 } },
+    });
 
     expectError((await api().get(`/api/messages/${messageId}/media`).set('authorization', other.bearer).expect(404)).body, 'NOT_FOUND');
-    expectError((await api().get('/api/messages/00000000-0000-4000-8000-000000000000/media').set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND');
+    expectError(
+      (await api().get('/api/messages/00000000-0000-4000-8000-000000000000/media').set('authorization', owner.bearer).expect(404)).body,
+      'NOT_FOUND',
+    );
     expectError((await api().get('/api/messages/not-a-uuid/media').set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND');
     expectError((await api().get(`/api/messages/${messageId}/media`).expect(401)).body, 'UNAUTHENTICATED');
   });
 
   it('explains a 404 when the media is not stored: metadata-only media, pending downloads, text messages, missing objects', async () => {
     const cloud = await messageWith({ kind: 'image', media: { mediaId: '1234567890', mimeType: 'image/jpeg' } });
-    const cloudError = expectError((await api().get(`/api/messages/${cloud}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND');
+    const cloudError = expectError(
+      (await api().get(`/api/messages/${cloud}/media`).set('authorization', owner.bearer).expect(404)).body,
+      'NOT_FOUND',
+    );
     expect(cloudError.message).toMatch(/no object store was configured/);
     expect(cloudError.details).toEqual({ reason: 'media_not_stored', download: null });
 
     const pending = await messageWith({ kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', download: { state: 'pending', attempts: 2 } } });
-    const pendingError = expectError((await api().get(`/api/messages/${pending}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND');
+    const pendingError = expectError(
+      (await api().get(`/api/messages/${pending}/media`).set('authorization', owner.bearer).expect(404)).body,
+      'NOT_FOUND',
+    );
     expect(pendingError.details).toEqual({ reason: 'media_not_stored', download: 'pending' });
 
     const text = await messageWith({ kind: 'text', text: 'hola' });
-    expect(expectError((await api().get(`/api/messages/${text}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND').details).toEqual({ reason: 'no_media' });
+    expect(
+      expectError((await api().get(`/api/messages/${text}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND').details,
+    ).toEqual({ reason: 'no_media' });
 
-    const gone = await messageWith({ kind: 'video', media: { mediaId: `media/${owner.businessId}/${instanceId}/gone.mp4`, download: { state: 'stored', attempts: 1 } } });
-    expect(expectError((await api().get(`/api/messages/${gone}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND').details).toEqual({ reason: 'media_missing' });
+    const gone = await messageWith({
+      kind: 'video',
+      media: { mediaId: `media/${owner.businessId}/${instanceId}/gone.mp4`, download: { state: 'stored', attempts: 1 } },
+    });
+    expect(
+      expectError((await api().get(`/api/messages/${gone}/media`).set('authorization', owner.bearer).expect(404)).body, 'NOT_FOUND').details,
+    ).toEqual({ reason: 'media_missing' });
   });
 
   it('answers 503 when the deployment has no object store', async () => {
     const bare = await startTenantApiHarness();
     try {
       const tenant = await signUp(bare);
-      const response = await request(bare.app).get('/api/messages/00000000-0000-4000-8000-000000000000/media').set('authorization', tenant.bearer).expect(503);
+      const response = await request(bare.app)
+        .get('/api/messages/00000000-0000-4000-8000-000000000000/media')
+        .set('authorization', tenant.bearer)
+        .expect(503);
       expectError(response.body, 'UNAVAILABLE');
     } finally {
       await bare.close();
     }
   });
 });
-

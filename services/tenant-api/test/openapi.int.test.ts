@@ -8,7 +8,10 @@ interface RouteLayer {
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; security: unknown[]; parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; security: unknown[]; parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> }>
+  >;
   components: { schemas: Record<string, unknown> };
 }
 
@@ -31,7 +34,10 @@ describe('tenant API: OpenAPI document', () => {
       .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method} ${layer.route!.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`))
       .sort();
 
-  const documentedRoutes = () => Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)).sort();
+  const documentedRoutes = () =>
+    Object.entries(document.paths)
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`))
+      .sort();
 
   it('documents every registered route, and nothing that is not served', () => {
     const registered = registeredRoutes();
@@ -47,10 +53,16 @@ describe('tenant API: OpenAPI document', () => {
       for (const [method, operation] of Object.entries(operations)) {
         operationIds.add(operation.operationId);
         const pathParameters = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]).sort();
-        const declared = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name).sort();
+        const declared = (operation.parameters ?? [])
+          .filter((parameter) => parameter.in === 'path')
+          .map((parameter) => parameter.name)
+          .sort();
         expect(declared, `${method} ${path} path parameters`).toEqual(pathParameters);
         const statuses = Object.keys(operation.responses);
-        expect(statuses.some((status) => status.startsWith('2')), `${method} ${path} success`).toBe(true);
+        expect(
+          statuses.some((status) => status.startsWith('2')),
+          `${method} ${path} success`,
+        ).toBe(true);
         if (operation.security.length > 0) {
           expect(operation.responses['401'], `${method} ${path} 401`).toEqual({
             description: expect.any(String),
@@ -63,7 +75,9 @@ describe('tenant API: OpenAPI document', () => {
   });
 
   it('carries request schemas generated from the validating zod schemas', () => {
-    const register = document.paths['/auth/register']!['post'] as unknown as { requestBody: { content: { 'application/json': { schema: { required: string[]; properties: Record<string, { minLength?: number }> } } } } };
+    const register = document.paths['/auth/register']!['post'] as unknown as {
+      requestBody: { content: { 'application/json': { schema: { required: string[]; properties: Record<string, { minLength?: number }> } } } };
+    };
     const schema = register.requestBody.content['application/json'].schema;
     expect(schema.required.sort()).toEqual(['businessName', 'email', 'password']);
     expect(schema.properties['password']!.minLength).toBe(8);

@@ -141,7 +141,8 @@ export async function signUp(harness: TenantApiHarness, options: { verified?: bo
 /** Waits for the newest verification mail to `email` and returns the token from its link. */
 export async function verificationTokenFor(harness: TenantApiHarness, email: string, skip = 0): Promise<string> {
   const mail = await harness.smtp.waitForMail(
-    (candidate) => candidate.envelopeTo.includes(email) && harness.smtp.messages.filter((other) => other.envelopeTo.includes(email)).indexOf(candidate) === skip,
+    (candidate) =>
+      candidate.envelopeTo.includes(email) && harness.smtp.messages.filter((other) => other.envelopeTo.includes(email)).indexOf(candidate) === skip,
   );
   const link = /http:\/\/platform\.test\/api\/auth\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail.text ?? '');
   expect(link, 'verification link in the mail text').not.toBeNull();

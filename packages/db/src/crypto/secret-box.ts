@@ -13,7 +13,10 @@ export type SecretBoxErrorCode =
 export class SecretBoxError extends Error {
   override readonly name = 'SecretBoxError';
 
-  constructor(readonly code: SecretBoxErrorCode, message: string) {
+  constructor(
+    readonly code: SecretBoxErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,10 @@ export class SecretBox {
    * Generate a key with `openssl rand -base64 32`.
    */
   static fromKeyList(keyList: string): SecretBox {
-    const entries = keyList.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const entries = keyList
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     const keys: Record<string, Uint8Array> = {};
     for (const entry of entries) {
       const separator = entry.indexOf(':');

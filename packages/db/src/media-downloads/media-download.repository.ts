@@ -33,7 +33,10 @@ export async function claimMediaDownload(
   input: { messageId: string; provider: MediaDownloadProvider; now: Date; claimedUntil: Date },
 ): Promise<ClaimedMediaDownload | null> {
   const { messageId, provider, claimedUntil } = input;
-  const claimed = await prisma.mediaDownload.updateMany({ where: { messageId, provider, ...unclaimed(input.now) }, data: { lockedUntil: claimedUntil } });
+  const claimed = await prisma.mediaDownload.updateMany({
+    where: { messageId, provider, ...unclaimed(input.now) },
+    data: { lockedUntil: claimedUntil },
+  });
   if (claimed.count === 0) return null;
   const row = await prisma.mediaDownload.findUnique({ where: { messageId } });
   return row ? { ...row, claimedUntil } : null;
@@ -50,7 +53,10 @@ export async function mediaDownloadMessageContent(prisma: PrismaClient, row: Cla
  * In one transaction: the row deleted and the message's `content.media` given the stored object's fields (`mediaId`,
  * `size`, the download state …), announced to open consoles. False when the row was gone (another worker finished).
  */
-export async function recordMediaStored(prisma: PrismaClient, input: { messageId: string; media: { download: MediaDownloadState } & Record<string, unknown> }): Promise<boolean> {
+export async function recordMediaStored(
+  prisma: PrismaClient,
+  input: { messageId: string; media: { download: MediaDownloadState } & Record<string, unknown> },
+): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
     const deleted = await tx.mediaDownload.deleteMany({ where: { messageId: input.messageId } });
     if (deleted.count === 0) return false;
@@ -102,7 +108,12 @@ export async function dueMediaDownloads(
  * meanwhile is kept, not overwritten by a stale copy of the content). `announce` publishes `message.content-changed`
  * in the same transaction, so a console showing the message swaps the placeholder for the file.
  */
-async function mergeMedia(tx: Transaction, messageId: string, fields: { download: MediaDownloadState } & Record<string, unknown>, mode: 'announce' | 'quiet'): Promise<void> {
+async function mergeMedia(
+  tx: Transaction,
+  messageId: string,
+  fields: { download: MediaDownloadState } & Record<string, unknown>,
+  mode: 'announce' | 'quiet',
+): Promise<void> {
   const [updated] = await tx.$queryRaw<{ businessId: string; conversationId: string }[]>(Prisma.sql`
     UPDATE message SET content = jsonb_set(content, '{media}', COALESCE(content->'media', '{}'::jsonb) || ${JSON.stringify(fields)}::jsonb)
     WHERE id = ${messageId}::uuid

@@ -43,20 +43,24 @@ export async function applyDeliveryStatus(client: SqlClient, input: DeliveryStat
   const next = input.status.toUpperCase() as OutboundStatus;
   const firstError = input.errors?.[0];
   const errorCode = input.status === 'failed' && firstError ? String(firstError.code) : null;
-  const errorMessage =
-    input.status === 'failed' && firstError ? (firstError.details ?? firstError.message ?? firstError.title ?? null) : null;
+  const errorMessage = input.status === 'failed' && firstError ? (firstError.details ?? firstError.message ?? firstError.title ?? null) : null;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const [message] = await queryRawFast<{ id: string; status: string }>(client, Prisma.sql`${preparedSql}
+    const [message] = await queryRawFast<{ id: string; status: string }>(
+      client,
+      Prisma.sql`${preparedSql}
 SELECT id::text, status::text FROM message
 WHERE "instanceId" = ${input.instanceId}::uuid AND "providerMessageId" = ${input.providerMessageId}::text
-  AND direction = 'OUTBOUND'::"MessageDirection"`);
+  AND direction = 'OUTBOUND'::"MessageDirection"`,
+    );
     if (!message) return { applied: false, reason: 'unknown' };
     const current = fromStored[message.status];
     if (current === 'final' || current === undefined || !isStatusAdvance(current, input.status)) {
       return { applied: false, reason: 'stale' };
     }
-    const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
+    const rows = await queryRawFast<{ id: string }>(
+      client,
+      Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = ${next}::"MessageStatus", "statusAt" = ${utc(at)},
     "errorCode" = COALESCE(${errorCode}::text, m."errorCode"), "errorMessage" = COALESCE(${errorMessage}::text, m."errorMessage")
@@ -64,14 +68,15 @@ WITH changed AS (
   RETURNING m.id, m."businessId", m."conversationId"
 ),
 event AS (${statusChangedOutboxInsert({
-      id: deterministicUuid(`message.status-changed:${message.id}:${next}`),
-      messageId: message.id,
-      status: next,
-      errorCode,
-      errorMessage,
-      at,
-    })})
-SELECT id::text FROM changed`);
+        id: deterministicUuid(`message.status-changed:${message.id}:${next}`),
+        messageId: message.id,
+        status: next,
+        errorCode,
+        errorMessage,
+        at,
+      })})
+SELECT id::text FROM changed`,
+    );
     if (rows.length > 0) return { applied: true, messageId: message.id };
     // Someone else changed the status between our read and our write: decide again on the new value.
   }

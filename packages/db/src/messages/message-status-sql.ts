@@ -17,7 +17,9 @@ type StatusChangedData = ReturnType<typeof MessageStatusChanged.create>['data'];
  * the event exists if and only if the change committed). The event is built from its definition here and passed
  * as one parameter; the statement only fills in the two ids that the changed row alone knows.
  */
-export function statusChangedOutboxInsert(input: Omit<StatusChangedData, 'businessId' | 'conversationId' | 'at'> & { id: string; at: Date }): Prisma.Sql {
+export function statusChangedOutboxInsert(
+  input: Omit<StatusChangedData, 'businessId' | 'conversationId' | 'at'> & { id: string; at: Date },
+): Prisma.Sql {
   const { id, at, ...data } = input;
   // Filled in from the changed row below.
   const event = MessageStatusChanged.create({ ...data, businessId: '', conversationId: '', at: at.toISOString() }, { id });

@@ -3,13 +3,7 @@ import { MessageStatusChanged, type MessageContent } from '@app/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { applyDeliveryStatus } from './apply-delivery-status.ts';
-import {
-  cancelOutboundMessage,
-  claimOutboundMessage,
-  markOutboundFailed,
-  markOutboundSent,
-  releaseOutboundMessage,
-} from './outbound-transitions.ts';
+import { cancelOutboundMessage, claimOutboundMessage, markOutboundFailed, markOutboundSent, releaseOutboundMessage } from './outbound-transitions.ts';
 import { createInboundMessageWriter, recordInboundMessage, type InboundMessageInput } from './record-inbound-message.ts';
 
 let database: TestDatabase;
@@ -52,7 +46,9 @@ describe('createInboundMessageWriter (group commit)', () => {
     const customers = Array.from({ length: 30 }, (_, index) => String(16505550000 + index));
     const results = await Promise.all([
       ...customers.map((phone) => writer.record(inbound(target, { sender: { phone }, content: { kind: 'text', text: `from ${phone}` } }))),
-      writer.recordAll(['first', 'second', 'third'].map((text) => inbound(target, { sender: { phone: '16505559999' }, content: { kind: 'text', text } }))),
+      writer.recordAll(
+        ['first', 'second', 'third'].map((text) => inbound(target, { sender: { phone: '16505559999' }, content: { kind: 'text', text } })),
+      ),
     ]);
     const singles = results.slice(0, customers.length) as { messageId: string; duplicate: boolean }[];
     expect(new Set(singles.map((result) => result.messageId)).size).toBe(customers.length);
@@ -152,8 +148,14 @@ describe('recordInboundMessage', () => {
 
   it('does not move the preview back for a message that arrives late', async () => {
     const target = await createInstance();
-    const late = await recordInboundMessage(database.prisma, inbound(target, { content: { kind: 'text', text: 'newer' }, sentAt: new Date('2026-01-02T10:05:00Z') }));
-    await recordInboundMessage(database.prisma, inbound(target, { content: { kind: 'text', text: 'older' }, sentAt: new Date('2026-01-02T10:01:00Z') }));
+    const late = await recordInboundMessage(
+      database.prisma,
+      inbound(target, { content: { kind: 'text', text: 'newer' }, sentAt: new Date('2026-01-02T10:05:00Z') }),
+    );
+    await recordInboundMessage(
+      database.prisma,
+      inbound(target, { content: { kind: 'text', text: 'older' }, sentAt: new Date('2026-01-02T10:01:00Z') }),
+    );
     const conversation = await database.prisma.conversation.findUniqueOrThrow({ where: { id: late.conversationId } });
     expect(conversation).toMatchObject({ lastMessagePreview: 'newer', unreadCount: 2 });
     expect(conversation.lastInboundAt?.toISOString()).toBe('2026-01-02T10:05:00.000Z');
@@ -200,14 +202,20 @@ describe('outbound transitions', () => {
   it('claims once, marks sent and deletes the answered buffer in the same statement', async () => {
     const bufferId = randomUUID();
     const outbound = await createOutbound({ bufferId });
-    const claims = await Promise.all([claimOutboundMessage(database.prisma, outbound.messageId), claimOutboundMessage(database.prisma, outbound.messageId)]);
+    const claims = await Promise.all([
+      claimOutboundMessage(database.prisma, outbound.messageId),
+      claimOutboundMessage(database.prisma, outbound.messageId),
+    ]);
     const claimed = claims.filter((claim) => claim !== null);
     expect(claimed).toHaveLength(1);
     expect(claimed[0]).toMatchObject({ sendAttempts: 1, text: 'Hi! How can I help?', contact: { phone: '16505551234', waUserId: null } });
 
     expect(await markOutboundSent(database.prisma, { messageId: outbound.messageId, providerMessageId: 'wamid.out-1', bufferId })).toBe(true);
     expect(await database.prisma.messageBuffer.findUnique({ where: { id: bufferId } })).toBeNull();
-    expect(await database.prisma.message.findUniqueOrThrow({ where: { id: outbound.messageId } })).toMatchObject({ status: 'SENT', providerMessageId: 'wamid.out-1' });
+    expect(await database.prisma.message.findUniqueOrThrow({ where: { id: outbound.messageId } })).toMatchObject({
+      status: 'SENT',
+      providerMessageId: 'wamid.out-1',
+    });
     expect(await markOutboundSent(database.prisma, { messageId: outbound.messageId, providerMessageId: 'wamid.out-1', bufferId })).toBe(false);
     expect(await claimOutboundMessage(database.prisma, outbound.messageId)).toBeNull();
     expect(await statusEvents(outbound.messageId)).toEqual(['SENDING', 'SENT']);
@@ -216,10 +224,15 @@ describe('outbound transitions', () => {
   it('releases a throttled send back to PENDING and fails a permanent one', async () => {
     const outbound = await createOutbound();
     await claimOutboundMessage(database.prisma, outbound.messageId);
-    expect(await releaseOutboundMessage(database.prisma, { messageId: outbound.messageId, code: 'META_THROUGHPUT', message: 'throttled' })).toBe(true);
+    expect(await releaseOutboundMessage(database.prisma, { messageId: outbound.messageId, code: 'META_THROUGHPUT', message: 'throttled' })).toBe(
+      true,
+    );
     expect((await claimOutboundMessage(database.prisma, outbound.messageId))?.sendAttempts).toBe(2);
     expect(await markOutboundFailed(database.prisma, { messageId: outbound.messageId, code: '131047', message: 'window closed' })).toBe(true);
-    expect(await database.prisma.message.findUniqueOrThrow({ where: { id: outbound.messageId } })).toMatchObject({ status: 'FAILED', errorCode: '131047' });
+    expect(await database.prisma.message.findUniqueOrThrow({ where: { id: outbound.messageId } })).toMatchObject({
+      status: 'FAILED',
+      errorCode: '131047',
+    });
     expect(await claimOutboundMessage(database.prisma, outbound.messageId)).toBeNull();
     // A release is no delivery state: consoles hear of the two claims and the failure only.
     expect(await statusEvents(outbound.messageId)).toEqual(['SENDING', 'SENDING', 'FAILED']);
@@ -232,7 +245,15 @@ describe('outbound transitions', () => {
     await markOutboundFailed(database.prisma, { messageId: outbound.messageId, code: '131047', message: 'window closed', now: at });
     const events = (await outboxEvents('message.status-changed')).filter((event) => event.data.messageId === outbound.messageId);
     expect(events.map((event) => MessageStatusChanged.parse(event).data)).toEqual([
-      { businessId: outbound.businessId, conversationId: outbound.conversationId, messageId: outbound.messageId, status: 'SENDING', errorCode: null, errorMessage: null, at: at.toISOString() },
+      {
+        businessId: outbound.businessId,
+        conversationId: outbound.conversationId,
+        messageId: outbound.messageId,
+        status: 'SENDING',
+        errorCode: null,
+        errorMessage: null,
+        at: at.toISOString(),
+      },
       {
         businessId: outbound.businessId,
         conversationId: outbound.conversationId,
@@ -307,11 +328,23 @@ describe('on embedded PGlite (standalone mode)', () => {
       const first = await recordInboundMessage(embedded.prisma, input);
       expect(await recordInboundMessage(embedded.prisma, input)).toEqual({ ...first, duplicate: true });
       const reply = await embedded.prisma.message.create({
-        data: { businessId: business.id, conversationId: first.conversationId, instanceId: instance.id, direction: 'OUTBOUND', author: 'AI', kind: 'text', text: 'ok', status: 'PENDING', sentAt: new Date() },
+        data: {
+          businessId: business.id,
+          conversationId: first.conversationId,
+          instanceId: instance.id,
+          direction: 'OUTBOUND',
+          author: 'AI',
+          kind: 'text',
+          text: 'ok',
+          status: 'PENDING',
+          sentAt: new Date(),
+        },
       });
       expect((await claimOutboundMessage(embedded.prisma, reply.id))?.contact.waUserId).toBe('US.1');
       expect(await markOutboundSent(embedded.prisma, { messageId: reply.id, providerMessageId: 'sandbox-1' })).toBe(true);
-      expect(await applyDeliveryStatus(embedded.prisma, { instanceId: instance.id, providerMessageId: 'sandbox-1', status: 'read' })).toMatchObject({ applied: true });
+      expect(await applyDeliveryStatus(embedded.prisma, { instanceId: instance.id, providerMessageId: 'sandbox-1', status: 'read' })).toMatchObject({
+        applied: true,
+      });
       expect(await embedded.prisma.outboxEvent.count()).toBe(4);
     } finally {
       await embedded.close();

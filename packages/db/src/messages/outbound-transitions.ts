@@ -29,7 +29,9 @@ export async function claimOutboundMessage(
   options: { now?: Date } = {},
 ): Promise<ClaimedOutboundMessage | null> {
   const now = options.now ?? new Date();
-  const rows = await queryRawFast<ClaimRow>(client, Prisma.sql`${preparedSql}
+  const rows = await queryRawFast<ClaimRow>(
+    client,
+    Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = 'SENDING'::"MessageStatus", "sendAttempts" = m."sendAttempts" + 1, "statusAt" = ${utc(now)}
   WHERE m.id = ${messageId}::uuid AND m.status = 'PENDING'::"MessageStatus" AND m.direction = 'OUTBOUND'::"MessageDirection"
@@ -40,7 +42,8 @@ SELECT c.id::text, c."businessId"::text, c."conversationId"::text, c."instanceId
        c."sendAttempts", p.id::text AS "contactId", p.phone, p."waUserId", p.lid
 FROM changed c
 JOIN conversation v ON v.id = c."conversationId"
-JOIN contact p ON p.id = v."contactId"`);
+JOIN contact p ON p.id = v."contactId"`,
+  );
   const row = rows[0];
   if (!row) return null;
   return {
@@ -104,7 +107,8 @@ interface TransitionInput {
 async function transitionOutbound(client: SqlClient, name: OutboundTransition, input: TransitionInput): Promise<boolean> {
   const transition = outboundTransitions[name];
   const { messageId, now } = input;
-  const providerMessageId = input.providerMessageId === undefined ? Prisma.empty : Prisma.sql`, "providerMessageId" = ${input.providerMessageId}::text`;
+  const providerMessageId =
+    input.providerMessageId === undefined ? Prisma.empty : Prisma.sql`, "providerMessageId" = ${input.providerMessageId}::text`;
   const deleteBuffer = input.bufferId
     ? Prisma.sql`,
 deleted_buffer AS (
@@ -121,7 +125,9 @@ event AS (${statusChangedOutboxInsert({
         at: now,
       })})`
     : Prisma.empty;
-  const rows = await queryRawFast<{ id: string }>(client, Prisma.sql`${preparedSql}
+  const rows = await queryRawFast<{ id: string }>(
+    client,
+    Prisma.sql`${preparedSql}
 WITH changed AS (
   UPDATE message m SET status = ${transition.to}::"MessageStatus", "statusAt" = ${utc(now)},
     "errorCode" = ${input.errorCode}::text, "errorMessage" = ${input.errorMessage}::text${providerMessageId}
@@ -129,7 +135,8 @@ WITH changed AS (
   WHERE m.id = ${messageId}::uuid AND m.status = ANY(string_to_array(${transition.from.join(',')}::text, ',')::"MessageStatus"[]) AND m.direction = 'OUTBOUND'::"MessageDirection"
   RETURNING m.id, m."businessId", m."conversationId"
 )${deleteBuffer}${event}
-SELECT id::text FROM changed`);
+SELECT id::text FROM changed`,
+  );
   return rows.length > 0;
 }
 
@@ -142,12 +149,24 @@ export function markOutboundSent(
   input: { messageId: string; providerMessageId: string; bufferId?: string | null; now?: Date },
 ): Promise<boolean> {
   const { messageId, providerMessageId, bufferId } = input;
-  return transitionOutbound(client, 'sent', { messageId, providerMessageId, bufferId, now: input.now ?? new Date(), errorCode: null, errorMessage: null });
+  return transitionOutbound(client, 'sent', {
+    messageId,
+    providerMessageId,
+    bufferId,
+    now: input.now ?? new Date(),
+    errorCode: null,
+    errorMessage: null,
+  });
 }
 
 /** PENDING or SENDING → FAILED with the provider's error; a permanent outcome (no retry will follow). */
 export function markOutboundFailed(client: SqlClient, input: { messageId: string; code: string; message: string; now?: Date }): Promise<boolean> {
-  return transitionOutbound(client, 'failed', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: input.code, errorMessage: input.message });
+  return transitionOutbound(client, 'failed', {
+    messageId: input.messageId,
+    now: input.now ?? new Date(),
+    errorCode: input.code,
+    errorMessage: input.message,
+  });
 }
 
 /**
@@ -155,10 +174,20 @@ export function markOutboundFailed(client: SqlClient, input: { messageId: string
  * next delivery of the send request can claim it again. No event: PENDING is not a delivery state.
  */
 export function releaseOutboundMessage(client: SqlClient, input: { messageId: string; code: string; message: string; now?: Date }): Promise<boolean> {
-  return transitionOutbound(client, 'released', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: input.code, errorMessage: input.message });
+  return transitionOutbound(client, 'released', {
+    messageId: input.messageId,
+    now: input.now ?? new Date(),
+    errorCode: input.code,
+    errorMessage: input.message,
+  });
 }
 
 /** PENDING → CANCELLED (a person took over, or the reply was superseded). A message already out is untouched. */
 export function cancelOutboundMessage(client: SqlClient, input: { messageId: string; reason?: string; now?: Date }): Promise<boolean> {
-  return transitionOutbound(client, 'cancelled', { messageId: input.messageId, now: input.now ?? new Date(), errorCode: null, errorMessage: input.reason ?? null });
+  return transitionOutbound(client, 'cancelled', {
+    messageId: input.messageId,
+    now: input.now ?? new Date(),
+    errorCode: null,
+    errorMessage: input.reason ?? null,
+  });
 }

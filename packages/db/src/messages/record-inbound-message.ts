@@ -126,7 +126,10 @@ export function createInboundMessageWriter(client: SqlClient, options: InboundMe
 
   async function storeBatch(batch: Pending[]): Promise<void> {
     try {
-      const results = await recordInboundBatch(client, batch.flatMap((pending) => pending.rows));
+      const results = await recordInboundBatch(
+        client,
+        batch.flatMap((pending) => pending.rows),
+      );
       let offset = 0;
       for (const pending of batch) {
         pending.resolve(results.slice(offset, offset + pending.rows.length));
@@ -244,7 +247,12 @@ async function recordInboundBatch(client: SqlClient, rows: InboundRow[]): Promis
 
 function normalizeSender(sender: InboundSender) {
   const clean = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);
-  const normalized = { phone: clean(sender.phone?.replace(/^\+/, '')), waUserId: clean(sender.waUserId), lid: clean(sender.lid), name: clean(sender.name) };
+  const normalized = {
+    phone: clean(sender.phone?.replace(/^\+/, '')),
+    waUserId: clean(sender.waUserId),
+    lid: clean(sender.lid),
+    name: clean(sender.name),
+  };
   if (!normalized.phone && !normalized.waUserId && !normalized.lid) {
     throw new Error('recordInboundMessage: the sender has no phone, user id or lid');
   }

@@ -54,7 +54,12 @@ export async function loadMigrationFiles(directory: string = defaultMigrationsDi
     try {
       sql = await readFile(join(directory, name, 'migration.sql'), 'utf8');
     } catch (error) {
-      throw new MigrationError('MIGRATIONS_DIRECTORY_INVALID', `Migration folder "${name}" has no migration.sql.`, { migrationName: name }, { cause: error });
+      throw new MigrationError(
+        'MIGRATIONS_DIRECTORY_INVALID',
+        `Migration folder "${name}" has no migration.sql.`,
+        { migrationName: name },
+        { cause: error },
+      );
     }
     migrations.push({ name, sql, checksum: migrationChecksum(sql) });
   }

@@ -4,13 +4,7 @@
  */
 
 /** Where a session is in its life (what the console shows). */
-export type SessionState =
-  | 'stopped'
-  | 'connecting'
-  | 'waiting-for-scan'
-  | 'open'
-  | 'reconnecting'
-  | 'logged-out';
+export type SessionState = 'stopped' | 'connecting' | 'waiting-for-scan' | 'open' | 'reconnecting' | 'logged-out';
 
 /** Why a session stopped by itself (null when stopped on request or running). */
 export type StopReason =
@@ -79,7 +73,10 @@ export type SessionErrorCode =
 export class SessionError extends Error {
   override readonly name = 'SessionError';
 
-  constructor(readonly code: SessionErrorCode, message: string) {
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

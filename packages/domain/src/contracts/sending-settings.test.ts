@@ -3,9 +3,19 @@ import { applySendingSettingsPatch, readSendingSettings, sendingSettingsPatchSch
 
 describe('per-instance sending settings', () => {
   it('accepts values inside the safe ranges only, and nothing else', () => {
-    expect(sendingSettingsPatchSchema.safeParse({ maxPerMinute: 60, minGapPerRecipientMs: 1_000, newContactsPerDay: 0, typing: false }).success).toBe(true);
+    expect(sendingSettingsPatchSchema.safeParse({ maxPerMinute: 60, minGapPerRecipientMs: 1_000, newContactsPerDay: 0, typing: false }).success).toBe(
+      true,
+    );
     expect(sendingSettingsPatchSchema.safeParse({ maxPerMinute: null }).success).toBe(true);
-    for (const bad of [{ maxPerMinute: 61 }, { maxPerMinute: 0 }, { minGapPerRecipientMs: 999 }, { newContactsPerDay: 201 }, { maxPerMinute: 2.5 }, { typing: 'yes' }, { burst: 3 }]) {
+    for (const bad of [
+      { maxPerMinute: 61 },
+      { maxPerMinute: 0 },
+      { minGapPerRecipientMs: 999 },
+      { newContactsPerDay: 201 },
+      { maxPerMinute: 2.5 },
+      { typing: 'yes' },
+      { burst: 3 },
+    ]) {
       expect(sendingSettingsPatchSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });

@@ -17,7 +17,10 @@ describe('media download state', () => {
       download: { state: 'pending', attempts: 1, error: 'MEDIA_TEMPORARY: Graph API answered HTTP 503' },
     });
     expect(downloadFailure(temporary, 3, 3).download.state).toBe('failed');
-    expect(downloadFailure(new Error('socket hang up'), 2, 3)).toEqual({ givingUp: false, download: { state: 'pending', attempts: 2, error: 'socket hang up' } });
+    expect(downloadFailure(new Error('socket hang up'), 2, 3)).toEqual({
+      givingUp: false,
+      download: { state: 'pending', attempts: 2, error: 'socket hang up' },
+    });
 
     const gone = downloadFailure(new MediaDownloadError('MEDIA_GONE', 'the media id expired'), 1, 8);
     expect(gone).toEqual({ givingUp: true, download: { state: 'failed', attempts: 1, error: 'MEDIA_GONE: the media id expired' } });

@@ -25,7 +25,8 @@ export function downloadRetryDelayMs(attempts: number, policy: { baseMs: number;
 export function downloadFailure(error: unknown, attempts: number, maxAttempts: number): { givingUp: boolean; download: MediaDownloadState } {
   const permanent = error instanceof MediaDownloadError && error.permanent;
   const givingUp = permanent || attempts >= maxAttempts;
-  const text = error instanceof MediaDownloadError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message || error.name : String(error);
+  const text =
+    error instanceof MediaDownloadError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message || error.name : String(error);
   return { givingUp, download: { state: givingUp ? 'failed' : 'pending', attempts, error: text.slice(0, maxErrorLength) } };
 }
 

@@ -11,7 +11,17 @@ describe('servedMediaType', () => {
   });
 
   it('serves anything else (rows stored before sniffing included) as application/octet-stream', () => {
-    for (const stored of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/xml', 'application/javascript', 'image/png\r\nX-Evil: 1', '', null, undefined]) {
+    for (const stored of [
+      'text/html',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'text/xml',
+      'application/javascript',
+      'image/png\r\nX-Evil: 1',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(servedMediaType(stored)).toBe('application/octet-stream');
     }
   });

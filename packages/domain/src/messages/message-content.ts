@@ -97,9 +97,7 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
     kind: z.literal('order'),
     catalogId: z.string(),
     text: z.string().optional(),
-    items: z.array(
-      z.object({ productRetailerId: z.string(), quantity: z.number(), itemPrice: z.number(), currency: z.string() }),
-    ),
+    items: z.array(z.object({ productRetailerId: z.string(), quantity: z.number(), itemPrice: z.number(), currency: z.string() })),
   }),
   z.object({ ...base, kind: z.literal('system'), systemType: z.string(), text: z.string(), newWaId: z.string().optional() }),
   z.object({

@@ -8,7 +8,9 @@ describe('instance limits', () => {
   it('leaves a business without a plan to the deployment’s limits', () => {
     expect(unlimitedPlan).toEqual({ instancesPerBusiness: null, whatsappWebInstancesPerBusiness: null });
     expect(newInstanceBreach({ provider: 'BAILEYS', usage: { instances: 9, whatsappWebInstances: 2 }, plan: unlimitedPlan, deployment })).toBeNull();
-    expect(newInstanceBreach({ provider: 'SANDBOX', usage: { instances: 10, whatsappWebInstances: 0 }, plan: unlimitedPlan, deployment })).toMatchObject({
+    expect(
+      newInstanceBreach({ provider: 'SANDBOX', usage: { instances: 10, whatsappWebInstances: 0 }, plan: unlimitedPlan, deployment }),
+    ).toMatchObject({
       code: 'INSTANCE_LIMIT_REACHED',
       quota: 'instancesPerBusiness',
       limit: 10,
@@ -21,7 +23,9 @@ describe('instance limits', () => {
     const usage = { instances: 3, whatsappWebInstances: 3 };
     const breach = newInstanceBreach({ provider: 'BAILEYS', usage, plan: unlimitedPlan, deployment });
     expect(breach).toMatchObject({ quota: 'whatsappWebInstancesPerBusiness', limit: 3, current: 3 });
-    expect(breach!.message).toBe('This business has 3 WhatsApp Web numbers; the platform allows at most 3. Delete one, or ask the platform administrator to raise the limit.');
+    expect(breach!.message).toBe(
+      'This business has 3 WhatsApp Web numbers; the platform allows at most 3. Delete one, or ask the platform administrator to raise the limit.',
+    );
     expect(newInstanceBreach({ provider: 'META', usage, plan: unlimitedPlan, deployment })).toBeNull();
   });
 
@@ -40,7 +44,9 @@ describe('instance limits', () => {
 
   it('a limit of 0 turns a kind of instance off', () => {
     const none = { ...deployment, whatsappWebInstancesPerBusiness: 0 };
-    expect(newInstanceBreach({ provider: 'BAILEYS', usage: { instances: 0, whatsappWebInstances: 0 }, plan: unlimitedPlan, deployment: none })).toMatchObject({ limit: 0, current: 0 });
+    expect(
+      newInstanceBreach({ provider: 'BAILEYS', usage: { instances: 0, whatsappWebInstances: 0 }, plan: unlimitedPlan, deployment: none }),
+    ).toMatchObject({ limit: 0, current: 0 });
   });
 
   it('places a session on the lowest free slot below the platform’s capacity', () => {
@@ -48,6 +54,12 @@ describe('instance limits', () => {
     expect(lowestFreeSlot([0, 2], 3)).toBe(1);
     expect(lowestFreeSlot([1, 0, 2], 3)).toBeNull();
     expect(lowestFreeSlot([], 0)).toBeNull();
-    expect(platformCapacityBreach(3, 3)).toMatchObject({ code: 'PLATFORM_CAPACITY_REACHED', quota: 'whatsappWebSessions', limit: 3, current: 3, setBy: 'deployment' });
+    expect(platformCapacityBreach(3, 3)).toMatchObject({
+      code: 'PLATFORM_CAPACITY_REACHED',
+      quota: 'whatsappWebSessions',
+      limit: 3,
+      current: 3,
+      setBy: 'deployment',
+    });
   });
 });

@@ -82,7 +82,8 @@ export function newInstanceBreach(input: {
   for (const { quota, current, noun } of checks) {
     const { limit, setBy } = smallerLimit(plan[quota], deployment[quota]);
     if (current < limit) continue;
-    const remedy = setBy === 'plan' ? 'Delete one, or move to a plan that allows more.' : 'Delete one, or ask the platform administrator to raise the limit.';
+    const remedy =
+      setBy === 'plan' ? 'Delete one, or move to a plan that allows more.' : 'Delete one, or ask the platform administrator to raise the limit.';
     return {
       code: 'INSTANCE_LIMIT_REACHED',
       quota,

@@ -84,7 +84,6 @@ export function createTurn(options: TurnOptions): Turn {
   return {
     context,
     changes,
-    hasChanges: () =>
-      changes.state.size > 0 || changes.reminders.size > 0 || changes.timers.size > 0 || changes.events.length > 0,
+    hasChanges: () => changes.state.size > 0 || changes.reminders.size > 0 || changes.timers.size > 0 || changes.events.length > 0,
   };
 }

@@ -77,7 +77,9 @@ describe('createDaprActorHost (adapter specifics)', () => {
     const sidecar = await startSidecar({ blankTimerCallbacks: true });
     const { host } = await startApp(sidecar, publisher);
     await host.invoke(contractActorType, 'timer-actor', 'timerIn', { name: 'flush', inMs: 20, token: 'tick' });
-    await expectEventually(async () => expect((await host.invoke<CounterState>(contractActorType, 'timer-actor', 'snapshot')).fired).toEqual(['tick']));
+    await expectEventually(async () =>
+      expect((await host.invoke<CounterState>(contractActorType, 'timer-actor', 'snapshot')).fired).toEqual(['tick']),
+    );
   });
 
   it('sends reminders with an RFC3339 due time (never days) and the reminder name inside the data', async () => {
@@ -143,7 +145,10 @@ describe('createDaprActorHost (adapter specifics)', () => {
   it('reports a refused /dapr/config loudly: daprd would otherwise host no actors here without a word', async () => {
     const sidecar = await startSidecar({ appApiToken: 'not-the-app-token' });
     const rejected: string[] = [];
-    const { url } = await startApp(sidecar, publisher, undefined, { connect: false, onHandshake: (path, accepted) => void (accepted || rejected.push(path)) });
+    const { url } = await startApp(sidecar, publisher, undefined, {
+      connect: false,
+      onHandshake: (path, accepted) => void (accepted || rejected.push(path)),
+    });
     await sidecar.connectApp(url);
     expect(sidecar.appConfig).toBeNull();
     expect(rejected).toEqual(['/dapr/config']);
@@ -179,7 +184,10 @@ describe('startDaprSidecarDouble', () => {
       body: JSON.stringify({ dueTime: '1s', period: 'P1D' }),
     });
     expect(days.status).toBe(400);
-    const notHosted = await fetch(`${sidecar.url}/v1.0/actors/Elsewhere/idle/reminders/r`, { method: 'PUT', body: JSON.stringify({ dueTime: '1s' }) });
+    const notHosted = await fetch(`${sidecar.url}/v1.0/actors/Elsewhere/idle/reminders/r`, {
+      method: 'PUT',
+      body: JSON.stringify({ dueTime: '1s' }),
+    });
     expect(notHosted.status).toBe(403);
   });
 
@@ -188,7 +196,9 @@ describe('startDaprSidecarDouble', () => {
     const { host } = await startApp(sidecar, publisher);
     await host.invoke(contractActorType, 'sleepy', 'increment', { by: 1 });
     const write = () =>
-      fetch(`${sidecar.url}/v1.0/actors/${contractActorType}/sleepy/state`, { method: 'POST', body: JSON.stringify([]) }).then((response) => response.status);
+      fetch(`${sidecar.url}/v1.0/actors/${contractActorType}/sleepy/state`, { method: 'POST', body: JSON.stringify([]) }).then(
+        (response) => response.status,
+      );
     await expectEventually(async () => expect(await write()).toBe(400));
     expect(await host.invoke(contractActorType, 'sleepy', 'increment', { by: 1 })).toBe(2);
   });

@@ -143,9 +143,14 @@ export function createDaprActorHost(options: DaprActorHostOptions): DaprActorHos
           retryEffectsLater(actorType, actorId, 1);
           // Should this process die first, a daprd timer keeps trying (its tick is a turn, which applies them).
           const payload: ScheduledPayload = { name: applyPendingEffects, data: null };
-          await sidecar.setTimer(actorType, actorId, applyPendingEffects, effectsTimerPeriodMs, payload, effectsTimerPeriodMs).catch((timerError: unknown) =>
-            logger.warn({ event: 'dapr_actor.effects_timer_failed', actorType, actorId, err: timerError }, 'no effects timer; retried from this process'),
-          );
+          await sidecar
+            .setTimer(actorType, actorId, applyPendingEffects, effectsTimerPeriodMs, payload, effectsTimerPeriodMs)
+            .catch((timerError: unknown) =>
+              logger.warn(
+                { event: 'dapr_actor.effects_timer_failed', actorType, actorId, err: timerError },
+                'no effects timer; retried from this process',
+              ),
+            );
         }
       }
       return jsonCopy(result);

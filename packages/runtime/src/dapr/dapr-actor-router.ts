@@ -33,12 +33,8 @@ export function createDaprActorRouter(options: DaprActorRouterOptions): Router {
     response.json(options.config());
   });
 
-  router.put('/actors/:type/:id/method/timer/:name', token, body, (request, response) =>
-    void scheduledCall(request, response, 'timer'),
-  );
-  router.put('/actors/:type/:id/method/remind/:name', token, body, (request, response) =>
-    void scheduledCall(request, response, 'reminder'),
-  );
+  router.put('/actors/:type/:id/method/timer/:name', token, body, (request, response) => void scheduledCall(request, response, 'timer'));
+  router.put('/actors/:type/:id/method/remind/:name', token, body, (request, response) => void scheduledCall(request, response, 'reminder'));
 
   router.put('/actors/:type/:id/method/:method', token, body, async (request: Request<ActorParams>, response: Response) => {
     const { type, id, method = '' } = request.params;
@@ -52,7 +48,10 @@ export function createDaprActorRouter(options: DaprActorRouterOptions): Router {
     }
     try {
       const result = await options.runTurn(type, id, (context) => handler(context, argument));
-      response.status(200).type('application/json').send(result === undefined ? '' : JSON.stringify(result));
+      response
+        .status(200)
+        .type('application/json')
+        .send(result === undefined ? '' : JSON.stringify(result));
     } catch (error) {
       sendError(response, error, { logger, type, id, method });
     }
@@ -107,11 +106,7 @@ function payloadData(body: unknown, name: string): unknown {
   return data ?? null;
 }
 
-function sendError(
-  response: Response,
-  error: unknown,
-  context?: { logger: Logger; type: string; id: string; method: string },
-): void {
+function sendError(response: Response, error: unknown, context?: { logger: Logger; type: string; id: string; method: string }): void {
   if (error instanceof AppError) {
     const status = error.code === 'NOT_FOUND' && !context ? 404 : 500;
     response.status(status).json({ error: { code: error.code, message: error.message, details: error.details } });

@@ -44,7 +44,12 @@ beforeAll(async () => {
     bindingResponder: (call) => (call.metadata.path === '/broken' ? { statusCode: 502 } : { statusCode: 200, body: { ok: true } }),
   });
   daprClient = createDaprClient({ daprHttpUrl: sidecar.url });
-  pubSub = createDaprPubSub({ pubsubName: 'pubsub', daprHttpUrl: sidecar.url, logger, retries: { prisma: database.prisma, pollIntervalMs: 50, maxBackoffMs: 200 } });
+  pubSub = createDaprPubSub({
+    pubsubName: 'pubsub',
+    daprHttpUrl: sidecar.url,
+    logger,
+    retries: { prisma: database.prisma, pollIntervalMs: 50, maxBackoffMs: 200 },
+  });
   pubSub.subscribe({ topic: 'orders', group: 'billing', handler: record('billing') });
   pubSub.subscribe({ topic: 'orders', group: 'admin', handler: record('admin') });
   pubSub.subscribe({ topic: 'relayed', group: 'relay-check', handler: record('relayed') });
@@ -80,9 +85,15 @@ describe('createDaprPubSub behind the sidecar double', () => {
     // No retry store: the adapter can only answer RETRY, which Dapr 1.17 turns into a dead letter at once.
     const adapter = createDaprPubSub({ pubsubName: 'pubsub', daprHttpUrl: bare.url, logger });
     const seen: string[] = [];
-    adapter.subscribe({ topic: 'fragile', group: 'once-failing', handler: async (delivered) => (seen.push(delivered.id) === 1 ? 'retry' : 'success') });
+    adapter.subscribe({
+      topic: 'fragile',
+      group: 'once-failing',
+      handler: async (delivered) => (seen.push(delivered.id) === 1 ? 'retry' : 'success'),
+    });
     const listening: Server = await new Promise((resolve) => {
-      const started = express().use(adapter.router).listen(0, '127.0.0.1', () => resolve(started));
+      const started = express()
+        .use(adapter.router)
+        .listen(0, '127.0.0.1', () => resolve(started));
     });
     try {
       await adapter.start();
@@ -108,7 +119,12 @@ describe('createDaprPubSub behind the sidecar double', () => {
     await pubSub.publish('orders', event('plain'), { key: 'conversation-1' });
     await expectEventually(() => expect([received.billing, received.admin]).toEqual([['plain'], ['plain']]));
     const message = sidecar.published.find((entry) => (entry.cloudEvent.data as DomainEvent).id === 'plain');
-    expect(message?.cloudEvent).toMatchObject({ specversion: '1.0', type: 'com.dapr.event.sent', datacontenttype: 'application/json', topic: 'orders' });
+    expect(message?.cloudEvent).toMatchObject({
+      specversion: '1.0',
+      type: 'com.dapr.event.sent',
+      datacontenttype: 'application/json',
+      topic: 'orders',
+    });
     expect(message?.metadata).toEqual({ partitionKey: 'conversation-1' });
     await expectEventually(() =>
       expect(sidecar.deliveries.filter((entry) => entry.cloudEventId === message?.cloudEvent.id).map((entry) => entry.outcome)).toEqual(['SUCCESS']),

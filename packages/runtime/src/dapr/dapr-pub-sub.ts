@@ -108,7 +108,13 @@ export function createDaprPubSub(options: DaprPubSubOptions): DaprPubSub {
     const failed = outcomes.filter((entry) => entry.outcome === 'retry');
     if (failed.length > 0) {
       const reason = failed.map((entry) => `${entry.group}: ${entry.error ?? 'answered retry'}`).join('; ');
-      return holdForLater(topic, event, failed.map((entry) => entry.group), 1, reason);
+      return holdForLater(
+        topic,
+        event,
+        failed.map((entry) => entry.group),
+        1,
+        reason,
+      );
     }
     return outcomes.every((entry) => entry.outcome === 'drop') ? 'drop' : 'success';
   }
@@ -124,7 +130,10 @@ export function createDaprPubSub(options: DaprPubSubOptions): DaprPubSub {
       sweeper.wake();
       return 'success';
     } catch (error) {
-      logger.error({ event: 'dapr_pubsub.hold_failed', topic, eventId: event.id, err: error }, 'could not keep a delivery for retry; answering RETRY');
+      logger.error(
+        { event: 'dapr_pubsub.hold_failed', topic, eventId: event.id, err: error },
+        'could not keep a delivery for retry; answering RETRY',
+      );
       return 'retry';
     }
   }

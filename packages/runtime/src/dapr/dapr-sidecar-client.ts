@@ -17,8 +17,7 @@ export interface SidecarClientOptions {
 const defaultSidecarTimeoutMs = 10_000;
 
 export type ActorStateOperation =
-  | { operation: 'upsert'; request: { key: string; value: unknown } }
-  | { operation: 'delete'; request: { key: string } };
+  { operation: 'upsert'; request: { key: string; value: unknown } } | { operation: 'delete'; request: { key: string } };
 
 export class SidecarError extends Error {
   constructor(

@@ -112,7 +112,13 @@ export class DeliveryRetrySweeper {
     }
     const exhausted = delivery.attempts + 1 >= this.settings.maxAttempts;
     const now = clock.now();
-    await recordHeldDeliveryFailure(prisma, delivery, exhausted ? null : new Date(now.getTime() + this.backoffMs(delivery.attempts + 1)), failure, now);
+    await recordHeldDeliveryFailure(
+      prisma,
+      delivery,
+      exhausted ? null : new Date(now.getTime() + this.backoffMs(delivery.attempts + 1)),
+      failure,
+      now,
+    );
     if (exhausted) logger.error({ event: 'dapr_pubsub.retry_dropped', ...context, reason: failure }, 'kept delivery dropped after its last attempt');
   }
 }

@@ -137,7 +137,10 @@ export function createTurnCommitter(prisma: TurnWriter, options: TurnCommitterOp
 
   async function write(turns: unknown[]): Promise<boolean[]> {
     await installActorTurnFunction(prisma);
-    const rows = await queryRawFast<{ applied: boolean }>(prisma, Prisma.sql`${preparedMarkerSql} SELECT applied FROM actor_commit_turns(${JSON.stringify(turns)}::jsonb)`);
+    const rows = await queryRawFast<{ applied: boolean }>(
+      prisma,
+      Prisma.sql`${preparedMarkerSql} SELECT applied FROM actor_commit_turns(${JSON.stringify(turns)}::jsonb)`,
+    );
     return rows.map((row) => row.applied);
   }
 

@@ -5,12 +5,7 @@ import { createTurn, jsonCopy, type TurnChanges } from '../actors/turn-context.t
 import type { ActorContext, ActorDefinition, ActorHost } from '../ports/actor-host.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { AppError } from '../service/app-error.ts';
-import {
-  claimDueReminders,
-  nextReminderDueAt,
-  recordReminderFailure,
-  type DueReminder,
-} from './actor-reminder.repository.ts';
+import { claimDueReminders, nextReminderDueAt, recordReminderFailure, type DueReminder } from './actor-reminder.repository.ts';
 import { createTurnCommitter, readActorState, type ClaimedReminderRef } from './actor-state.repository.ts';
 
 export interface ReminderRetryPolicy {

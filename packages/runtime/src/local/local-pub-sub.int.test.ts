@@ -74,7 +74,9 @@ describe('createLocalPubSub', () => {
       { timeout: 20_000 },
     );
     await written;
-    const second = database.prisma.$transaction((transaction) => enqueueEvent(transaction, 'commit.order', event('committed-first'), { key: 'conversation-1' }));
+    const second = database.prisma.$transaction((transaction) =>
+      enqueueEvent(transaction, 'commit.order', event('committed-first'), { key: 'conversation-1' }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     // The second waits for the first: nothing of the key may be delivered before the earlier writer has decided.
     expect(delivered).toEqual([]);

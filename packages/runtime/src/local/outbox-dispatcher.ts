@@ -204,7 +204,9 @@ export class OutboxDispatcher {
     await this.record(results.splice(0));
     const rest: Promise<void> = all
       .then(() => this.record(results.splice(0)))
-      .catch((error: unknown) => this.options.logger.error({ event: 'outbox.record_failed', group: this.options.group, err: error }, 'recording outbox outcomes failed'))
+      .catch((error: unknown) =>
+        this.options.logger.error({ event: 'outbox.record_failed', group: this.options.group, err: error }, 'recording outbox outcomes failed'),
+      )
       .finally(() => {
         this.stragglers.delete(rest);
         this.wake();
@@ -268,7 +270,12 @@ export class OutboxDispatcher {
       return { eventId: message.eventId, outcome: 'retry', error: 'handler asked for a retry', attempts: message.attempts + 1 };
     } catch (error) {
       logger.warn({ event: 'outbox.handler_failed', group, topic: message.topic, eventId: message.event.id, err: error }, 'handler failed');
-      return { eventId: message.eventId, outcome: 'retry', error: String(error instanceof Error ? error.message : error), attempts: message.attempts + 1 };
+      return {
+        eventId: message.eventId,
+        outcome: 'retry',
+        error: String(error instanceof Error ? error.message : error),
+        attempts: message.attempts + 1,
+      };
     }
   }
 
@@ -316,7 +323,10 @@ export class OutboxDispatcher {
       const exhausted = result.attempts >= retry.maxAttempts;
       const delay = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (result.attempts - 1));
       if (exhausted) {
-        logger.error({ event: 'outbox.retries_exhausted', group, eventId: String(result.eventId), attempts: result.attempts }, 'event dropped after retries');
+        logger.error(
+          { event: 'outbox.retries_exhausted', group, eventId: String(result.eventId), attempts: result.attempts },
+          'event dropped after retries',
+        );
       }
       await prisma.outboxDelivery.update({
         where: { eventId_subscriber: { eventId: result.eventId, subscriber: group } },

@@ -68,8 +68,22 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-function queue(downloader: MediaDownloader<string>, timers: MediaDownloadTimers, options: { claimMs?: number; maxAttempts?: number } = {}): MediaDownloadQueue<string> {
-  return createMediaDownloadQueue({ prisma: database.prisma, objectStore, provider: 'META', downloader, sourceCodec: textCodec, secretBox, logger, timers, ...options });
+function queue(
+  downloader: MediaDownloader<string>,
+  timers: MediaDownloadTimers,
+  options: { claimMs?: number; maxAttempts?: number } = {},
+): MediaDownloadQueue<string> {
+  return createMediaDownloadQueue({
+    prisma: database.prisma,
+    objectStore,
+    provider: 'META',
+    downloader,
+    sourceCodec: textCodec,
+    secretBox,
+    logger,
+    timers,
+    ...options,
+  });
 }
 
 async function messageWithMedia(media: MediaDownloadQueue<string>, source: string) {
@@ -91,7 +105,7 @@ async function messageWithMedia(media: MediaDownloadQueue<string>, source: strin
 /** The message.content-changed events enqueued for a message, in order. */
 const announced = async (messageId: string) =>
   (await database.prisma.outboxEvent.findMany({ where: { topic: 'messages.status' }, orderBy: { id: 'asc' } }))
-    .map((row) => (row.payload as { type: string; data: { messageId: string; conversationId: string; change: string } }))
+    .map((row) => row.payload as { type: string; data: { messageId: string; conversationId: string; change: string } })
     .filter((event) => event.type === 'message.content-changed' && event.data.messageId === messageId)
     .map(({ data }) => ({ change: data.change, messageId: data.messageId, conversationId: data.conversationId }));
 
@@ -121,7 +135,13 @@ describe('the shared media download queue', () => {
     await first.idle();
     const media = await mediaOf(message.messageId);
     const key = `media/${message.businessId}/${message.instanceId}/${message.messageId}.png`;
-    expect(media).toEqual({ mediaId: key, mimeType: 'image/png', caption: 'la planta', size: mediaSamples.png.length, download: { state: 'stored', attempts: 1 } });
+    expect(media).toEqual({
+      mediaId: key,
+      mimeType: 'image/png',
+      caption: 'la planta',
+      size: mediaSamples.png.length,
+      download: { state: 'stored', attempts: 1 },
+    });
     expect(await objectStore.get(key)).toEqual({ body: mediaSamples.png, contentType: 'image/png' });
     expect(await database.prisma.mediaDownload.count({ where: { messageId: message.messageId } })).toBe(0);
     // Open consoles are told once, in the same transaction, so the placeholder becomes the picture.
@@ -158,7 +178,11 @@ describe('the shared media download queue', () => {
     await expect.poll(() => downloader.calls.length).toBe(1);
     downloader.fail(new MediaDownloadError('MEDIA_TEMPORARY', 'Graph API answered HTTP 503'));
     await media.idle();
-    expect((await mediaOf(message.messageId))['download']).toEqual({ state: 'pending', attempts: 1, error: 'MEDIA_TEMPORARY: Graph API answered HTTP 503' });
+    expect((await mediaOf(message.messageId))['download']).toEqual({
+      state: 'pending',
+      attempts: 1,
+      error: 'MEDIA_TEMPORARY: Graph API answered HTTP 503',
+    });
     expect(await media.retryDue()).toBe(0);
 
     timers.advance(30_000);
@@ -185,7 +209,16 @@ describe('the shared media download queue', () => {
         await objectStore.put(key, body, contentType);
       },
     };
-    const media = createMediaDownloadQueue({ prisma: database.prisma, objectStore: flakyStore, provider: 'META', downloader, sourceCodec: textCodec, secretBox, logger, timers });
+    const media = createMediaDownloadQueue({
+      prisma: database.prisma,
+      objectStore: flakyStore,
+      provider: 'META',
+      downloader,
+      sourceCodec: textCodec,
+      secretBox,
+      logger,
+      timers,
+    });
     const message = await messageWithMedia(media, 'media-5');
     media.kick(message.messageId);
     await expect.poll(() => downloader.calls.length).toBe(1);
@@ -228,7 +261,9 @@ describe('migration 0004_media_download', () => {
         await cp(join(defaultMigrationsDirectory, name), join(migrations, name), { recursive: true });
       }
       await migrateDatabase(upgraded, { migrationsDirectory: migrations });
-      const [business] = await upgraded.prisma.$queryRawUnsafe<{ id: string }[]>(`INSERT INTO business (id, name, "updatedAt") VALUES (gen_random_uuid(), 'Loja', now()) RETURNING id`);
+      const [business] = await upgraded.prisma.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO business (id, name, "updatedAt") VALUES (gen_random_uuid(), 'Loja', now()) RETURNING id`,
+      );
       const [instance] = await upgraded.prisma.$queryRawUnsafe<{ id: string }[]>(
         `INSERT INTO instance (id, "businessId", provider, name, "updatedAt") VALUES (gen_random_uuid(), $1::uuid, 'BAILEYS', 'Loja', now()) RETURNING id`,
         business!.id,

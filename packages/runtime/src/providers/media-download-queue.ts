@@ -152,7 +152,8 @@ export function createMediaDownloadQueue<Source>(deps: MediaDownloadQueueDepende
       const claimed = media?.mimeType ?? downloaded.mimeType ?? null;
       const sniffed = await sniffMediaType(body, claimed);
       mimeType = sniffed.mimeType;
-      if (sniffed.mismatch) log.warn({ event: 'media_download.type_mismatch', messageId, claimed, stored: mimeType }, 'media type differs from the claim');
+      if (sniffed.mismatch)
+        log.warn({ event: 'media_download.type_mismatch', messageId, claimed, stored: mimeType }, 'media type differs from the claim');
       key = inboundMediaKey({ businessId: row.businessId, instanceId: row.instanceId, messageId, mimeType });
       // An object store that is down counts as a failed attempt too (retried with backoff, bounded).
       await deps.objectStore.put(key, body, mimeType);

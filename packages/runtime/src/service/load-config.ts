@@ -14,10 +14,7 @@ export class ConfigError extends Error {
  * Parses the environment with a service's zod schema, once, at start. On failure it names every missing or
  * invalid key — never a value, which may be a secret.
  */
-export function loadConfig<TSchema extends z.ZodType>(
-  schema: TSchema,
-  environment: Record<string, string | undefined>,
-): z.infer<TSchema> {
+export function loadConfig<TSchema extends z.ZodType>(schema: TSchema, environment: Record<string, string | undefined>): z.infer<TSchema> {
   const cleaned = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;

@@ -25,7 +25,10 @@ async function startApp(topics: string[]): Promise<ScriptedApp> {
   const state: ScriptedApp = { url: '', received: [], running: 0, answers: new Map(), holdMs: 0, reminderStatus: 200 };
   const app = express();
   app.get('/dapr/config', (_request, response) => void response.json({ entities: ['Probe'] }));
-  app.get('/dapr/subscribe', (_request, response) => void response.json(topics.map((topic) => ({ pubsubname: 'pubsub', topic, route: `/events/${topic}` }))));
+  app.get(
+    '/dapr/subscribe',
+    (_request, response) => void response.json(topics.map((topic) => ({ pubsubname: 'pubsub', topic, route: `/events/${topic}` }))),
+  );
   app.post('/events/:topic', express.json({ type: () => true }), async (request, response) => {
     const id = (request.body as { data: { id: string } }).data.id;
     state.received.push(id);
@@ -59,7 +62,11 @@ async function startSidecar(options: DaprSidecarDoubleOptions = {}): Promise<Dap
 }
 
 const publish = (sidecar: DaprSidecarDouble, topic: string, id: string) =>
-  fetch(`${sidecar.url}/v1.0/publish/pubsub/${topic}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+  fetch(`${sidecar.url}/v1.0/publish/pubsub/${topic}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id }),
+  });
 const outcomes = (sidecar: DaprSidecarDouble) => sidecar.deliveries.map((delivery) => delivery.outcome);
 
 describe('the sidecar double behaves like daprd on Redis Streams', () => {
@@ -148,7 +155,9 @@ describe('the sidecar double behaves like daprd for actors', () => {
     app.reminderStatus = 404;
     await sidecar.connectApp(app.url);
     await fetch(`${sidecar.url}/v1.0/actors/Probe/1/reminders/r`, { method: 'PUT', body: JSON.stringify({ dueTime: '0s' }) });
-    await expectEventually(() => expect(sidecar.reminderDeliveries.map((delivery) => delivery.outcome)).toEqual(['failed', 'failed', 'failed', 'dropped']));
+    await expectEventually(() =>
+      expect(sidecar.reminderDeliveries.map((delivery) => delivery.outcome)).toEqual(['failed', 'failed', 'failed', 'dropped']),
+    );
   });
 
   it('refuses reminder registrations while the Scheduler is unreachable', async () => {

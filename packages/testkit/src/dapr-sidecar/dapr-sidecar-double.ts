@@ -117,8 +117,7 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
 
   const app = express();
   const raw = express.raw({ type: () => true, limit: '16mb' });
-  const fail = (response: Response, status: number, errorCode: string, message: string) =>
-    void response.status(status).json({ errorCode, message });
+  const fail = (response: Response, status: number, errorCode: string, message: string) => void response.status(status).json({ errorCode, message });
 
   app.get('/v1.0/healthz', (_request, response) => void response.status(204).end());
   app.get('/v1.0/healthz/outbound', (_request, response) => void response.status(204).end());
@@ -150,11 +149,17 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
     try {
       const answer = await actors.turn(type, id, () =>
-        channel.call('PUT', `/actors/${encodeURIComponent(type)}/${encodeURIComponent(id)}/method/${encodeURIComponent(method)}`,
-          body ? { text: body, contentType: request.get('content-type') ?? 'application/json' } : undefined),
+        channel.call(
+          'PUT',
+          `/actors/${encodeURIComponent(type)}/${encodeURIComponent(id)}/method/${encodeURIComponent(method)}`,
+          body ? { text: body, contentType: request.get('content-type') ?? 'application/json' } : undefined,
+        ),
       );
       if (answer.status === 200) {
-        response.status(200).type(answer.contentType ?? 'application/json').send(answer.text);
+        response
+          .status(200)
+          .type(answer.contentType ?? 'application/json')
+          .send(answer.text);
         return;
       }
       // daprd answers 500 for every failure; an app's 404 (no such method) arrives without the app's body.
@@ -202,7 +207,12 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
   const scheduled = (kind: 'timer' | 'reminder') => (request: Request<ActorParams>, response: Response) => {
     const { type, id, name } = request.params;
     if (!actors.hostedTypes.has(type)) {
-      return fail(response, 403, kind === 'reminder' ? 'ERR_ACTOR_REMINDER_NON_HOSTED' : 'ERR_ACTOR_TIMER_CREATE', `actor type ${type} is not hosted by this app`);
+      return fail(
+        response,
+        403,
+        kind === 'reminder' ? 'ERR_ACTOR_REMINDER_NON_HOSTED' : 'ERR_ACTOR_TIMER_CREATE',
+        `actor type ${type} is not hosted by this app`,
+      );
     }
     let body: { dueTime?: string; period?: string; callback?: string; data?: unknown; overwrite?: boolean };
     try {
@@ -229,8 +239,15 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     const exactDueAt = Date.now() + dueInMs;
     const dueAt = kind === 'reminder' && options.roundReminderDueTimesDown ? Math.floor(exactDueAt / 1_000) * 1_000 : exactDueAt;
     const entry = {
-      actorType: type, actorId: id, name, data: body.data ?? null, dueTime: body.dueTime ?? '', period: body.period ?? '',
-      dueAt, periodMs, ...(body.callback !== undefined ? { callback: body.callback } : {}),
+      actorType: type,
+      actorId: id,
+      name,
+      data: body.data ?? null,
+      dueTime: body.dueTime ?? '',
+      period: body.period ?? '',
+      dueAt,
+      periodMs,
+      ...(body.callback !== undefined ? { callback: body.callback } : {}),
     };
     if (kind === 'reminder') actors.setReminder(entry);
     else actors.setTimer(entry);
@@ -258,13 +275,17 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
   app.all('/v1.0/invoke/:appId/method/*path', raw, async (request: Request<{ appId: string; path: string[] }>, response: Response) => {
     const { appId: target } = request.params;
     const other = options.invocationTargets?.[target];
-    const targetChannel = target === appId ? channel : other ? Object.assign(new AppChannel(appId, other.appApiToken), { url: other.url }) : undefined;
+    const targetChannel =
+      target === appId ? channel : other ? Object.assign(new AppChannel(appId, other.appApiToken), { url: other.url }) : undefined;
     if (!targetChannel) return fail(response, 500, 'ERR_DIRECT_INVOKE', `failed to invoke, id: ${target}: app id not found`);
     const query = request.originalUrl.includes('?') ? request.originalUrl.slice(request.originalUrl.indexOf('?')) : '';
     const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
     try {
-      const answer = await targetChannel.call(request.method, `/${request.params.path.join('/')}${query}`,
-        body ? { text: body, contentType: request.get('content-type') ?? 'application/json' } : undefined);
+      const answer = await targetChannel.call(
+        request.method,
+        `/${request.params.path.join('/')}${query}`,
+        body ? { text: body, contentType: request.get('content-type') ?? 'application/json' } : undefined,
+      );
       // daprd relays the app's status and body as they are.
       response.status(answer.status);
       if (answer.contentType) response.type(answer.contentType);
@@ -297,7 +318,12 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     bindingCalls.push(call);
     const answer = (await options.bindingResponder?.(call)) ?? { statusCode: 200 };
     if (answer.statusCode < 200 || answer.statusCode > 299) {
-      return fail(response, 500, 'ERR_INVOKE_OUTPUT_BINDING', `error invoking output binding ${call.name}: received status code ${answer.statusCode}`);
+      return fail(
+        response,
+        500,
+        'ERR_INVOKE_OUTPUT_BINDING',
+        `error invoking output binding ${call.name}: received status code ${answer.statusCode}`,
+      );
     }
     response.set('metadata.statusCode', String(answer.statusCode));
     if (answer.body === undefined) return void response.status(204).end();
@@ -315,7 +341,8 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     const config = await callUntilUp(channel, '/dapr/config', instanceUrl);
     appConfig = config.status === 200 ? (JSON.parse(config.text) as Record<string, unknown>) : null;
     actors.hostedTypes = new Set((appConfig?.entities as string[] | undefined) ?? []);
-    const idle = options.actorIdleTimeoutMs ?? (typeof appConfig?.actorIdleTimeout === 'string' ? parseDuration(appConfig.actorIdleTimeout) : 3_600_000);
+    const idle =
+      options.actorIdleTimeoutMs ?? (typeof appConfig?.actorIdleTimeout === 'string' ? parseDuration(appConfig.actorIdleTimeout) : 3_600_000);
     actors.startIdleDeactivation(idle);
     const subscribe = await channel.call('GET', '/dapr/subscribe', undefined, instanceUrl);
     pubSub.subscriptions = subscribe.status === 200 ? (JSON.parse(subscribe.text) as AppSubscription[]) : [];
@@ -370,7 +397,14 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     reminders: () =>
-      [...actors.reminders.values()].map(({ actorType, actorId, name, data, dueAt, dueTime }) => ({ actorType, actorId, name, data, dueAt, dueTime })),
+      [...actors.reminders.values()].map(({ actorType, actorId, name, data, dueAt, dueTime }) => ({
+        actorType,
+        actorId,
+        name,
+        data,
+        dueAt,
+        dueTime,
+      })),
     timers: () => [...actors.timers.values()].map(({ actorType, actorId, name, data, dueAt }) => ({ actorType, actorId, name, data, dueAt })),
     writeActorState(actorType, actorId, key, value) {
       actors.state.set(actors.stateKey(actorType, actorId, key), JSON.stringify(value));

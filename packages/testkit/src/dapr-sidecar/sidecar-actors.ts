@@ -129,14 +129,17 @@ export class SidecarActors {
 
   startIdleDeactivation(idleTimeoutMs: number): void {
     clearInterval(this.idleTimer);
-    this.idleTimer = setInterval(() => {
-      const cutoff = Date.now() - idleTimeoutMs;
-      for (const [key, lastUsedAt] of this.active) {
-        if (lastUsedAt >= cutoff) continue;
-        const [actorType, actorId] = key.split('||') as [string, string];
-        void this.deactivate(actorType, actorId);
-      }
-    }, Math.max(50, Math.min(idleTimeoutMs / 2, 30_000)));
+    this.idleTimer = setInterval(
+      () => {
+        const cutoff = Date.now() - idleTimeoutMs;
+        for (const [key, lastUsedAt] of this.active) {
+          if (lastUsedAt >= cutoff) continue;
+          const [actorType, actorId] = key.split('||') as [string, string];
+          void this.deactivate(actorType, actorId);
+        }
+      },
+      Math.max(50, Math.min(idleTimeoutMs / 2, 30_000)),
+    );
     this.idleTimer.unref();
   }
 

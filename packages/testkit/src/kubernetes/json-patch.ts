@@ -50,7 +50,10 @@ export function applyJsonPatch<T>(document: T, operations: JsonPatchOperation[])
 /** RFC 7386 JSON Merge Patch (a strategic merge patch of plain fields behaves the same). */
 export function applyMergePatch<T>(document: T, patch: unknown): T {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch) as T;
-  const result = (document !== null && typeof document === 'object' && !Array.isArray(document) ? structuredClone(document) : {}) as Record<string, unknown>;
+  const result = (document !== null && typeof document === 'object' && !Array.isArray(document) ? structuredClone(document) : {}) as Record<
+    string,
+    unknown
+  >;
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = applyMergePatch(result[key], value);

@@ -41,7 +41,7 @@ export interface KubernetesApiDouble {
   url: string;
   readonly requests: RecordedKubernetesRequest[];
   /** The stored StatefulSet (apps/v1 JSON), or undefined. */
-  statefulSet(namespace: string, name: string): Record<string, unknown> & { spec: { replicas: number } } | undefined;
+  statefulSet(namespace: string, name: string): (Record<string, unknown> & { spec: { replicas: number } }) | undefined;
   /** Pods the StatefulSet controller of this double keeps: `<name>-0 … <name>-(replicas-1)`. */
   pods(namespace: string): PodRecord[];
   /** Changes replicas as a person with kubectl would (the controller must notice). */
@@ -112,7 +112,11 @@ export async function startKubernetesApiDouble(options: KubernetesApiDoubleOptio
     const type = (contentType ?? '').split(';')[0]!.trim();
     if (type === 'application/json-patch+json') return applyJsonPatch(document, body as JsonPatchOperation[]);
     if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') return applyMergePatch(document, body);
-    throw new HttpStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type || 'none'})`);
+    throw new HttpStatus(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type || 'none'})`,
+    );
   }
 
   function route(method: string, path: string, contentType: string | undefined, body: unknown): { status: number; body: unknown } {
@@ -178,7 +182,12 @@ export async function startKubernetesApiDouble(options: KubernetesApiDoubleOptio
         record.body = body;
         answer = route(record.method, url.pathname, record.contentType, body);
       } catch (error) {
-        const status = error instanceof HttpStatus ? error : error instanceof JsonPatchError ? new HttpStatus(422, 'Invalid', error.message) : new HttpStatus(500, 'InternalError', String(error));
+        const status =
+          error instanceof HttpStatus
+            ? error
+            : error instanceof JsonPatchError
+              ? new HttpStatus(422, 'Invalid', error.message)
+              : new HttpStatus(500, 'InternalError', String(error));
         answer = { status: status.code, body: status.toStatus() };
       }
       record.status = answer.status;
@@ -194,7 +203,8 @@ export async function startKubernetesApiDouble(options: KubernetesApiDoubleOptio
     url: `http://127.0.0.1:${port}`,
     requests,
     statefulSet: (namespace, name) => statefulSets.get(keyOf(namespace, name)) as never,
-    pods: (namespace) => [...pods.values()].filter((pod) => pod.namespace === namespace).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true })),
+    pods: (namespace) =>
+      [...pods.values()].filter((pod) => pod.namespace === namespace).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true })),
     setReplicas(namespace, name, replicas) {
       const current = statefulSets.get(keyOf(namespace, name));
       if (!current) throw new Error(`no StatefulSet ${namespace}/${name}`);
@@ -220,6 +230,15 @@ class HttpStatus extends Error {
   }
 
   toStatus() {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code, ...(this.details ? { details: this.details } : {}) };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      code: this.code,
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }

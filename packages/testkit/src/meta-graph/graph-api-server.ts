@@ -235,13 +235,7 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     return reply(request, response, envelope.httpStatus, envelope.body, null);
   }
 
-  function handleMessages(
-    request: IncomingMessage,
-    response: ServerResponse,
-    phoneNumberId: string,
-    token: string,
-    body: Record<string, unknown>,
-  ) {
+  function handleMessages(request: IncomingMessage, response: ServerResponse, phoneNumberId: string, token: string, body: Record<string, unknown>) {
     const expectedToken = phoneNumbers.get(phoneNumberId);
     if (expectedToken === undefined) {
       return fail(request, response, 100, body, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`);
@@ -339,7 +333,7 @@ function validateMessageBody(type: string, body: Record<string, unknown>): { cod
     return { code: 100, message: "(#100) The parameter text['body'] is required." };
   }
   if (type === 'text' && (payload.body as string).length > 4096) {
-    return { code: 100, message: '(#100) Param text[\'body\'] must be at most 4096 characters long.' };
+    return { code: 100, message: "(#100) Param text['body'] must be at most 4096 characters long." };
   }
   if (mediaTypes.includes(type) && typeof payload.id !== 'string' && typeof payload.link !== 'string') {
     return { code: 131008, message: `(#131008) Required parameter is missing: ${type}['id'] or ${type}['link'].` };

@@ -10,7 +10,5 @@ export function signMetaPayload(body: string | Buffer, appSecret: string): strin
  * lowercase `\uXXXX` escape (emoji as surrogate pairs). A signature over these bytes is what our verifier sees.
  */
 export function serializeLikeMeta(payload: unknown): string {
-  return JSON.stringify(payload).replace(/[\u0080-\uffff]/g, (character) =>
-    `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(payload).replace(/[\u0080-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

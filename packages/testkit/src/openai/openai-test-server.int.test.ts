@@ -68,7 +68,9 @@ describe('OpenAI test server with the official client', () => {
     ['model_not_found', 404, 'model_not_found'],
   ] as const)('injects %s as the documented status and envelope', async (failure, status, code) => {
     server.injectFailures(failure);
-    const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
     expect((error as InstanceType<typeof OpenAI.APIError>).code ?? null).toBe(code);
@@ -79,14 +81,18 @@ describe('OpenAI test server with the official client', () => {
   it('sends retry headers with a rate limit, which the client obeys', async () => {
     server.injectFailures('rate_limit');
     const retrying = new OpenAI({ apiKey: 'sk-test', baseURL: server.baseURL, maxRetries: 1 });
-    const { response } = await retrying.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).withResponse();
+    const { response } = await retrying.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] })
+      .withResponse();
     expect(response.status).toBe(200);
     expect(server.chatRequests()).toHaveLength(2);
   });
 
   it('refuses a wrong key with 401', async () => {
     const wrong = new OpenAI({ apiKey: 'sk-wrong', baseURL: server.baseURL, maxRetries: 0 });
-    await expect(wrong.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(wrong.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('waits the configured latency', async () => {

@@ -69,7 +69,12 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini'];
 
   const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomUUID().replaceAll('-', '')}`, 'openai-processing-ms': String(latencyMs), ...headers });
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
+      'openai-processing-ms': String(latencyMs),
+      ...headers,
+    });
     response.end(JSON.stringify(body));
   };
 
@@ -83,7 +88,9 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
 
   const handleChat = async (request: IncomingMessage, response: ServerResponse, body: ChatCompletionRequestBody) => {
     if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
-      sendJson(response, 400, { error: { message: "Missing required parameter: 'model' or 'messages'.", type: 'invalid_request_error', param: 'messages', code: null } });
+      sendJson(response, 400, {
+        error: { message: "Missing required parameter: 'model' or 'messages'.", type: 'invalid_request_error', param: 'messages', code: null },
+      });
       return;
     }
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -104,7 +111,12 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
     const completionTokens = (typeof result === 'object' ? result.usage?.completion_tokens : undefined) ?? countTokens(content);
     const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     if (body.stream === true) {
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_${randomUUID().replaceAll('-', '')}` });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
+      });
       for (const chunk of streamChunks(body, content, usage)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
       response.end('data: [DONE]\n\n');
       return;
@@ -122,7 +134,9 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
         try {
           body = JSON.parse(raw);
         } catch {
-          sendJson(response, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } });
+          sendJson(response, 400, {
+            error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null },
+          });
           return;
         }
       }
@@ -130,7 +144,9 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
       requests.push({ method: request.method ?? 'GET', path, headers: { ...request.headers }, body, at: new Date() });
       if (request.method === 'POST' && path === '/v1/chat/completions') {
         handleChat(request, response, body as ChatCompletionRequestBody).catch((error: unknown) => {
-          sendJson(response, 500, { error: { message: error instanceof Error ? error.message : 'reply hook failed', type: 'server_error', param: null, code: null } });
+          sendJson(response, 500, {
+            error: { message: error instanceof Error ? error.message : 'reply hook failed', type: 'server_error', param: null, code: null },
+          });
         });
         return;
       }
@@ -138,7 +154,9 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
         sendJson(response, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'system' })) });
         return;
       }
-      sendJson(response, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
+      sendJson(response, 404, {
+        error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null },
+      });
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -149,7 +167,8 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
     baseURL: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
-    chatRequests: () => requests.filter((recorded) => recorded.path === '/v1/chat/completions').map((recorded) => recorded.body as ChatCompletionRequestBody),
+    chatRequests: () =>
+      requests.filter((recorded) => recorded.path === '/v1/chat/completions').map((recorded) => recorded.body as ChatCompletionRequestBody),
     injectFailures: (failure, count = 1) => void failures.push({ failure, remaining: count }),
     clearFailures: () => void failures.splice(0),
     setLatency: (milliseconds) => void (latencyMs = milliseconds),

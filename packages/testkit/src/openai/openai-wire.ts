@@ -65,7 +65,14 @@ export function errorReply(failure: InjectedFailure, model: string): ErrorReply 
       return {
         status: 500,
         headers: {},
-        body: { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } },
+        body: {
+          error: {
+            message: 'The server had an error while processing your request. Sorry about that!',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        },
       };
     case 'invalid_api_key':
       return {
@@ -78,7 +85,12 @@ export function errorReply(failure: InjectedFailure, model: string): ErrorReply 
         status: 404,
         headers: {},
         body: {
-          error: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' },
+          error: {
+            message: `The model \`${model}\` does not exist or you do not have access to it.`,
+            type: 'invalid_request_error',
+            param: null,
+            code: 'model_not_found',
+          },
         },
       };
   }
@@ -100,7 +112,11 @@ export function completionBody(request: ChatCompletionRequestBody, content: stri
     created: Math.floor(Date.now() / 1000),
     model: request.model,
     choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
-    usage: { ...usage, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } },
+    usage: {
+      ...usage,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
     service_tier: 'default',
     system_fingerprint: 'fp_testkit',
   };

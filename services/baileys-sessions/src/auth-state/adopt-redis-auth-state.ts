@@ -9,7 +9,13 @@ import { redisAuthHash } from './redis-auth-state-store.ts';
  * associated data naming instance, category and key id, the same in both stores, so they move as they are): the
  * number stays linked. Redis is left as it was. Returns the instances adopted.
  */
-export async function adoptRedisAuthState(deps: { redis: Redis; target: AuthStateStore; instanceIds: string[]; logger: Logger; keyPrefix?: string }): Promise<string[]> {
+export async function adoptRedisAuthState(deps: {
+  redis: Redis;
+  target: AuthStateStore;
+  instanceIds: string[];
+  logger: Logger;
+  keyPrefix?: string;
+}): Promise<string[]> {
   const adopted: string[] = [];
   for (const instanceId of deps.instanceIds) {
     if (await deps.target.hasCreds(instanceId)) continue;

@@ -42,7 +42,9 @@ afterAll(async () => {
 
 async function createInstance(): Promise<string> {
   const business = await database.prisma.business.create({ data: { name: 'Padaria' } });
-  const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'BAILEYS', name: 'web', slot: Math.floor(Math.random() * 1e9) } });
+  const instance = await database.prisma.instance.create({
+    data: { businessId: business.id, provider: 'BAILEYS', name: 'web', slot: Math.floor(Math.random() * 1e9) },
+  });
   return instance.id;
 }
 
@@ -55,9 +57,13 @@ function everyKeyType(): SignalDataSet {
     'sender-key': { '120363025246125888@g.us::5511999990001::0': randomBytes(90) },
     'sender-key-memory': { '120363025246125888@g.us': { '5511999990001:0@s.whatsapp.net': true } },
     'app-state-sync-key': {
-      AAAAAGFi: proto.Message.AppStateSyncKeyData.create({ keyData: randomBytes(32), fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] }, timestamp: 1767225600 }),
+      AAAAAGFi: proto.Message.AppStateSyncKeyData.create({
+        keyData: randomBytes(32),
+        fingerprint: { rawId: 7, currentIndex: 1, deviceIndexes: [0, 1] },
+        timestamp: 1767225600,
+      }),
     },
-    'app-state-sync-version': { regular_high: { version: 12, hash: randomBytes(128), indexValueMap: { 'bWFj': { valueMac: randomBytes(32) } } } },
+    'app-state-sync-version': { regular_high: { version: 12, hash: randomBytes(128), indexValueMap: { bWFj: { valueMac: randomBytes(32) } } } },
     'lid-mapping': { '5511999990001': '123456789012345', '123456789012345_reverse': '5511999990001' },
     'device-list': { '5511999990001': ['0', '17'] },
     tctoken: { '123456789012345@lid': { token: randomBytes(24), timestamp: '1767225600' } },
@@ -140,7 +146,9 @@ describe.each(Object.keys(stores))('large batches in %s', (kind) => {
     expect(lastContact).toEqual({ '5511900004999': '100000000004999', '100000000004999_reverse': '5511900004999' });
     if (kind === 'postgres') expect(await database.prisma.baileysAuthKey.count({ where: { instanceId } })).toBe(11_000);
     // A mixed batch larger than one statement: deletes and writes together.
-    await reloaded.state.keys.set({ 'pre-key': Object.fromEntries(Array.from({ length: 1_500 }, (_, index) => [String(index + 1), index < 1_000 ? null : Curve.generateKeyPair()])) });
+    await reloaded.state.keys.set({
+      'pre-key': Object.fromEntries(Array.from({ length: 1_500 }, (_, index) => [String(index + 1), index < 1_000 ? null : Curve.generateKeyPair()])),
+    });
     expect(Object.keys(await reloaded.state.keys.get('pre-key', ['1', '1000', '1001', '1500']))).toEqual(['1001', '1500']);
   }, 120_000);
 });

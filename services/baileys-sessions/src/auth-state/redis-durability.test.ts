@@ -9,8 +9,12 @@ describe('redisDurabilityProblems', () => {
   });
 
   it('refuses eviction of any key, no persistence, and settings it cannot read', () => {
-    expect(redisDurabilityProblems({ maxmemoryPolicy: 'allkeys-lru', appendonly: 'yes', save: '' })).toEqual([expect.stringContaining('allkeys-lru')]);
-    expect(redisDurabilityProblems({ maxmemoryPolicy: 'noeviction', appendonly: 'no', save: '' })).toEqual([expect.stringContaining('no persistence')]);
+    expect(redisDurabilityProblems({ maxmemoryPolicy: 'allkeys-lru', appendonly: 'yes', save: '' })).toEqual([
+      expect.stringContaining('allkeys-lru'),
+    ]);
+    expect(redisDurabilityProblems({ maxmemoryPolicy: 'noeviction', appendonly: 'no', save: '' })).toEqual([
+      expect.stringContaining('no persistence'),
+    ]);
     expect(redisDurabilityProblems({ maxmemoryPolicy: null, appendonly: null, save: null })).toHaveLength(2);
   });
 });

@@ -46,7 +46,14 @@ export function createBaileysSocketFactory(options: BaileysSocketOptions = {}): 
         },
         onFrame: (listener) => void socket.ws.on('frame', listener),
         ping: async (timeoutMs) => {
-          await socket.query({ tag: 'iq', attrs: { id: socket.generateMessageTag(), to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] }, timeoutMs);
+          await socket.query(
+            {
+              tag: 'iq',
+              attrs: { id: socket.generateMessageTag(), to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p' },
+              content: [{ tag: 'ping', attrs: {} }],
+            },
+            timeoutMs,
+          );
         },
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
         sendMessage: (jid, content, sendOptions) => socket.sendMessage(jid, content, sendOptions),

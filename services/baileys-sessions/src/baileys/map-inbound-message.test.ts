@@ -53,7 +53,11 @@ describe('mapInboundMessage rules', () => {
     const result = mapInboundMessage(message!, { allowGroups: true });
     expect(result).toMatchObject({
       type: 'message',
-      item: { groupJid: '120363025246125888@g.us', chatJid: '120363025246125888@g.us', sender: { phone: '5511955554444', lid: '987654321098765', name: 'Davi' } },
+      item: {
+        groupJid: '120363025246125888@g.us',
+        chatJid: '120363025246125888@g.us',
+        sender: { phone: '5511955554444', lid: '987654321098765', name: 'Davi' },
+      },
     });
   });
 

@@ -22,21 +22,10 @@ export interface BaileysInboundChange extends Omit<BaileysInboundItem, 'content'
   change: MessageChange;
 }
 
-export type IgnoredReason =
-  | 'status-broadcast'
-  | 'broadcast'
-  | 'newsletter'
-  | 'from-me'
-  | 'group'
-  | 'no-content'
-  | 'protocol'
-  | 'no-sender'
-  | 'no-id';
+export type IgnoredReason = 'status-broadcast' | 'broadcast' | 'newsletter' | 'from-me' | 'group' | 'no-content' | 'protocol' | 'no-sender' | 'no-id';
 
 export type InboundMappingResult =
-  | { type: 'message'; item: BaileysInboundItem }
-  | { type: 'change'; item: BaileysInboundChange }
-  | { type: 'ignored'; reason: IgnoredReason };
+  { type: 'message'; item: BaileysInboundItem } | { type: 'change'; item: BaileysInboundChange } | { type: 'ignored'; reason: IgnoredReason };
 
 export interface InboundMappingOptions {
   /** Groups are ignored unless this is true. */
@@ -92,7 +81,10 @@ function placeholderOf(message: WAMessage): MessageContent | null {
   // proto.WebMessageInfo.StubType.CIPHERTEXT
   if (message.messageStubType === 2) {
     const reason = message.messageStubParameters?.[0];
-    return { kind: 'unsupported', errors: [{ code: unsupportedCode, title: placeholderTitle.undecryptable, ...(reason ? { details: reason } : {}) }] };
+    return {
+      kind: 'unsupported',
+      errors: [{ code: unsupportedCode, title: placeholderTitle.undecryptable, ...(reason ? { details: reason } : {}) }],
+    };
   }
   if ((message.key as { isViewOnce?: boolean }).isViewOnce) {
     return { kind: 'unsupported', errors: [{ code: unsupportedCode, title: placeholderTitle.viewOnce }] };
@@ -137,4 +129,3 @@ export function timestampOf(value: WAMessage['messageTimestamp'] | string | Long
   }
   return seconds && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : fallback;
 }
-

@@ -9,9 +9,7 @@ export type MessageChange =
   | { type: 'revoke'; targetProviderMessageId: string };
 
 export type ContentMappingResult =
-  | { type: 'content'; content: MessageContent }
-  | { type: 'change'; change: MessageChange }
-  | { type: 'ignored'; reason: 'no-content' | 'protocol' };
+  { type: 'content'; content: MessageContent } | { type: 'change'; change: MessageChange } | { type: 'ignored'; reason: 'no-content' | 'protocol' };
 
 // proto.Message.ProtocolMessage.Type (numbers, so this module needs no runtime import of Baileys).
 const protocolRevoke = 0;

@@ -14,7 +14,11 @@ describe('WhatsApp Web version', () => {
 
   it('a configured version wins and is never replaced by a refresh', async () => {
     let asked = 0;
-    const source = createWaWebVersionSource({ configured: [2, 3000, 7], fetchLatest: async () => ((asked += 1), { version: [2, 3000, 9], isLatest: true }), logger });
+    const source = createWaWebVersionSource({
+      configured: [2, 3000, 7],
+      fetchLatest: async () => ((asked += 1), { version: [2, 3000, 9], isLatest: true }),
+      logger,
+    });
     await source.refresh();
     expect(source.current()).toEqual([2, 3000, 7]);
     expect(asked).toBe(0);
@@ -27,11 +31,16 @@ describe('WhatsApp Web version', () => {
     expect(fresh.current()).toEqual([2, 3000, 9]);
 
     // Baileys answers a failed fetch with its pinned version and isLatest: false.
-    const offline = createWaWebVersionSource({ configured: null, fetchLatest: async () => ({ version: pinnedInBaileys, isLatest: false, error: new Error('ENOTFOUND') }), logger });
+    const offline = createWaWebVersionSource({
+      configured: null,
+      fetchLatest: async () => ({ version: pinnedInBaileys, isLatest: false, error: new Error('ENOTFOUND') }),
+      logger,
+    });
     await offline.refresh();
     expect(offline.current()).toBeUndefined();
 
-    const hanging: FetchLatestWaWebVersion = ({ signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const hanging: FetchLatestWaWebVersion = ({ signal }) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const slow = createWaWebVersionSource({ configured: null, fetchLatest: hanging, logger, timeoutMs: 20 });
     await slow.refresh();
     expect(slow.current()).toBeUndefined();

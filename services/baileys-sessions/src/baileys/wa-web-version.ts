@@ -22,19 +22,29 @@ export function parseWaVersion(text: string | undefined): WAVersion | null {
  * configured version (BAILEYS_WA_VERSION) wins; otherwise it is refreshed from web.whatsapp.com at start when the
  * network allows (a few seconds at most), else Baileys' own is kept.
  */
-export function createWaWebVersionSource(deps: { configured: WAVersion | null; fetchLatest: FetchLatestWaWebVersion; logger: Logger; timeoutMs?: number }): WaWebVersionSource {
+export function createWaWebVersionSource(deps: {
+  configured: WAVersion | null;
+  fetchLatest: FetchLatestWaWebVersion;
+  logger: Logger;
+  timeoutMs?: number;
+}): WaWebVersionSource {
   let version: WAVersion | undefined = deps.configured ?? undefined;
   return {
     current: () => version,
     async refresh() {
       if (deps.configured) return;
-      const answer = await deps.fetchLatest({ signal: AbortSignal.timeout(deps.timeoutMs ?? 5_000) }).catch((error: unknown) => ({ isLatest: false, error, version: undefined }));
+      const answer = await deps
+        .fetchLatest({ signal: AbortSignal.timeout(deps.timeoutMs ?? 5_000) })
+        .catch((error: unknown) => ({ isLatest: false, error, version: undefined }));
       if (answer.isLatest && answer.version) {
         version = answer.version;
         deps.logger.info({ event: 'baileys_version.refreshed', version: version.join('.') }, 'WhatsApp Web version refreshed');
         return;
       }
-      deps.logger.warn({ event: 'baileys_version.refresh_failed', err: answer.error }, 'could not refresh the WhatsApp Web version; Baileys’ pinned one is used');
+      deps.logger.warn(
+        { event: 'baileys_version.refresh_failed', err: answer.error },
+        'could not refresh the WhatsApp Web version; Baileys’ pinned one is used',
+      );
     },
   };
 }

@@ -13,7 +13,12 @@ export interface LocalSessionControl {
 }
 
 const instanceIdSchema = z.uuid();
-const pairingBodySchema = z.object({ phoneNumber: z.string().trim().regex(/^\+?[\d\s().-]{8,20}$/) });
+const pairingBodySchema = z.object({
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d\s().-]{8,20}$/),
+});
 
 /** SessionError → HTTP, the reason kept so the caller can rebuild the SessionError. */
 const statusBySessionError: Record<SessionError['code'], AppError['code']> = {
@@ -34,7 +39,8 @@ export function createSessionControlRouter(options: { control: LocalSessionContr
   const token = requireAppToken(options.appApiToken);
   const json = express.json({ limit: '16kb' });
 
-  const run = (action: (instanceId: string, body: unknown) => Promise<SessionStatus | null>): express.RequestHandler =>
+  const run =
+    (action: (instanceId: string, body: unknown) => Promise<SessionStatus | null>): express.RequestHandler =>
     async (request, response) => {
       const instanceId = instanceIdSchema.safeParse(request.params['instanceId']);
       if (!instanceId.success) throw new AppError('VALIDATION_FAILED', 'The instance id must be a UUID.', { field: 'instanceId' });
@@ -48,16 +54,29 @@ export function createSessionControlRouter(options: { control: LocalSessionContr
       }
     };
 
-  router.get('/internal/sessions/:instanceId', token, run((id) => control.status(id)));
-  router.post('/internal/sessions/:instanceId/restart', token, run((id) => control.restart(id)));
-  router.post('/internal/sessions/:instanceId/logout', token, run((id) => control.logout(id)));
+  router.get(
+    '/internal/sessions/:instanceId',
+    token,
+    run((id) => control.status(id)),
+  );
+  router.post(
+    '/internal/sessions/:instanceId/restart',
+    token,
+    run((id) => control.restart(id)),
+  );
+  router.post(
+    '/internal/sessions/:instanceId/logout',
+    token,
+    run((id) => control.logout(id)),
+  );
   router.post(
     '/internal/sessions/:instanceId/pairing-code',
     token,
     json,
     run((id, body) => {
       const input = pairingBodySchema.safeParse(body);
-      if (!input.success) throw new AppError('VALIDATION_FAILED', 'phoneNumber must be a phone number in international format.', { field: 'phoneNumber' });
+      if (!input.success)
+        throw new AppError('VALIDATION_FAILED', 'phoneNumber must be a phone number in international format.', { field: 'phoneNumber' });
       return control.requestPairingCode(id, input.data.phoneNumber);
     }),
   );

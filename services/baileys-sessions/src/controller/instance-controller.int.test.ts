@@ -58,7 +58,9 @@ afterEach(async () => {
 
 async function instanceAt(slot: number, provider: 'BAILEYS' | 'META' = 'BAILEYS'): Promise<string> {
   const business = await database.prisma.business.create({ data: { name: `b${slot}` } });
-  const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider, name: 'web', slot: provider === 'BAILEYS' ? slot : null } });
+  const instance = await database.prisma.instance.create({
+    data: { businessId: business.id, provider, name: 'web', slot: provider === 'BAILEYS' ? slot : null },
+  });
   return instance.id;
 }
 
@@ -135,11 +137,14 @@ describe('instance controller (Kubernetes API double)', () => {
     let release!: () => void;
     let locked!: () => void;
     const holding = new Promise<void>((resolve) => (locked = resolve));
-    const leader = database.prisma.$transaction(async (transaction) => {
-      await transaction.$executeRaw`SELECT pg_advisory_xact_lock(874201407)`;
-      locked();
-      await new Promise<void>((resolve) => (release = resolve));
-    }, { timeout: 60_000 });
+    const leader = database.prisma.$transaction(
+      async (transaction) => {
+        await transaction.$executeRaw`SELECT pg_advisory_xact_lock(874201407)`;
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+      { timeout: 60_000 },
+    );
     await holding;
     expect(await controller.reconcile()).toEqual({ action: 'skipped', reason: 'not-leader' });
     expect(replicas()).toBe(1);
@@ -156,7 +161,14 @@ describe('instance controller (Kubernetes API double)', () => {
     const apps = kubeConfig.makeApiClient(AppsV1Api);
     api.setReplicas(namespace, name, 5);
     await expect(
-      apps.patchNamespacedStatefulSetScale({ name, namespace, body: [{ op: 'test', path: '/spec/replicas', value: 1 }, { op: 'replace', path: '/spec/replicas', value: 2 }] }),
+      apps.patchNamespacedStatefulSetScale({
+        name,
+        namespace,
+        body: [
+          { op: 'test', path: '/spec/replicas', value: 1 },
+          { op: 'replace', path: '/spec/replicas', value: 2 },
+        ],
+      }),
     ).rejects.toMatchObject({ code: 422 });
     expect(replicas()).toBe(5);
   });
@@ -186,7 +198,9 @@ describe('instance controller (Kubernetes API double)', () => {
     expect(api.pods(namespace).map((pod) => pod.name)).toEqual(['baileys-sessions-0', 'baileys-sessions-1', 'baileys-sessions-2']);
     const since = new Date(clock);
     const marks = async () =>
-      Object.fromEntries((await database.prisma.instance.findMany({ select: { id: true, overCapacitySince: true } })).map((row) => [row.id, row.overCapacitySince]));
+      Object.fromEntries(
+        (await database.prisma.instance.findMany({ select: { id: true, overCapacitySince: true } })).map((row) => [row.id, row.overCapacitySince]),
+      );
     expect(await marks()).toEqual({ [placed[0]!]: null, [placed[1]!]: null, [beyond]: since });
     clock += 60_000;
     expect(await capped.reconcile()).toEqual({ action: 'none', replicas: 3, overCapacity: 1 });

@@ -42,19 +42,18 @@ export function createSentMessageRepository(deps: { prisma: PrismaClient; secret
       return proto.Message.decode(Buffer.from(encoded, 'base64'));
     },
     async prune(now = new Date()) {
-      const { count } = await deps.prisma.baileysSentMessage.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - sentMessageRetentionMs) } } });
+      const { count } = await deps.prisma.baileysSentMessage.deleteMany({
+        where: { createdAt: { lte: new Date(now.getTime() - sentMessageRetentionMs) } },
+      });
       return count;
     },
   };
 }
 
 /** Deletes expired sent messages now and then every `intervalMs` (default hourly); `stop` ends it. */
-export function startSentMessagePruning(deps: {
-  repository: SentMessageRepository;
-  timers: Timers;
-  logger: Logger;
-  intervalMs?: number;
-}): { stop(): void } {
+export function startSentMessagePruning(deps: { repository: SentMessageRepository; timers: Timers; logger: Logger; intervalMs?: number }): {
+  stop(): void;
+} {
   let timer: TimerHandle | undefined;
   let stopped = false;
   const run = async () => {

@@ -1,4 +1,11 @@
-import { claimOutboundMessage, markOutboundFailed, markOutboundSent, releaseOutboundMessage, type ClaimedOutboundMessage, type PrismaClient } from '@app/db';
+import {
+  claimOutboundMessage,
+  markOutboundFailed,
+  markOutboundSent,
+  releaseOutboundMessage,
+  type ClaimedOutboundMessage,
+  type PrismaClient,
+} from '@app/db';
 import type { DeliveryOutcome, ObjectStore, Subscription } from '@app/runtime/ports';
 import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
@@ -82,7 +89,12 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
     const status = session.status();
     if (status.state === 'logged-out' || (status.state === 'stopped' && status.stopReason && status.stopReason !== 'lease-lost')) {
       const claimed = await claimOutboundMessage(deps.prisma, messageId);
-      if (claimed) await fail(claimed, 'BAILEYS_SESSION_UNAVAILABLE', `The WhatsApp session is ${status.state}${status.stopReason ? ` (${status.stopReason})` : ''}; it needs a person.`);
+      if (claimed)
+        await fail(
+          claimed,
+          'BAILEYS_SESSION_UNAVAILABLE',
+          `The WhatsApp session is ${status.state}${status.stopReason ? ` (${status.stopReason})` : ''}; it needs a person.`,
+        );
       return 'success';
     }
     if (!session.openSocket()) return 'retry';
@@ -156,7 +168,9 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
       // Kept for the recipient's devices that ask for it again; a failure here must not turn a sent message into a failed one.
       await deps.sentMessages
         .remember({ businessId: claimed.businessId, instanceId, messageId: providerMessageId, message: sent.message })
-        .catch((error: unknown) => deps.logger.warn({ event: 'baileys_egress.remember_failed', messageId, err: error }, 'sent message not kept for resends'));
+        .catch((error: unknown) =>
+          deps.logger.warn({ event: 'baileys_egress.remember_failed', messageId, err: error }, 'sent message not kept for resends'),
+        );
     }
     await markOutboundSent(deps.prisma, { messageId, providerMessageId, bufferId });
     deps.logger.info({ event: 'baileys_egress.sent', instanceId, messageId, providerMessageId }, 'message sent');
@@ -215,13 +229,19 @@ export function createBaileysEgressHandler(deps: BaileysEgressDependencies): Sub
   }
 
   /** Baileys quotes from a message object: the original's text is looked up so the quote shows it. */
-  async function quoteOptions(claimed: ClaimedOutboundMessage, jid: string, quotedId: string | null): Promise<MiscMessageGenerationOptions | undefined> {
+  async function quoteOptions(
+    claimed: ClaimedOutboundMessage,
+    jid: string,
+    quotedId: string | null,
+  ): Promise<MiscMessageGenerationOptions | undefined> {
     if (!quotedId) return undefined;
     const original = await deps.prisma.message.findFirst({
       where: { instanceId: claimed.instanceId, providerMessageId: quotedId },
       select: { text: true, direction: true },
     });
-    return { quoted: { key: { remoteJid: jid, id: quotedId, fromMe: original?.direction === 'OUTBOUND' }, message: { conversation: original?.text ?? '' } } };
+    return {
+      quoted: { key: { remoteJid: jid, id: quotedId, fromMe: original?.direction === 'OUTBOUND' }, message: { conversation: original?.text ?? '' } },
+    };
   }
 
   async function release(claimed: ClaimedOutboundMessage, code: string, message: string): Promise<DeliveryOutcome> {

@@ -3,7 +3,13 @@ import { toBaileysContent } from './outbound-content.ts';
 
 describe('toBaileysContent', () => {
   it('sends text, quoting the message it answers', () => {
-    expect(toBaileysContent({ kind: 'text', text: 'Abrimos às 8h.', content: { kind: 'text', text: 'Abrimos às 8h.', context: { providerMessageId: '3EB0X' } } })).toEqual({
+    expect(
+      toBaileysContent({
+        kind: 'text',
+        text: 'Abrimos às 8h.',
+        content: { kind: 'text', text: 'Abrimos às 8h.', context: { providerMessageId: '3EB0X' } },
+      }),
+    ).toEqual({
       content: { text: 'Abrimos às 8h.' },
       quotedProviderMessageId: '3EB0X',
       textLength: 14,
@@ -12,7 +18,9 @@ describe('toBaileysContent', () => {
   });
 
   it('sends media by URL or by object-store key, voice notes as ptt Ogg/Opus, documents with a file name', () => {
-    expect(toBaileysContent({ kind: 'image', text: null, content: { media: { url: 'https://cdn.example/p.jpg', caption: 'cardápio' } } })).toMatchObject({
+    expect(
+      toBaileysContent({ kind: 'image', text: null, content: { media: { url: 'https://cdn.example/p.jpg', caption: 'cardápio' } } }),
+    ).toMatchObject({
       content: { image: { url: 'https://cdn.example/p.jpg' }, caption: 'cardápio' },
       objectKey: null,
     });
@@ -20,7 +28,13 @@ describe('toBaileysContent', () => {
       content: { audio: { url: 'object:media/b1/voice.ogg' }, ptt: true, mimetype: 'audio/ogg; codecs=opus' },
       objectKey: 'media/b1/voice.ogg',
     });
-    expect(toBaileysContent({ kind: 'document', text: null, content: { media: { url: 'https://x/o.pdf', filename: 'orcamento.pdf', mimeType: 'application/pdf' } } })).toMatchObject({
+    expect(
+      toBaileysContent({
+        kind: 'document',
+        text: null,
+        content: { media: { url: 'https://x/o.pdf', filename: 'orcamento.pdf', mimeType: 'application/pdf' } },
+      }),
+    ).toMatchObject({
       content: { document: { url: 'https://x/o.pdf' }, fileName: 'orcamento.pdf', mimetype: 'application/pdf' },
     });
   });

@@ -56,7 +56,16 @@ export function toBaileysContent(stored: { kind: string; text: string | null; co
       case 'sticker':
         return plan({ sticker: upload }, 0, objectKey);
       case 'document':
-        return plan({ document: upload, mimetype: media.mimeType ?? 'application/octet-stream', ...(media.filename ? { fileName: media.filename } : {}), ...caption }, length, objectKey);
+        return plan(
+          {
+            document: upload,
+            mimetype: media.mimeType ?? 'application/octet-stream',
+            ...(media.filename ? { fileName: media.filename } : {}),
+            ...caption,
+          },
+          length,
+          objectKey,
+        );
       case 'audio': {
         // A voice note must be Ogg/Opus mono to play on every device: the egress converts stored audio (ffmpeg)
         // before sending. Stored bytes without a type take the object's content type.
@@ -70,7 +79,14 @@ export function toBaileysContent(stored: { kind: string; text: string | null; co
     const content = stored.content as { latitude?: number; longitude?: number; name?: string; address?: string };
     if (typeof content.latitude !== 'number' || typeof content.longitude !== 'number') return null;
     return plan(
-      { location: { degreesLatitude: content.latitude, degreesLongitude: content.longitude, ...(content.name ? { name: content.name } : {}), ...(content.address ? { address: content.address } : {}) } },
+      {
+        location: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          ...(content.name ? { name: content.name } : {}),
+          ...(content.address ? { address: content.address } : {}),
+        },
+      },
       0,
     );
   }

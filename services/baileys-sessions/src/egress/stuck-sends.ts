@@ -67,7 +67,10 @@ SELECT id::text FROM message WHERE id = ${message.id}::uuid AND status = 'SENDIN
       });
       if (changed) {
         failed += 1;
-        logger.warn({ event: 'baileys_egress.send_outcome_unknown', instanceId: message.instanceId, messageId: message.id }, 'a send whose outcome is unknown was marked failed');
+        logger.warn(
+          { event: 'baileys_egress.send_outcome_unknown', instanceId: message.instanceId, messageId: message.id },
+          'a send whose outcome is unknown was marked failed',
+        );
       }
     }
     return failed;
@@ -77,7 +80,9 @@ SELECT id::text FROM message WHERE id = ${message.id}::uuid AND status = 'SENDIN
     if (stopped) return;
     timer = timers.setTimeout(() => {
       running = sweep()
-        .catch((error: unknown) => logger.warn({ event: 'baileys_egress.stuck_sweep_failed', err: error }, 'stuck-send sweep failed; retried next period'))
+        .catch((error: unknown) =>
+          logger.warn({ event: 'baileys_egress.stuck_sweep_failed', err: error }, 'stuck-send sweep failed; retried next period'),
+        )
         .finally(() => schedule(options.intervalMs));
     }, delayMs);
   }

@@ -7,7 +7,10 @@ import { defaultGovernorConfig, type GovernorConfig } from './sending-governor.t
 
 /** The deployment's governor defaults (BAILEYS_* settings). */
 export function governorDefaultsFromConfig(
-  config: Pick<BaileysSessionsConfig, 'BAILEYS_MAX_PER_MINUTE' | 'BAILEYS_MIN_GAP_PER_RECIPIENT_MS' | 'BAILEYS_NEW_CONTACTS_PER_DAY' | 'BAILEYS_TYPING'>,
+  config: Pick<
+    BaileysSessionsConfig,
+    'BAILEYS_MAX_PER_MINUTE' | 'BAILEYS_MIN_GAP_PER_RECIPIENT_MS' | 'BAILEYS_NEW_CONTACTS_PER_DAY' | 'BAILEYS_TYPING'
+  >,
 ): GovernorConfig {
   return {
     ...defaultGovernorConfig,

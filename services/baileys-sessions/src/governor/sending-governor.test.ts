@@ -15,7 +15,9 @@ const allowed = (plan: SendPlan) => {
 describe('SendingGovernor', () => {
   it('keeps every 60-second window within maxPerMinute, even for a burst planned at once', () => {
     const { governor: subject } = governor({ maxPerMinute: 10 });
-    const sendTimes = Array.from({ length: 45 }, (_, index) => allowed(subject.plan({ recipient: `r${index}`, textLength: 20, firstContact: false })).sendAt.getTime());
+    const sendTimes = Array.from({ length: 45 }, (_, index) =>
+      allowed(subject.plan({ recipient: `r${index}`, textLength: 20, firstContact: false })).sendAt.getTime(),
+    );
     for (const start of sendTimes) {
       expect(sendTimes.filter((time) => time >= start && time < start + 60_000).length).toBeLessThanOrEqual(10);
     }

@@ -38,8 +38,7 @@ export interface SendRequest {
 
 export type SendPlan =
   /** Wait `waitMs`, show "typing…" for `typingMs`, then send (at `sendAt`). */
-  | { allowed: true; waitMs: number; typingMs: number; sendAt: Date }
-  | { allowed: false; reason: 'new-contact-cap'; retryAfterMs: number };
+  { allowed: true; waitMs: number; typingMs: number; sendAt: Date } | { allowed: false; reason: 'new-contact-cap'; retryAfterMs: number };
 
 const minuteMs = 60_000;
 const dayMs = 86_400_000;

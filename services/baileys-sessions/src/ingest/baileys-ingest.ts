@@ -56,7 +56,15 @@ export function createBaileysIngest(deps: BaileysIngestDependencies): BaileysIng
   const queues = new Map<string, Promise<void>>();
   // An instance's business never changes; bounded so deleted instances do not pile up in a long-lived process.
   const businessOf = new BoundedCache<string>({ maxEntries: 10_000, ttlMs: 24 * 3_600_000 });
-  const counters: BaileysIngest['counters'] = { stored: 0, duplicates: 0, ignored: {}, statusesApplied: 0, failed: 0, placeholdersReplaced: 0, changes: {} };
+  const counters: BaileysIngest['counters'] = {
+    stored: 0,
+    duplicates: 0,
+    ignored: {},
+    statusesApplied: 0,
+    failed: 0,
+    placeholdersReplaced: 0,
+    changes: {},
+  };
 
   function enqueue(instanceId: string, work: () => Promise<void>): void {
     const previous = queues.get(instanceId) ?? Promise.resolve();

@@ -67,8 +67,7 @@ export async function applyMessageChange(
         { key: target.conversationId },
       );
     const contact = target.conversation.contact;
-    const sameSender =
-      (!!item.sender.phone && contact.phone === item.sender.phone) || (!!item.sender.lid && contact.lid === item.sender.lid);
+    const sameSender = (!!item.sender.phone && contact.phone === item.sender.phone) || (!!item.sender.lid && contact.lid === item.sender.lid);
     if (target.direction !== 'INBOUND' || !sameSender) return 'not-author';
 
     const content = (target.content ?? {}) as Record<string, unknown>;

@@ -75,7 +75,9 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
       const slotSubscriber = {
         subscribe: (subscription: Parameters<typeof pubsub.subscribe>[0]) =>
           pubsub.subscribe(
-            subscription.topic === Topics.messagesOutbound && subscription.group === baileysEgressGroup ? { ...subscription, topic: baileysSlotTopic(slot) } : subscription,
+            subscription.topic === Topics.messagesOutbound && subscription.group === baileysEgressGroup
+              ? { ...subscription, topic: baileysSlotTopic(slot) }
+              : subscription,
           ),
       };
       sessions = createBaileysSessions({
@@ -116,7 +118,10 @@ export async function startBaileysSessionsService(options: BaileysSessionsServic
         async start() {
           await owned.start();
           controller?.start();
-          logger.info({ event: 'baileys_sessions.slot', slot, pod: podNameOfSlot(config.BAILEYS_STATEFULSET_NAME, slot), topic: baileysSlotTopic(slot) }, `running slot ${slot}`);
+          logger.info(
+            { event: 'baileys_sessions.slot', slot, pod: podNameOfSlot(config.BAILEYS_STATEFULSET_NAME, slot), topic: baileysSlotTopic(slot) },
+            `running slot ${slot}`,
+          );
         },
         async stop() {
           await controller?.stop();

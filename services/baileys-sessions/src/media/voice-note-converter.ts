@@ -39,7 +39,19 @@ export function createFfmpegVoiceNoteConverter(options: FfmpegConverterOptions =
         const output = join(directory, 'voice.ogg');
         await writeFile(input, audio);
         const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-vn', '-map_metadata', '-1', '-ac', '1', '-ar', '48000'];
-        args.push('-c:a', 'libopus', '-b:a', options.bitrate ?? '32k', '-application', 'voip', '-avoid_negative_ts', 'make_zero', '-f', 'ogg', output);
+        args.push(
+          '-c:a',
+          'libopus',
+          '-b:a',
+          options.bitrate ?? '32k',
+          '-application',
+          'voip',
+          '-avoid_negative_ts',
+          'make_zero',
+          '-f',
+          'ogg',
+          output,
+        );
         await run(ffmpeg, args, timeoutMs);
         const body = await readFile(output);
         const info = parseOggOpus(body);
@@ -56,7 +68,8 @@ function run(command: string, args: string[], timeoutMs: number): Promise<void> 
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
       if (!error) return resolve();
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${command} is not installed (apt-get install ffmpeg)` : stderr.trim() || error.message;
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${command} is not installed (apt-get install ffmpeg)` : stderr.trim() || error.message;
       reject(new Error(`audio conversion failed: ${reason}`));
     });
   });

@@ -48,7 +48,10 @@ describe('BoundedCache', () => {
     cache.set('deleted', null);
     expect(cache.get('deleted')).toBeNull();
     expect(cache.get('missing')).toBeUndefined();
-    cache.mset([{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
+    cache.mset([
+      { key: 'a', value: 1 },
+      { key: 'b', value: 2 },
+    ]);
     expect(cache.mdel(['a', 'missing'])).toBe(1);
     expect(cache.del('b')).toBe(1);
     cache.flushAll();

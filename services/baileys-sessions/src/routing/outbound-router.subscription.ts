@@ -41,7 +41,10 @@ export function createOutboundRouterSubscription(deps: OutboundRouterDependencie
       // Deleted instance: its messages went with it.
       if (!instance) return 'success';
       if (instance.slot === null) {
-        deps.logger.error({ event: 'baileys_router.no_slot', instanceId: data.instanceId, messageId: data.messageId }, 'BAILEYS instance without a slot');
+        deps.logger.error(
+          { event: 'baileys_router.no_slot', instanceId: data.instanceId, messageId: data.messageId },
+          'BAILEYS instance without a slot',
+        );
         return 'drop';
       }
       const topic = baileysSlotTopic(instance.slot);

@@ -40,6 +40,7 @@ describe('backoffDelay', () => {
     expect([1, 2, 3, 4, 5, 50].map((attempt) => backoffDelay(attempt, policy, 0))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
     expect(backoffDelay(3, policy, 0.999)).toBeGreaterThanOrEqual(2_000);
     expect(backoffDelay(3, policy, 0.999)).toBeLessThan(4_000);
-    for (let attempt = 1; attempt < 100; attempt++) expect(backoffDelay(attempt, defaultBackoff, Math.random())).toBeLessThanOrEqual(defaultBackoff.maxMs);
+    for (let attempt = 1; attempt < 100; attempt++)
+      expect(backoffDelay(attempt, defaultBackoff, Math.random())).toBeLessThanOrEqual(defaultBackoff.maxMs);
   });
 });

@@ -40,10 +40,7 @@ export type CloseDecision =
  *   before any QR is a network failure: reconnect).
  * - anything else (428, 408, 500, 503, unknown): reconnect with backoff.
  */
-export function decideOnClose(
-  statusCode: number | null,
-  context: { paired: boolean; qrShown: boolean; versionRefusals: number },
-): CloseDecision {
+export function decideOnClose(statusCode: number | null, context: { paired: boolean; qrShown: boolean; versionRefusals: number }): CloseDecision {
   switch (statusCode) {
     case DisconnectCode.restartRequired:
       return { action: 'restart-now' };

@@ -45,7 +45,11 @@ async function linkedByQr(context = setup()) {
 }
 
 const textMessage = (id: string): WAMessage =>
-  ({ key: { remoteJid: '5511999990001@s.whatsapp.net', fromMe: false, id }, messageTimestamp: 1767225600, message: { conversation: 'oi' } }) as WAMessage;
+  ({
+    key: { remoteJid: '5511999990001@s.whatsapp.net', fromMe: false, id },
+    messageTimestamp: 1767225600,
+    message: { conversation: 'oi' },
+  }) as WAMessage;
 
 describe('pairing as rc14 does it', () => {
   it('a number linked by QR (Baileys never sets `registered`) is paired: reported so, resumed, and protected', async () => {
@@ -204,7 +208,9 @@ describe('staying up as rc14 needs it', () => {
   it('a reach-out time lock restricts first contacts until WhatsApp lifts it', async () => {
     const { session, factory, timers } = await linkedByQr();
     const ends = new Date(timers.now().getTime() + 3_600_000);
-    factory.latest().emit('connection.update', { reachoutTimeLock: { isActive: true, timeEnforcementEnds: ends, enforcementType: 'DEFAULT' as never } });
+    factory
+      .latest()
+      .emit('connection.update', { reachoutTimeLock: { isActive: true, timeEnforcementEnds: ends, enforcementType: 'DEFAULT' as never } });
     expect(session.status().restriction).toMatchObject({ reason: 'reachout-timelock', until: ends.toISOString() });
     factory.latest().emit('connection.update', { reachoutTimeLock: { isActive: false, enforcementType: 'DEFAULT' as never } });
     expect(session.status().restriction).toBeNull();

@@ -61,7 +61,13 @@ describe('InstanceSession', () => {
     expect(factory.sockets[0]!.ended).toBe(true);
     expect(await store.hasCreds(instanceId)).toBe(true);
     factory.latest().open();
-    expect(session.status()).toMatchObject({ state: 'open', qr: null, pairingCode: null, registered: true, account: '5511888880000:12@s.whatsapp.net' });
+    expect(session.status()).toMatchObject({
+      state: 'open',
+      qr: null,
+      pairingCode: null,
+      registered: true,
+      account: '5511888880000:12@s.whatsapp.net',
+    });
   });
 
   it('resumes a paired session after a process restart without a new scan', async () => {

@@ -129,9 +129,13 @@ export class InstanceSession {
    * asking before the WebSocket is open fails with 428 (it is open once the first QR came).
    */
   async requestPairingCode(phoneNumber: string): Promise<string> {
-    if (isPaired(this.auth?.state.creds)) throw new SessionError('SESSION_ALREADY_PAIRED', 'This number is already linked; log out first to pair again.');
+    if (isPaired(this.auth?.state.creds))
+      throw new SessionError('SESSION_ALREADY_PAIRED', 'This number is already linked; log out first to pair again.');
     if (!this.socket || this.state !== 'waiting-for-scan' || this.qr === null) {
-      throw new SessionError('SESSION_NOT_WAITING_FOR_SCAN', `The session is ${this.state}; a pairing code can be asked for while a QR code is shown.`);
+      throw new SessionError(
+        'SESSION_NOT_WAITING_FOR_SCAN',
+        `The session is ${this.state}; a pairing code can be asked for while a QR code is shown.`,
+      );
     }
     this.pairingCode = await this.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
     this.touch();
@@ -172,7 +176,10 @@ export class InstanceSession {
     const current = this.activeRestriction();
     if (current && Date.parse(current.until) >= end.getTime()) return;
     this.restriction = { reason, since: current?.since ?? now.toISOString(), until: end.toISOString() };
-    this.log.warn({ event: 'baileys_session.restricted', reason, until: this.restriction.until }, 'WhatsApp restricts this account: first contacts paused');
+    this.log.warn(
+      { event: 'baileys_session.restricted', reason, until: this.restriction.until },
+      'WhatsApp restricts this account: first contacts paused',
+    );
     this.touch();
   }
 
@@ -227,13 +234,22 @@ export class InstanceSession {
           this.failed(socket, error, what);
         }
       };
-    socket.ev.on('connection.update', guarded('connection.update', (update) => this.onConnectionUpdate(socket, update)));
+    socket.ev.on(
+      'connection.update',
+      guarded('connection.update', (update) => this.onConnectionUpdate(socket, update)),
+    );
     socket.ev.on('creds.update', () => {
       auth.saveCreds().catch((error: unknown) => this.log.error({ event: 'baileys_session.creds_save_failed', err: error }, 'saving creds failed'));
     });
     // Messages of a socket that is being retired are still real customer messages: stored (idempotently), not lost.
-    socket.ev.on('messages.upsert', guarded('messages.upsert', (upsert) => this.deps.handlers.onMessages?.(this.deps.instanceId, upsert)));
-    socket.ev.on('messages.update', guarded('messages.update', (updates) => this.deps.handlers.onMessageUpdates?.(this.deps.instanceId, updates)));
+    socket.ev.on(
+      'messages.upsert',
+      guarded('messages.upsert', (upsert) => this.deps.handlers.onMessages?.(this.deps.instanceId, upsert)),
+    );
+    socket.ev.on(
+      'messages.update',
+      guarded('messages.update', (updates) => this.deps.handlers.onMessageUpdates?.(this.deps.instanceId, updates)),
+    );
   }
 
   /**
@@ -245,7 +261,11 @@ export class InstanceSession {
     if (socket && socket !== this.socket) return;
     const current = this.retireSocket();
     if (current) endFlushed(current, new Error(`session error in ${where}`));
-    this.lastDisconnect = { code: null, message: `session error in ${where}: ${(error as Error)?.message ?? String(error)}`, at: this.deps.timers.now().toISOString() };
+    this.lastDisconnect = {
+      code: null,
+      message: `session error in ${where}: ${(error as Error)?.message ?? String(error)}`,
+      at: this.deps.timers.now().toISOString(),
+    };
     if (this.state !== 'stopped' && this.state !== 'logged-out') this.scheduleReconnect();
   }
 
@@ -293,7 +313,11 @@ export class InstanceSession {
     const code = closeStatusCode(error);
     this.lastDisconnect = { code, message: error?.message ?? 'closed', at: this.deps.timers.now().toISOString() };
     this.versionRefusals = code === DisconnectCode.methodNotAllowed ? this.versionRefusals + 1 : 0;
-    const decision = decideOnClose(code, { paired: isPaired(this.auth?.state.creds), qrShown: this.qr !== null, versionRefusals: this.versionRefusals });
+    const decision = decideOnClose(code, {
+      paired: isPaired(this.auth?.state.creds),
+      qrShown: this.qr !== null,
+      versionRefusals: this.versionRefusals,
+    });
     this.log.info({ event: 'baileys_session.closed', code, decision: decision.action }, 'socket closed');
     switch (decision.action) {
       case 'restart-now':
@@ -315,7 +339,10 @@ export class InstanceSession {
         if (decision.reason === 'forbidden') {
           this.log.error({ event: 'baileys_session.forbidden', code }, 'WhatsApp refused this number (403): stopped; a person must check it');
         } else if (decision.reason === 'multidevice-mismatch' || decision.reason === 'version-outdated') {
-          this.log.error({ event: `baileys_session.${decision.reason.replace('-', '_')}`, code }, `stopped (${decision.reason}); a person must check it`);
+          this.log.error(
+            { event: `baileys_session.${decision.reason.replace('-', '_')}`, code },
+            `stopped (${decision.reason}); a person must check it`,
+          );
         }
         // Nobody scanned (or typed the code): leave no half-made account behind for the next start.
         if (decision.reason === 'scan-timeout') await this.wipeCreds();

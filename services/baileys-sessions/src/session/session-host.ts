@@ -114,7 +114,10 @@ export class SessionHost {
       if (!instance.sessionRequestedAt && !(await this.deps.authStore.hasCreds(instance.id))) continue;
       this.startStaggered(instance.id, entry, index++);
     }
-    this.deps.logger.info({ event: 'baileys_host.started', hostId: this.deps.hostId, sessions: instances.length, resuming: index }, 'session host started');
+    this.deps.logger.info(
+      { event: 'baileys_host.started', hostId: this.deps.hostId, sessions: instances.length, resuming: index },
+      'session host started',
+    );
     this.scheduleSweep();
   }
 
@@ -149,7 +152,10 @@ export class SessionHost {
       requested.handledRequest = requestedAt;
       // Running already (the request reached it another way): nothing to do.
       if (requested.wanted) continue;
-      this.deps.logger.info({ event: 'baileys_host.requested_start', instanceId: instance.id }, 'starting a session requested while this host was not reachable');
+      this.deps.logger.info(
+        { event: 'baileys_host.requested_start', instanceId: instance.id },
+        'starting a session requested while this host was not reachable',
+      );
       this.startStaggered(instance.id, requested, index++);
     }
     for (const [instanceId, entry] of this.entries) {
@@ -332,7 +338,9 @@ export class SessionHost {
         this.deps.prisma.instance
           .updateMany({ where: { id: status.instanceId }, data: { status: state } })
           .then(() => undefined)
-          .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.status_write_failed', err: error }, 'could not record the session status')),
+          .catch((error: unknown) =>
+            this.deps.logger.warn({ event: 'baileys_host.status_write_failed', err: error }, 'could not record the session status'),
+          ),
       );
     }
     this.deps.handlers?.onStatus?.(status);
@@ -346,7 +354,9 @@ export class SessionHost {
       this.deps.prisma.instance
         .updateMany({ where: { id: instanceId, sessionRequestedAt: new Date(handled) }, data: { sessionRequestedAt: null } })
         .then(() => undefined)
-        .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.request_clear_failed', err: error }, 'could not clear the session request')),
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ event: 'baileys_host.request_clear_failed', err: error }, 'could not clear the session request'),
+        ),
     );
   }
 
@@ -361,7 +371,9 @@ export class SessionHost {
     if (this.stopped) return;
     this.sweepTimer = this.timers.setTimeout(() => {
       this.sweeping = this.sweepRequests()
-        .catch((error: unknown) => this.deps.logger.warn({ event: 'baileys_host.sweep_failed', err: error }, 'request sweep failed; retried next period'))
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ event: 'baileys_host.sweep_failed', err: error }, 'request sweep failed; retried next period'),
+        )
         .finally(() => this.scheduleSweep());
     }, this.config.requestSweepMs);
   }

@@ -13,7 +13,12 @@ export interface SentMessage {
 export function pairedCreds(accountJid: string): Pick<AuthenticationState['creds'], 'me' | 'account' | 'platform'> {
   return {
     me: { id: accountJid, lid: '99887766554433:12@lid', name: 'Padaria' },
-    account: { details: Buffer.from('device-details'), accountSignatureKey: Buffer.alloc(32, 1), accountSignature: Buffer.alloc(64, 2), deviceSignature: Buffer.alloc(64, 3) },
+    account: {
+      details: Buffer.from('device-details'),
+      accountSignatureKey: Buffer.alloc(32, 1),
+      accountSignature: Buffer.alloc(64, 2),
+      deviceSignature: Buffer.alloc(64, 3),
+    },
     platform: 'smba',
   };
 }
@@ -190,9 +195,7 @@ export class FakeSocketFactory implements SocketFactory {
   readonly sockets: FakeSocket[] = [];
   readonly inputs: SocketFactoryInput[] = [];
 
-  constructor(
-    private readonly options: { now?: () => number; onCreate?: (socket: FakeSocket) => void } = {},
-  ) {}
+  constructor(private readonly options: { now?: () => number; onCreate?: (socket: FakeSocket) => void } = {}) {}
 
   create(input: SocketFactoryInput): FakeSocket {
     const socket = new FakeSocket(input.instanceId, input.auth, this.options.now, input);

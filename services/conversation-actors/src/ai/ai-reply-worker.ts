@@ -57,7 +57,10 @@ export class AiReplyWorker {
     if (!definition) return { outcome: 'success' }; // another event type on this topic, not ours
     const parsed = definition.schema.safeParse(event);
     if (!parsed.success) {
-      this.dependencies.logger.error({ event: 'ai_reply.malformed_event', eventId: event.id, issues: parsed.error.issues.length }, 'dropping a malformed AI event');
+      this.dependencies.logger.error(
+        { event: 'ai_reply.malformed_event', eventId: event.id, issues: parsed.error.issues.length },
+        'dropping a malformed AI event',
+      );
       return { outcome: 'drop' };
     }
     if (parsed.data.type === AiReplyQuarantined.type) return { outcome: await this.handleQuarantined(AiReplyQuarantined.parse(event).data) };
@@ -71,8 +74,17 @@ export class AiReplyWorker {
 
   private async takeRequest(job: AiReplyRequest): Promise<TakenAiJob> {
     const { prisma, clock } = this.dependencies;
-    const logger = this.dependencies.logger.child({ businessId: job.businessId, conversationId: job.conversationId, bufferId: job.bufferId, attempt: job.attempt });
-    const actor = actorProxy<ConversationActorApi>(this.dependencies.actors, CONVERSATION_ACTOR_TYPE, conversationActorId(job.instanceId, job.contactId));
+    const logger = this.dependencies.logger.child({
+      businessId: job.businessId,
+      conversationId: job.conversationId,
+      bufferId: job.bufferId,
+      attempt: job.attempt,
+    });
+    const actor = actorProxy<ConversationActorApi>(
+      this.dependencies.actors,
+      CONVERSATION_ACTOR_TYPE,
+      conversationActorId(job.instanceId, job.contactId),
+    );
 
     const existingReply = await findReplyId(prisma, job.bufferId);
     if (existingReply) {
@@ -136,8 +148,18 @@ export class AiReplyWorker {
       return 'success';
     }
 
-    const replyMessageId = await storeReply(prisma, { job, text, provider: this.dependencies.model.provider, model: inputs.agent.model, usage, now: clock.now() });
-    logger.info({ event: 'ai_reply.stored', model: inputs.agent.model, totalTokens: usage.totalTokens, durationMs: Date.now() - started }, 'AI reply stored');
+    const replyMessageId = await storeReply(prisma, {
+      job,
+      text,
+      provider: this.dependencies.model.provider,
+      model: inputs.agent.model,
+      usage,
+      now: clock.now(),
+    });
+    logger.info(
+      { event: 'ai_reply.stored', model: inputs.agent.model, totalTokens: usage.totalTokens, durationMs: Date.now() - started },
+      'AI reply stored',
+    );
     await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId });
     return 'success';
   }
@@ -145,7 +167,13 @@ export class AiReplyWorker {
   private async handleQuarantined(data: ReturnType<typeof AiReplyQuarantined.parse>['data']): Promise<DeliveryOutcome> {
     await markBufferQuarantined(this.dependencies.prisma, { ...data, now: this.dependencies.clock.now() });
     this.dependencies.logger.warn(
-      { event: 'ai_reply.quarantined', businessId: data.businessId, conversationId: data.conversationId, bufferId: data.bufferId, reason: data.reason },
+      {
+        event: 'ai_reply.quarantined',
+        businessId: data.businessId,
+        conversationId: data.conversationId,
+        bufferId: data.bufferId,
+        reason: data.reason,
+      },
       'AI buffer quarantined after its last attempt',
     );
     return 'success';

@@ -1,8 +1,6 @@
 import type { ConversationActorsConfig } from '../config.ts';
 
-export type AiStatus =
-  | { enabled: true; endpoint: 'openai' | 'custom'; concurrency: number }
-  | { enabled: false; reason: string };
+export type AiStatus = { enabled: true; endpoint: 'openai' | 'custom'; concurrency: number } | { enabled: false; reason: string };
 
 export const AI_DISABLED_REASON = 'No AI model configured: set OPENAI_API_KEY or OPENAI_BASE_URL';
 

@@ -25,14 +25,17 @@ export async function claimBuffer(prisma: PrismaClient, job: BufferJob, now: Dat
   // One statement on the hot path (every AI job): create the row, or take it over when the WHERE allows; a row
   // that stays untouched comes back empty and a second read tells held from quarantined. A concurrent creation
   // makes ON CONFLICT wait for it and then see its live lease: held, as before.
-  const taken = await queryRawFast<{ claimed: number }>(prisma, Prisma.sql`${Prisma.raw(preparedMarker)}
+  const taken = await queryRawFast<{ claimed: number }>(
+    prisma,
+    Prisma.sql`${Prisma.raw(preparedMarker)}
     INSERT INTO message_buffer ("id", "businessId", "conversationId", "messageIds", "firstMessageAt", "lastMessageAt", "processingUntil", "retryCount", "createdAt", "updatedAt")
     VALUES (${job.bufferId}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.messageIds}::text[], ${utc(job.firstMessageAt)},
             ${utc(job.lastMessageAt)}, ${utc(processingUntil)}, ${job.attempt - 1}::integer, ${utc(now)}, ${utc(now)})
     ON CONFLICT ("id") DO UPDATE SET "processingUntil" = EXCLUDED."processingUntil", "retryCount" = EXCLUDED."retryCount", "updatedAt" = EXCLUDED."updatedAt"
     WHERE message_buffer."failedAt" IS NULL
       AND (message_buffer."processingUntil" IS NULL OR message_buffer."processingUntil" <= ${utc(now)} OR message_buffer."retryCount" < ${job.attempt - 1}::integer)
-    RETURNING 1 AS claimed`);
+    RETURNING 1 AS claimed`,
+  );
   if (taken.length === 1) return 'claimed';
   const existing = await prisma.messageBuffer.findUnique({ where: { id: job.bufferId }, select: { failedAt: true } });
   return existing?.failedAt ? 'quarantined' : 'held';
@@ -44,7 +47,10 @@ export async function claimBuffer(prisma: PrismaClient, job: BufferJob, now: Dat
  * actor's ai-timeout instead of being answered by the redelivery at once.
  */
 export async function releaseAbandonedBufferLeases(prisma: PrismaClient): Promise<number> {
-  const released = await prisma.messageBuffer.updateMany({ where: { failedAt: null, processingUntil: { not: null } }, data: { processingUntil: null } });
+  const released = await prisma.messageBuffer.updateMany({
+    where: { failedAt: null, processingUntil: { not: null } },
+    data: { processingUntil: null },
+  });
   return released.count;
 }
 

@@ -12,10 +12,12 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(2, 1);
     const gates = [deferred(), deferred(), deferred()];
     const order: number[] = [];
-    const runs = gates.map((gate, index) => limiter.tryRun(async () => {
-      order.push(index);
-      await gate.promise;
-    }));
+    const runs = gates.map((gate, index) =>
+      limiter.tryRun(async () => {
+        order.push(index);
+        await gate.promise;
+      }),
+    );
     expect(runs.every((run) => run !== undefined)).toBe(true);
     expect(limiter.stats()).toEqual({ concurrency: 2, active: 2, queued: 1 });
     expect(limiter.tryRun(async () => undefined)).toBeUndefined();

@@ -21,7 +21,12 @@ describe('buildReplyPrompt', () => {
       variables: { now: at, timezone: 'America/Bogota', businessName: 'Panadería Sol', contactName: 'Ana' },
       history: [
         stored({ text: 'hola', content: { kind: 'text', text: 'hola' } }),
-        stored({ direction: 'OUTBOUND', author: 'AI', text: '¡Hola! ¿En qué te ayudo?', content: { kind: 'text', text: '¡Hola! ¿En qué te ayudo?' } }),
+        stored({
+          direction: 'OUTBOUND',
+          author: 'AI',
+          text: '¡Hola! ¿En qué te ayudo?',
+          content: { kind: 'text', text: '¡Hola! ¿En qué te ayudo?' },
+        }),
         stored({ direction: 'OUTBOUND', author: 'SYSTEM', text: 'bot paused' }),
         stored({ direction: 'OUTBOUND', author: 'OPERATOR', text: 'Soy Juan', content: { kind: 'text', text: 'Soy Juan' } }),
       ],

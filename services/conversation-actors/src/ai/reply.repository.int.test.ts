@@ -35,7 +35,18 @@ describe('loadPromptInputs (one statement for settings, burst and history)', () 
     await inbound(2, 'history one');
     const outbound = (second: number, text: string, status: 'SENT' | 'CANCELLED' | 'FAILED') =>
       prisma.message.create({
-        data: { businessId: business.id, conversationId, instanceId: instance.id, direction: 'OUTBOUND', author: 'AI', kind: 'text', text, content: { kind: 'text', text }, status, sentAt: at(second) },
+        data: {
+          businessId: business.id,
+          conversationId,
+          instanceId: instance.id,
+          direction: 'OUTBOUND',
+          author: 'AI',
+          kind: 'text',
+          text,
+          content: { kind: 'text', text },
+          status,
+          sentAt: at(second),
+        },
       });
     await outbound(3, 'history two (a reply)', 'SENT');
     await outbound(4, 'never went out', 'CANCELLED');

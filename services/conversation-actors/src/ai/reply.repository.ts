@@ -59,7 +59,9 @@ const promptMessageJson = (alias: string) =>
  * Null when the business is gone.
  */
 export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { contactId: string }): Promise<PromptInputs | null> {
-  const rows = await queryRawFast<PromptInputsRow>(prisma, Prisma.sql`${Prisma.raw(preparedMarker)}
+  const rows = await queryRawFast<PromptInputsRow>(
+    prisma,
+    Prisma.sql`${Prisma.raw(preparedMarker)}
     WITH settings AS (
       SELECT b.name, b.timezone, b."botEnabled", a."systemPrompt", a.model, a."historyLimit",
              (SELECT c.name FROM contact c WHERE c.id = ${job.contactId}::uuid AND c."businessId" = b.id) AS "contactName",
@@ -85,7 +87,8 @@ export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { 
     SELECT s.name, s.timezone, s."botEnabled", s."systemPrompt", s.model, s."historyLimit", s."contactName",
            (SELECT COALESCE(json_agg(${promptMessageJson('b')} ORDER BY b."sentAt", b."createdAt"), '[]'::json) FROM burst b) AS burst,
            (SELECT COALESCE(json_agg(${promptMessageJson('h')} ORDER BY h."sentAt", h."createdAt"), '[]'::json) FROM history h) AS history
-    FROM settings s`);
+    FROM settings s`,
+  );
   const row = rows[0];
   if (!row) return null;
   const settings: AgentSettings =
@@ -123,7 +126,9 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
   // One statement (one round trip, its own transaction) instead of BEGIN + four writes + COMMIT: this runs for every
   // AI reply. A reply already stored under the buffer's key makes the message insert do nothing, and every other
   // write is conditional on that insert, so a redelivery changes nothing and gets the existing id below.
-  const rows = await queryRawFast<{ id: string }>(prisma, Prisma.sql`${Prisma.raw(preparedMarker)}
+  const rows = await queryRawFast<{ id: string }>(
+    prisma,
+    Prisma.sql`${Prisma.raw(preparedMarker)}
     WITH reply AS (
       INSERT INTO message ("id", "businessId", "conversationId", "instanceId", "direction", "author", "kind", "text", "content", "idempotencyKey", "status", "sentAt", "createdAt")
       VALUES (${randomUUID()}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.instanceId}::uuid, 'OUTBOUND'::"MessageDirection", 'AI'::"MessageAuthor",
@@ -146,7 +151,8 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
     released AS (
       UPDATE message_buffer SET "processingUntil" = NULL, "updatedAt" = ${now} WHERE "id" = ${job.bufferId}::uuid AND EXISTS (SELECT 1 FROM reply)
     )
-    SELECT "id"::text AS "id" FROM reply`);
+    SELECT "id"::text AS "id" FROM reply`,
+  );
   const stored = rows[0]?.id ?? (await findReplyId(prisma, job.bufferId));
   if (!stored) throw new Error(`storeReply: no reply stored for buffer ${job.bufferId}`);
   return stored;

@@ -24,7 +24,8 @@ function message(overrides: Partial<ReceiveMessageInput> = {}): ReceiveMessageIn
 const receive = (input: ReceiveMessageInput) => host.invoke(actorId, 'receiveMessage', input);
 const snapshot = () => host.invoke<ConversationSnapshot>(actorId, 'getSnapshot');
 const eventsOfType = (type: string) => host.published.filter((published) => published.event.type === type);
-const aiRequests = () => eventsOfType('ai-reply.requested').map((published) => published.event.data as { bufferId: string; messageIds: string[]; attempt: number });
+const aiRequests = () =>
+  eventsOfType('ai-reply.requested').map((published) => published.event.data as { bufferId: string; messageIds: string[]; attempt: number });
 
 async function flushOneBurst(count = 1): Promise<{ bufferId: string; messageIds: string[] }> {
   const sent: string[] = [];
@@ -112,7 +113,7 @@ describe('ConversationActor buffering', () => {
     await receive(message());
     await host.advance(5_000);
     expect(aiRequests()).toHaveLength(0);
-    expect((await snapshot())).toMatchObject({ openBuffer: null, inFlight: null, botDisabled: true });
+    expect(await snapshot()).toMatchObject({ openBuffer: null, inFlight: null, botDisabled: true });
     await host.advance(60_000);
     expect((await snapshot()).botDisabled).toBe(false);
     await flushOneBurst();
@@ -123,7 +124,7 @@ describe('ConversationActor buffering', () => {
     await receive(message());
     await host.advance(5_000);
     expect(host.published).toHaveLength(0);
-    expect((await snapshot())).toMatchObject({ openBuffer: null, inFlight: null });
+    expect(await snapshot()).toMatchObject({ openBuffer: null, inFlight: null });
   });
 });
 
@@ -168,7 +169,14 @@ describe('ConversationActor AI job lifecycle', () => {
     await host.invoke(actorId, 'failBuffer', { bufferId, attempt: 3, reason: 'HTTP 500' });
     expect(await snapshot()).toMatchObject({ inFlight: null, quarantinedBufferIds: [bufferId] });
     expect(eventsOfType('ai-reply.quarantined').map((published) => published.event.data)).toEqual([
-      expect.objectContaining({ bufferId, businessId: ids.businessId, conversationId: ids.conversationId, attempts: 3, reason: 'HTTP 500', messageIds: aiRequests()[0]!.messageIds }),
+      expect.objectContaining({
+        bufferId,
+        businessId: ids.businessId,
+        conversationId: ids.conversationId,
+        attempts: 3,
+        reason: 'HTTP 500',
+        messageIds: aiRequests()[0]!.messageIds,
+      }),
     ]);
     await host.advance(60_000);
     expect(aiRequests()).toHaveLength(3);

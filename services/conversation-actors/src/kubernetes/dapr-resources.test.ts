@@ -56,7 +56,10 @@ describe('deploy/dapr', () => {
   it('gives the pub/sub component an inbound retry policy and the actor type a timeout, targets that exist', () => {
     const spec = one('Resiliency', 'platform-resiliency').spec as {
       policies: { timeouts: Record<string, string>; retries: Record<string, { maxRetries: number }> };
-      targets: { components: Record<string, { inbound: { retry: string; timeout: string } }>; actors: Record<string, { timeout: string; retry: string }> };
+      targets: {
+        components: Record<string, { inbound: { retry: string; timeout: string } }>;
+        actors: Record<string, { timeout: string; retry: string }>;
+      };
     };
     const inbound = spec.targets.components[defaults.PUBSUB_NAME]!.inbound;
     expect(spec.policies.retries[inbound.retry]!.maxRetries).toBeGreaterThan(0);

@@ -89,16 +89,25 @@ describe('conversation-actors Kubernetes entry (PostgreSQL, Dapr sidecar double)
     const actors = createDaprActorClient({ daprHttpUrl: sidecar.url, daprApiToken: tokens.daprApiToken });
     const actorId = conversationActorId(instance.id, stored.contactId);
     await expectEventually(async () =>
-      expect((await actors.invoke<ConversationSnapshot>(CONVERSATION_ACTOR_TYPE, actorId, 'getSnapshot')).openBuffer?.messageIds).toEqual([stored.messageId]),
+      expect((await actors.invoke<ConversationSnapshot>(CONVERSATION_ACTOR_TYPE, actorId, 'getSnapshot')).openBuffer?.messageIds).toEqual([
+        stored.messageId,
+      ]),
     );
     // The flush reminder lives in the sidecar (the Scheduler), not in our database.
-    expect(sidecar.reminders().filter((entry) => entry.actorId === actorId).map((entry) => entry.name)).toContain('flush');
+    expect(
+      sidecar
+        .reminders()
+        .filter((entry) => entry.actorId === actorId)
+        .map((entry) => entry.name),
+    ).toContain('flush');
     expect(await database.prisma.actorReminder.count()).toBe(0);
   });
 
   it('answers the status routes only to its sidecar (service invocation carries the app token)', async () => {
     expect((await fetch(`${service.url}/internal/ai-status`)).status).toBe(401);
-    const viaSidecar = await fetch(`${sidecar.url}/v1.0/invoke/conversation-actors/method/internal/ai-status`, { headers: { 'dapr-api-token': tokens.daprApiToken } });
+    const viaSidecar = await fetch(`${sidecar.url}/v1.0/invoke/conversation-actors/method/internal/ai-status`, {
+      headers: { 'dapr-api-token': tokens.daprApiToken },
+    });
     expect(await viaSidecar.json()).toEqual({ enabled: false, reason: 'No AI model configured: set OPENAI_API_KEY or OPENAI_BASE_URL' });
   });
 
@@ -156,7 +165,11 @@ describe('conversation-actors Kubernetes entry (PostgreSQL, Dapr sidecar double)
   });
 
   it('is ready with database and sidecar reachable; a graceful stop closes the port and releases the database', async () => {
-    expect(((await (await fetch(`${service.url}/readyz`)).json()) as { checks: unknown }).checks).toMatchObject({ database: 'ok', sidecar: 'ok', accepting: 'ok' });
+    expect(((await (await fetch(`${service.url}/readyz`)).json()) as { checks: unknown }).checks).toMatchObject({
+      database: 'ok',
+      sidecar: 'ok',
+      accepting: 'ok',
+    });
     await service.stop();
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
     await expect(service.database.prisma.$queryRaw`SELECT 1`).rejects.toThrow();

@@ -26,8 +26,15 @@ export function botToggledSubscription(dependencies: { prisma: PrismaClient; act
       });
       if (!contact) return 'drop';
       for (const conversation of contact.conversations) {
-        const actor = actorProxy<ConversationActorApi>(dependencies.actors, CONVERSATION_ACTOR_TYPE, conversationActorId(conversation.instanceId, contactId));
-        await actor.setBotDisabled({ disabled: contact.botDisabled, until: contact.botDisabled ? (contact.botDisabledUntil?.toISOString() ?? null) : null });
+        const actor = actorProxy<ConversationActorApi>(
+          dependencies.actors,
+          CONVERSATION_ACTOR_TYPE,
+          conversationActorId(conversation.instanceId, contactId),
+        );
+        await actor.setBotDisabled({
+          disabled: contact.botDisabled,
+          until: contact.botDisabled ? (contact.botDisabledUntil?.toISOString() ?? null) : null,
+        });
       }
       return 'success';
     },

@@ -1,10 +1,4 @@
-import {
-  CONVERSATION_ACTOR_TYPE,
-  conversationActorId,
-  MessageReceived,
-  Topics,
-  type ConversationActorApi,
-} from '@app/domain';
+import { CONVERSATION_ACTOR_TYPE, conversationActorId, MessageReceived, Topics, type ConversationActorApi } from '@app/domain';
 import { actorProxy, type ActorClient, type Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import type { BufferSettingsCache } from './buffer-settings.cache.ts';
@@ -26,11 +20,18 @@ export function inboundMessageSubscription(dependencies: { actors: ActorClient; 
       const data = parsed.data.data;
       const provider = await dependencies.settings.provider(data.businessId, data.instanceId);
       if (!provider) {
-        dependencies.logger.warn({ event: 'inbound_message.unknown_instance', businessId: data.businessId, instanceId: data.instanceId }, 'instance not found; message not buffered');
+        dependencies.logger.warn(
+          { event: 'inbound_message.unknown_instance', businessId: data.businessId, instanceId: data.instanceId },
+          'instance not found; message not buffered',
+        );
         return 'drop';
       }
       const { bufferSeconds, maxBufferSeconds } = await dependencies.settings.bufferSettings(data.businessId);
-      const actor = actorProxy<ConversationActorApi>(dependencies.actors, CONVERSATION_ACTOR_TYPE, conversationActorId(data.instanceId, data.contactId));
+      const actor = actorProxy<ConversationActorApi>(
+        dependencies.actors,
+        CONVERSATION_ACTOR_TYPE,
+        conversationActorId(data.instanceId, data.contactId),
+      );
       await actor.receiveMessage({
         messageId: data.messageId,
         businessId: data.businessId,

@@ -25,7 +25,13 @@ describe('createGraphApiClient against the Graph API double', () => {
       method: 'POST',
       path: `/v24.0/${phoneNumberId}/messages`,
       authorization: `Bearer ${accessToken}`,
-      body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+16505551234', type: 'text', text: { body: 'Hola 👋', preview_url: false } },
+      body: {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '+16505551234',
+        type: 'text',
+        text: { body: 'Hola 👋', preview_url: false },
+      },
     });
   });
 
@@ -37,7 +43,12 @@ describe('createGraphApiClient against the Graph API double', () => {
       message: { type: 'document', link: 'https://example.com/invoice.pdf', caption: 'Invoice', filename: 'invoice.pdf' },
     });
     expect(graph.accepted.at(-1)?.body.document).toEqual({ link: 'https://example.com/invoice.pdf', caption: 'Invoice', filename: 'invoice.pdf' });
-    await client().sendMessage({ phoneNumberId, accessToken, to: '16505551234', message: { type: 'audio', mediaId: '1908647269898587', voice: true, caption: 'dropped' } });
+    await client().sendMessage({
+      phoneNumberId,
+      accessToken,
+      to: '16505551234',
+      message: { type: 'audio', mediaId: '1908647269898587', voice: true, caption: 'dropped' },
+    });
     expect(graph.accepted.at(-1)?.body.audio).toEqual({ id: '1908647269898587', voice: true });
   });
 
@@ -49,7 +60,12 @@ describe('createGraphApiClient against the Graph API double', () => {
 
   it('maps Meta errors: a wrong token, an unknown phone number id, an invalid body', async () => {
     const send = (overrides: { token?: string; phone?: string; text?: string }) =>
-      client().sendMessage({ phoneNumberId: overrides.phone ?? phoneNumberId, accessToken: overrides.token ?? accessToken, to: '1555', message: { type: 'text', text: overrides.text ?? 'x' } });
+      client().sendMessage({
+        phoneNumberId: overrides.phone ?? phoneNumberId,
+        accessToken: overrides.token ?? accessToken,
+        to: '1555',
+        message: { type: 'text', text: overrides.text ?? 'x' },
+      });
     await expect(send({ token: 'wrong' })).rejects.toMatchObject({ parsed: { code: 'META_AUTH_FAILED', metaCode: 190, flagInstance: true } });
     await expect(send({ phone: '999' })).rejects.toMatchObject({ parsed: { code: 'META_INVALID_REQUEST', metaCode: 100 } });
     await expect(send({ text: '' })).rejects.toBeInstanceOf(GraphApiError);
@@ -71,7 +87,11 @@ describe('Graph API double media endpoints', () => {
   it('serves media metadata, the bytes behind a bearer token, and deletes', async () => {
     graph.addMedia({ id: '1908647269898587', bytes: Buffer.from('OggS-voice-note'), mimeType: 'audio/ogg; codecs=opus' });
     const headers = { authorization: `Bearer ${accessToken}` };
-    const metadata = (await (await fetch(`${graph.url}/1908647269898587`, { headers })).json()) as { url: string; mime_type: string; file_size: string };
+    const metadata = (await (await fetch(`${graph.url}/1908647269898587`, { headers })).json()) as {
+      url: string;
+      mime_type: string;
+      file_size: string;
+    };
     expect(metadata).toMatchObject({ messaging_product: 'whatsapp', mime_type: 'audio/ogg; codecs=opus', file_size: '15', id: '1908647269898587' });
     expect((await fetch(metadata.url)).status).toBe(401);
     expect(await (await fetch(metadata.url, { headers })).text()).toBe('OggS-voice-note');

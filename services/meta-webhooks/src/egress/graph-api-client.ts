@@ -90,7 +90,11 @@ export function createGraphApiClient(options: GraphApiClientOptions = {}): Graph
       const providerMessageId = result.messages?.[0]?.id;
       if (!providerMessageId) {
         throw new GraphApiError(
-          { ...parseGraphError(200, 'missing messages[0].id'), code: 'META_UNKNOWN', message: 'Graph API accepted the send but returned no message id' },
+          {
+            ...parseGraphError(200, 'missing messages[0].id'),
+            code: 'META_UNKNOWN',
+            message: 'Graph API accepted the send but returned no message id',
+          },
           true,
         );
       }

@@ -58,7 +58,10 @@ async function createScenario(contact: { phone?: string; waUserId?: string } = {
   return { businessId: business.id, instanceId: instance.id, conversationId: conversation.id, contactId: customer.id, phoneNumberId };
 }
 
-async function requestSend(scenario: Scenario, options: { text?: string; content?: object; kind?: string; bufferId?: string | null; provider?: 'META' | 'SANDBOX' } = {}) {
+async function requestSend(
+  scenario: Scenario,
+  options: { text?: string; content?: object; kind?: string; bufferId?: string | null; provider?: 'META' | 'SANDBOX' } = {},
+) {
   const text = options.text ?? 'Hi! Yes, it comes in green.';
   const message = await database.prisma.message.create({
     data: {
@@ -93,13 +96,25 @@ describe('createMetaEgressHandler', () => {
   it('sends a text reply, marks it SENT with the wamid, deletes the answered buffer, and never sends it again', async () => {
     const scenario = await createScenario();
     const buffer = await database.prisma.messageBuffer.create({
-      data: { id: randomUUID(), businessId: scenario.businessId, conversationId: scenario.conversationId, messageIds: [], firstMessageAt: new Date(), lastMessageAt: new Date() },
+      data: {
+        id: randomUUID(),
+        businessId: scenario.businessId,
+        conversationId: scenario.conversationId,
+        messageIds: [],
+        firstMessageAt: new Date(),
+        lastMessageAt: new Date(),
+      },
     });
     const { messageId, event } = await requestSend(scenario, { bufferId: buffer.id });
 
     expect(await handler(event)).toBe('success');
     expect(graph.accepted).toHaveLength(1);
-    expect(graph.accepted[0]).toMatchObject({ phoneNumberId: scenario.phoneNumberId, to: '16505551234', type: 'text', body: { text: { body: 'Hi! Yes, it comes in green.' } } });
+    expect(graph.accepted[0]).toMatchObject({
+      phoneNumberId: scenario.phoneNumberId,
+      to: '16505551234',
+      type: 'text',
+      body: { text: { body: 'Hi! Yes, it comes in green.' } },
+    });
     expect(await stored(messageId)).toMatchObject({ status: 'SENT', providerMessageId: graph.accepted[0]!.wamid, sendAttempts: 1 });
     expect(await database.prisma.messageBuffer.findUnique({ where: { id: buffer.id } })).toBeNull();
 
@@ -150,7 +165,11 @@ describe('createMetaEgressHandler', () => {
     expect(await handler(event)).toBe('success');
     expect(await stored(messageId)).toMatchObject({ status: 'FAILED', errorCode: '190' });
     expect(await database.prisma.instance.findUniqueOrThrow({ where: { id: scenario.instanceId } })).toMatchObject({ status: 'auth_failed' });
-    expect(await database.prisma.systemEvent.count({ where: { businessId: scenario.businessId, severity: 'ERROR', event: 'meta_egress.instance_flagged' } })).toBe(1);
+    expect(
+      await database.prisma.systemEvent.count({
+        where: { businessId: scenario.businessId, severity: 'ERROR', event: 'meta_egress.instance_flagged' },
+      }),
+    ).toBe(1);
   });
 
   it('fails (without sending) when the stored token cannot be decrypted', async () => {
@@ -174,7 +193,11 @@ describe('createMetaEgressHandler', () => {
     const content = { kind: 'image', media: { mediaId: '1003383421387256', caption: 'Green one' }, context: { providerMessageId: 'wamid.customer' } };
     const { messageId, event } = await requestSend(scenario, { kind: 'image', content });
     expect(await handler(event)).toBe('success');
-    expect(graph.accepted[0]?.body).toMatchObject({ type: 'image', image: { id: '1003383421387256', caption: 'Green one' }, context: { message_id: 'wamid.customer' } });
+    expect(graph.accepted[0]?.body).toMatchObject({
+      type: 'image',
+      image: { id: '1003383421387256', caption: 'Green one' },
+      context: { message_id: 'wamid.customer' },
+    });
     expect((await stored(messageId)).status).toBe('SENT');
   });
 
@@ -205,13 +228,20 @@ describe('createMetaEgressHandler', () => {
 describe('meta egress on the local pub/sub', () => {
   it('redelivers a throttled send and the customer gets exactly one message', async () => {
     const scenario = await createScenario();
-    const pubsub = createLocalPubSub({ prisma: database.prisma, logger, pollIntervalMs: 20, retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 10 } });
-    pubsub.subscribe(createMetaEgressHandler({
+    const pubsub = createLocalPubSub({
       prisma: database.prisma,
-      graph: createGraphApiClient({ graphUrl: graph.url }),
-      readAccessToken: accessTokenFromSecretBox(secretBox),
       logger,
-    }));
+      pollIntervalMs: 20,
+      retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 10 },
+    });
+    pubsub.subscribe(
+      createMetaEgressHandler({
+        prisma: database.prisma,
+        graph: createGraphApiClient({ graphUrl: graph.url }),
+        readAccessToken: accessTokenFromSecretBox(secretBox),
+        logger,
+      }),
+    );
     await pubsub.start();
     try {
       graph.injectError({ code: 130429, times: 2 });

@@ -1,4 +1,12 @@
-import { claimOutboundMessage, markOutboundFailed, markOutboundSent, releaseOutboundMessage, type ClaimedOutboundMessage, type PrismaClient, type SecretBox } from '@app/db';
+import {
+  claimOutboundMessage,
+  markOutboundFailed,
+  markOutboundSent,
+  releaseOutboundMessage,
+  type ClaimedOutboundMessage,
+  type PrismaClient,
+  type SecretBox,
+} from '@app/db';
 import type { DeliveryOutcome, Subscription } from '@app/runtime/ports';
 import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';

@@ -96,7 +96,14 @@ export function createMetaWebhookIngestor(deps: IngestDependencies): MetaWebhook
   }
 
   return async (webhook) => {
-    const summary: IngestSummary = { messagesStored: 0, duplicates: 0, statusesApplied: 0, statusesIgnored: 0, unknownPhoneNumberIds: [], problems: 0 };
+    const summary: IngestSummary = {
+      messagesStored: 0,
+      duplicates: 0,
+      statusesApplied: 0,
+      statusesIgnored: 0,
+      unknownPhoneNumberIds: [],
+      problems: 0,
+    };
     for (const problem of webhook.problems) {
       summary.problems += 1;
       await warn(`problem:${problem.reason}`, 'meta_webhook.malformed_item', `A webhook item was skipped: ${problem.reason}`, { ...problem });

@@ -196,7 +196,9 @@ describe('POST /webhooks/meta', () => {
 
     expect((await status('wamid.never-sent-by-us', 'delivered')).status).toBe(200);
     const changes = await database.prisma.outboxEvent.findMany({ where: { topic: 'messages.status' } });
-    const ofRead = changes.map((event) => (event.payload as { data: { messageId: string; status: string } }).data).filter((data) => data.messageId === read.id);
+    const ofRead = changes
+      .map((event) => (event.payload as { data: { messageId: string; status: string } }).data)
+      .filter((data) => data.messageId === read.id);
     expect(ofRead.map((data) => data.status)).toEqual(['READ']);
   });
 
@@ -213,7 +215,9 @@ describe('POST /webhooks/meta', () => {
     try {
       const logger = createLogger({ service: 'meta-webhooks-test', level: 'silent' });
       const app = express();
-      app.use(createMetaWebhooksRouter({ prisma: fixtureDatabase.prisma, logger, config: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: verifyToken } }));
+      app.use(
+        createMetaWebhooksRouter({ prisma: fixtureDatabase.prisma, logger, config: { META_APP_SECRET: appSecret, META_VERIFY_TOKEN: verifyToken } }),
+      );
       app.use(errorMiddleware(logger));
       const fixtureServer = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => fixtureServer.once('listening', resolve));
@@ -229,7 +233,9 @@ describe('POST /webhooks/meta', () => {
       await new Promise((resolve) => fixtureServer.close(resolve));
       const distinct = new Set(
         metaFixtureNames().flatMap((name) =>
-          normalizeMetaWebhook(readMetaFixture(name)).items.flatMap((item) => (item.type === 'message' ? [`${item.phoneNumberId}:${item.providerMessageId}`] : [])),
+          normalizeMetaWebhook(readMetaFixture(name)).items.flatMap((item) =>
+            item.type === 'message' ? [`${item.phoneNumberId}:${item.providerMessageId}`] : [],
+          ),
         ),
       );
       expect(distinct.size).toBe(expectedMessages);
@@ -237,15 +243,17 @@ describe('POST /webhooks/meta', () => {
       expect(await fixtureDatabase.prisma.contact.count({ where: { phone: null } })).toBe(1);
       // Skipped items and Meta's own errors are reported, not silently lost.
       const warnings = await fixtureDatabase.prisma.systemEvent.findMany({ where: { severity: 'WARNING' } });
-      expect(warnings.filter((event) => event.event === 'meta_webhook.malformed_item').map((event) => (event.metadata as { path: string }).path).sort()).toEqual([
-        'entry[0].changes[0].value.messages[2]',
-        'entry[0].changes[1].value.statuses[1]',
-      ]);
+      expect(
+        warnings
+          .filter((event) => event.event === 'meta_webhook.malformed_item')
+          .map((event) => (event.metadata as { path: string }).path)
+          .sort(),
+      ).toEqual(['entry[0].changes[0].value.messages[2]', 'entry[0].changes[1].value.statuses[1]']);
       expect(warnings.filter((event) => event.event === 'meta_webhook.error')).toHaveLength(1);
       // Without a media download queue (no object store), media keep Meta's id as metadata only.
-      const withMedia = (await fixtureDatabase.prisma.message.findMany({ where: { kind: { in: ['image', 'audio', 'video', 'document', 'sticker'] } } })).map(
-        (message) => (message.content as { media: Record<string, unknown> }).media,
-      );
+      const withMedia = (
+        await fixtureDatabase.prisma.message.findMany({ where: { kind: { in: ['image', 'audio', 'video', 'document', 'sticker'] } } })
+      ).map((message) => (message.content as { media: Record<string, unknown> }).media);
       expect(withMedia.length).toBeGreaterThan(0);
       for (const media of withMedia) {
         expect(media['mediaId']).toMatch(/^\d+$/);

@@ -11,7 +11,13 @@ import type { ObjectStore } from '@app/runtime/ports';
 import { ConfigError, objectStoreFromSettings } from '@app/runtime/service';
 import { expectEventually } from '@app/testkit';
 import { startDaprSidecarDouble, type DaprSidecarDouble } from '@app/testkit/dapr-sidecar';
-import { metaMediaMessageWebhook, metaTextMessageWebhook, postSignedMetaWebhook, startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
+import {
+  metaMediaMessageWebhook,
+  metaTextMessageWebhook,
+  postSignedMetaWebhook,
+  startGraphApiServer,
+  type GraphApiServer,
+} from '@app/testkit/meta-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMetaWebhooksKubernetesConfig } from '../config.ts';
 import { startMetaWebhooksService } from './start-meta-webhooks-service.ts';
@@ -80,7 +86,10 @@ async function metaInstance() {
   const instance = await database.prisma.instance.create({ data: { businessId: business.id, provider: 'META', name: 'Cloud API', phoneNumberId } });
   // Sealed as tenant-api seals it: a single base64 CREDENTIALS_KEY is key id "default".
   const box = new SecretBox({ currentKeyId: 'default', keys: { default: Buffer.from(credentialsKey, 'base64') } });
-  await database.prisma.instance.update({ where: { id: instance.id }, data: { encryptedCredentials: box.encrypt(JSON.stringify({ accessToken }), instance.id) } });
+  await database.prisma.instance.update({
+    where: { id: instance.id },
+    data: { encryptedCredentials: box.encrypt(JSON.stringify({ accessToken }), instance.id) },
+  });
   return { businessId: business.id, instanceId: instance.id, phoneNumberId };
 }
 
@@ -114,7 +123,9 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
 
   it('serves what daprd asks for: no actors, and messages.outbound (the Cloud API egress) as its only subscription', async () => {
     expect(sidecar.appConfig).toBeNull();
-    expect(sidecar.subscriptions.filter((entry) => !entry.topic.endsWith('.dead-letter')).map((entry) => [entry.pubsubname, entry.topic])).toEqual([['pubsub', 'messages.outbound']]);
+    expect(sidecar.subscriptions.filter((entry) => !entry.topic.endsWith('.dead-letter')).map((entry) => [entry.pubsubname, entry.topic])).toEqual([
+      ['pubsub', 'messages.outbound'],
+    ]);
     const ready = await fetch(`${service.url}/readyz`);
     expect(ready.status).toBe(200);
   });
@@ -132,7 +143,9 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
     const message = await database.prisma.message.findFirstOrThrow({ where: { instanceId } });
     await expectEventually(() =>
       expect(
-        sidecar.published.filter((entry) => entry.topic === 'messages.inbound' && (entry.cloudEvent.data as { data: { messageId: string } }).data.messageId === message.id),
+        sidecar.published.filter(
+          (entry) => entry.topic === 'messages.inbound' && (entry.cloudEvent.data as { data: { messageId: string } }).data.messageId === message.id,
+        ),
       ).toHaveLength(1),
     );
     expect(await database.prisma.message.count({ where: { instanceId } })).toBe(1);
@@ -166,12 +179,26 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
     const reply = await database.prisma.$transaction(async (transaction) => {
       const created = await transaction.message.create({
         data: {
-          businessId, conversationId: conversation.id, instanceId, direction: 'OUTBOUND', author: 'AI', kind: 'text',
-          text: 'Yes, we do.', content: { kind: 'text', text: 'Yes, we do.' }, status: 'PENDING', sentAt: new Date(),
+          businessId,
+          conversationId: conversation.id,
+          instanceId,
+          direction: 'OUTBOUND',
+          author: 'AI',
+          kind: 'text',
+          text: 'Yes, we do.',
+          content: { kind: 'text', text: 'Yes, we do.' },
+          status: 'PENDING',
+          sentAt: new Date(),
         },
       });
       const event = MessageSendRequested.create({
-        businessId, instanceId, conversationId: conversation.id, contactId: contact.id, messageId: created.id, provider: 'META', bufferId: null,
+        businessId,
+        instanceId,
+        conversationId: conversation.id,
+        contactId: contact.id,
+        messageId: created.id,
+        provider: 'META',
+        bufferId: null,
       });
       await enqueueEvent(transaction, MessageSendRequested.topic, event, { key: conversation.id });
       return created;

@@ -42,9 +42,19 @@ export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): P
       const graph = createGraphApiClient({ graphUrl: config.META_GRAPH_URL });
       pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
       if (objectStore) {
-        media = createMetaMediaDownloads({ prisma, objectStore, secretBox: credentialsBox, logger, config, ...(options.mediaTuning ? { tuning: options.mediaTuning } : {}) });
+        media = createMetaMediaDownloads({
+          prisma,
+          objectStore,
+          secretBox: credentialsBox,
+          logger,
+          config,
+          ...(options.mediaTuning ? { tuning: options.mediaTuning } : {}),
+        });
       } else {
-        logger.info({ event: 'meta_media.disabled' }, 'inbound Cloud API media are kept as metadata only: set OBJECT_STORE_ENDPOINT to download them');
+        logger.info(
+          { event: 'meta_media.disabled' },
+          'inbound Cloud API media are kept as metadata only: set OBJECT_STORE_ENDPOINT to download them',
+        );
       }
       return {
         // Mounted before any body parser: the signature is checked over the raw bytes.

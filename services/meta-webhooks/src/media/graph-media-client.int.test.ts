@@ -19,7 +19,11 @@ afterAll(async () => {
 });
 
 const client = () => createGraphMediaClient({ graphUrl: graph.url });
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe('the Graph media client against the Graph API double', () => {
   it('looks up a fresh URL with the file metadata, then downloads the bytes with the same Bearer token', async () => {
@@ -39,7 +43,9 @@ describe('the Graph media client against the Graph API double', () => {
     const unknown = await failure(client().lookupMedia({ mediaId: '42', phoneNumberId, accessToken }));
     expect(unknown).toBeInstanceOf(GraphApiError);
     expect(unknown).toMatchObject({ parsed: { metaCode: 100, httpStatus: 400, retry: 'none' } });
-    const otherNumber = await failure(client().lookupMedia({ mediaId: '1908647269898587', phoneNumberId: '200000000000001', accessToken: 'EAAG-other-token' }));
+    const otherNumber = await failure(
+      client().lookupMedia({ mediaId: '1908647269898587', phoneNumberId: '200000000000001', accessToken: 'EAAG-other-token' }),
+    );
     expect(otherNumber).toMatchObject({ parsed: { metaCode: 100 } });
     const wrongToken = await failure(client().lookupMedia({ mediaId: '1908647269898587', phoneNumberId, accessToken: 'EAAG-stale' }));
     expect(wrongToken).toMatchObject({ parsed: { metaCode: 190, code: 'META_AUTH_FAILED' } });
@@ -63,7 +69,9 @@ describe('the Graph media client against the Graph API double', () => {
     });
     graph.injectMediaFailure({ mediaId: '1908647269898587', stage: 'download', code: 131016 });
     const { url } = await client().lookupMedia({ mediaId: '1908647269898587', phoneNumberId, accessToken });
-    expect(await failure(client().downloadMedia({ url, accessToken, maxBytes: 1_000 }))).toMatchObject({ parsed: { metaCode: 131016, httpStatus: 503 } });
+    expect(await failure(client().downloadMedia({ url, accessToken, maxBytes: 1_000 }))).toMatchObject({
+      parsed: { metaCode: 131016, httpStatus: 503 },
+    });
     expect(await client().downloadMedia({ url, accessToken, maxBytes: 1_000 })).toEqual(bytes);
   });
 });

@@ -56,7 +56,10 @@ export function createGraphMediaClient(options: GraphMediaClientOptions = {}): G
         throw new GraphApiError(parseGraphError(response.status, text), true);
       }
       if (typeof body.url !== 'string' || body.url === '') {
-        throw new GraphApiError({ ...parseGraphError(response.status, text), code: 'META_UNKNOWN', message: 'The media lookup returned no url' }, true);
+        throw new GraphApiError(
+          { ...parseGraphError(response.status, text), code: 'META_UNKNOWN', message: 'The media lookup returned no url' },
+          true,
+        );
       }
       const fileSize = Number(body.file_size);
       return {
@@ -99,7 +102,9 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Buffer>
   } catch (error) {
     if (error instanceof MediaDownloadError) throw error;
     // The connection broke or the download timed out mid-body: a later attempt fetches a fresh URL.
-    throw new MediaDownloadError('MEDIA_TEMPORARY', `the media download broke off after ${total} bytes: ${(error as Error).message}`, { cause: error });
+    throw new MediaDownloadError('MEDIA_TEMPORARY', `the media download broke off after ${total} bytes: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return Buffer.concat(chunks);
 }

@@ -15,13 +15,16 @@ describe('Cloud API media failures: retry or give up', () => {
     const gone = mediaLookupFailure('1908', graphError(100));
     expect(gone).toMatchObject({ code: 'MEDIA_GONE', permanent: true });
     expect(gone.message).toContain('lookup of media 1908');
-    expect(mediaLookupFailure('1908', parseGraphError(400, { error: { code: 131052, message: 'Media download error' } }))).toMatchObject({ code: 'MEDIA_GONE' });
+    expect(mediaLookupFailure('1908', parseGraphError(400, { error: { code: 131052, message: 'Media download error' } }))).toMatchObject({
+      code: 'MEDIA_GONE',
+    });
     expect(mediaLookupFailure('1908', graphError(131009))).toMatchObject({ code: 'MEDIA_REJECTED', permanent: true });
     expect(mediaLookupFailure('1908', parseGraphError(404, 'Not Found'))).toMatchObject({ code: 'MEDIA_REJECTED', permanent: true });
   });
 
   it('retries outages, throttling and refused credentials', () => {
-    for (const code of [1, 2, 131000, 131016, 4, 80007, 130429]) expect(mediaLookupFailure('1', graphError(code))).toMatchObject({ code: 'MEDIA_TEMPORARY', permanent: false });
+    for (const code of [1, 2, 131000, 131016, 4, 80007, 130429])
+      expect(mediaLookupFailure('1', graphError(code))).toMatchObject({ code: 'MEDIA_TEMPORARY', permanent: false });
     expect(mediaLookupFailure('1', parseGraphError(502, '<html>Bad Gateway</html>'))).toMatchObject({ code: 'MEDIA_TEMPORARY' });
     expect(mediaLookupFailure('1', graphError(190))).toMatchObject({ code: 'MEDIA_CREDENTIALS', permanent: false });
   });

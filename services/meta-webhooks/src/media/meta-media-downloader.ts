@@ -57,7 +57,10 @@ export function createMetaMediaDownloader(deps: MetaMediaDownloaderDependencies)
         throw error;
       }
       if (info.sha256 !== null && !sha256Matches(body, info.sha256)) {
-        throw new MediaDownloadError('MEDIA_CORRUPT', `media ${source.mediaId}: the ${body.length} bytes downloaded do not match the announced SHA-256`);
+        throw new MediaDownloadError(
+          'MEDIA_CORRUPT',
+          `media ${source.mediaId}: the ${body.length} bytes downloaded do not match the announced SHA-256`,
+        );
       }
       if (info.fileSize !== null && info.fileSize !== body.length) {
         throw new MediaDownloadError('MEDIA_CORRUPT', `media ${source.mediaId}: ${body.length} bytes downloaded, ${info.fileSize} announced`);

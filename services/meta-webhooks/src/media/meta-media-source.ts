@@ -17,7 +17,8 @@ export const metaMediaSourceCodec: MediaSourceCodec<MetaMediaSource> = {
   encode: (source) => JSON.stringify({ mediaId: source.mediaId, phoneNumberId: source.phoneNumberId }),
   decode: (text) => {
     const parsed = JSON.parse(text) as Partial<MetaMediaSource>;
-    if (typeof parsed.mediaId !== 'string' || typeof parsed.phoneNumberId !== 'string') throw new Error('A Cloud API media source needs mediaId and phoneNumberId.');
+    if (typeof parsed.mediaId !== 'string' || typeof parsed.phoneNumberId !== 'string')
+      throw new Error('A Cloud API media source needs mediaId and phoneNumberId.');
     return { mediaId: parsed.mediaId, phoneNumberId: parsed.phoneNumberId };
   },
 };

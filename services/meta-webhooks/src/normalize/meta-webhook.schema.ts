@@ -135,9 +135,7 @@ export const messageSchema = z
         ),
       })
       .optional(),
-    system: z
-      .object({ body: z.string().optional(), wa_id: idString.optional(), new_wa_id: idString.optional(), type: optionalString })
-      .optional(),
+    system: z.object({ body: z.string().optional(), wa_id: idString.optional(), new_wa_id: idString.optional(), type: optionalString }).optional(),
     errors: z.array(metaErrorSchema).optional(),
   })
   .refine((message) => message.from !== undefined || message.from_user_id !== undefined || message.type === 'system', {
@@ -152,9 +150,7 @@ export const statusSchema = z.object({
   recipient_id: idString.optional(),
   recipient_user_id: optionalString,
   biz_opaque_callback_data: optionalString,
-  pricing: z
-    .object({ billable: z.boolean().optional(), pricing_model: optionalString, type: optionalString, category: optionalString })
-    .optional(),
+  pricing: z.object({ billable: z.boolean().optional(), pricing_model: optionalString, type: optionalString, category: optionalString }).optional(),
   errors: z.array(metaErrorSchema).optional(),
 });
 export type MetaStatus = z.infer<typeof statusSchema>;

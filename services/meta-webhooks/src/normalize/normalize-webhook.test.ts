@@ -12,10 +12,33 @@ describe('normalizeMetaWebhook golden fixtures', () => {
 
   it('has a fixture for every documented inbound type and status', () => {
     const required = [
-      'text', 'text-reply-context', 'text-referral', 'text-non-ascii', 'image', 'audio-voice', 'video', 'document',
-      'sticker', 'location', 'contacts', 'interactive-button-reply', 'interactive-list-reply', 'interactive-nfm-reply',
-      'button-template-quick-reply', 'reaction', 'reaction-removed', 'order', 'system-user-changed-number', 'unsupported',
-      'bsuid-only-sender', 'status-sent', 'status-delivered', 'status-read', 'status-played', 'status-failed', 'value-errors',
+      'text',
+      'text-reply-context',
+      'text-referral',
+      'text-non-ascii',
+      'image',
+      'audio-voice',
+      'video',
+      'document',
+      'sticker',
+      'location',
+      'contacts',
+      'interactive-button-reply',
+      'interactive-list-reply',
+      'interactive-nfm-reply',
+      'button-template-quick-reply',
+      'reaction',
+      'reaction-removed',
+      'order',
+      'system-user-changed-number',
+      'unsupported',
+      'bsuid-only-sender',
+      'status-sent',
+      'status-delivered',
+      'status-read',
+      'status-played',
+      'status-failed',
+      'value-errors',
     ];
     expect(names).toEqual(expect.arrayContaining(required));
   });
@@ -60,9 +83,7 @@ describe('normalizeMetaWebhook edge cases', () => {
       'entry[0].changes[0].value.messages[2]',
       'entry[0].changes[1].value.statuses[1]',
     ]);
-    expect(result.items.map((item) => item.phoneNumberId)).toEqual([
-      '106540352242922', '106540352242922', '106540352242922', '106540352240000',
-    ]);
+    expect(result.items.map((item) => item.phoneNumberId)).toEqual(['106540352242922', '106540352242922', '106540352242922', '106540352240000']);
   });
 
   it('rejects a timestamp that is not Unix seconds as a problem, not a crash', () => {
@@ -76,10 +97,20 @@ describe('normalizeMetaWebhook edge cases', () => {
   it('accepts a type Meta adds later as unsupported content', () => {
     const payload = {
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: {
-        metadata: { phone_number_id: '42' },
-        messages: [{ from: '1555', id: 'wamid.x', timestamp: '1700000000', type: 'request_welcome' }],
-      } }] }],
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                metadata: { phone_number_id: '42' },
+                messages: [{ from: '1555', id: 'wamid.x', timestamp: '1700000000', type: 'request_welcome' }],
+              },
+            },
+          ],
+        },
+      ],
     };
     expect(normalizeMetaWebhook(payload).items[0]).toMatchObject({ metaType: 'request_welcome', content: { kind: 'unsupported', errors: [] } });
   });

@@ -14,13 +14,7 @@ import {
 } from './meta-webhook.schema.ts';
 import { defined, normalizeContent } from './normalize-content.ts';
 import { normalizeErrors, stripPlus, unixSecondsToIso } from './normalize-values.ts';
-import type {
-  MetaIdentity,
-  NormalizationProblem,
-  NormalizedInboundMessage,
-  NormalizedItem,
-  NormalizedWebhook,
-} from './normalized-webhook.ts';
+import type { MetaIdentity, NormalizationProblem, NormalizedInboundMessage, NormalizedItem, NormalizedWebhook } from './normalized-webhook.ts';
 
 const deliveryStatuses: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'played', 'failed'];
 

@@ -5,20 +5,29 @@ const tag = 'agent';
 
 export const agentRouteDocs: RouteDoc[] = [
   {
-    method: 'get', path: '/agent', tag, authenticated: true,
+    method: 'get',
+    path: '/agent',
+    tag,
+    authenticated: true,
     summary: 'Agent settings, whether AI replies are available, and the prompt with its variables resolved',
     success: { status: 200, description: 'The settings.', schema: agentViewSchema },
     errors: [401],
   },
   {
-    method: 'put', path: '/agent', tag, authenticated: true,
+    method: 'put',
+    path: '/agent',
+    tag,
+    authenticated: true,
     summary: 'Change agent settings (fields left out keep their value)',
     body: updateAgentBodySchema,
     success: { status: 200, description: 'The settings after the change.', schema: agentViewSchema },
     errors: [400, 401],
   },
   {
-    method: 'get', path: '/agent/queue-stats', tag, authenticated: true,
+    method: 'get',
+    path: '/agent/queue-stats',
+    tag,
+    authenticated: true,
     summary: 'AI queue statistics: in-flight, waiting, failed and quarantined buffers',
     success: { status: 200, description: 'Statistics.', schema: queueStatsSchema },
     errors: [401, 503],

@@ -14,7 +14,9 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
     const business = await prisma.business.findUnique({ where: { id: tenant.businessId }, include: { agentConfig: true } });
     if (!business) throw new AppError('NOT_FOUND', 'Business not found.');
     // Registration creates the row; one created by another path still gets the defaults.
-    const config = business.agentConfig ?? (await prisma.agentConfig.upsert({ where: { businessId: business.id }, create: { businessId: business.id }, update: {} }));
+    const config =
+      business.agentConfig ??
+      (await prisma.agentConfig.upsert({ where: { businessId: business.id }, create: { businessId: business.id }, update: {} }));
     return {
       systemPrompt: config.systemPrompt,
       model: config.model,

@@ -3,12 +3,20 @@ import { isIanaTimeZone } from './time-zone.ts';
 
 export const updateAgentBodySchema = z
   .strictObject({
-    systemPrompt: z.string().max(20_000).describe('May use {{now}}, {{date}}, {{time}}, {{weekday}}, {{timezone}}, {{business_name}}, {{contact_name}}.'),
+    systemPrompt: z
+      .string()
+      .max(20_000)
+      .describe('May use {{now}}, {{date}}, {{time}}, {{weekday}}, {{timezone}}, {{business_name}}, {{contact_name}}.'),
     model: z.string().trim().min(1).max(100),
     bufferSeconds: z.number().int().min(0).max(300),
     maxBufferSeconds: z.number().int().min(0).max(3600).describe('At least bufferSeconds.'),
     historyLimit: z.number().int().min(0).max(200),
-    handoffMinutes: z.number().int().min(0).max(10_080).describe('How long an operator reply pauses the bot for the contact; 0 = until switched back.'),
+    handoffMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_080)
+      .describe('How long an operator reply pauses the bot for the contact; 0 = until switched back.'),
     timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as Europe/Madrid'),
     botEnabled: z.boolean().describe('The business-wide bot switch.'),
   })
@@ -35,4 +43,6 @@ export const agentViewSchema = z.object({
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
-export const queueStatsSchema = z.record(z.string(), z.unknown()).describe('In-flight, waiting, failed and quarantined buffers, as conversation-actors reports them.');
+export const queueStatsSchema = z
+  .record(z.string(), z.unknown())
+  .describe('In-flight, waiting, failed and quarantined buffers, as conversation-actors reports them.');

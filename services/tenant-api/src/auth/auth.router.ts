@@ -4,13 +4,7 @@ import type { ApiServices } from '../api-services.ts';
 import { parseInput } from '../http/validate.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { toBusinessView, toUserView, normalizeEmail } from './account-views.ts';
-import {
-  loginBodySchema,
-  refreshBodySchema,
-  registerBodySchema,
-  resendVerificationBodySchema,
-  verifyEmailQuerySchema,
-} from './auth.schema.ts';
+import { loginBodySchema, refreshBodySchema, registerBodySchema, resendVerificationBodySchema, verifyEmailQuerySchema } from './auth.schema.ts';
 import { clearRefreshCookie, refreshTokenFromCookie, requireJsonRequest, setRefreshCookie } from './refresh-cookie.ts';
 import { registerAccount } from './register-account.ts';
 import { signIn } from './sign-in.ts';
@@ -42,12 +36,16 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
     try {
       const { token } = parseInput(verifyEmailQuerySchema, request.query, 'query');
       const { email } = await services.verification.verify(token);
-      if (wantsHtml) response.type('html').send(renderVerificationPage({ ok: true, message: `${email} is verified. You can close this page and sign in.` }));
+      if (wantsHtml)
+        response.type('html').send(renderVerificationPage({ ok: true, message: `${email} is verified. You can close this page and sign in.` }));
       else response.json({ verified: true, email });
     } catch (error) {
       // A person clicking the link in a mail client gets a page, not JSON.
       if (!wantsHtml || !(error instanceof AppError)) throw error;
-      response.status(400).type('html').send(renderVerificationPage({ ok: false, message: error.message }));
+      response
+        .status(400)
+        .type('html')
+        .send(renderVerificationPage({ ok: false, message: error.message }));
     }
   });
 

@@ -15,7 +15,9 @@ export const loginBodySchema = z.object({
   refreshTokenInBody: z
     .boolean()
     .optional()
-    .describe('For API clients: return the refresh token in the body instead of setting the httpOnly refresh_token cookie (a browser leaves this out).'),
+    .describe(
+      'For API clients: return the refresh token in the body instead of setting the httpOnly refresh_token cookie (a browser leaves this out).',
+    ),
 });
 export const resendVerificationBodySchema = z.object({ email });
 export const refreshBodySchema = z.object({
@@ -24,7 +26,9 @@ export const refreshBodySchema = z.object({
     .min(1)
     .max(200)
     .optional()
-    .describe('An API client sends its refresh token here; a browser sends none and the refresh_token cookie is used (the request must then be JSON).'),
+    .describe(
+      'An API client sends its refresh token here; a browser sends none and the refresh_token cookie is used (the request must then be JSON).',
+    ),
 });
 export const verifyEmailQuerySchema = z.object({ token: z.string().min(1).max(200) });
 

@@ -40,7 +40,10 @@ export function createEmailVerification(deps: {
       const link = linkFor(token);
       if (!deps.mailer) {
         // No SMTP configured (a laptop run): the link is the only way in, so it goes to the log.
-        deps.logger.info({ event: 'auth.verification_link', email: user.email, verificationUrl: link }, 'SMTP_URL is not set; open this link to verify the e-mail address');
+        deps.logger.info(
+          { event: 'auth.verification_link', email: user.email, verificationUrl: link },
+          'SMTP_URL is not set; open this link to verify the e-mail address',
+        );
         return;
       }
       try {

@@ -35,11 +35,16 @@ export function createPasswordHasher(parameters: PasswordHashParameters): Passwo
       if (!match) return false;
       const [, memory, passes, parallelism, salt, expected] = match;
       const expectedTag = Buffer.from(expected!, 'base64');
-      const tag = await derive(password, Buffer.from(salt!, 'base64'), {
-        memoryKib: Number(memory),
-        passes: Number(passes),
-        parallelism: Number(parallelism),
-      }, expectedTag.length);
+      const tag = await derive(
+        password,
+        Buffer.from(salt!, 'base64'),
+        {
+          memoryKib: Number(memory),
+          passes: Number(passes),
+          parallelism: Number(parallelism),
+        },
+        expectedTag.length,
+      );
       return tag.length === expectedTag.length && timingSafeEqual(tag, expectedTag);
     },
     async verifyNothing(password) {

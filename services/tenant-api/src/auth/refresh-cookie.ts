@@ -53,5 +53,7 @@ export function refreshTokenFromCookie(request: Request): string | null {
 export function requireJsonRequest(request: Request): void {
   // The header itself, not `request.is()`: that one ignores the type of a request without a body.
   if ((request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json') return;
-  throw new AppError('FORBIDDEN', 'A request that uses the session cookie must be sent as JSON (Content-Type: application/json).', { reason: 'JSON_REQUIRED' });
+  throw new AppError('FORBIDDEN', 'A request that uses the session cookie must be sent as JSON (Content-Type: application/json).', {
+    reason: 'JSON_REQUIRED',
+  });
 }

@@ -38,7 +38,10 @@ export function createRefreshTokens(deps: { prisma: PrismaClient; clock: Clock; 
       if (!record) throw refreshError('TOKEN_INVALID');
       if (record.revokedAt) {
         await revokeFamilyById(record.familyId);
-        deps.logger.warn({ event: 'auth.refresh_token_reused', userId: record.userId, familyId: record.familyId }, 'a rotated refresh token was presented again; family revoked');
+        deps.logger.warn(
+          { event: 'auth.refresh_token_reused', userId: record.userId, familyId: record.familyId },
+          'a rotated refresh token was presented again; family revoked',
+        );
         throw refreshError('TOKEN_REUSED');
       }
       if (record.expiresAt.getTime() <= now.getTime()) throw refreshError('TOKEN_EXPIRED');

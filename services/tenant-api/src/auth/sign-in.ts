@@ -27,7 +27,10 @@ export async function signIn(
   const email = normalizeEmail(input.email);
   const emailKey = `email:${email}`;
   const clientKey = `client:${input.clientAddress}`;
-  for (const [limiter, key] of [[deps.failuresPerEmail, emailKey], [deps.attemptsPerClient, clientKey]] as const) {
+  for (const [limiter, key] of [
+    [deps.failuresPerEmail, emailKey],
+    [deps.attemptsPerClient, clientKey],
+  ] as const) {
     const decision = limiter.check(key);
     if (!decision.allowed) {
       throw new AppError('RATE_LIMITED', 'Too many sign-in attempts; try again later.', { retryAfterSeconds: decision.retryAfterSeconds });

@@ -3,7 +3,10 @@ import { contactParamsSchema, contactViewSchema, updateContactBodySchema } from 
 
 export const contactRouteDocs: RouteDoc[] = [
   {
-    method: 'patch', path: '/contacts/:id', tag: 'contacts', authenticated: true,
+    method: 'patch',
+    path: '/contacts/:id',
+    tag: 'contacts',
+    authenticated: true,
     summary: 'Pause or resume the bot for one contact',
     params: contactParamsSchema,
     body: updateContactBodySchema,

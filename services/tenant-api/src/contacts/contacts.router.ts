@@ -11,7 +11,10 @@ export function registerContactRoutes(router: Router, services: ApiServices): vo
     const contactId = resourceId(request.params['id'], 'Contact');
     const input = parseInput(updateContactBodySchema, request.body);
     const contact = await toggleContactBot(services, tenant, contactId, input);
-    services.logger.info({ event: 'contact.bot_toggled', businessId: tenant.businessId, contactId, botDisabled: contact.botDisabled }, 'contact bot switch changed');
+    services.logger.info(
+      { event: 'contact.bot_toggled', businessId: tenant.businessId, contactId, botDisabled: contact.botDisabled },
+      'contact bot switch changed',
+    );
     response.json(contact);
   });
 }

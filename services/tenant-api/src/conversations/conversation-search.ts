@@ -16,7 +16,10 @@ export interface SearchTerm {
 
 /** Lower case without diacritics, the form a term is reduced to before its letters are widened again. */
 function foldForSearch(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 // A regex class per base letter rather than folding the stored text: PostgreSQL cannot fold accents without the

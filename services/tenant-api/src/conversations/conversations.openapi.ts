@@ -13,14 +13,20 @@ const tag = 'conversations';
 
 export const conversationRouteDocs: RouteDoc[] = [
   {
-    method: 'get', path: '/conversations', tag, authenticated: true,
+    method: 'get',
+    path: '/conversations',
+    tag,
+    authenticated: true,
     summary: 'Conversations, most recent activity first (cursor pagination)',
     query: listConversationsQuerySchema,
     success: { status: 200, description: 'A page of conversations.', schema: conversationPageSchema },
     errors: [400, 401],
   },
   {
-    method: 'get', path: '/conversations/:id/messages', tag, authenticated: true,
+    method: 'get',
+    path: '/conversations/:id/messages',
+    tag,
+    authenticated: true,
     summary: 'Messages of a conversation, newest first (cursor pagination)',
     params: conversationParamsSchema,
     query: pageQuerySchema,
@@ -28,7 +34,10 @@ export const conversationRouteDocs: RouteDoc[] = [
     errors: [400, 401, 404],
   },
   {
-    method: 'post', path: '/conversations/:id/messages', tag, authenticated: true,
+    method: 'post',
+    path: '/conversations/:id/messages',
+    tag,
+    authenticated: true,
     summary: 'Reply as an operator; pauses the bot for the contact (hand-off)',
     description:
       'Stores the message as PENDING and queues it for the provider in the same transaction. For a META instance outside the 24-hour window the reply is refused with 422 WINDOW_CLOSED and nothing is stored. A repeated Idempotency-Key answers 200 with the first message.',
@@ -39,7 +48,10 @@ export const conversationRouteDocs: RouteDoc[] = [
     errors: [400, 401, 404, 422],
   },
   {
-    method: 'post', path: '/conversations/:id/read', tag, authenticated: true,
+    method: 'post',
+    path: '/conversations/:id/read',
+    tag,
+    authenticated: true,
     summary: 'Mark the conversation read (unread count 0)',
     params: conversationParamsSchema,
     success: { status: 204, description: 'Marked read.' },

@@ -49,7 +49,11 @@ export function createConversationsRepository(prisma: PrismaClient) {
 
   return {
     /** Newest activity first; with `q`, only the conversations the search finds. */
-    async list(tenant: TenantContext, query: { cursor?: string; limit: number; instanceId?: string; q?: string }, now: Date): Promise<Page<ConversationView>> {
+    async list(
+      tenant: TenantContext,
+      query: { cursor?: string; limit: number; instanceId?: string; q?: string },
+      now: Date,
+    ): Promise<Page<ConversationView>> {
       const cursor = query.cursor ? decodeCursor(query.cursor) : null;
       if (query.q) return search(tenant, { ...query, q: query.q }, cursor, now);
       const rows = await prisma.conversation.findMany({

@@ -30,7 +30,10 @@ export function registerConversationRoutes(router: Router, services: ApiServices
     const { 'idempotency-key': idempotencyKey } = parseInput(idempotencyKeyHeaderSchema, request.headers, 'headers');
     const result = await sendOperatorReply(services, tenant, { conversationId, text, idempotencyKey });
     if (!result.replayed) {
-      services.logger.info({ event: 'conversation.operator_replied', businessId: tenant.businessId, conversationId, messageId: result.message.id }, 'operator reply queued');
+      services.logger.info(
+        { event: 'conversation.operator_replied', businessId: tenant.businessId, conversationId, messageId: result.message.id },
+        'operator reply queued',
+      );
     }
     response.status(result.replayed ? 200 : 201).json(result);
   });

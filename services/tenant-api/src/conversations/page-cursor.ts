@@ -24,7 +24,9 @@ export function decodeCursor(value: string): PageCursor {
   } catch {
     // Falls through to the validation error: a cursor that does not parse was not issued by us.
   }
-  throw new AppError('VALIDATION_FAILED', 'The request query is invalid.', [{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
+  throw new AppError('VALIDATION_FAILED', 'The request query is invalid.', [
+    { path: 'query.cursor', message: 'is not a cursor returned by this API' },
+  ]);
 }
 
 /** Prisma `where` for "after this cursor" in (time desc nulls last, id desc) order. */

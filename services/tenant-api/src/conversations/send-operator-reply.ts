@@ -15,7 +15,6 @@ export interface OperatorReplyInput {
   idempotencyKey?: string;
 }
 
-
 /**
  * A person answers from the console. In one transaction: the message (PENDING, for the provider's egress), the
  * conversation's preview, the hand-off (the bot pauses for this contact) and the two events in the outbox.
@@ -94,14 +93,23 @@ export async function sendOperatorReply(
       await enqueueEvent(
         transaction,
         MessageSendRequested.topic,
-        MessageSendRequested.create({ ...conversationRef, messageId: created.id, provider: conversation.instance.provider, bufferId: null }, { occurredAt: now }),
+        MessageSendRequested.create(
+          { ...conversationRef, messageId: created.id, provider: conversation.instance.provider, bufferId: null },
+          { occurredAt: now },
+        ),
         { key: conversation.id },
       );
       await enqueueEvent(
         transaction,
         ContactBotToggled.topic,
         ContactBotToggled.create(
-          { businessId: tenant.businessId, contactId: conversation.contactId, botDisabled: true, until: until?.toISOString() ?? null, reason: 'operator_reply' },
+          {
+            businessId: tenant.businessId,
+            contactId: conversation.contactId,
+            botDisabled: true,
+            until: until?.toISOString() ?? null,
+            reason: 'operator_reply',
+          },
           { occurredAt: now },
         ),
         { key: conversation.contactId },

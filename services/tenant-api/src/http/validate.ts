@@ -2,7 +2,11 @@ import { AppError } from '@app/runtime/service';
 import type { z } from 'zod';
 
 /** Parses request input; a failure is a 400 VALIDATION_FAILED listing each problem as {path, message}. */
-export function parseInput<TSchema extends z.ZodType>(schema: TSchema, value: unknown, where: 'body' | 'query' | 'params' | 'headers' = 'body'): z.infer<TSchema> {
+export function parseInput<TSchema extends z.ZodType>(
+  schema: TSchema,
+  value: unknown,
+  where: 'body' | 'query' | 'params' | 'headers' = 'body',
+): z.infer<TSchema> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   throw new AppError(

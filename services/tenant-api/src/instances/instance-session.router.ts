@@ -9,7 +9,10 @@ import { keepSessionWithinCapacity } from './session-slots.ts';
 
 export const pairingCodeBodySchema = z.object({
   /** International format; only the digits are used (E.164 without "+"). */
-  phoneNumber: z.string().trim().regex(/^\+?[\d\s().-]{8,20}$/, 'must be a phone number in international format'),
+  phoneNumber: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d\s().-]{8,20}$/, 'must be a phone number in international format'),
 });
 
 /** Session errors (SessionError codes of baileys-sessions) → HTTP. */
@@ -30,9 +33,13 @@ export function registerInstanceSessionRoutes(router: Router, services: ApiServi
 
   async function baileysInstance(response: Response, rawId: string | string[] | undefined): Promise<{ id: string; control: SessionControl }> {
     const id = resourceId(rawId, 'Instance');
-    const instance = await prisma.instance.findFirst({ where: { id, businessId: tenantOf(response).businessId }, select: { id: true, provider: true } });
+    const instance = await prisma.instance.findFirst({
+      where: { id, businessId: tenantOf(response).businessId },
+      select: { id: true, provider: true },
+    });
     if (!instance) throw notFound('Instance');
-    if (instance.provider !== 'BAILEYS') throw new AppError('CONFLICT', 'Only BAILEYS instances have a WhatsApp Web session.', { provider: instance.provider });
+    if (instance.provider !== 'BAILEYS')
+      throw new AppError('CONFLICT', 'Only BAILEYS instances have a WhatsApp Web session.', { provider: instance.provider });
     if (!services.sessions) throw new AppError('UNAVAILABLE', 'WhatsApp Web sessions are not running in this deployment.');
     return { id, control: services.sessions };
   }

@@ -1,14 +1,23 @@
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { pairingCodeBodySchema } from './instance-session.router.ts';
 import { podRestartViewSchema, sessionStatusViewSchema } from './instance-session.schema.ts';
-import { createInstanceBodySchema, instanceListSchema, instanceParamsSchema, instanceViewSchema, updateInstanceBodySchema } from './instances.schema.ts';
+import {
+  createInstanceBodySchema,
+  instanceListSchema,
+  instanceParamsSchema,
+  instanceViewSchema,
+  updateInstanceBodySchema,
+} from './instances.schema.ts';
 
 const tag = 'instances';
 const capacityDetails = 'details: {quota: "whatsappWebSessions", limit, current, setBy: "deployment"}.';
 
 export const instanceRouteDocs: RouteDoc[] = [
   {
-    method: 'post', path: '/instances', tag, authenticated: true,
+    method: 'post',
+    path: '/instances',
+    tag,
+    authenticated: true,
     summary: 'Connect a WhatsApp number (META: Cloud API credentials; BAILEYS: WhatsApp Web, then scan) or create a SANDBOX instance',
     description:
       'Refused with 403 EMAIL_NOT_VERIFIED until the owner verified the e-mail address. Credentials are encrypted at rest and never returned. ' +
@@ -26,24 +35,38 @@ export const instanceRouteDocs: RouteDoc[] = [
           'EMAIL_NOT_VERIFIED; or INSTANCE_LIMIT_REACHED: the business has as many instances as it may. details: {quota: "instancesPerBusiness" | ' +
           '"whatsappWebInstancesPerBusiness", limit, current, setBy: "plan" | "deployment"}.',
       },
-      { status: 409, description: 'CONFLICT: the phone number id is already connected; or PLATFORM_CAPACITY_REACHED: every WhatsApp Web session slot of the platform is taken. ' + capacityDetails },
+      {
+        status: 409,
+        description:
+          'CONFLICT: the phone number id is already connected; or PLATFORM_CAPACITY_REACHED: every WhatsApp Web session slot of the platform is taken. ' +
+          capacityDetails,
+      },
     ],
   },
   {
-    method: 'get', path: '/instances', tag, authenticated: true,
+    method: 'get',
+    path: '/instances',
+    tag,
+    authenticated: true,
     summary: 'The business’s instances',
     success: { status: 200, description: 'Instances, oldest first.', schema: instanceListSchema },
     errors: [401],
   },
   {
-    method: 'get', path: '/instances/:id', tag, authenticated: true,
+    method: 'get',
+    path: '/instances/:id',
+    tag,
+    authenticated: true,
     summary: 'One instance',
     params: instanceParamsSchema,
     success: { status: 200, description: 'The instance.', schema: instanceViewSchema },
     errors: [401, 404],
   },
   {
-    method: 'patch', path: '/instances/:id', tag, authenticated: true,
+    method: 'patch',
+    path: '/instances/:id',
+    tag,
+    authenticated: true,
     summary: 'Rename an instance, or change a WhatsApp Web number’s sending settings (business owner only)',
     description:
       'baileys (BAILEYS only, else 409): maxPerMinute 1–60, minGapPerRecipientMs 1000–600000, newContactsPerDay 0–200, typing. ' +
@@ -54,22 +77,32 @@ export const instanceRouteDocs: RouteDoc[] = [
     errors: [400, 401, 403, 404, 409],
   },
   {
-    method: 'delete', path: '/instances/:id', tag, authenticated: true,
+    method: 'delete',
+    path: '/instances/:id',
+    tag,
+    authenticated: true,
     summary: 'Delete an instance with its conversations and messages',
     params: instanceParamsSchema,
     success: { status: 204, description: 'Deleted.' },
     errors: [401, 404],
   },
   {
-    method: 'get', path: '/instances/:id/session', tag, authenticated: true,
+    method: 'get',
+    path: '/instances/:id/session',
+    tag,
+    authenticated: true,
     summary: 'WhatsApp Web session status (BAILEYS): state, QR code string, pairing code',
-    description: 'State "over-capacity": the platform runs as many WhatsApp Web sessions as it may and this number has no pod (POST …/session/restart moves it to a freed slot).',
+    description:
+      'State "over-capacity": the platform runs as many WhatsApp Web sessions as it may and this number has no pod (POST …/session/restart moves it to a freed slot).',
     params: instanceParamsSchema,
     success: { status: 200, description: 'The live session status.', schema: sessionStatusViewSchema },
     errors: [401, 404, 409, 503],
   },
   {
-    method: 'post', path: '/instances/:id/session/pairing-code', tag, authenticated: true,
+    method: 'post',
+    path: '/instances/:id/session/pairing-code',
+    tag,
+    authenticated: true,
     summary: 'Link by phone number instead of QR: returns the code to type on the phone',
     params: instanceParamsSchema,
     body: pairingCodeBodySchema,
@@ -77,14 +110,20 @@ export const instanceRouteDocs: RouteDoc[] = [
     errors: [400, 401, 404, 409, 503],
   },
   {
-    method: 'post', path: '/instances/:id/session/logout', tag, authenticated: true,
+    method: 'post',
+    path: '/instances/:id/session/logout',
+    tag,
+    authenticated: true,
     summary: 'Unlink the device and wipe the stored session keys (a new scan is needed)',
     params: instanceParamsSchema,
     success: { status: 200, description: 'The status (logged-out).', schema: sessionStatusViewSchema },
     errors: [401, 404, 409, 503],
   },
   {
-    method: 'post', path: '/instances/:id/session/restart', tag, authenticated: true,
+    method: 'post',
+    path: '/instances/:id/session/restart',
+    tag,
+    authenticated: true,
     summary: 'Start or restart the session (new QR when unpaired, resume when paired)',
     description:
       'Kubernetes: when the pod that runs the session is not up yet (a new instance’s pod is still being created), the answer is ' +
@@ -100,12 +139,20 @@ export const instanceRouteDocs: RouteDoc[] = [
     errors: [
       401,
       404,
-      { status: 409, description: 'CONFLICT: not a BAILEYS instance; or PLATFORM_CAPACITY_REACHED: the number has no pod and no slot under the cap is free. ' + capacityDetails },
+      {
+        status: 409,
+        description:
+          'CONFLICT: not a BAILEYS instance; or PLATFORM_CAPACITY_REACHED: the number has no pod and no slot under the cap is free. ' +
+          capacityDetails,
+      },
       503,
     ],
   },
   {
-    method: 'post', path: '/instances/:id/session/restart-pod', tag, authenticated: true,
+    method: 'post',
+    path: '/instances/:id/session/restart-pod',
+    tag,
+    authenticated: true,
     summary: 'Restart the pod that runs the WhatsApp Web session (Kubernetes; business owner only)',
     description:
       'Deletes the baileys-sessions StatefulSet pod that owns the session; Kubernetes starts it again and the session resumes. ' +

@@ -26,16 +26,24 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
       select: { id: true },
     });
     if (!verifiedOwner) {
-      throw new AppError('EMAIL_NOT_VERIFIED', 'Verify the owner’s e-mail address before connecting a WhatsApp number (see the link we sent, or POST /api/auth/resend-verification).');
+      throw new AppError(
+        'EMAIL_NOT_VERIFIED',
+        'Verify the owner’s e-mail address before connecting a WhatsApp number (see the link we sent, or POST /api/auth/resend-verification).',
+      );
     }
     try {
       const instance = await instances.create(tenant, input, limits);
-      services.logger.info({ event: 'instance.created', businessId: tenant.businessId, instanceId: instance.id, provider: instance.provider }, 'instance created');
+      services.logger.info(
+        { event: 'instance.created', businessId: tenant.businessId, instanceId: instance.id, provider: instance.provider },
+        'instance created',
+      );
       // A new WhatsApp Web number starts its session at once, so GET …/session soon shows a QR code.
       if (instance.provider === 'BAILEYS' && services.sessions) {
-        await services.sessions.restart(instance.id).catch((sessionError: unknown) =>
-          services.logger.warn({ event: 'instance.session_start_failed', instanceId: instance.id, err: sessionError }, 'session did not start'),
-        );
+        await services.sessions
+          .restart(instance.id)
+          .catch((sessionError: unknown) =>
+            services.logger.warn({ event: 'instance.session_start_failed', instanceId: instance.id, err: sessionError }, 'session did not start'),
+          );
       }
       response.status(201).json(instance);
     } catch (error) {
@@ -70,7 +78,10 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
     }
     const updated = await instances.update(tenant, id, input);
     if (!updated) throw notFound('Instance');
-    services.logger.info({ event: 'instance.updated', businessId: tenant.businessId, instanceId: id, fields: Object.keys(input) }, 'instance updated');
+    services.logger.info(
+      { event: 'instance.updated', businessId: tenant.businessId, instanceId: id, fields: Object.keys(input) },
+      'instance updated',
+    );
     response.json(updated);
   });
 
@@ -80,9 +91,11 @@ export function registerInstanceRoutes(router: Router, services: ApiServices): v
     const existing = await instances.find(tenant, id);
     // A WhatsApp Web number is unlinked first, so no session keeps running for a deleted instance.
     if (existing?.provider === 'BAILEYS' && services.sessions) {
-      await services.sessions.logout(id).catch((error: unknown) =>
-        services.logger.warn({ event: 'instance.session_logout_failed', instanceId: id, err: error }, 'session logout failed'),
-      );
+      await services.sessions
+        .logout(id)
+        .catch((error: unknown) =>
+          services.logger.warn({ event: 'instance.session_logout_failed', instanceId: id, err: error }, 'session logout failed'),
+        );
     }
     if (!(await instances.delete(tenant, id))) throw notFound('Instance');
     services.logger.info({ event: 'instance.deleted', businessId: tenant.businessId, instanceId: id }, 'instance deleted');

@@ -9,7 +9,10 @@ export const createInstanceBodySchema = z.discriminatedUnion('provider', [
     name,
     /** Cloud API phone number id: webhooks are routed to the instance by it. */
     phoneNumberId: z.string().regex(/^\d{5,32}$/, 'must be the numeric phone number id from Meta'),
-    wabaId: z.string().regex(/^\d{5,32}$/, 'must be the numeric WhatsApp Business Account id').optional(),
+    wabaId: z
+      .string()
+      .regex(/^\d{5,32}$/, 'must be the numeric WhatsApp Business Account id')
+      .optional(),
     accessToken: z.string().min(20).max(1024).describe('System-user access token; encrypted at rest, never returned.'),
   }),
   z.object({

@@ -27,7 +27,12 @@ class PodUnreachableError extends SessionError {
 /** Answers from the pod's way in rather than from the app: nobody is listening there yet. */
 const unreachableStatuses = new Set([502, 503, 504]);
 
-const sessionErrorCodes = new Set<SessionErrorCode>(['SESSION_NOT_FOUND', 'SESSION_ALREADY_PAIRED', 'SESSION_NOT_WAITING_FOR_SCAN', 'SESSION_NOT_OPEN']);
+const sessionErrorCodes = new Set<SessionErrorCode>([
+  'SESSION_NOT_FOUND',
+  'SESSION_ALREADY_PAIRED',
+  'SESSION_NOT_WAITING_FOR_SCAN',
+  'SESSION_NOT_OPEN',
+]);
 
 /**
  * The tenant API's SessionControl in Kubernetes: each call goes to the pod whose ordinal is the instance's slot,
@@ -51,7 +56,10 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
     try {
       response = await fetchImpl(`${podUrl(instance.slot)}${path(instanceId)}`, {
         method,
-        headers: { ...(options.token ? { 'dapr-api-token': options.token } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...(options.token ? { 'dapr-api-token': options.token } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -91,7 +99,10 @@ export function createRemoteSessionControl(options: RemoteSessionControlOptions)
         return await call(instanceId, 'GET', sessionControlPaths.status);
       } catch (error) {
         if (error instanceof PodUnreachableError) {
-          const instance = await options.prisma.instance.findUnique({ where: { id: instanceId }, select: { sessionRequestedAt: true, overCapacitySince: true } });
+          const instance = await options.prisma.instance.findUnique({
+            where: { id: instanceId },
+            select: { sessionRequestedAt: true, overCapacitySince: true },
+          });
           if (instance?.overCapacitySince) return podless(instanceId, 'over-capacity', instance.overCapacitySince);
           return instance?.sessionRequestedAt ? podless(instanceId, 'pending', instance.sessionRequestedAt) : null;
         }

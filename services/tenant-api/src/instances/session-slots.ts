@@ -13,7 +13,10 @@ const slotAssignmentLockId = 874_201_408;
 export async function takeSessionSlot(transaction: Transaction, capacity: number): Promise<number> {
   await transaction.$executeRaw`SELECT pg_advisory_xact_lock(${slotAssignmentLockId})`;
   const taken = await transaction.$queryRaw<{ slot: number }[]>`SELECT slot FROM instance WHERE slot < ${capacity}`;
-  const slot = lowestFreeSlot(taken.map((row) => row.slot), capacity);
+  const slot = lowestFreeSlot(
+    taken.map((row) => row.slot),
+    capacity,
+  );
   if (slot === null) throw instanceLimitError(platformCapacityBreach(capacity, taken.length));
   return slot;
 }

@@ -57,7 +57,10 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     for (const end of [...streams]) end();
   };
   channel.onInterrupted(() => {
-    logger.warn({ event: 'live.fan_out_interrupted', streams: streams.size }, 'live fan-out reconnected: ending streams so clients resume from their last id');
+    logger.warn(
+      { event: 'live.fan_out_interrupted', streams: streams.size },
+      'live fan-out reconnected: ending streams so clients resume from their last id',
+    );
     endAllStreams();
   });
   logger.info({ event: 'live.started', fanOut: redis ? 'redis' : 'in-process' }, `live updates fan out ${redis ? 'through Redis' : 'in process'}`);

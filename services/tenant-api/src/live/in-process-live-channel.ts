@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '@app/runtime/ports';
-import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
+import {
+  dedupeTtlMs,
+  defaultReplayBufferLimits,
+  defaultWatchLingerMs,
+  type LiveChannel,
+  type ReplayBufferLimits,
+  type ReplayResult,
+} from './live-channel.ts';
 import type { DeliveredLiveEvent, LiveStreamEntry } from './live-event.ts';
 
 interface BufferedEvent {

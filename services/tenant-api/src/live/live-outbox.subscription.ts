@@ -43,10 +43,15 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
 
   const conversationUpdated = async (businessId: string, conversationId: string, sourceId: string) => {
     const conversation = await views.conversation(businessId, conversationId, deps.clock.now());
-    if (conversation) await publish(businessId, { type: 'conversation.updated', data: { conversation } }, `${sourceId}:conversation.updated:${conversationId}`);
+    if (conversation)
+      await publish(businessId, { type: 'conversation.updated', data: { conversation } }, `${sourceId}:conversation.updated:${conversationId}`);
   };
 
-  const messageChanged = async (type: 'message.created' | 'message.updated', ids: { businessId: string; conversationId: string; messageId: string }, sourceId: string) => {
+  const messageChanged = async (
+    type: 'message.created' | 'message.updated',
+    ids: { businessId: string; conversationId: string; messageId: string },
+    sourceId: string,
+  ) => {
     const message = await views.message(ids.businessId, ids.messageId);
     // A message that is gone (its business deleted) has nothing to show.
     if (message) await publish(ids.businessId, { type, data: { conversationId: message.conversationId, message } }, `${sourceId}:${type}`);
@@ -94,7 +99,8 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         if (!parsed.success) return malformed(event);
         // The current value, not the event's: a late redelivery must not show a switch that was flipped back since.
         const botEnabled = await views.botEnabled(parsed.data.data.businessId);
-        if (botEnabled !== null) await publish(parsed.data.data.businessId, { type: 'business.updated', data: { botEnabled } }, `${event.id}:business.updated`);
+        if (botEnabled !== null)
+          await publish(parsed.data.data.businessId, { type: 'business.updated', data: { botEnabled } }, `${event.id}:business.updated`);
         return 'success';
       }
       default:
@@ -115,9 +121,11 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
     return 'drop';
   }
 
-  return [Topics.messagesInbound, Topics.messagesStatus, Topics.messagesOutbound, Topics.contactsBotControl, Topics.businessesBotControl].map((topic) => ({
-    topic,
-    group: LIVE_UPDATES_GROUP,
-    handler: handle,
-  }));
+  return [Topics.messagesInbound, Topics.messagesStatus, Topics.messagesOutbound, Topics.contactsBotControl, Topics.businessesBotControl].map(
+    (topic) => ({
+      topic,
+      group: LIVE_UPDATES_GROUP,
+      handler: handle,
+    }),
+  );
 }

@@ -15,7 +15,12 @@ export interface LiveStreamSettings {
   maxQueuedBytes: number;
 }
 
-export const defaultLiveStreamSettings: LiveStreamSettings = { retryMs: 2000, heartbeatMs: 15_000, maxStreamMs: 60 * 60_000, maxQueuedBytes: 1 << 20 };
+export const defaultLiveStreamSettings: LiveStreamSettings = {
+  retryMs: 2000,
+  heartbeatMs: 15_000,
+  maxStreamMs: 60 * 60_000,
+  maxQueuedBytes: 1 << 20,
+};
 
 /** Open streams of this process: stop() and a Redis interruption end them all. */
 export type LiveStreamRegistry = Set<() => void>;
@@ -87,7 +92,9 @@ export async function openLiveStream(
     position = replayed.length > 0 ? '0-0' : resumed.lastId;
     for (const event of replayed) send(event);
     position = maxId(position, resumed.lastId);
-    write(`event: ready\nid: ${position}\ndata: ${JSON.stringify({ lastEventId: position, replayed: replayed.length, resync: resumed.kind === 'resync' })}\n\n`);
+    write(
+      `event: ready\nid: ${position}\ndata: ${JSON.stringify({ lastEventId: position, replayed: replayed.length, resync: resumed.kind === 'resync' })}\n\n`,
+    );
     for (const event of held.splice(0)) send(event);
   } catch (error) {
     deps.logger.error({ event: 'live.stream_failed', businessId, err: error }, 'live stream could not start');

@@ -19,7 +19,11 @@ export function createLiveViewsRepository(prisma: PrismaClient) {
     },
 
     async conversationsOfContact(businessId: string, contactId: string, now: Date): Promise<ConversationView[]> {
-      const conversations = await prisma.conversation.findMany({ where: { contactId, businessId }, include: conversationViewInclude, orderBy: { id: 'asc' } });
+      const conversations = await prisma.conversation.findMany({
+        where: { contactId, businessId },
+        include: conversationViewInclude,
+        orderBy: { id: 'asc' },
+      });
       return conversations.map((conversation) => toConversationView(conversation, now));
     },
 

@@ -5,17 +5,23 @@ const tag = 'live';
 
 export const liveRouteDocs: RouteDoc[] = [
   {
-    method: 'post', path: '/live/tickets', tag, authenticated: true,
+    method: 'post',
+    path: '/live/tickets',
+    tag,
+    authenticated: true,
     summary: 'A single-use, 60-second ticket that opens one live-update stream',
     description: 'EventSource cannot send an Authorization header, and an access token does not belong in a URL: trade it for a ticket first.',
     success: { status: 201, description: 'The ticket.', schema: liveTicketSchema },
     errors: [401, 503],
   },
   {
-    method: 'get', path: '/live', tag, authenticated: false,
-    summary: 'Live updates of the caller\'s business as server-sent events',
+    method: 'get',
+    path: '/live',
+    tag,
+    authenticated: false,
+    summary: "Live updates of the caller's business as server-sent events",
     description: [
-      'Starts with `retry: 2000`, then `ready` (the stream\'s position); a `: heartbeat` comment every 15 s.',
+      "Starts with `retry: 2000`, then `ready` (the stream's position); a `: heartbeat` comment every 15 s.",
       'Events: `message.created` and `message.updated` {conversationId, message: MessageView}, `conversation.updated`',
       '{conversation: ConversationView}, `business.updated` {botEnabled}. Each has an increasing `id`.',
       'To resume, send the last id seen (Last-Event-ID header or ?lastEventId=) with a new ticket: the missed events are',

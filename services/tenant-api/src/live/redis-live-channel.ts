@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@app/runtime/service';
-import { dedupeTtlMs, defaultReplayBufferLimits, defaultWatchLingerMs, type LiveChannel, type ReplayBufferLimits, type ReplayResult } from './live-channel.ts';
+import {
+  dedupeTtlMs,
+  defaultReplayBufferLimits,
+  defaultWatchLingerMs,
+  type LiveChannel,
+  type ReplayBufferLimits,
+  type ReplayResult,
+} from './live-channel.ts';
 import { compareLiveEventIds, isLiveEventId, type DeliveredLiveEvent, type LiveEvent, type LiveStreamEntry } from './live-event.ts';
 
 /** A business's stream key lives a day after its last event; the replay window itself is the trim below. */
@@ -85,7 +92,9 @@ export function createRedisLiveChannel(options: RedisLiveChannelOptions): LiveCh
     if (businessIds.length === 0) return;
     const pipeline = commands.pipeline();
     for (const businessId of businessIds) pipeline.set(watcherKey(businessId), '1', 'PX', watchLingerMs);
-    const written = pipeline.exec().catch((error: unknown) => options.logger.warn({ event: 'live.watch_failed', err: error }, 'live updates: could not refresh watcher keys'));
+    const written = pipeline
+      .exec()
+      .catch((error: unknown) => options.logger.warn({ event: 'live.watch_failed', err: error }, 'live updates: could not refresh watcher keys'));
     pendingWatches.add(written);
     void written.finally(() => pendingWatches.delete(written));
   };

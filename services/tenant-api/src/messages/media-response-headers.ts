@@ -28,7 +28,9 @@ export function mediaResponseHeaders(media: { contentType: string | null; filena
 export function safeFilename(name: string | null | undefined): string | null {
   const lastSegment = (name ?? '').split(/[/\\]/).pop() ?? '';
   // Control characters, bidi overrides (`invoice\u202Efdp.exe` shows as `invoiceexe.pdf`) and characters Windows refuses.
-  const cleaned = lastSegment.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"*:<>?|]/g, '').replace(/^[\s.]+|[\s.]+$/g, '');
+  const cleaned = lastSegment
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"*:<>?|]/g, '')
+    .replace(/^[\s.]+|[\s.]+$/g, '');
   return cleaned ? Array.from(cleaned).slice(-maxFilenameLength).join('') : null;
 }
 

@@ -24,7 +24,17 @@ const errorSchema: JsonSchema = {
       properties: {
         code: {
           type: 'string',
-          examples: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'EMAIL_NOT_VERIFIED', 'INSTANCE_LIMIT_REACHED', 'NOT_FOUND', 'CONFLICT', 'PLATFORM_CAPACITY_REACHED', 'WINDOW_CLOSED', 'RATE_LIMITED'],
+          examples: [
+            'VALIDATION_FAILED',
+            'UNAUTHENTICATED',
+            'EMAIL_NOT_VERIFIED',
+            'INSTANCE_LIMIT_REACHED',
+            'NOT_FOUND',
+            'CONFLICT',
+            'PLATFORM_CAPACITY_REACHED',
+            'WINDOW_CLOSED',
+            'RATE_LIMITED',
+          ],
         },
         message: { type: 'string', description: 'For people; may change.' },
         details: { description: 'For programs: validation problems [{path, message}], or {reason, …}; null when there is nothing to add.' },
@@ -63,7 +73,13 @@ function operation(route: RouteDoc): JsonSchema {
   const parameters = [
     ...parametersOf(route.params, 'path'),
     ...parametersOf(route.query, 'query'),
-    ...(route.headers ?? []).map((header) => ({ name: header.name, in: 'header', required: false, description: header.description, schema: { type: 'string' } })),
+    ...(route.headers ?? []).map((header) => ({
+      name: header.name,
+      in: 'header',
+      required: false,
+      description: header.description,
+      schema: { type: 'string' },
+    })),
   ];
   const responses: Record<string, unknown> = { [String(route.success.status)]: successResponse(route, route.success.description) };
   for (const other of route.success.also ?? []) responses[String(other.status)] = successResponse(route, other.description);
@@ -118,8 +134,9 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 function operationId(route: RouteDoc): string {
-  const words = route.path.split('/').filter(Boolean).map((segment) => (segment.startsWith(':') ? `by-${segment.slice(1)}` : segment));
-  return [route.method, ...words]
-    .join('-')
-    .replace(/[^A-Za-z0-9]+([A-Za-z0-9])/g, (_match, next: string) => next.toUpperCase());
+  const words = route.path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (segment.startsWith(':') ? `by-${segment.slice(1)}` : segment));
+  return [route.method, ...words].join('-').replace(/[^A-Za-z0-9]+([A-Za-z0-9])/g, (_match, next: string) => next.toUpperCase());
 }

@@ -12,7 +12,10 @@ import { buildOpenApiDocument } from './openapi-document.ts';
 import type { RouteDoc } from './route-doc.ts';
 
 const openApiRouteDoc: RouteDoc = {
-  method: 'get', path: '/openapi.json', tag: 'meta', authenticated: false,
+  method: 'get',
+  path: '/openapi.json',
+  tag: 'meta',
+  authenticated: false,
   summary: 'This OpenAPI 3.1 document',
   success: { status: 200, description: 'The document.', schema: z.record(z.string(), z.unknown()) },
   errors: [],

@@ -27,7 +27,10 @@ export function sandboxEgressSubscription(deps: SandboxEgressDependencies): Subs
       now,
     });
     if (sent) {
-      deps.logger.info({ event: 'sandbox_egress.sent', businessId: request.businessId, conversationId: request.conversationId, messageId: request.messageId }, 'sandbox message delivered');
+      deps.logger.info(
+        { event: 'sandbox_egress.sent', businessId: request.businessId, conversationId: request.conversationId, messageId: request.messageId },
+        'sandbox message delivered',
+      );
     }
     return 'success' as const;
   }

@@ -3,7 +3,10 @@ import { sandboxMessageBodySchema, sandboxMessageResponseSchema, sandboxParamsSc
 
 export const sandboxRouteDocs: RouteDoc[] = [
   {
-    method: 'post', path: '/sandbox/:instanceId/messages', tag: 'sandbox', authenticated: true,
+    method: 'post',
+    path: '/sandbox/:instanceId/messages',
+    tag: 'sandbox',
+    authenticated: true,
     summary: 'Play the customer: a message to a SANDBOX instance, stored like a real inbound message',
     description: 'The reply (AI or operator) is stored like any other and readable through the conversations API. Another provider’s instance: 409.',
     params: sandboxParamsSchema,

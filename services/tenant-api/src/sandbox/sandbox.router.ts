@@ -23,7 +23,10 @@ export function registerSandboxRoutes(router: Router, services: ApiServices): vo
     const instance = await prisma.instance.findFirst({ where: { id: instanceId, businessId: tenant.businessId } });
     if (!instance) throw notFound('Instance');
     if (instance.provider !== 'SANDBOX') {
-      throw new AppError('CONFLICT', `Instance ${instance.id} uses the ${instance.provider} provider; only SANDBOX instances accept simulated customer messages.`);
+      throw new AppError(
+        'CONFLICT',
+        `Instance ${instance.id} uses the ${instance.provider} provider; only SANDBOX instances accept simulated customer messages.`,
+      );
     }
     // The provider id plays the role of Meta's wamid: with an Idempotency-Key a retried request maps to the same one.
     const providerMessageId = `sandbox.${idempotencyKey ?? randomUUID()}`;
@@ -38,7 +41,13 @@ export function registerSandboxRoutes(router: Router, services: ApiServices): vo
       now,
     });
     services.logger.info(
-      { event: 'sandbox.message_received', businessId: tenant.businessId, instanceId: instance.id, messageId: stored.messageId, duplicate: stored.duplicate },
+      {
+        event: 'sandbox.message_received',
+        businessId: tenant.businessId,
+        instanceId: instance.id,
+        messageId: stored.messageId,
+        duplicate: stored.duplicate,
+      },
       'sandbox customer message stored',
     );
     response.status(202).json({

@@ -5,9 +5,7 @@ import type { paths } from './api-types.generated';
  * change in the API breaks the console's build instead of its users.
  */
 type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
-type SuccessOf<Operation> = Operation extends { responses: infer Responses }
-  ? JsonOf<Responses[Extract<keyof Responses, 200 | 201 | 202>]>
-  : never;
+type SuccessOf<Operation> = Operation extends { responses: infer Responses } ? JsonOf<Responses[Extract<keyof Responses, 200 | 201 | 202>]> : never;
 type RequestOf<Operation> = Operation extends { requestBody?: infer Body } ? JsonOf<NonNullable<Body>> : never;
 
 export type TokenPair = SuccessOf<paths['/auth/login']['post']>;

@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthSession } from './auth-session';
 import { authInterceptor } from './auth.interceptor';
 
-const account = { user: { id: 'u1', email: 'ana@example.test', role: 'OWNER', emailVerified: true, createdAt: '' }, business: { id: 'b1', name: 'Ana', timezone: 'UTC', botEnabled: true, createdAt: '' } };
+const account = {
+  user: { id: 'u1', email: 'ana@example.test', role: 'OWNER', emailVerified: true, createdAt: '' },
+  business: { id: 'b1', name: 'Ana', timezone: 'UTC', botEnabled: true, createdAt: '' },
+};
 
 /** Every value the page's own storage holds, as an injected script would read it. */
 function storedValues(): string {
@@ -24,7 +27,11 @@ describe('AuthSession', () => {
     // A token pair an older console version left behind.
     localStorage.setItem('console.session', JSON.stringify({ accessToken: 'old-access', refreshToken: 'old-refresh' }));
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(withInterceptors([authInterceptor])), provideHttpClientTesting(), provideRouter([{ path: 'login', children: [] }])],
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'login', children: [] }]),
+      ],
     });
     backend = TestBed.inject(HttpTestingController);
   });
@@ -63,7 +70,12 @@ describe('AuthSession', () => {
 
     const fresh = TestBed.runInInjectionContext(() => new AuthSession());
     const none = fresh.restore();
-    backend.expectOne('/api/auth/refresh').flush({ error: { code: 'UNAUTHENTICATED', message: 'No refresh token.', details: { reason: 'TOKEN_MISSING' } } }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/api/auth/refresh')
+      .flush(
+        { error: { code: 'UNAUTHENTICATED', message: 'No refresh token.', details: { reason: 'TOKEN_MISSING' } } },
+        { status: 401, statusText: 'Unauthorized' },
+      );
     await expect(none).resolves.toBe(false);
     expect(fresh.signedIn()).toBe(false);
   });

@@ -17,7 +17,11 @@ describe('the auth interceptor', () => {
 
   beforeEach(async () => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(withInterceptors([authInterceptor])), provideHttpClientTesting(), provideRouter([{ path: 'login', children: [] }])],
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'login', children: [] }]),
+      ],
     });
     http = TestBed.inject(HttpClient);
     backend = TestBed.inject(HttpTestingController);
@@ -72,7 +76,12 @@ describe('the auth interceptor', () => {
     const router = TestBed.inject(Router);
     const call = firstValueFrom(http.get('/api/agent'));
     backend.expectOne('/api/agent').flush(expired, { status: 401, statusText: 'Unauthorized' });
-    backend.expectOne('/api/auth/refresh').flush({ error: { code: 'UNAUTHENTICATED', message: 'reused', details: { reason: 'TOKEN_REUSED' } } }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/api/auth/refresh')
+      .flush(
+        { error: { code: 'UNAUTHENTICATED', message: 'reused', details: { reason: 'TOKEN_REUSED' } } },
+        { status: 401, statusText: 'Unauthorized' },
+      );
     await expect(call).rejects.toMatchObject({ status: 401 });
     expect(TestBed.inject(AuthSession).signedIn()).toBe(false);
     await expect.poll(() => router.url).toBe('/login?expired=1');

@@ -4,7 +4,14 @@ import { catchError, from, switchMap, throwError } from 'rxjs';
 import { AuthSession } from './auth-session';
 
 /** Routes that take no access token (and whose 401 means a wrong password, not an expired session). */
-const publicPaths = ['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/logout', '/api/auth/verify-email', '/api/auth/resend-verification'];
+const publicPaths = [
+  '/api/auth/login',
+  '/api/auth/register',
+  '/api/auth/refresh',
+  '/api/auth/logout',
+  '/api/auth/verify-email',
+  '/api/auth/resend-verification',
+];
 
 /** Adds the bearer token to API calls; on a 401 it rotates the refresh token once and retries the request. */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {

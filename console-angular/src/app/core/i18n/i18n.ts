@@ -29,8 +29,12 @@ export class I18n {
   }
 
   // Formatters are costly to build and a long chat formats thousands of dates: one per language and time zone.
-  private readonly timeFormat = computed(() => new Intl.DateTimeFormat(this.locale(), { timeZone: this.timeZone(), hour: '2-digit', minute: '2-digit' }));
-  private readonly dayFormat = computed(() => new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }));
+  private readonly timeFormat = computed(
+    () => new Intl.DateTimeFormat(this.locale(), { timeZone: this.timeZone(), hour: '2-digit', minute: '2-digit' }),
+  );
+  private readonly dayFormat = computed(
+    () => new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }),
+  );
 
   /** 14:05 in the business's time zone. */
   time(value: string | Date): string {

@@ -70,11 +70,15 @@ export const spanish: Translations = {
   'instances.baileys': 'WhatsApp Web (vincula un teléfono con un código QR o un código de vinculación)',
   'instances.openSession': 'Sesión de WhatsApp Web',
   'instances.overCapacity': 'esperando capacidad',
-  'instances.limit.instancesPerBusiness': 'Este negocio ya tiene {current} números de WhatsApp, el máximo permitido ({limit}). Elimina uno para conectar otro.',
-  'instances.limit.whatsappWebInstancesPerBusiness': 'Este negocio ya tiene {current} números de WhatsApp Web, el máximo permitido ({limit}). Elimina uno para conectar otro.',
-  'instances.limit.whatsappWebSessions': 'La plataforma ya atiende todos los números de WhatsApp Web que puede ({limit}). Inténtalo más tarde o consulta al administrador de la plataforma.',
+  'instances.limit.instancesPerBusiness':
+    'Este negocio ya tiene {current} números de WhatsApp, el máximo permitido ({limit}). Elimina uno para conectar otro.',
+  'instances.limit.whatsappWebInstancesPerBusiness':
+    'Este negocio ya tiene {current} números de WhatsApp Web, el máximo permitido ({limit}). Elimina uno para conectar otro.',
+  'instances.limit.whatsappWebSessions':
+    'La plataforma ya atiende todos los números de WhatsApp Web que puede ({limit}). Inténtalo más tarde o consulta al administrador de la plataforma.',
   'sending.title': 'Límites de envío',
-  'sending.help': 'WhatsApp bloquea los números que escriben como bots. Estos límites marcan el ritmo de las respuestas de este número; deja un campo vacío para usar el valor seguro de la plataforma.',
+  'sending.help':
+    'WhatsApp bloquea los números que escriben como bots. Estos límites marcan el ritmo de las respuestas de este número; deja un campo vacío para usar el valor seguro de la plataforma.',
   'sending.default': 'Predeterminado',
   'sending.maxPerMinute': 'Mensajes por minuto',
   'sending.maxPerMinuteHint': 'Como máximo estos mensajes en cualquier intervalo de 60 segundos (1–60).',
@@ -90,7 +94,8 @@ export const spanish: Translations = {
   'sending.saved': 'Límites de envío guardados.',
   'session.title': 'Sesión de WhatsApp Web de {name}',
   'session.state.pending': 'Iniciando: se está preparando el servidor de este número; el código QR aparecerá aquí en un momento',
-  'session.state.over-capacity': 'Esperando capacidad: la plataforma ya atiende todos los números de WhatsApp Web que puede. Reinicia para ocupar un lugar libre, o consulta al administrador de la plataforma.',
+  'session.state.over-capacity':
+    'Esperando capacidad: la plataforma ya atiende todos los números de WhatsApp Web que puede. Reinicia para ocupar un lugar libre, o consulta al administrador de la plataforma.',
   'session.state.stopped': 'Detenida',
   'session.state.connecting': 'Conectando con WhatsApp…',
   'session.state.waiting-for-scan': 'Esperando al teléfono: escanea el código QR o escribe el código de vinculación',
@@ -98,14 +103,19 @@ export const spanish: Translations = {
   'session.state.reconnecting': 'Reconectando…',
   'session.state.logged-out': 'Sesión cerrada: reinicia para vincular un teléfono de nuevo',
   'session.reconnecting': 'Intento {attempts}; el siguiente a las {time}.',
-  'session.restricted': 'WhatsApp restringe este número hasta las {time}: no se envían primeros mensajes a contactos nuevos hasta entonces (intentarlo empeora la restricción); los chats existentes siguen.',
+  'session.restricted':
+    'WhatsApp restringe este número hasta las {time}: no se envían primeros mensajes a contactos nuevos hasta entonces (intentarlo empeora la restricción); los chats existentes siguen.',
   'session.stopReason.connection-replaced': 'Detenida: este número se abrió en otro lugar (otro WhatsApp Web o servidor). Cierra el otro y reinicia.',
-  'session.stopReason.forbidden': 'Detenida: WhatsApp rechazó este número (403). Revisa en el teléfono si hay un bloqueo o restricción antes de reiniciar.',
+  'session.stopReason.forbidden':
+    'Detenida: WhatsApp rechazó este número (403). Revisa en el teléfono si hay un bloqueo o restricción antes de reiniciar.',
   'session.stopReason.scan-timeout': 'Detenida: nadie escaneó el código QR a tiempo. Reinicia para obtener uno nuevo.',
   'session.stopReason.lease-lost': 'Detenida aquí: otro servidor se hizo cargo de este número.',
-  'session.stopReason.auth-state-unreadable': 'Detenida: no se puede leer el vínculo guardado con el teléfono. Cierra la sesión y vuelve a vincular el teléfono.',
-  'session.stopReason.multidevice-mismatch': 'Detenida: WhatsApp y este servidor no coinciden en los dispositivos vinculados (411). Revisa Dispositivos vinculados en el teléfono y reinicia, o cierra la sesión y vincula de nuevo.',
-  'session.stopReason.version-outdated': 'Detenida: WhatsApp ya no acepta esta versión de WhatsApp Web (405). Un administrador debe actualizarla (BAILEYS_WA_VERSION) o reiniciar el servicio.',
+  'session.stopReason.auth-state-unreadable':
+    'Detenida: no se puede leer el vínculo guardado con el teléfono. Cierra la sesión y vuelve a vincular el teléfono.',
+  'session.stopReason.multidevice-mismatch':
+    'Detenida: WhatsApp y este servidor no coinciden en los dispositivos vinculados (411). Revisa Dispositivos vinculados en el teléfono y reinicia, o cierra la sesión y vincula de nuevo.',
+  'session.stopReason.version-outdated':
+    'Detenida: WhatsApp ya no acepta esta versión de WhatsApp Web (405). Un administrador debe actualizarla (BAILEYS_WA_VERSION) o reiniciar el servicio.',
   'session.stopReason.other': 'Se detuvo sola; mira la última desconexión abajo.',
   'session.lastError': 'Última desconexión: {message}',
   'session.account': 'Cuenta vinculada: {account}',
@@ -182,7 +192,8 @@ export const spanish: Translations = {
   'composer.placeholder': 'Escribe una respuesta',
   'composer.send': 'Enviar',
   'composer.pauseNotice': 'Al responder, el bot se pausa para este contacto.',
-  'composer.windowClosed': 'La ventana de 24 horas está cerrada: WhatsApp solo permite enviar una plantilla aprobada hasta que el cliente vuelva a escribir.',
+  'composer.windowClosed':
+    'La ventana de 24 horas está cerrada: WhatsApp solo permite enviar una plantilla aprobada hasta que el cliente vuelva a escribir.',
   'agent.title': 'Agente IA',
   'agent.systemPrompt': 'Prompt del sistema',
   'agent.systemPromptHint': 'Variables: {{now}}, {{date}}, {{time}}, {{weekday}}, {{timezone}}, {{business_name}}, {{contact_name}}.',

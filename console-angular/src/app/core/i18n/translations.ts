@@ -69,11 +69,15 @@ export const english = {
   'instances.baileys': 'WhatsApp Web (link a phone with a QR code or a pairing code)',
   'instances.openSession': 'WhatsApp Web session',
   'instances.overCapacity': 'waiting for capacity',
-  'instances.limit.instancesPerBusiness': 'This business already has {current} WhatsApp numbers, the most it may have ({limit}). Delete one to connect another.',
-  'instances.limit.whatsappWebInstancesPerBusiness': 'This business already has {current} WhatsApp Web numbers, the most it may have ({limit}). Delete one to connect another.',
-  'instances.limit.whatsappWebSessions': 'The platform runs as many WhatsApp Web numbers as it may ({limit}). Try again later or ask the platform administrator.',
+  'instances.limit.instancesPerBusiness':
+    'This business already has {current} WhatsApp numbers, the most it may have ({limit}). Delete one to connect another.',
+  'instances.limit.whatsappWebInstancesPerBusiness':
+    'This business already has {current} WhatsApp Web numbers, the most it may have ({limit}). Delete one to connect another.',
+  'instances.limit.whatsappWebSessions':
+    'The platform runs as many WhatsApp Web numbers as it may ({limit}). Try again later or ask the platform administrator.',
   'sending.title': 'Sending limits',
-  'sending.help': 'WhatsApp bans numbers that write like bots. These limits pace this number’s replies; leave a field empty for the platform’s safe default.',
+  'sending.help':
+    'WhatsApp bans numbers that write like bots. These limits pace this number’s replies; leave a field empty for the platform’s safe default.',
   'sending.default': 'Default',
   'sending.maxPerMinute': 'Messages per minute',
   'sending.maxPerMinuteHint': 'At most this many messages in any 60 seconds (1–60).',
@@ -89,7 +93,8 @@ export const english = {
   'sending.saved': 'Sending limits saved.',
   'session.title': 'WhatsApp Web session of {name}',
   'session.state.pending': 'Starting: the server for this number is being prepared; the QR code appears here in a moment',
-  'session.state.over-capacity': 'Waiting for capacity: the platform runs as many WhatsApp Web numbers as it may. Restart to take a freed place, or ask the platform administrator.',
+  'session.state.over-capacity':
+    'Waiting for capacity: the platform runs as many WhatsApp Web numbers as it may. Restart to take a freed place, or ask the platform administrator.',
   'session.state.stopped': 'Stopped',
   'session.state.connecting': 'Connecting to WhatsApp…',
   'session.state.waiting-for-scan': 'Waiting for the phone: scan the QR code or type the pairing code',
@@ -97,14 +102,18 @@ export const english = {
   'session.state.reconnecting': 'Reconnecting…',
   'session.state.logged-out': 'Logged out: restart to link a phone again',
   'session.reconnecting': 'Attempt {attempts}; next at {time}.',
-  'session.restricted': 'WhatsApp restricts this number until {time}: no first messages to new contacts until then (trying makes it worse); existing chats go on.',
-  'session.stopReason.connection-replaced': 'Stopped: this number was opened elsewhere (another WhatsApp Web or server). Close the other one, then restart.',
+  'session.restricted':
+    'WhatsApp restricts this number until {time}: no first messages to new contacts until then (trying makes it worse); existing chats go on.',
+  'session.stopReason.connection-replaced':
+    'Stopped: this number was opened elsewhere (another WhatsApp Web or server). Close the other one, then restart.',
   'session.stopReason.forbidden': 'Stopped: WhatsApp refused this number (403). Check the phone for a ban or restriction before restarting.',
   'session.stopReason.scan-timeout': 'Stopped: nobody scanned the QR code in time. Restart to get a new one.',
   'session.stopReason.lease-lost': 'Stopped here: another server took this number over.',
   'session.stopReason.auth-state-unreadable': 'Stopped: the stored link to the phone cannot be read. Log out and link the phone again.',
-  'session.stopReason.multidevice-mismatch': 'Stopped: WhatsApp and this server disagree about the linked devices (411). Check Linked devices on the phone, then restart or log out and link again.',
-  'session.stopReason.version-outdated': 'Stopped: WhatsApp no longer accepts this WhatsApp Web version (405). An administrator must update it (BAILEYS_WA_VERSION) or restart the service.',
+  'session.stopReason.multidevice-mismatch':
+    'Stopped: WhatsApp and this server disagree about the linked devices (411). Check Linked devices on the phone, then restart or log out and link again.',
+  'session.stopReason.version-outdated':
+    'Stopped: WhatsApp no longer accepts this WhatsApp Web version (405). An administrator must update it (BAILEYS_WA_VERSION) or restart the service.',
   'session.stopReason.other': 'Stopped by itself; see the last disconnect below.',
   'session.lastError': 'Last disconnect: {message}',
   'session.account': 'Linked account: {account}',

@@ -34,9 +34,14 @@ export class Shell {
   private readonly api = inject(ApiClient);
   private readonly live = inject(LiveUpdates);
 
-  protected readonly phone = toSignal(inject(BreakpointObserver).observe('(max-width: 719px)').pipe(map((state) => state.matches)), {
-    initialValue: false,
-  });
+  protected readonly phone = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 719px)')
+      .pipe(map((state) => state.matches)),
+    {
+      initialValue: false,
+    },
+  );
   protected readonly collapsed = signal(localStorage.getItem('console.menuCollapsed') === '1');
   protected readonly drawerOpen = signal(false);
   protected readonly botEnabled = signal(true);

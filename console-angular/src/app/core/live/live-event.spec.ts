@@ -5,7 +5,11 @@ import { parseLiveEvent } from './live-event';
 describe('parsing live events', () => {
   it('reads message, conversation and business events', () => {
     const message = messageView({ id: 'm1' });
-    expect(parseLiveEvent('message.created', JSON.stringify({ conversationId: 'c1', message }))).toEqual({ type: 'message.created', conversationId: 'c1', message });
+    expect(parseLiveEvent('message.created', JSON.stringify({ conversationId: 'c1', message }))).toEqual({
+      type: 'message.created',
+      conversationId: 'c1',
+      message,
+    });
     expect(parseLiveEvent('business.updated', '{"botEnabled":false}')).toEqual({ type: 'business.updated', botEnabled: false });
     expect(parseLiveEvent('resync', '')).toEqual({ type: 'resync' });
   });

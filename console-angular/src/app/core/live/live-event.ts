@@ -28,7 +28,9 @@ export function parseLiveEvent(type: string, data: string): LiveEvent | null {
         ? { type, conversationId: value['conversationId'], message: value['message'] as MessageView }
         : null;
     case 'conversation.updated':
-      return value['conversation'] && typeof value['conversation'] === 'object' ? { type, conversation: value['conversation'] as ConversationView } : null;
+      return value['conversation'] && typeof value['conversation'] === 'object'
+        ? { type, conversation: value['conversation'] as ConversationView }
+        : null;
     case 'business.updated':
       return typeof value['botEnabled'] === 'boolean' ? { type, botEnabled: value['botEnabled'] } : null;
     default:

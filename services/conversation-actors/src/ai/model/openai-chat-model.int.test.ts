@@ -27,22 +27,41 @@ describe('the OpenAI chat model', () => {
         { role: 'assistant', content: null, toolCalls: [{ id: 'call-1', name: 'opening_hours', arguments: '{"day":"monday"}' }] },
         { role: 'tool', toolCallId: 'call-1', content: '09:00-18:00' },
       ],
-      tools: [{ name: 'opening_hours', description: 'The opening hours of a day.', parameters: { type: 'object', properties: { day: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'opening_hours',
+          description: 'The opening hours of a day.',
+          parameters: { type: 'object', properties: { day: { type: 'string' } } },
+        },
+      ],
     });
     expect(answer).toEqual({ text: 'Abrimos às 9h.', toolCalls: [], usage: { promptTokens: 30, completionTokens: 5, totalTokens: 35 } });
     const [sent] = server.chatRequests();
     expect(sent!.messages.slice(2)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call-1', type: 'function', function: { name: 'opening_hours', arguments: '{"day":"monday"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call-1', type: 'function', function: { name: 'opening_hours', arguments: '{"day":"monday"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call-1', content: '09:00-18:00' },
     ]);
     expect(sent!['tools']).toEqual([
-      { type: 'function', function: { name: 'opening_hours', description: 'The opening hours of a day.', parameters: { type: 'object', properties: { day: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: {
+          name: 'opening_hours',
+          description: 'The opening hours of a day.',
+          parameters: { type: 'object', properties: { day: { type: 'string' } } },
+        },
+      },
     ]);
   });
 
   it('fails with a ModelError that says whether another attempt can help', async () => {
     server.injectFailures('insufficient_quota');
-    const quota = await model().chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'oi' }] }).catch((error: unknown) => error);
+    const quota = await model()
+      .chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'oi' }] })
+      .catch((error: unknown) => error);
     expect(quota).toBeInstanceOf(ModelError);
     expect(quota).toMatchObject({ retryable: false, reason: expect.stringContaining('insufficient_quota') });
 

@@ -53,7 +53,13 @@ function toOpenAiMessage(message: ChatMessage): ChatCompletionMessageParam {
       role: 'assistant',
       content: message.content,
       ...(message.toolCalls?.length
-        ? { tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
+        ? {
+            tool_calls: message.toolCalls.map((call) => ({
+              id: call.id,
+              type: 'function' as const,
+              function: { name: call.name, arguments: call.arguments },
+            })),
+          }
         : {}),
     };
   }

@@ -78,7 +78,9 @@ export class AgentPage implements OnInit {
     this.problem.set(null);
     try {
       const value = this.form.getRawValue();
-      this.show(await this.api.updateAgent({ ...value, bufferSeconds: Number(value.bufferSeconds), maxBufferSeconds: Number(value.maxBufferSeconds) }));
+      this.show(
+        await this.api.updateAgent({ ...value, bufferSeconds: Number(value.bufferSeconds), maxBufferSeconds: Number(value.maxBufferSeconds) }),
+      );
       this.saved.set(true);
     } catch (error) {
       this.problem.set(toApiProblem(error).message);

@@ -12,9 +12,24 @@ import { I18n } from '../../../core/i18n/i18n';
     </div>
   `,
   styles: `
-    .switch { display: flex; justify-content: flex-end; gap: 4px; margin-bottom: 8px; }
-    button { background: none; border: 0; color: #0b6e4f; cursor: pointer; padding: 4px 6px; font: inherit; }
-    button[aria-pressed='true'] { font-weight: 700; text-decoration: underline; }
+    .switch {
+      display: flex;
+      justify-content: flex-end;
+      gap: 4px;
+      margin-bottom: 8px;
+    }
+    button {
+      background: none;
+      border: 0;
+      color: #0b6e4f;
+      cursor: pointer;
+      padding: 4px 6px;
+      font: inherit;
+    }
+    button[aria-pressed='true'] {
+      font-weight: 700;
+      text-decoration: underline;
+    }
   `,
 })
 export class AuthLanguageSwitch {

@@ -15,7 +15,9 @@ import { AuthLanguageSwitch } from './auth-language-switch';
         <app-auth-language-switch />
         <h1>{{ i18n.t('auth.checkEmailTitle') }}</h1>
         <p data-testid="check-email">{{ i18n.t('auth.checkEmailBody', { email: email() ?? '' }) }}</p>
-        @if (resent()) { <p class="notice success" role="status">{{ i18n.t('auth.resent') }}</p> }
+        @if (resent()) {
+          <p class="notice success" role="status">{{ i18n.t('auth.resent') }}</p>
+        }
         <div class="actions">
           <button mat-stroked-button type="button" (click)="resend()" [disabled]="!email() || resent()">{{ i18n.t('auth.resend') }}</button>
           <a routerLink="/login">{{ i18n.t('auth.signIn') }}</a>

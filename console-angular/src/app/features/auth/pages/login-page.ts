@@ -19,23 +19,34 @@ import { AuthLanguageSwitch } from './auth-language-switch';
       <main class="auth-card card">
         <app-auth-language-switch />
         <h1>{{ i18n.t('auth.signInTitle') }}</h1>
-        @if (showExpired()) { <p class="notice info" role="status">{{ i18n.t('auth.sessionExpired') }}</p> }
-        @if (problem(); as key) { <p class="notice error" role="alert" data-testid="login-error">{{ i18n.t(key) }}</p> }
+        @if (showExpired()) {
+          <p class="notice info" role="status">{{ i18n.t('auth.sessionExpired') }}</p>
+        }
+        @if (problem(); as key) {
+          <p class="notice error" role="alert" data-testid="login-error">{{ i18n.t(key) }}</p>
+        }
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
             <mat-label>{{ i18n.t('auth.email') }}</mat-label>
             <input matInput type="email" formControlName="email" autocomplete="username" required />
-            @if (form.controls.email.hasError('email')) { <mat-error>{{ i18n.t('form.invalidEmail') }}</mat-error> }
-            @else if (form.controls.email.hasError('required')) { <mat-error>{{ i18n.t('form.required') }}</mat-error> }
+            @if (form.controls.email.hasError('email')) {
+              <mat-error>{{ i18n.t('form.invalidEmail') }}</mat-error>
+            } @else if (form.controls.email.hasError('required')) {
+              <mat-error>{{ i18n.t('form.required') }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
             <mat-label>{{ i18n.t('auth.password') }}</mat-label>
             <input matInput type="password" formControlName="password" autocomplete="current-password" required />
-            @if (form.controls.password.hasError('required')) { <mat-error>{{ i18n.t('form.required') }}</mat-error> }
+            @if (form.controls.password.hasError('required')) {
+              <mat-error>{{ i18n.t('form.required') }}</mat-error>
+            }
           </mat-form-field>
           <div class="actions">
             <button mat-flat-button type="submit" [disabled]="busy()">{{ i18n.t('auth.signIn') }}</button>
-            <span>{{ i18n.t('auth.noAccount') }} <a routerLink="/register">{{ i18n.t('auth.register') }}</a></span>
+            <span
+              >{{ i18n.t('auth.noAccount') }} <a routerLink="/register">{{ i18n.t('auth.register') }}</a></span
+            >
           </div>
         </form>
       </main>

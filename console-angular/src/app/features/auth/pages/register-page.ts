@@ -18,29 +18,41 @@ import { AuthLanguageSwitch } from './auth-language-switch';
       <main class="auth-card card">
         <app-auth-language-switch />
         <h1>{{ i18n.t('auth.registerTitle') }}</h1>
-        @if (problem(); as message) { <p class="notice error" role="alert">{{ message }}</p> }
+        @if (problem(); as message) {
+          <p class="notice error" role="alert">{{ message }}</p>
+        }
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
             <mat-label>{{ i18n.t('auth.businessName') }}</mat-label>
             <input matInput formControlName="businessName" autocomplete="organization" required />
-            @if (form.controls.businessName.hasError('required')) { <mat-error>{{ i18n.t('form.required') }}</mat-error> }
+            @if (form.controls.businessName.hasError('required')) {
+              <mat-error>{{ i18n.t('form.required') }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
             <mat-label>{{ i18n.t('auth.email') }}</mat-label>
             <input matInput type="email" formControlName="email" autocomplete="email" required />
-            @if (form.controls.email.hasError('email')) { <mat-error>{{ i18n.t('form.invalidEmail') }}</mat-error> }
-            @else if (form.controls.email.hasError('required')) { <mat-error>{{ i18n.t('form.required') }}</mat-error> }
+            @if (form.controls.email.hasError('email')) {
+              <mat-error>{{ i18n.t('form.invalidEmail') }}</mat-error>
+            } @else if (form.controls.email.hasError('required')) {
+              <mat-error>{{ i18n.t('form.required') }}</mat-error>
+            }
           </mat-form-field>
           <mat-form-field appearance="outline" subscriptSizing="dynamic">
             <mat-label>{{ i18n.t('auth.password') }}</mat-label>
             <input matInput type="password" formControlName="password" autocomplete="new-password" required />
             <mat-hint>{{ i18n.t('auth.passwordHint') }}</mat-hint>
-            @if (form.controls.password.hasError('minlength')) { <mat-error>{{ i18n.t('auth.passwordHint') }}</mat-error> }
-            @else if (form.controls.password.hasError('required')) { <mat-error>{{ i18n.t('form.required') }}</mat-error> }
+            @if (form.controls.password.hasError('minlength')) {
+              <mat-error>{{ i18n.t('auth.passwordHint') }}</mat-error>
+            } @else if (form.controls.password.hasError('required')) {
+              <mat-error>{{ i18n.t('form.required') }}</mat-error>
+            }
           </mat-form-field>
           <div class="actions">
             <button mat-flat-button type="submit" [disabled]="busy()">{{ i18n.t('auth.register') }}</button>
-            <span>{{ i18n.t('auth.haveAccount') }} <a routerLink="/login">{{ i18n.t('auth.signIn') }}</a></span>
+            <span
+              >{{ i18n.t('auth.haveAccount') }} <a routerLink="/login">{{ i18n.t('auth.signIn') }}</a></span
+            >
           </div>
         </form>
       </main>
@@ -70,7 +82,9 @@ export class RegisterPage {
       await this.router.navigate(['/check-email'], { queryParams: { email: value.email } });
     } catch (error) {
       const problem = toApiProblem(error);
-      this.problem.set(problem.code === 'CONFLICT' ? this.i18n.t('auth.emailTaken') : problem.status === 0 ? this.i18n.t('state.offline') : problem.message);
+      this.problem.set(
+        problem.code === 'CONFLICT' ? this.i18n.t('auth.emailTaken') : problem.status === 0 ? this.i18n.t('state.offline') : problem.message,
+      );
     } finally {
       this.busy.set(false);
     }

@@ -22,7 +22,9 @@ type Outcome = { state: 'verifying' } | { state: 'verified'; email: string } | {
       <main class="auth-card card">
         <app-auth-language-switch />
         @switch (outcome().state) {
-          @case ('verifying') { <p role="status">{{ i18n.t('auth.verifying') }}</p> }
+          @case ('verifying') {
+            <p role="status">{{ i18n.t('auth.verifying') }}</p>
+          }
           @case ('verified') {
             <p class="notice success" role="status" data-testid="verified">{{ i18n.t('auth.verified', { email: verifiedEmail() }) }}</p>
             <a mat-flat-button routerLink="/login">{{ i18n.t('auth.signIn') }}</a>
@@ -30,8 +32,9 @@ type Outcome = { state: 'verifying' } | { state: 'verified'; email: string } | {
           @case ('failed') {
             <p class="notice error" role="alert" data-testid="verify-failed">{{ i18n.t(failure()) }}</p>
             @if (canResend()) {
-              @if (resent()) { <p class="notice success" role="status">{{ i18n.t('auth.resent') }}</p> }
-              @else {
+              @if (resent()) {
+                <p class="notice success" role="status">{{ i18n.t('auth.resent') }}</p>
+              } @else {
                 <form (ngSubmit)="resend()" class="stack">
                   <mat-form-field appearance="outline" subscriptSizing="dynamic">
                     <mat-label>{{ i18n.t('auth.email') }}</mat-label>

@@ -22,7 +22,11 @@ describe('ChatPanel', () => {
     await fixture.whenStable();
     (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('[data-testid="bot-pause-menu"]')!.click();
     await fixture.whenStable();
-    const items = [...(fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>('[data-testid^="bot-pause-"]:not([data-testid="bot-pause-menu"])')];
+    const items = [
+      ...(fixture.nativeElement as HTMLElement).querySelectorAll<HTMLButtonElement>(
+        '[data-testid^="bot-pause-"]:not([data-testid="bot-pause-menu"])',
+      ),
+    ];
     expect(items.map((item) => item.textContent?.trim())).toEqual(['30 minutes', '2 hours', 'Until tomorrow 9:00', 'Until I turn it back on']);
     items[1]!.click();
     expect(picked).toEqual(['twoHours']);

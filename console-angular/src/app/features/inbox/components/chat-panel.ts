@@ -18,28 +18,45 @@ import { Composer } from './composer';
   imports: [MatButtonModule, MatSlideToggleModule, Icon, ChatTimeline, Composer],
   template: `
     <header class="header">
-      <button mat-icon-button type="button" class="back" (click)="back.emit()" [attr.aria-label]="i18n.t('inbox.back')"><app-icon name="back" /></button>
+      <button mat-icon-button type="button" class="back" (click)="back.emit()" [attr.aria-label]="i18n.t('inbox.back')">
+        <app-icon name="back" />
+      </button>
       <div class="who">
         <h2 data-testid="chat-title">{{ title() }}</h2>
         <span class="status" [class.closed]="windowLeft() === null">
           {{ windowLeft() === null ? i18n.t('inbox.windowClosed') : i18n.t('inbox.windowOpen', { left: i18n.duration(windowLeft() ?? 0) }) }}
         </span>
       </div>
-      <mat-slide-toggle [checked]="!conversation().botDisabled" (change)="botToggled.emit($event.checked)" data-testid="contact-bot" [attr.aria-label]="i18n.t('inbox.botToggle')">
+      <mat-slide-toggle
+        [checked]="!conversation().botDisabled"
+        (change)="botToggled.emit($event.checked)"
+        data-testid="contact-bot"
+        [attr.aria-label]="i18n.t('inbox.botToggle')"
+      >
         <span class="bot-label">{{ botLabel() }}</span>
       </mat-slide-toggle>
       <!-- A disclosure rather than mat-menu: the overlay would add ~30 kB to the inbox chunk. -->
       <!-- Escape pressed on the button or a choice inside closes it; the wrapper itself is no control. -->
       <!-- eslint-disable-next-line @angular-eslint/template/interactive-supports-focus -->
       <div class="pause" (keydown.escape)="pauseOpen.set(false)">
-        <button mat-icon-button type="button" (click)="pauseOpen.set(!pauseOpen())" [attr.aria-expanded]="pauseOpen()" aria-controls="bot-pause-choices"
-          data-testid="bot-pause-menu" [attr.aria-label]="i18n.t('inbox.pauseFor')" [title]="i18n.t('inbox.pauseFor')">
+        <button
+          mat-icon-button
+          type="button"
+          (click)="pauseOpen.set(!pauseOpen())"
+          [attr.aria-expanded]="pauseOpen()"
+          aria-controls="bot-pause-choices"
+          data-testid="bot-pause-menu"
+          [attr.aria-label]="i18n.t('inbox.pauseFor')"
+          [title]="i18n.t('inbox.pauseFor')"
+        >
           <app-icon name="clock" />
         </button>
         @if (pauseOpen()) {
           <ul class="pause-choices" id="bot-pause-choices">
             @for (choice of pauseChoices; track choice) {
-              <li><button type="button" (click)="pick(choice)" [attr.data-testid]="'bot-pause-' + choice">{{ i18n.t(pauseLabels[choice]) }}</button></li>
+              <li>
+                <button type="button" (click)="pick(choice)" [attr.data-testid]="'bot-pause-' + choice">{{ i18n.t(pauseLabels[choice]) }}</button>
+              </li>
             }
           </ul>
         }
@@ -49,12 +66,26 @@ import { Composer } from './composer';
       <p class="paused" role="status" data-testid="bot-paused"><app-icon name="pause" [size]="16" /> {{ botLabel() }}</p>
     }
     @switch (state()) {
-      @case ('loading') { <p class="center" role="status">{{ i18n.t('state.loading') }}</p> }
-      @case ('error') { <p class="center error-text" role="alert">{{ i18n.t('state.offline') }}</p> }
-      @default { <app-chat-timeline [messages]="messages()" [label]="title()" [canLoadOlder]="canLoadOlder()" [loadingOlder]="loadingOlder()" (loadOlder)="loadOlder.emit()" /> }
+      @case ('loading') {
+        <p class="center" role="status">{{ i18n.t('state.loading') }}</p>
+      }
+      @case ('error') {
+        <p class="center error-text" role="alert">{{ i18n.t('state.offline') }}</p>
+      }
+      @default {
+        <app-chat-timeline
+          [messages]="messages()"
+          [label]="title()"
+          [canLoadOlder]="canLoadOlder()"
+          [loadingOlder]="loadingOlder()"
+          (loadOlder)="loadOlder.emit()"
+        />
+      }
     }
     @if (sendProblem(); as problem) {
-      <p class="send-error" role="alert" data-testid="send-error">{{ problem.code === 'WINDOW_CLOSED' ? i18n.t('composer.windowClosed') : problem.message }}</p>
+      <p class="send-error" role="alert" data-testid="send-error">
+        {{ problem.code === 'WINDOW_CLOSED' ? i18n.t('composer.windowClosed') : problem.message }}
+      </p>
     }
     <app-composer
       [windowClosed]="composerClosed()"
@@ -98,7 +129,9 @@ export class ChatPanel {
   protected readonly botLabel = computed(() => {
     const conversation = this.conversation();
     if (!conversation.botDisabled) return this.i18n.t('inbox.botOn');
-    return conversation.botDisabledUntil ? this.i18n.t('inbox.botPausedUntil', { time: this.i18n.time(conversation.botDisabledUntil) }) : this.i18n.t('inbox.botPaused');
+    return conversation.botDisabledUntil
+      ? this.i18n.t('inbox.botPausedUntil', { time: this.i18n.time(conversation.botDisabledUntil) })
+      : this.i18n.t('inbox.botPaused');
   });
 
   protected pick(choice: BotPauseChoice): void {

@@ -31,7 +31,10 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
   private anchorFromScreen = false;
   private resizeObserver: ResizeObserver | null = null;
 
-  constructor(estimate = 64, private readonly bufferPx = 900) {
+  constructor(
+    estimate = 64,
+    private readonly bufferPx = 900,
+  ) {
     this.layout = new VariableHeightLayout(estimate);
   }
 
@@ -188,7 +191,13 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
 @Directive({
   selector: 'cdk-virtual-scroll-viewport[appChatScroll]',
   exportAs: 'chatScroll',
-  providers: [{ provide: VIRTUAL_SCROLL_STRATEGY, useFactory: (directive: ChatScrollDirective) => directive.strategy, deps: [forwardRef(() => ChatScrollDirective)] }],
+  providers: [
+    {
+      provide: VIRTUAL_SCROLL_STRATEGY,
+      useFactory: (directive: ChatScrollDirective) => directive.strategy,
+      deps: [forwardRef(() => ChatScrollDirective)],
+    },
+  ],
 })
 export class ChatScrollDirective {
   /** The row keys in display order, read lazily so the strategy lays out exactly what cdkVirtualFor renders. */

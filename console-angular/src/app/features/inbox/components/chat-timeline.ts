@@ -31,7 +31,13 @@ const loadOlderThreshold = 3;
         [appChatScroll]="rowKeys"
         [chatScrollAnchorable]="anchorable"
         #scroll="chatScroll"
-        (scrolledIndexChange)="onScrolledIndex($event)" class="viewport" tabindex="0" role="region" [attr.aria-label]="label()" data-testid="timeline">
+        (scrolledIndexChange)="onScrolledIndex($event)"
+        class="viewport"
+        tabindex="0"
+        role="region"
+        [attr.aria-label]="label()"
+        data-testid="timeline"
+      >
         <div *cdkVirtualFor="let row of rows(); trackBy: trackByKey" class="row" [attr.data-row]="row.type">
           @switch (row.type) {
             @case ('older') {
@@ -41,13 +47,26 @@ const loadOlderThreshold = 3;
                 </button>
               </div>
             }
-            @case ('day') { <div class="day" role="separator"><span>{{ i18n.dayLabel($any(row).at) }}</span></div> }
-            @case ('message') { <app-message-bubble [message]="$any(row).message" [quotedMessage]="quoted($any(row).message)" /> }
+            @case ('day') {
+              <div class="day" role="separator">
+                <span>{{ i18n.dayLabel($any(row).at) }}</span>
+              </div>
+            }
+            @case ('message') {
+              <app-message-bubble [message]="$any(row).message" [quotedMessage]="quoted($any(row).message)" />
+            }
           }
         </div>
       </cdk-virtual-scroll-viewport>
       @if (!scroll.strategy.atBottom()) {
-        <button mat-mini-fab type="button" class="latest" (click)="scroll.strategy.scrollToBottom()" [attr.aria-label]="i18n.t('inbox.jumpToLatest')" data-testid="jump-to-latest">
+        <button
+          mat-mini-fab
+          type="button"
+          class="latest"
+          (click)="scroll.strategy.scrollToBottom()"
+          [attr.aria-label]="i18n.t('inbox.jumpToLatest')"
+          data-testid="jump-to-latest"
+        >
           <app-icon name="arrowDown" />
         </button>
       }
@@ -55,16 +74,51 @@ const loadOlderThreshold = 3;
     <p class="visually-hidden" aria-live="polite">{{ announcement() }}</p>
   `,
   styles: `
-    :host { display: block; position: relative; min-height: 0; flex: 1; background: var(--console-chat-bg); }
+    :host {
+      display: block;
+      position: relative;
+      min-height: 0;
+      flex: 1;
+      background: var(--console-chat-bg);
+    }
     /* The strategy anchors the view itself; the browser's own scroll anchoring would fight it. */
-    .viewport { height: 100%; overflow-anchor: none; }
-    .row { padding: 0; }
-    .row:first-child { padding-top: 8px; }
-    .day { display: flex; justify-content: center; padding: 8px 0; }
-    .day span { background: #fff; color: var(--console-muted); font-size: 0.75rem; padding: 4px 10px; border-radius: 8px; box-shadow: 0 1px 0.5px rgb(11 20 26 / 13%); }
-    .older { display: flex; justify-content: center; padding: 4px 0; }
-    .empty { text-align: center; margin-top: 32px; }
-    .latest { position: absolute; right: 16px; bottom: 16px; }
+    .viewport {
+      height: 100%;
+      overflow-anchor: none;
+    }
+    .row {
+      padding: 0;
+    }
+    .row:first-child {
+      padding-top: 8px;
+    }
+    .day {
+      display: flex;
+      justify-content: center;
+      padding: 8px 0;
+    }
+    .day span {
+      background: #fff;
+      color: var(--console-muted);
+      font-size: 0.75rem;
+      padding: 4px 10px;
+      border-radius: 8px;
+      box-shadow: 0 1px 0.5px rgb(11 20 26 / 13%);
+    }
+    .older {
+      display: flex;
+      justify-content: center;
+      padding: 4px 0;
+    }
+    .empty {
+      text-align: center;
+      margin-top: 32px;
+    }
+    .latest {
+      position: absolute;
+      right: 16px;
+      bottom: 16px;
+    }
   `,
 })
 export class ChatTimeline {
@@ -84,7 +138,14 @@ export class ChatTimeline {
     const newest = this.messages().at(-1);
     return newest ? `${newest.author === 'CUSTOMER' ? '' : `${newest.author}: `}${newest.text ?? newest.kind}` : '';
   });
-  private readonly byProviderId = computed(() => new Map(this.messages().filter((message) => message.providerMessageId).map((message) => [message.providerMessageId!, message])));
+  private readonly byProviderId = computed(
+    () =>
+      new Map(
+        this.messages()
+          .filter((message) => message.providerMessageId)
+          .map((message) => [message.providerMessageId!, message]),
+      ),
+  );
   protected quoted(message: MessageView): MessageView | null {
     const target = replyTarget(message);
     return target ? (this.byProviderId().get(target) ?? null) : null;

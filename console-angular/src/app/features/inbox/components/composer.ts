@@ -13,7 +13,9 @@ import { Icon } from '../../../shared/ui/icon';
     @if (windowClosed()) {
       <p class="closed" role="note" data-testid="window-closed">{{ i18n.t('composer.windowClosed') }}</p>
     } @else {
-      @if (notice()) { <p class="notice-line">{{ notice() }}</p> }
+      @if (notice()) {
+        <p class="notice-line">{{ notice() }}</p>
+      }
       <form (ngSubmit)="send()" class="row">
         <label class="visually-hidden" [for]="inputId">{{ placeholder() || i18n.t('composer.placeholder') }}</label>
         <textarea
@@ -27,19 +29,56 @@ import { Icon } from '../../../shared/ui/icon';
           maxlength="4096"
           data-testid="composer-input"
         ></textarea>
-        <button mat-icon-button type="submit" [disabled]="busy() || !text().trim()" [attr.aria-label]="i18n.t('composer.send')" data-testid="composer-send">
+        <button
+          mat-icon-button
+          type="submit"
+          [disabled]="busy() || !text().trim()"
+          [attr.aria-label]="i18n.t('composer.send')"
+          data-testid="composer-send"
+        >
           <app-icon name="send" />
         </button>
       </form>
     }
   `,
   styles: `
-    :host { display: block; background: #f0f2f5; padding: 8px 12px; border-top: 1px solid var(--console-line); }
-    .row { display: flex; gap: 8px; align-items: flex-end; }
-    textarea { flex: 1; resize: none; border: 0; border-radius: 8px; padding: 10px 12px; font: inherit; min-height: 20px; max-height: 120px; background: #fff; }
-    textarea:focus-visible { outline: 2px solid var(--console-brand); }
-    .closed { margin: 4px 0; padding: 8px 12px; background: #fff4e5; color: #6b4100; border-radius: 8px; }
-    .notice-line { margin: 0 0 6px; font-size: 0.8rem; color: var(--console-muted); }
+    :host {
+      display: block;
+      background: #f0f2f5;
+      padding: 8px 12px;
+      border-top: 1px solid var(--console-line);
+    }
+    .row {
+      display: flex;
+      gap: 8px;
+      align-items: flex-end;
+    }
+    textarea {
+      flex: 1;
+      resize: none;
+      border: 0;
+      border-radius: 8px;
+      padding: 10px 12px;
+      font: inherit;
+      min-height: 20px;
+      max-height: 120px;
+      background: #fff;
+    }
+    textarea:focus-visible {
+      outline: 2px solid var(--console-brand);
+    }
+    .closed {
+      margin: 4px 0;
+      padding: 8px 12px;
+      background: #fff4e5;
+      color: #6b4100;
+      border-radius: 8px;
+    }
+    .notice-line {
+      margin: 0 0 6px;
+      font-size: 0.8rem;
+      color: var(--console-muted);
+    }
   `,
 })
 export class Composer {

@@ -14,7 +14,14 @@ export const conversationRowHeight = 76;
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ScrollingModule, Icon],
   template: `
-    <cdk-virtual-scroll-viewport [itemSize]="rowHeight" (scrolledIndexChange)="onScrolledIndex($event)" class="viewport" role="listbox" [attr.aria-label]="i18n.t('inbox.title')" data-testid="conversation-list">
+    <cdk-virtual-scroll-viewport
+      [itemSize]="rowHeight"
+      (scrolledIndexChange)="onScrolledIndex($event)"
+      class="viewport"
+      role="listbox"
+      [attr.aria-label]="i18n.t('inbox.title')"
+      data-testid="conversation-list"
+    >
       <button
         *cdkVirtualFor="let conversation of conversations(); trackBy: trackById"
         type="button"
@@ -29,7 +36,11 @@ export const conversationRowHeight = 76;
         <span class="body">
           <span class="line">
             <span class="name">{{ label(conversation) }}</span>
-            @if (conversation.lastMessageAt) { <time class="time" [class.unread]="conversation.unreadCount > 0" [attr.datetime]="conversation.lastMessageAt">{{ i18n.listTimestamp(conversation.lastMessageAt, now()) }}</time> }
+            @if (conversation.lastMessageAt) {
+              <time class="time" [class.unread]="conversation.unreadCount > 0" [attr.datetime]="conversation.lastMessageAt">{{
+                i18n.listTimestamp(conversation.lastMessageAt, now())
+              }}</time>
+            }
           </span>
           <span class="line">
             @if (conversation.searchMatch; as match) {
@@ -37,19 +48,33 @@ export const conversationRowHeight = 76;
             } @else {
               <span class="preview">{{ conversation.lastMessagePreview ?? '' }}</span>
             }
-            @if (conversation.unreadCount > 0) { <span class="badge" [attr.aria-label]="i18n.t('inbox.unread', { count: conversation.unreadCount })">{{ conversation.unreadCount }}</span> }
+            @if (conversation.unreadCount > 0) {
+              <span class="badge" [attr.aria-label]="i18n.t('inbox.unread', { count: conversation.unreadCount })">{{
+                conversation.unreadCount
+              }}</span>
+            }
           </span>
           <span class="line tags">
             <span class="instance">{{ conversation.instance.name }}</span>
             @if (windowLeft(conversation); as left) {
-              <span class="window open" [attr.title]="i18n.t('inbox.windowOpen', { left: i18n.duration(left) })"><app-icon name="clock" [size]="12" /> {{ i18n.duration(left) }}</span>
+              <span class="window open" [attr.title]="i18n.t('inbox.windowOpen', { left: i18n.duration(left) })"
+                ><app-icon name="clock" [size]="12" /> {{ i18n.duration(left) }}</span
+              >
             } @else {
               <span class="window closed">{{ i18n.t('inbox.windowClosed') }}</span>
             }
             @if (conversation.botDisabled) {
-              <span class="bot paused" data-testid="conversation-bot-paused"><app-icon name="pause" [size]="12" /> {{ conversation.botDisabledUntil ? i18n.t('inbox.botPausedUntil', { time: i18n.time(conversation.botDisabledUntil) }) : i18n.t('inbox.botPaused') }}</span>
+              <span class="bot paused" data-testid="conversation-bot-paused"
+                ><app-icon name="pause" [size]="12" />
+                {{
+                  conversation.botDisabledUntil
+                    ? i18n.t('inbox.botPausedUntil', { time: i18n.time(conversation.botDisabledUntil) })
+                    : i18n.t('inbox.botPaused')
+                }}</span
+              >
+            } @else {
+              <span class="bot on"><app-icon name="robot" [size]="12" /> {{ i18n.t('inbox.botOn') }}</span>
             }
-            @else { <span class="bot on"><app-icon name="robot" [size]="12" /> {{ i18n.t('inbox.botOn') }}</span> }
           </span>
         </span>
       </button>

@@ -21,14 +21,29 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [Icon, MessageContent],
   template: `
-    <div class="bubble" [class.outbound]="outbound()" [class.ai]="message().author === 'AI'" [attr.data-author]="message().author" data-testid="message">
-      @if (authorLabel(); as label) { <span class="author">@if (message().author === 'AI') {<app-icon name="robot" [size]="14" />} {{ label }}</span> }
+    <div
+      class="bubble"
+      [class.outbound]="outbound()"
+      [class.ai]="message().author === 'AI'"
+      [attr.data-author]="message().author"
+      data-testid="message"
+    >
+      @if (authorLabel(); as label) {
+        <span class="author">
+          @if (message().author === 'AI') {
+            <app-icon name="robot" [size]="14" />
+          }
+          {{ label }}</span
+        >
+      }
       @if (hasReplyContext()) {
         <span class="reply-context" data-testid="reply-context">
           @if (quoted(); as quoted) {
             <strong>{{ quoted.author }}</strong>
             <span class="quoted">{{ quoted.text }}</span>
-          } @else { {{ i18n.t('chat.replyTo') }} }
+          } @else {
+            {{ i18n.t('chat.replyTo') }}
+          }
         </span>
       }
       @if (change().deleted) {
@@ -38,11 +53,23 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
       }
       <span class="meta">
         @if (change().edited && !change().deleted) {
-          <span class="edited" [attr.title]="change().previousText ? i18n.t('chat.editedFrom', { text: change().previousText! }) : null" data-testid="message-edited">{{ i18n.t('chat.edited') }}</span>
+          <span
+            class="edited"
+            [attr.title]="change().previousText ? i18n.t('chat.editedFrom', { text: change().previousText! }) : null"
+            data-testid="message-edited"
+            >{{ i18n.t('chat.edited') }}</span
+          >
         }
         <time [attr.datetime]="message().sentAt">{{ i18n.time(message().sentAt) }}</time>
         @if (outbound() && tick(); as icon) {
-          <span class="tick" [class.read]="message().status === 'READ' || message().status === 'PLAYED'" [class.failed]="message().status === 'FAILED'" [attr.title]="statusText()" data-testid="tick" [attr.data-status]="message().status">
+          <span
+            class="tick"
+            [class.read]="message().status === 'READ' || message().status === 'PLAYED'"
+            [class.failed]="message().status === 'FAILED'"
+            [attr.title]="statusText()"
+            data-testid="tick"
+            [attr.data-status]="message().status"
+          >
             <app-icon [name]="icon" [size]="16" /><span class="visually-hidden">{{ statusText() }}</span>
           </span>
         }
@@ -79,7 +106,8 @@ export class MessageBubble {
   protected readonly quoted = computed(() => {
     const quoted = this.quotedMessage();
     if (!quoted) return null;
-    const author = quoted.author === 'CUSTOMER' ? this.i18n.t('chat.customer') : quoted.author === 'AI' ? this.i18n.t('chat.ai') : this.i18n.t('chat.operator');
+    const author =
+      quoted.author === 'CUSTOMER' ? this.i18n.t('chat.customer') : quoted.author === 'AI' ? this.i18n.t('chat.ai') : this.i18n.t('chat.operator');
     return { author, text: quoted.text ?? `[${quoted.kind}]` };
   });
 }

@@ -25,13 +25,17 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
   template: `
     @let p = part();
     @switch (p.kind) {
-      @case ('text') { <span class="text">{{ p.text }}</span> }
+      @case ('text') {
+        <span class="text">{{ p.text }}</span>
+      }
       @case ('location') {
         <span class="card" data-testid="media-location">
           <app-icon name="pin" [size]="28" />
           <span class="lines">
             <strong>{{ p.name ?? i18n.t('media.location') }}</strong>
-            @if (p.address) { <span>{{ p.address }}</span> }
+            @if (p.address) {
+              <span>{{ p.address }}</span>
+            }
             <a [href]="p.mapUrl" target="_blank" rel="noopener noreferrer">{{ i18n.t('media.openMap') }}</a>
           </span>
         </span>
@@ -43,23 +47,35 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
               <app-icon name="person" [size]="28" />
               <span class="lines">
                 <strong>{{ contact.name }}</strong>
-                @for (phone of contact.phones; track $index) { <a [href]="'tel:+' + phone.replace('+', '')">{{ phone }}</a> }
+                @for (phone of contact.phones; track $index) {
+                  <a [href]="'tel:+' + phone.replace('+', '')">{{ phone }}</a>
+                }
               </span>
             </span>
           }
         </span>
       }
-      @case ('other') { <span class="text">{{ p.text }}</span> }
+      @case ('other') {
+        <span class="text">{{ p.text }}</span>
+      }
       @default {
         @if (media(); as media) {
           @if (media.state === 'stored' && playsInline()) {
-            <app-stored-media [messageId]="message().id" [kind]="storedKind()" [media]="media" [title]="mediaTitle()" [attr.data-testid]="'media-' + p.kind" />
+            <app-stored-media
+              [messageId]="message().id"
+              [kind]="storedKind()"
+              [media]="media"
+              [title]="mediaTitle()"
+              [attr.data-testid]="'media-' + p.kind"
+            />
           } @else {
             <span class="card" [attr.data-testid]="'media-' + p.kind">
               <app-icon [name]="icon()" [size]="28" />
               <span class="lines">
                 <strong>{{ mediaTitle() }}</strong>
-                @if (details()) { <span class="muted">{{ details() }}</span> }
+                @if (details()) {
+                  <span class="muted">{{ details() }}</span>
+                }
                 @if (media.state === 'stored') {
                   <app-stored-media [messageId]="message().id" [kind]="storedKind()" [media]="media" [title]="mediaTitle()" />
                 } @else {
@@ -68,19 +84,47 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
               </span>
             </span>
           }
-          @if (media.caption) { <span class="text">{{ media.caption }}</span> }
+          @if (media.caption) {
+            <span class="text">{{ media.caption }}</span>
+          }
         }
       }
     }
   `,
   styles: `
-    :host { display: contents; }
-    .text { white-space: pre-wrap; }
-    .card { display: flex; gap: 8px; align-items: flex-start; padding: 6px; background: rgb(0 0 0 / 4%); border-radius: 6px; min-width: 200px; }
-    .lines { display: flex; flex-direction: column; gap: 2px; white-space: normal; }
-    .lines a { color: #00577f; }
-    .contacts { display: flex; flex-direction: column; gap: 4px; }
-    .muted { color: var(--console-muted); font-size: 0.75rem; }
+    :host {
+      display: contents;
+    }
+    .text {
+      white-space: pre-wrap;
+    }
+    .card {
+      display: flex;
+      gap: 8px;
+      align-items: flex-start;
+      padding: 6px;
+      background: rgb(0 0 0 / 4%);
+      border-radius: 6px;
+      min-width: 200px;
+    }
+    .lines {
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+      white-space: normal;
+    }
+    .lines a {
+      color: #00577f;
+    }
+    .contacts {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+    }
+    .muted {
+      color: var(--console-muted);
+      font-size: 0.75rem;
+    }
   `,
 })
 export class MessageContent {

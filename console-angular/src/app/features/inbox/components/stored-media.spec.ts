@@ -59,7 +59,12 @@ describe('MessageBubble with stored media', () => {
 
   it('shows a stored image as a thumbnail that opens full size in the page, never as a page of its own, and revokes its object URL when destroyed', async () => {
     api.blobs.set('image-1', new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }));
-    const { fixture, element } = await render({ id: 'image-1', kind: 'image', text: '[image] The receipt', content: { kind: 'image', media: { mediaId: 'media/b/i/image-1.jpg', mimeType: 'image/jpeg', caption: 'The receipt', download: stored } } });
+    const { fixture, element } = await render({
+      id: 'image-1',
+      kind: 'image',
+      text: '[image] The receipt',
+      content: { kind: 'image', media: { mediaId: 'media/b/i/image-1.jpg', mimeType: 'image/jpeg', caption: 'The receipt', download: stored } },
+    });
     await vi.waitFor(() => expect(element.querySelector('[data-testid="media-thumbnail"] img')).not.toBeNull());
     const thumbnail = element.querySelector<HTMLButtonElement>('[data-testid="media-thumbnail"]')!;
     expect(api.messageMedia).toHaveBeenCalledWith('image-1');
@@ -85,7 +90,12 @@ describe('MessageBubble with stored media', () => {
   it('plays a stored voice note and a stored video with native controls', async () => {
     api.blobs.set('voice-1', new Blob([new Uint8Array([0x4f, 0x67, 0x67, 0x53])], { type: 'audio/ogg' }));
     api.blobs.set('video-1', new Blob([new Uint8Array([0, 0, 0, 0x18])], { type: 'video/mp4' }));
-    const voice = await render({ id: 'voice-1', kind: 'audio', text: '[audio]', content: { kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', size: 2048, download: stored } } });
+    const voice = await render({
+      id: 'voice-1',
+      kind: 'audio',
+      text: '[audio]',
+      content: { kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', size: 2048, download: stored } },
+    });
     await vi.waitFor(() => expect(voice.element.querySelector('audio')).not.toBeNull());
     const audio = voice.element.querySelector('audio')!;
     expect(audio.hasAttribute('controls')).toBe(true);
@@ -93,7 +103,12 @@ describe('MessageBubble with stored media', () => {
     expect(audio.getAttribute('aria-label')).toBe('Voice note');
     expect(voice.element.querySelector('[data-testid="media-audio"]')?.textContent).toContain('2 kB');
 
-    const video = await render({ id: 'video-1', kind: 'video', text: '[video]', content: { kind: 'video', media: { mimeType: 'video/mp4', download: stored } } });
+    const video = await render({
+      id: 'video-1',
+      kind: 'video',
+      text: '[video]',
+      content: { kind: 'video', media: { mimeType: 'video/mp4', download: stored } },
+    });
     await vi.waitFor(() => expect(video.element.querySelector('video')).not.toBeNull());
     expect(video.element.querySelector('video')?.hasAttribute('controls')).toBe(true);
     expect(video.element.querySelector('video')?.getAttribute('src')).toBe(created[1]);
@@ -101,7 +116,12 @@ describe('MessageBubble with stored media', () => {
 
   it('offers a stored document as a download under its file name', async () => {
     api.blobs.set('document-1', new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
-    const { element } = await render({ id: 'document-1', kind: 'document', text: '[document]', content: { kind: 'document', media: { mimeType: 'application/pdf', filename: 'menu.pdf', download: stored } } });
+    const { element } = await render({
+      id: 'document-1',
+      kind: 'document',
+      text: '[document]',
+      content: { kind: 'document', media: { mimeType: 'application/pdf', filename: 'menu.pdf', download: stored } },
+    });
     await vi.waitFor(() => expect(element.querySelector('[data-testid="media-download"]')).not.toBeNull());
     const link = element.querySelector<HTMLAnchorElement>('[data-testid="media-download"]')!;
     expect(link.getAttribute('href')).toBe(created[0]);
@@ -114,8 +134,16 @@ describe('MessageBubble with stored media', () => {
   });
 
   it('offers an "image" the server serves as application/octet-stream (an SVG or a page) only as a download', async () => {
-    api.blobs.set('svg-1', new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'application/octet-stream' }));
-    const { element } = await render({ id: 'svg-1', kind: 'image', text: '[image]', content: { kind: 'image', media: { mimeType: 'application/octet-stream', download: stored } } });
+    api.blobs.set(
+      'svg-1',
+      new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'application/octet-stream' }),
+    );
+    const { element } = await render({
+      id: 'svg-1',
+      kind: 'image',
+      text: '[image]',
+      content: { kind: 'image', media: { mimeType: 'application/octet-stream', download: stored } },
+    });
     await vi.waitFor(() => expect(element.querySelector('[data-testid="media-download"]')).not.toBeNull());
     expect(element.querySelector('img, [data-testid="media-thumbnail"]')).toBeNull();
     expect(element.querySelector('[data-testid="media-download"]')?.getAttribute('download')).toBe('Photo');
@@ -123,13 +151,21 @@ describe('MessageBubble with stored media', () => {
   });
 
   it('says so when the stored bytes cannot be fetched, and never asks the API for media that is not stored', async () => {
-    const { element } = await render({ id: 'image-missing', kind: 'image', text: '[image]', content: { kind: 'image', media: { mimeType: 'image/jpeg', download: stored } } });
+    const { element } = await render({
+      id: 'image-missing',
+      kind: 'image',
+      text: '[image]',
+      content: { kind: 'image', media: { mimeType: 'image/jpeg', download: stored } },
+    });
     await vi.waitFor(() => expect(element.querySelector('[data-testid="media-load-failed"]')?.textContent).toContain('Could not load'));
     expect(created).toEqual([]);
 
     api.messageMedia.mockClear();
     const fixture = TestBed.createComponent(MessageBubble);
-    fixture.componentRef.setInput('message', messageView({ id: 'remote-1', kind: 'image', text: '[image]', content: { kind: 'image', media: { mediaId: '123', mimeType: 'image/jpeg' } } }));
+    fixture.componentRef.setInput(
+      'message',
+      messageView({ id: 'remote-1', kind: 'image', text: '[image]', content: { kind: 'image', media: { mediaId: '123', mimeType: 'image/jpeg' } } }),
+    );
     await fixture.whenStable();
     const remote = fixture.nativeElement as HTMLElement;
     expect(remote.querySelector('[data-testid="media-image"]')?.textContent).toContain('Kept by WhatsApp');
@@ -139,7 +175,12 @@ describe('MessageBubble with stored media', () => {
   it('does not show bytes that arrive after the bubble is gone', async () => {
     let resolve!: (blob: Blob) => void;
     api.messageMedia.mockImplementationOnce(() => new Promise<Blob>((done) => (resolve = done)));
-    const { fixture } = await render({ id: 'slow-1', kind: 'image', text: '[image]', content: { kind: 'image', media: { mimeType: 'image/jpeg', download: stored } } });
+    const { fixture } = await render({
+      id: 'slow-1',
+      kind: 'image',
+      text: '[image]',
+      content: { kind: 'image', media: { mimeType: 'image/jpeg', download: stored } },
+    });
     fixture.destroy();
     resolve(new Blob([new Uint8Array([1])], { type: 'image/jpeg' }));
     await Promise.resolve();

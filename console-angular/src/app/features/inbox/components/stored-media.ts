@@ -24,8 +24,12 @@ const inlineType = /^(image\/(jpeg|png|webp|gif)|audio\/(ogg|mpeg|aac|amr|mp4)|v
   template: `
     @if (url(); as url) {
       @switch (shownAs()) {
-        @case ('audio') { <audio controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-audio-player"></audio> }
-        @case ('video') { <video controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-video-player"></video> }
+        @case ('audio') {
+          <audio controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-audio-player"></audio>
+        }
+        @case ('video') {
+          <video controls preload="metadata" [src]="url" [attr.aria-label]="title()" data-testid="media-video-player"></video>
+        }
         @case ('document') {
           <a class="download" [href]="url" [attr.download]="downloadName()" data-testid="media-download">
             <app-icon name="document" [size]="20" />{{ i18n.t('media.download') }}
@@ -36,7 +40,15 @@ const inlineType = /^(image\/(jpeg|png|webp|gif)|audio\/(ogg|mpeg|aac|amr|mp4)|v
             <img [src]="url" [alt]="media().caption ?? title()" [class.sticker]="kind() === 'sticker'" />
           </button>
           <!-- Full size in the page itself: customer bytes are never opened as a document of the console's origin. -->
-          <dialog #viewer class="viewer" tabindex="-1" [attr.aria-label]="title()" (click)="$event.target === viewer && viewer.close()" (keydown.escape)="viewer.close()" data-testid="media-viewer">
+          <dialog
+            #viewer
+            class="viewer"
+            tabindex="-1"
+            [attr.aria-label]="title()"
+            (click)="$event.target === viewer && viewer.close()"
+            (keydown.escape)="viewer.close()"
+            data-testid="media-viewer"
+          >
             <img [src]="url" [alt]="media().caption ?? title()" />
             <button type="button" class="close" (click)="viewer.close()">{{ i18n.t('media.close') }}</button>
           </dialog>
@@ -49,18 +61,68 @@ const inlineType = /^(image\/(jpeg|png|webp|gif)|audio\/(ogg|mpeg|aac|amr|mp4)|v
     }
   `,
   styles: `
-    :host { display: block; }
-    img { display: block; max-width: min(280px, 100%); max-height: 280px; border-radius: 6px; object-fit: cover; }
-    img.sticker { max-width: 140px; max-height: 140px; object-fit: contain; }
-    audio { width: min(280px, 100%); }
-    video { display: block; max-width: min(320px, 100%); max-height: 320px; border-radius: 6px; }
-    .download { display: inline-flex; gap: 4px; align-items: center; color: #00577f; }
-    .thumbnail { display: block; padding: 0; border: 0; background: none; cursor: zoom-in; }
-    .viewer { max-width: 95vw; max-height: 95vh; padding: 8px; border: 0; border-radius: 8px; }
-    .viewer::backdrop { background: rgb(0 0 0 / 70%); }
-    .viewer img { display: block; max-width: calc(95vw - 16px); max-height: calc(95vh - 64px); object-fit: contain; border-radius: 0; }
-    .viewer .close { display: block; margin: 8px 0 0 auto; }
-    .muted { color: var(--console-muted); font-size: 0.75rem; }
+    :host {
+      display: block;
+    }
+    img {
+      display: block;
+      max-width: min(280px, 100%);
+      max-height: 280px;
+      border-radius: 6px;
+      object-fit: cover;
+    }
+    img.sticker {
+      max-width: 140px;
+      max-height: 140px;
+      object-fit: contain;
+    }
+    audio {
+      width: min(280px, 100%);
+    }
+    video {
+      display: block;
+      max-width: min(320px, 100%);
+      max-height: 320px;
+      border-radius: 6px;
+    }
+    .download {
+      display: inline-flex;
+      gap: 4px;
+      align-items: center;
+      color: #00577f;
+    }
+    .thumbnail {
+      display: block;
+      padding: 0;
+      border: 0;
+      background: none;
+      cursor: zoom-in;
+    }
+    .viewer {
+      max-width: 95vw;
+      max-height: 95vh;
+      padding: 8px;
+      border: 0;
+      border-radius: 8px;
+    }
+    .viewer::backdrop {
+      background: rgb(0 0 0 / 70%);
+    }
+    .viewer img {
+      display: block;
+      max-width: calc(95vw - 16px);
+      max-height: calc(95vh - 64px);
+      object-fit: contain;
+      border-radius: 0;
+    }
+    .viewer .close {
+      display: block;
+      margin: 8px 0 0 auto;
+    }
+    .muted {
+      color: var(--console-muted);
+      font-size: 0.75rem;
+    }
   `,
 })
 export class StoredMedia {

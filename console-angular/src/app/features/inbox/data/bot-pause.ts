@@ -50,7 +50,14 @@ function wallClock(value: Date, timeZone: string): WallClock {
     second: 'numeric',
   });
   const parts = Object.fromEntries(format.formatToParts(value).map((part) => [part.type, part.value]));
-  return { year: Number(parts['year']), month: Number(parts['month']), day: Number(parts['day']), hour: Number(parts['hour']), minute: Number(parts['minute']), second: Number(parts['second']) };
+  return {
+    year: Number(parts['year']),
+    month: Number(parts['month']),
+    day: Number(parts['day']),
+    hour: Number(parts['hour']),
+    minute: Number(parts['minute']),
+    second: Number(parts['second']),
+  };
 }
 
 /** Milliseconds the time zone's wall clock is ahead of UTC at an instant. */

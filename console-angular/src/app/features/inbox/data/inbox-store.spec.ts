@@ -24,7 +24,9 @@ describe('InboxStore', () => {
 
   async function open(): Promise<void> {
     const opening = store.select('conversation-1');
-    backend.expectOne((request) => request.url === '/api/conversations/conversation-1/messages').flush({ items: [messageView({ id: 'm1' })], nextCursor: null });
+    backend
+      .expectOne((request) => request.url === '/api/conversations/conversation-1/messages')
+      .flush({ items: [messageView({ id: 'm1' })], nextCursor: null });
     await opening;
     backend.expectOne('/api/conversations/conversation-1/read').flush(null, { status: 204, statusText: 'No Content' });
   }
@@ -47,7 +49,10 @@ describe('InboxStore', () => {
     const sending = store.sendReply('Hi, this is Ana');
     const request = backend.expectOne('/api/conversations/conversation-1/messages');
     expect(request.request.headers.get('Idempotency-Key')).toMatch(/[0-9a-f-]{36}/);
-    request.flush({ message: messageView({ id: 'm3', direction: 'OUTBOUND', author: 'OPERATOR', status: 'PENDING', sentAt: '2026-03-01T10:02:00.000Z' }), replayed: false });
+    request.flush({
+      message: messageView({ id: 'm3', direction: 'OUTBOUND', author: 'OPERATOR', status: 'PENDING', sentAt: '2026-03-01T10:02:00.000Z' }),
+      replayed: false,
+    });
     expect(await sending).toBe(true);
     expect(store.selected()?.botDisabled).toBe(true);
     expect(store.messages().at(-1)?.author).toBe('OPERATOR');
@@ -70,14 +75,21 @@ describe('InboxStore', () => {
     const sending = store.sendReply('Too late?');
     backend
       .expectOne('/api/conversations/conversation-1/messages')
-      .flush({ error: { code: 'WINDOW_CLOSED', message: 'The 24-hour window is closed.', details: null } }, { status: 422, statusText: 'Unprocessable' });
+      .flush(
+        { error: { code: 'WINDOW_CLOSED', message: 'The 24-hour window is closed.', details: null } },
+        { status: 422, statusText: 'Unprocessable' },
+      );
     expect(await sending).toBe(false);
     expect(store.sendProblem()?.code).toBe('WINDOW_CLOSED');
     expect(store.messages()).toHaveLength(1);
   });
 
   it('moves an updated conversation to the top of the list', () => {
-    const pedro = conversationView({ id: 'conversation-2', lastMessageAt: '2026-03-01T11:00:00.000Z', contact: { id: 'c2', name: 'Pedro', phone: null, waUserId: null } });
+    const pedro = conversationView({
+      id: 'conversation-2',
+      lastMessageAt: '2026-03-01T11:00:00.000Z',
+      contact: { id: 'c2', name: 'Pedro', phone: null, waUserId: null },
+    });
     store.apply({ type: 'conversation.updated', conversation: pedro });
     expect(store.conversations().map((conversation) => conversation.id)).toEqual(['conversation-2', 'conversation-1']);
   });
@@ -85,14 +97,22 @@ describe('InboxStore', () => {
   it('searches the whole business on the server after typing pauses, filtering the loaded rows meanwhile', async () => {
     vi.useFakeTimers();
     try {
-      const older = conversationView({ id: 'conversation-9', contact: { ...lucia.contact, id: 'contact-9', name: 'José Núñez' }, lastMessagePreview: 'adiós', lastMessageAt: '2026-02-01T10:00:00.000Z' });
+      const older = conversationView({
+        id: 'conversation-9',
+        contact: { ...lucia.contact, id: 'contact-9', name: 'José Núñez' },
+        lastMessagePreview: 'adiós',
+        lastMessageAt: '2026-02-01T10:00:00.000Z',
+      });
       store.setSearch('lu');
       expect(store.visible().map((item) => item.id)).toEqual(['conversation-1']);
       store.setSearch('jose');
       expect(store.visible()).toEqual([]);
       vi.advanceTimersByTime(searchDebounceMs);
       const request = backend.expectOne((candidate) => candidate.url === '/api/conversations' && candidate.params.get('q') === 'jose');
-      request.flush({ items: [{ ...older, searchMatch: { messageId: 'm9', text: '¿Abren el domingo?', sentAt: '2026-02-01T10:00:00.000Z' } }], nextCursor: null });
+      request.flush({
+        items: [{ ...older, searchMatch: { messageId: 'm9', text: '¿Abren el domingo?', sentAt: '2026-02-01T10:00:00.000Z' } }],
+        nextCursor: null,
+      });
       await Promise.resolve();
       await Promise.resolve();
       expect(store.visible().map((item) => [item.id, item.searchMatch?.text])).toEqual([['conversation-9', '¿Abren el domingo?']]);

@@ -178,7 +178,9 @@ export class InboxStore {
         if (this.instanceId() && incoming.instance.id !== this.instanceId()) return;
         this.conversations.update((list) => sortConversations([incoming, ...list.filter((item) => item.id !== incoming.id)]));
         // A search result stays a result (with the message that matched); only its state is refreshed.
-        this.searchResults.update((results) => results?.map((item) => (item.id === incoming.id ? { ...incoming, searchMatch: item.searchMatch ?? null } : item)) ?? null);
+        this.searchResults.update(
+          (results) => results?.map((item) => (item.id === incoming.id ? { ...incoming, searchMatch: item.searchMatch ?? null } : item)) ?? null,
+        );
         return;
       }
       case 'resync': {

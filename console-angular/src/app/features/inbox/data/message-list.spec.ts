@@ -27,8 +27,16 @@ describe('message list rules', () => {
   });
 
   it('finds conversations by name, phone or last message, ignoring case and accents', () => {
-    const lucia = conversationView({ id: '1', contact: { id: 'c1', name: 'Lucía', phone: '34600111222', waUserId: null }, lastMessagePreview: 'Hola' });
-    const pedro = conversationView({ id: '2', contact: { id: 'c2', name: 'Pedro', phone: '34600999888', waUserId: null }, lastMessagePreview: 'Pan integral' });
+    const lucia = conversationView({
+      id: '1',
+      contact: { id: 'c1', name: 'Lucía', phone: '34600111222', waUserId: null },
+      lastMessagePreview: 'Hola',
+    });
+    const pedro = conversationView({
+      id: '2',
+      contact: { id: 'c2', name: 'Pedro', phone: '34600999888', waUserId: null },
+      lastMessagePreview: 'Pan integral',
+    });
     expect(filterConversations([lucia, pedro], 'LUCIA').map((conversation) => conversation.id)).toEqual(['1']);
     expect(filterConversations([lucia, pedro], '999').map((conversation) => conversation.id)).toEqual(['2']);
     expect(filterConversations([lucia, pedro], 'integral').map((conversation) => conversation.id)).toEqual(['2']);

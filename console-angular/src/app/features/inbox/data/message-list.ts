@@ -48,7 +48,10 @@ export function filterConversations(conversations: readonly ConversationView[], 
 }
 
 function fold(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** Most recent activity first, like the API orders them. */

@@ -3,18 +3,29 @@ import { byteSize, messagePart, replyTarget } from './message-parts';
 
 describe('messagePart', () => {
   it('reads media, voice notes and download states defensively', () => {
-    expect(messagePart({ kind: 'audio', text: null, content: { kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', size: 2048, download: { state: 'stored', attempts: 1 } } } })).toEqual({
+    expect(
+      messagePart({
+        kind: 'audio',
+        text: null,
+        content: { kind: 'audio', voice: true, media: { mimeType: 'audio/ogg', size: 2048, download: { state: 'stored', attempts: 1 } } },
+      }),
+    ).toEqual({
       kind: 'audio',
       voice: true,
       media: { caption: null, filename: null, mimeType: 'audio/ogg', size: 2048, state: 'stored' },
     });
-    expect(messagePart({ kind: 'document', text: null, content: null })).toEqual({ kind: 'document', media: { caption: null, filename: null, mimeType: null, size: null, state: 'remote' } });
+    expect(messagePart({ kind: 'document', text: null, content: null })).toEqual({
+      kind: 'document',
+      media: { caption: null, filename: null, mimeType: null, size: null, state: 'remote' },
+    });
   });
 
   it('prefers an https map link the provider sent and falls back to text for kinds it does not draw', () => {
     const part = messagePart({ kind: 'location', text: null, content: { latitude: 1, longitude: 2, url: 'https://maps.example/x' } });
     expect(part).toMatchObject({ kind: 'location', mapUrl: 'https://maps.example/x' });
-    expect(messagePart({ kind: 'location', text: null, content: { latitude: 1, longitude: 2, url: 'javascript:alert(1)' } })).toMatchObject({ mapUrl: expect.stringContaining('openstreetmap.org') });
+    expect(messagePart({ kind: 'location', text: null, content: { latitude: 1, longitude: 2, url: 'javascript:alert(1)' } })).toMatchObject({
+      mapUrl: expect.stringContaining('openstreetmap.org'),
+    });
     expect(messagePart({ kind: 'reaction', text: '[reaction 👍]', content: {} })).toEqual({ kind: 'other', text: '[reaction 👍]' });
   });
 

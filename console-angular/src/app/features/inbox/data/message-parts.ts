@@ -77,7 +77,9 @@ export function messagePart(message: Pick<MessageView, 'kind' | 'text' | 'conten
         kind: 'contacts',
         contacts: contacts.map((contact) => ({
           name: text(contact['name']) ?? '—',
-          phones: (Array.isArray(contact['phones']) ? contact['phones'].map(object) : []).map((phone) => text(phone['phone'])).filter((phone): phone is string => phone !== null),
+          phones: (Array.isArray(contact['phones']) ? contact['phones'].map(object) : [])
+            .map((phone) => text(phone['phone']))
+            .filter((phone): phone is string => phone !== null),
         })),
       };
     }

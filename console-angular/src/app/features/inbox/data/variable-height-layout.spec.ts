@@ -15,7 +15,15 @@ describe('VariableHeightLayout', () => {
     const layout = new VariableHeightLayout(10);
     layout.setKeys(['a', 'b', 'c', 'd']);
     layout.setHeight('b', 30);
-    expect([layout.indexAt(-5), layout.indexAt(0), layout.indexAt(9.9), layout.indexAt(10), layout.indexAt(39), layout.indexAt(40), layout.indexAt(10_000)]).toEqual([0, 0, 0, 1, 1, 2, 3]);
+    expect([
+      layout.indexAt(-5),
+      layout.indexAt(0),
+      layout.indexAt(9.9),
+      layout.indexAt(10),
+      layout.indexAt(39),
+      layout.indexAt(40),
+      layout.indexAt(10_000),
+    ]).toEqual([0, 0, 0, 1, 1, 2, 3]);
     expect(new VariableHeightLayout(10).indexAt(100)).toBe(0);
   });
 

@@ -110,7 +110,11 @@ describe('BaileysSession', () => {
     expect(element.querySelector('[data-testid="session-state"]')?.textContent).toContain('Waiting for capacity');
     expect(element.querySelector('[data-testid="pairing-form"]')).toBeNull();
     const refusal = {
-      error: { code: 'PLATFORM_CAPACITY_REACHED', message: 'This platform runs at most 40 WhatsApp Web sessions and all of them are taken.', details: { quota: 'whatsappWebSessions', limit: 40, current: 40 } },
+      error: {
+        code: 'PLATFORM_CAPACITY_REACHED',
+        message: 'This platform runs at most 40 WhatsApp Web sessions and all of them are taken.',
+        details: { quota: 'whatsappWebSessions', limit: 40, current: 40 },
+      },
     };
     api.restartSession.mockRejectedValueOnce(new HttpErrorResponse({ status: 409, error: refusal }));
     element.querySelector<HTMLButtonElement>('[data-testid="session-restart"]')!.click();
@@ -140,7 +144,9 @@ describe('BaileysSession', () => {
     expect(api.calls).toContain('logout instance-1');
     expect(element.querySelector('[data-testid="session-state"]')?.getAttribute('data-state')).toBe('logged-out');
 
-    const refusal = { error: { code: 'UNAVAILABLE', message: 'The session of this instance runs on another host; try again shortly.', details: null } };
+    const refusal = {
+      error: { code: 'UNAVAILABLE', message: 'The session of this instance runs on another host; try again shortly.', details: null },
+    };
     api.restartSession.mockRejectedValueOnce(new HttpErrorResponse({ status: 503, error: refusal }));
     element.querySelector<HTMLButtonElement>('[data-testid="session-restart"]')!.click();
     await vi.advanceTimersByTimeAsync(0);

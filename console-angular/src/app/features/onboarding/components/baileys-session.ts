@@ -32,7 +32,9 @@ export const sessionPollMilliseconds = 2_000;
   template: `
     <section class="session" data-testid="baileys-session" [attr.aria-label]="i18n.t('session.title', { name: name() })">
       <h2>{{ i18n.t('session.title', { name: name() }) }}</h2>
-      @if (problem(); as message) { <p class="notice error" role="alert" data-testid="session-error">{{ message }}</p> }
+      @if (problem(); as message) {
+        <p class="notice error" role="alert" data-testid="session-error">{{ message }}</p>
+      }
       @if (status(); as session) {
         <p role="status" data-testid="session-state" [attr.data-state]="session.state">{{ i18n.t(stateKey(session.state)) }}</p>
         @if (session.state === 'reconnecting' && session.nextAttemptAt) {
@@ -43,15 +45,23 @@ export const sessionPollMilliseconds = 2_000;
           <p class="notice error" role="alert" data-testid="session-stop-reason">{{ i18n.t(stopReasonKey(session.stopReason)) }}</p>
         }
         @if (session.restriction; as restriction) {
-          <p class="notice info" role="alert" data-testid="session-restriction">{{ i18n.t('session.restricted', { time: i18n.time(restriction.until) }) }}</p>
+          <p class="notice info" role="alert" data-testid="session-restriction">
+            {{ i18n.t('session.restricted', { time: i18n.time(restriction.until) }) }}
+          </p>
         }
-        @if (session.lastDisconnect && session.state !== 'open') { <p class="muted" data-testid="session-last-error">{{ i18n.t('session.lastError', { message: session.lastDisconnect.message }) }}</p> }
-        @if (session.account) { <p>{{ i18n.t('session.account', { account: session.account }) }}</p> }
+        @if (session.lastDisconnect && session.state !== 'open') {
+          <p class="muted" data-testid="session-last-error">{{ i18n.t('session.lastError', { message: session.lastDisconnect.message }) }}</p>
+        }
+        @if (session.account) {
+          <p>{{ i18n.t('session.account', { account: session.account }) }}</p>
+        }
         @if (qrImage(); as image) {
           <img class="qr" [src]="image" [alt]="i18n.t('session.qrAlt')" width="264" height="264" data-testid="session-qr" />
           <p class="muted">{{ i18n.t('session.qrHelp') }}</p>
         }
-        @if (session.pairingCode) { <p class="code" data-testid="session-pairing-code">{{ i18n.t('session.pairingCode', { code: session.pairingCode }) }}</p> }
+        @if (session.pairingCode) {
+          <p class="code" data-testid="session-pairing-code">{{ i18n.t('session.pairingCode', { code: session.pairingCode }) }}</p>
+        }
         <!-- pending: the session's server is not up yet (Kubernetes); the poll shows the QR once it is. over-capacity: it has none. -->
         @if (!session.registered && session.state !== 'open' && session.state !== 'pending' && session.state !== 'over-capacity') {
           <form (ngSubmit)="requestPairingCode()" data-testid="pairing-form">
@@ -60,25 +70,54 @@ export const sessionPollMilliseconds = 2_000;
               <input matInput name="phoneNumber" [(ngModel)]="phoneNumber" inputmode="tel" autocomplete="tel" required />
               <mat-hint>{{ i18n.t('session.pairingHint') }}</mat-hint>
             </mat-form-field>
-            <div><button mat-stroked-button type="submit" [disabled]="busy() || !phoneNumber.trim()">{{ i18n.t('session.pairingRequest') }}</button></div>
+            <div>
+              <button mat-stroked-button type="submit" [disabled]="busy() || !phoneNumber.trim()">{{ i18n.t('session.pairingRequest') }}</button>
+            </div>
           </form>
         }
       } @else if (!problem()) {
         <p role="status">{{ i18n.t('state.loading') }}</p>
       }
       <div class="actions">
-        <button mat-stroked-button type="button" (click)="act('restart')" [disabled]="busy()" data-testid="session-restart">{{ i18n.t('session.restart') }}</button>
-        <button mat-stroked-button type="button" (click)="act('logout')" [disabled]="busy()" data-testid="session-logout">{{ i18n.t('session.logout') }}</button>
+        <button mat-stroked-button type="button" (click)="act('restart')" [disabled]="busy()" data-testid="session-restart">
+          {{ i18n.t('session.restart') }}
+        </button>
+        <button mat-stroked-button type="button" (click)="act('logout')" [disabled]="busy()" data-testid="session-logout">
+          {{ i18n.t('session.logout') }}
+        </button>
       </div>
     </section>
   `,
   styles: `
-    .session { display: flex; flex-direction: column; gap: 8px; }
-    h2 { font-size: 1.1rem; margin: 0; }
-    .qr { align-self: center; background: #fff; image-rendering: pixelated; }
-    .code { font-size: 1.4rem; font-weight: 600; letter-spacing: 0.1em; }
-    .actions { display: flex; gap: 8px; flex-wrap: wrap; }
-    form { display: flex; flex-direction: column; gap: 8px; }
+    .session {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
+    h2 {
+      font-size: 1.1rem;
+      margin: 0;
+    }
+    .qr {
+      align-self: center;
+      background: #fff;
+      image-rendering: pixelated;
+    }
+    .code {
+      font-size: 1.4rem;
+      font-weight: 600;
+      letter-spacing: 0.1em;
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+      flex-wrap: wrap;
+    }
+    form {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
   `,
 })
 export class BaileysSession implements OnInit {
@@ -112,7 +151,9 @@ export class BaileysSession implements OnInit {
   }
 
   protected stopReasonKey(reason: string) {
-    return (knownStopReasons as readonly string[]).includes(reason) ? (`session.stopReason.${reason as (typeof knownStopReasons)[number]}` as const) : 'session.stopReason.other';
+    return (knownStopReasons as readonly string[]).includes(reason)
+      ? (`session.stopReason.${reason as (typeof knownStopReasons)[number]}` as const)
+      : 'session.stopReason.other';
   }
 
   protected async requestPairingCode(): Promise<void> {

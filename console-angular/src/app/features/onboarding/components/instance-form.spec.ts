@@ -64,7 +64,9 @@ describe('InstanceForm', () => {
       { status: 409, statusText: 'Conflict' },
     );
     await fixture.whenStable();
-    expect(alert()).toBe('La plataforma ya atiende todos los números de WhatsApp Web que puede (40). Inténtalo más tarde o consulta al administrador de la plataforma.');
+    expect(alert()).toBe(
+      'La plataforma ya atiende todos los números de WhatsApp Web que puede (40). Inténtalo más tarde o consulta al administrador de la plataforma.',
+    );
   });
 
   it('shows the API’s own message when a refusal carries no limit details', async () => {

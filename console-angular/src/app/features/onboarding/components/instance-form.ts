@@ -18,10 +18,26 @@ const numericId = /^\d{5,32}$/;
   imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatRadioModule],
   templateUrl: './instance-form.html',
   styles: `
-    form { display: flex; flex-direction: column; gap: 4px; }
-    mat-radio-group { display: flex; flex-direction: column; gap: 4px; margin-bottom: 12px; }
-    fieldset { border: 0; padding: 0; margin: 0; }
-    legend { font-weight: 600; margin-bottom: 4px; }
+    form {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+    }
+    mat-radio-group {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      margin-bottom: 12px;
+    }
+    fieldset {
+      border: 0;
+      padding: 0;
+      margin: 0;
+    }
+    legend {
+      font-weight: 600;
+      margin-bottom: 4px;
+    }
   `,
 })
 export class InstanceForm {
@@ -53,7 +69,13 @@ export class InstanceForm {
     }
     const body: CreateInstanceRequest =
       value.provider === 'META'
-        ? { provider: 'META', name: value.name.trim(), phoneNumberId: value.phoneNumberId, accessToken: value.accessToken, ...(value.wabaId ? { wabaId: value.wabaId } : {}) }
+        ? {
+            provider: 'META',
+            name: value.name.trim(),
+            phoneNumberId: value.phoneNumberId,
+            accessToken: value.accessToken,
+            ...(value.wabaId ? { wabaId: value.wabaId } : {}),
+          }
         : { provider: value.provider === 'BAILEYS' ? 'BAILEYS' : 'SANDBOX', name: value.name.trim() };
     this.busy.set(true);
     this.problem.set(null);

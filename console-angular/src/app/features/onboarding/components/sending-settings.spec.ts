@@ -34,7 +34,12 @@ describe('SendingSettings', () => {
   it('edits the gap in seconds and sends an empty field as null, the platform default', () => {
     const draft = draftOf(instance.baileys);
     expect(draft).toEqual({ maxPerMinute: 6, minGapSeconds: null, newContactsPerDay: null, typing: 'off' });
-    expect(patchOf({ ...draft, minGapSeconds: 2.5, typing: 'default' })).toEqual({ maxPerMinute: 6, minGapPerRecipientMs: 2_500, newContactsPerDay: null, typing: null });
+    expect(patchOf({ ...draft, minGapSeconds: 2.5, typing: 'default' })).toEqual({
+      maxPerMinute: 6,
+      minGapPerRecipientMs: 2_500,
+      newContactsPerDay: null,
+      typing: null,
+    });
   });
 
   it('saves the limits of the number, and says why the API refused them', async () => {
@@ -53,12 +58,16 @@ describe('SendingSettings', () => {
     expect(element.querySelector('[data-testid="sending-saved"]')?.textContent).toContain('Sending limits saved.');
 
     element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
-    backend
-      .expectOne('/api/instances/instance-1')
-      .flush(
-        { error: { code: 'VALIDATION_FAILED', message: 'The request body is invalid.', details: [{ path: 'body.baileys.maxPerMinute', message: 'Too big' }] } },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    backend.expectOne('/api/instances/instance-1').flush(
+      {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The request body is invalid.',
+          details: [{ path: 'body.baileys.maxPerMinute', message: 'Too big' }],
+        },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
     await fixture.whenStable();
     expect(element.querySelector('[data-testid="sending-error"]')?.textContent).toContain('The request body is invalid.');
   });

@@ -49,17 +49,44 @@ export function patchOf(draft: SettingsDraft): NonNullable<UpdateInstanceRequest
       <p class="muted">{{ i18n.t('sending.help') }}</p>
       <mat-form-field appearance="outline" subscriptSizing="dynamic">
         <mat-label>{{ i18n.t('sending.maxPerMinute') }}</mat-label>
-        <input matInput type="number" name="maxPerMinute" min="1" max="60" step="1" [(ngModel)]="draft.maxPerMinute" [placeholder]="i18n.t('sending.default')" />
+        <input
+          matInput
+          type="number"
+          name="maxPerMinute"
+          min="1"
+          max="60"
+          step="1"
+          [(ngModel)]="draft.maxPerMinute"
+          [placeholder]="i18n.t('sending.default')"
+        />
         <mat-hint>{{ i18n.t('sending.maxPerMinuteHint') }}</mat-hint>
       </mat-form-field>
       <mat-form-field appearance="outline" subscriptSizing="dynamic">
         <mat-label>{{ i18n.t('sending.minGapSeconds') }}</mat-label>
-        <input matInput type="number" name="minGapSeconds" min="1" max="600" step="1" [(ngModel)]="draft.minGapSeconds" [placeholder]="i18n.t('sending.default')" />
+        <input
+          matInput
+          type="number"
+          name="minGapSeconds"
+          min="1"
+          max="600"
+          step="1"
+          [(ngModel)]="draft.minGapSeconds"
+          [placeholder]="i18n.t('sending.default')"
+        />
         <mat-hint>{{ i18n.t('sending.minGapSecondsHint') }}</mat-hint>
       </mat-form-field>
       <mat-form-field appearance="outline" subscriptSizing="dynamic">
         <mat-label>{{ i18n.t('sending.newContactsPerDay') }}</mat-label>
-        <input matInput type="number" name="newContactsPerDay" min="0" max="200" step="1" [(ngModel)]="draft.newContactsPerDay" [placeholder]="i18n.t('sending.default')" />
+        <input
+          matInput
+          type="number"
+          name="newContactsPerDay"
+          min="0"
+          max="200"
+          step="1"
+          [(ngModel)]="draft.newContactsPerDay"
+          [placeholder]="i18n.t('sending.default')"
+        />
         <mat-hint>{{ i18n.t('sending.newContactsPerDayHint') }}</mat-hint>
       </mat-form-field>
       <label class="typing">
@@ -70,8 +97,12 @@ export function patchOf(draft: SettingsDraft): NonNullable<UpdateInstanceRequest
           <option value="off">{{ i18n.t('sending.typingOff') }}</option>
         </select>
       </label>
-      @if (problem(); as message) { <p class="notice error" role="alert" data-testid="sending-error">{{ message }}</p> }
-      @if (saved()) { <p class="notice success" role="status" data-testid="sending-saved">{{ i18n.t('sending.saved') }}</p> }
+      @if (problem(); as message) {
+        <p class="notice error" role="alert" data-testid="sending-error">{{ message }}</p>
+      }
+      @if (saved()) {
+        <p class="notice success" role="status" data-testid="sending-saved">{{ i18n.t('sending.saved') }}</p>
+      }
       <div class="actions">
         <button mat-flat-button type="submit" [disabled]="busy()">{{ i18n.t('sending.save') }}</button>
         <button mat-stroked-button type="button" (click)="resetToDefaults()" [disabled]="busy()">{{ i18n.t('sending.reset') }}</button>
@@ -79,11 +110,30 @@ export function patchOf(draft: SettingsDraft): NonNullable<UpdateInstanceRequest
     </form>
   `,
   styles: `
-    .settings { display: flex; flex-direction: column; gap: 12px; }
-    h3 { margin: 0; font-size: 1rem; }
-    .typing { display: flex; gap: 8px; align-items: center; }
-    .typing select { font: inherit; padding: 6px 8px; border-radius: 6px; }
-    .actions { display: flex; gap: 8px; flex-wrap: wrap; }
+    .settings {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    h3 {
+      margin: 0;
+      font-size: 1rem;
+    }
+    .typing {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+    }
+    .typing select {
+      font: inherit;
+      padding: 6px 8px;
+      border-radius: 6px;
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+      flex-wrap: wrap;
+    }
   `,
 })
 export class SendingSettings {

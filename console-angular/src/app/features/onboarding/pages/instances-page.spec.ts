@@ -43,6 +43,9 @@ describe('InstancesPage', () => {
     await fixture.whenStable();
     fixture.detectChanges();
     const rows = [...(fixture.nativeElement as HTMLElement).querySelectorAll('[data-testid="instances"] li')];
-    expect(rows.map((row) => row.querySelector('[data-testid="over-capacity"]')?.textContent?.trim() ?? null)).toEqual([null, 'waiting for capacity']);
+    expect(rows.map((row) => row.querySelector('[data-testid="over-capacity"]')?.textContent?.trim() ?? null)).toEqual([
+      null,
+      'waiting for capacity',
+    ]);
   });
 });

@@ -15,21 +15,42 @@ import { SendingSettings } from '../components/sending-settings';
   template: `
     <section class="page">
       <h1>{{ i18n.t('instances.title') }}</h1>
-      @if (created(); as name) { <p class="notice success" role="status">{{ i18n.t('instances.created', { name }) }}</p> }
+      @if (created(); as name) {
+        <p class="notice success" role="status">{{ i18n.t('instances.created', { name }) }}</p>
+      }
       <div class="layout">
         <div class="card">
           @switch (state()) {
-            @case ('loading') { <p role="status">{{ i18n.t('state.loading') }}</p> }
-            @case ('error') { <p class="error-text" role="alert">{{ i18n.t('state.error', { message: problem() }) }}</p> }
+            @case ('loading') {
+              <p role="status">{{ i18n.t('state.loading') }}</p>
+            }
+            @case ('error') {
+              <p class="error-text" role="alert">{{ i18n.t('state.error', { message: problem() }) }}</p>
+            }
             @default {
-              @if (instances().length === 0) { <p class="muted">{{ i18n.t('instances.empty') }}</p> }
+              @if (instances().length === 0) {
+                <p class="muted">{{ i18n.t('instances.empty') }}</p>
+              }
               <ul class="instances" data-testid="instances">
                 @for (instance of instances(); track instance.id) {
                   <li>
-                    <strong>{{ instance.name }}</strong> <span class="muted">{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span>
-                    @if (instance.overCapacitySince) { <span class="error-text" data-testid="over-capacity">{{ i18n.t('instances.overCapacity') }}</span> }
+                    <strong>{{ instance.name }}</strong>
+                    <span class="muted"
+                      >{{ instance.provider }} · {{ instance.status }}{{ instance.phoneNumberId ? ' · ' + instance.phoneNumberId : '' }}</span
+                    >
+                    @if (instance.overCapacitySince) {
+                      <span class="error-text" data-testid="over-capacity">{{ i18n.t('instances.overCapacity') }}</span>
+                    }
                     @if (instance.provider === 'BAILEYS') {
-                      <button mat-button type="button" (click)="sessionOf.set(instance)" [attr.aria-pressed]="sessionOf()?.id === instance.id" data-testid="open-session">{{ i18n.t('instances.openSession') }}</button>
+                      <button
+                        mat-button
+                        type="button"
+                        (click)="sessionOf.set(instance)"
+                        [attr.aria-pressed]="sessionOf()?.id === instance.id"
+                        data-testid="open-session"
+                      >
+                        {{ i18n.t('instances.openSession') }}
+                      </button>
                     }
                   </li>
                 }
@@ -50,9 +71,23 @@ import { SendingSettings } from '../components/sending-settings';
     </section>
   `,
   styles: `
-    .layout { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); align-items: start; }
-    .session { margin-top: 16px; }
-    .instances { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 8px; }
+    .layout {
+      display: grid;
+      gap: 16px;
+      grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr));
+      align-items: start;
+    }
+    .session {
+      margin-top: 16px;
+    }
+    .instances {
+      list-style: none;
+      padding: 0;
+      margin: 0;
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
   `,
 })
 export class InstancesPage implements OnInit {

@@ -24,34 +24,75 @@ export const sandboxTesterPhone = '+15550000001';
         <h1>{{ i18n.t('test.title') }}</h1>
         <p class="muted">{{ i18n.t('test.intro') }}</p>
         @if (sandboxes().length > 1) {
-          <label>{{ i18n.t('test.instance') }}
+          <label
+            >{{ i18n.t('test.instance') }}
             <select [ngModel]="instanceId()" (ngModelChange)="choose($event)">
-              @for (instance of sandboxes(); track instance.id) { <option [value]="instance.id">{{ instance.name }}</option> }
+              @for (instance of sandboxes(); track instance.id) {
+                <option [value]="instance.id">{{ instance.name }}</option>
+              }
             </select>
           </label>
         }
       </header>
       @switch (state()) {
-        @case ('loading') { <p class="pad" role="status">{{ i18n.t('state.loading') }}</p> }
-        @case ('empty') { <p class="pad">{{ i18n.t('test.noSandbox') }} <a routerLink="/instances">{{ i18n.t('nav.instances') }}</a></p> }
-        @case ('error') { <p class="pad error-text" role="alert">{{ problem() }}</p> }
+        @case ('loading') {
+          <p class="pad" role="status">{{ i18n.t('state.loading') }}</p>
+        }
+        @case ('empty') {
+          <p class="pad">
+            {{ i18n.t('test.noSandbox') }} <a routerLink="/instances">{{ i18n.t('nav.instances') }}</a>
+          </p>
+        }
+        @case ('error') {
+          <p class="pad error-text" role="alert">{{ problem() }}</p>
+        }
         @default {
           <app-chat-timeline [messages]="messages()" [label]="i18n.t('test.title')" />
-          @if (waiting()) { <p class="waiting" role="status">{{ i18n.t('test.waiting') }}</p> }
-          @if (problem(); as message) { <p class="pad error-text" role="alert">{{ message }}</p> }
+          @if (waiting()) {
+            <p class="waiting" role="status">{{ i18n.t('test.waiting') }}</p>
+          }
+          @if (problem(); as message) {
+            <p class="pad error-text" role="alert">{{ message }}</p>
+          }
           <app-composer [busy]="sending()" [placeholder]="i18n.t('test.placeholder')" (submitted)="send($event)" />
         }
       }
     </section>
   `,
   styles: `
-    :host { display: block; height: 100%; }
-    .test { display: flex; flex-direction: column; height: 100%; min-height: 0; }
-    .head { padding: 12px 16px 8px; background: #fff; border-bottom: 1px solid var(--console-line); }
-    .head h1 { font-size: 1.2rem; margin: 0 0 4px; }
-    .head p { margin: 0 0 4px; font-size: 0.9rem; }
-    .pad { padding: 16px; }
-    .waiting { margin: 0; padding: 4px 16px; font-size: 0.85rem; color: var(--console-muted); background: var(--console-chat-bg); }
+    :host {
+      display: block;
+      height: 100%;
+    }
+    .test {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+      min-height: 0;
+    }
+    .head {
+      padding: 12px 16px 8px;
+      background: #fff;
+      border-bottom: 1px solid var(--console-line);
+    }
+    .head h1 {
+      font-size: 1.2rem;
+      margin: 0 0 4px;
+    }
+    .head p {
+      margin: 0 0 4px;
+      font-size: 0.9rem;
+    }
+    .pad {
+      padding: 16px;
+    }
+    .waiting {
+      margin: 0;
+      padding: 4px 16px;
+      font-size: 0.85rem;
+      color: var(--console-muted);
+      background: var(--console-chat-bg);
+    }
   `,
 })
 export class TestAgentPage implements OnInit {
