@@ -1,5 +1,6 @@
 import { describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import { createGroupCommit } from '../group-commit.ts';
 import type { PendingMediaDownload } from '../media-downloads/media-download.repository.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
@@ -87,75 +88,18 @@ export interface InboundMessageWriterOptions {
 }
 
 /**
- * Group commit for the webhook path: messages that arrive while earlier statements run are stored together by the
- * next statement (one transaction, one commit, one round trip), and each caller is answered when its own rows are
- * durable. Nothing waits for a timer: a lone message goes at once. When a grouped statement fails, each caller's
- * messages are tried on their own, so one bad message fails only its own webhook.
+ * Group commit for the webhook path (see createGroupCommit): messages that arrive while earlier statements run are
+ * stored together by the next statement, and each webhook is answered once its own rows are committed. One bad
+ * message fails only its own webhook.
  */
 export function createInboundMessageWriter(client: SqlClient, options: InboundMessageWriterOptions = {}): InboundMessageWriter {
-  const maxBatch = options.maxBatch ?? 200;
-  const maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
-  interface Pending {
-    rows: InboundRow[];
-    resolve(results: RecordInboundResult[]): void;
-    reject(error: unknown): void;
-  }
-  const waiting: Pending[] = [];
-  let running = 0;
-
-  function takeBatch(): Pending[] {
-    const batch = [waiting.shift()!];
-    let rows = batch[0]!.rows.length;
-    while (waiting.length > 0 && rows + waiting[0]!.rows.length <= maxBatch) {
-      rows += waiting[0]!.rows.length;
-      batch.push(waiting.shift()!);
-    }
-    return batch;
-  }
-
-  function pump(): void {
-    while (running < maxConcurrentBatches && waiting.length > 0) {
-      const batch = takeBatch();
-      running++;
-      void storeBatch(batch).finally(() => {
-        running--;
-        pump();
-      });
-    }
-  }
-
-  async function storeBatch(batch: Pending[]): Promise<void> {
-    try {
-      const results = await recordInboundBatch(
-        client,
-        batch.flatMap((pending) => pending.rows),
-      );
-      let offset = 0;
-      for (const pending of batch) {
-        pending.resolve(results.slice(offset, offset + pending.rows.length));
-        offset += pending.rows.length;
-      }
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // One bad message must not fail its neighbours' acknowledgements: each caller's go again on their own.
-      await Promise.all(batch.map((pending) => recordInboundBatch(client, pending.rows).then(pending.resolve, pending.reject)));
-    }
-  }
-
-  function enqueue(inputs: InboundMessageInput[]): Promise<RecordInboundResult[]> {
-    if (inputs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      waiting.push({ rows: inputs.map(inboundRow), resolve, reject });
-      pump();
-    });
-  }
-
+  const group = createGroupCommit((rows: InboundRow[]) => recordInboundBatch(client, rows), {
+    maxBatch: options.maxBatch ?? 200,
+    maxConcurrentBatches: options.maxConcurrentBatches ?? 2,
+  });
   return {
-    record: async (input) => (await enqueue([input]))[0]!,
-    recordAll: enqueue,
+    record: async (input) => (await group.submit([inboundRow(input)]))[0]!,
+    recordAll: (inputs) => group.submit(inputs.map(inboundRow)),
   };
 }
 

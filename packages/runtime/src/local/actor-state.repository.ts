@@ -1,4 +1,4 @@
-import { Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
+import { createGroupCommit, Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
 import type { TurnChanges } from '../actors/turn-context.ts';
 
 // Marked: run as a named prepared statement on PostgreSQL (parsed and planned once per connection).
@@ -119,51 +119,22 @@ export interface TurnCommitterOptions {
 }
 
 /**
- * Group commit for actor turns: turns of different actors that finish while earlier statements run are written
- * together by the next statement, and each turn's caller resumes once its own turn is durable (an actor's next turn
- * still waits for it). A lone turn goes at once. When a grouped statement fails, each turn is tried on its own, so
- * one actor's bad turn fails only that actor's call.
+ * Group commit for actor turns (see createGroupCommit): turns of different actors that finish while earlier statements
+ * run are written together by the next statement, and each turn's caller resumes once its own turn is durable (an
+ * actor's next turn still waits for it). One actor's bad turn fails only that actor's call.
  */
 export function createTurnCommitter(prisma: TurnWriter, options: TurnCommitterOptions = {}): TurnCommitter {
-  const maxBatch = options.maxBatch ?? 100;
-  const maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
-  interface Pending {
-    turn: unknown;
-    resolve(applied: boolean): void;
-    reject(error: unknown): void;
-  }
-  const waiting: Pending[] = [];
-  let running = 0;
-
-  async function write(turns: unknown[]): Promise<boolean[]> {
-    await installActorTurnFunction(prisma);
-    const rows = await queryRawFast<{ applied: boolean }>(
-      prisma,
-      Prisma.sql`${preparedMarkerSql} SELECT applied FROM actor_commit_turns(${JSON.stringify(turns)}::jsonb)`,
-    );
-    return rows.map((row) => row.applied);
-  }
-
-  async function writeBatch(batch: Pending[]): Promise<void> {
-    try {
-      const applied = await write(batch.map((pending) => pending.turn));
-      batch.forEach((pending, index) => pending.resolve(applied[index]!));
-    } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      await Promise.all(batch.map((pending) => write([pending.turn]).then(([applied]) => pending.resolve(applied!), pending.reject)));
-    }
-  }
-
-  function pump(): void {
-    while (running < maxConcurrentBatches && waiting.length > 0) {
-      const batch = waiting.splice(0, maxBatch);
-      running++;
-      void writeBatch(batch).finally(() => {
-        running--;
-        pump();
-      });
-    }
-  }
+  const group = createGroupCommit(
+    async (turns: unknown[]) => {
+      await installActorTurnFunction(prisma);
+      const rows = await queryRawFast<{ applied: boolean }>(
+        prisma,
+        Prisma.sql`${preparedMarkerSql} SELECT applied FROM actor_commit_turns(${JSON.stringify(turns)}::jsonb)`,
+      );
+      return rows.map((row) => row.applied);
+    },
+    { maxBatch: options.maxBatch ?? 100, maxConcurrentBatches: options.maxConcurrentBatches ?? 2 },
+  );
 
   return {
     commit(actorType, actorId, changes, firedReminder) {
@@ -177,10 +148,7 @@ export function createTurnCommitter(prisma: TurnWriter, options: TurnCommitterOp
         fired: firedReminder ? { name: firedReminder.name, version: firedReminder.version } : null,
         events: changes.events.map((staged) => ({ topic: staged.topic, key: staged.key ?? null, payload: staged.event })),
       };
-      return new Promise<boolean>((resolve, reject) => {
-        waiting.push({ turn, resolve, reject });
-        pump();
-      });
+      return group.submit([turn]).then(([applied]) => applied!);
     },
   };
 }
