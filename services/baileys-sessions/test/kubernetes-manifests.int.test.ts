@@ -108,6 +108,11 @@ describe('deploy/kubernetes/baileys-sessions', () => {
     expect(config.service.BAILEYS_MAX_SESSIONS).toBe(Number(envValue('BAILEYS_MAX_SESSIONS')!.value));
     expect(config.service.BAILEYS_MAX_SESSIONS).toBeGreaterThanOrEqual(config.service.BAILEYS_MIN_REPLICAS);
     expect(pod.metadata!.annotations).toMatchObject({ 'dapr.io/app-token-secret': 'app-api-token', 'dapr.io/api-token-secret': 'dapr-api-token' });
+    // Every annotation the other platform pods carry (config, app health check, block-shutdown …), not a subset.
+    const platformAnnotations = jsYaml.loadAll(
+      readFileSync(new URL('../../../deploy/dapr/pod-annotations.yaml', import.meta.url).pathname, 'utf8'),
+    )[0];
+    expect(pod.metadata!.annotations).toMatchObject(platformAnnotations as Record<string, string>);
 
     // The stop (drain, sessions closed, auth state flushed, lease given back, then the HTTP server) fits in the grace
     // period, and the sidecar outlives the app's stop.
