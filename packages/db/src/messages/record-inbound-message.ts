@@ -6,8 +6,8 @@ import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
 import { preparedMarker } from './prepared-statement.ts';
 
-/** Any client that can run raw SQL: the PrismaClient or an interactive transaction. */
-export type SqlClient = Pick<PrismaClient, '$queryRaw'>;
+/** The PrismaClient (its statement function is installed once per client, in a transaction of its own). */
+export type SqlClient = Pick<PrismaClient, '$queryRaw' | '$transaction'>;
 
 /** How the customer is known to the provider. At least one identifier; the phone alone is never assumed. */
 export interface InboundSender {
@@ -353,8 +353,7 @@ const installed = new WeakMap<object, Promise<void>>();
 function installInboundFunction(client: SqlClient): Promise<void> {
   let done = installed.get(client);
   if (!done) {
-    const prisma = client as unknown as Pick<PrismaClient, '$transaction'>;
-    done = prisma
+    done = client
       .$transaction(async (transaction) => {
         await transaction.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${installLockId})`);
         await transaction.$executeRawUnsafe(inboundFunction);
