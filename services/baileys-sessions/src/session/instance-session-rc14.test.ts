@@ -1,37 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { SecretBox } from '@app/db';
-import { createLogger } from '@app/runtime/service';
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
-import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
-import { FakeSocketFactory } from '../../test/support/fake-socket.ts';
-import { FakeTimers } from '../../test/support/fake-timers.ts';
-import { InstanceSession, type SessionEventHandlers } from './instance-session.ts';
+import { createInstanceSessionHarness } from '../../test/support/instance-session-harness.ts';
+import type { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
+import type { SessionEventHandlers } from './instance-session.ts';
 import { SessionError } from '@app/domain';
 
 // What a real phone does to a session that the kinder fake used to hide (Baileys 7.0.0-rc14 behaviour).
-const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
-const logger = createLogger({ service: 'baileys-sessions-test', level: 'silent' });
 const instanceId = '0b6f6f0e-4a44-4a51-9d7f-0d6bb1a0c002';
 
 function setup(options: { store?: ReturnType<typeof createMemoryAuthStateStore>; handlers?: SessionEventHandlers } = {}) {
-  const timers = new FakeTimers();
-  const store = options.store ?? createMemoryAuthStateStore();
-  const factory = new FakeSocketFactory({ now: () => timers.now().getTime() });
   const received: string[] = [];
-  const session = new InstanceSession({
-    instanceId,
-    socketFactory: factory,
-    loadAuthState: () => loadAuthenticationState({ store, instanceId, secretBox }),
-    timers,
-    random: () => 0,
-    logger,
-    backoff: { baseMs: 1_000, maxMs: 30_000, jitter: 0.5 },
-    watchdog: { checkIntervalMs: 30_000, maxSilenceMs: 120_000, pingTimeoutMs: 10_000, maxFailedPings: 2 },
-    handlers: options.handlers ?? { onMessages: (_id, upsert) => received.push(...upsert.messages.map((message) => message.key.id!)) },
-  });
-  return { timers, store, factory, session, received };
+  const handlers = options.handlers ?? { onMessages: (_id, upsert) => received.push(...upsert.messages.map((message) => message.key.id!)) };
+  return { ...createInstanceSessionHarness({ instanceId, handlers, ...(options.store ? { store: options.store } : {}) }), received };
 }
 
 async function linkedByQr(context = setup()) {

@@ -1,36 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { SecretBox } from '@app/db';
 import type { SessionStatus } from '@app/domain';
-import { createLogger } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
-import { loadAuthenticationState } from '../auth-state/authentication-state.ts';
-import { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
-import { FakeSocketFactory } from '../../test/support/fake-socket.ts';
+import { createInstanceSessionHarness } from '../../test/support/instance-session-harness.ts';
+import type { createMemoryAuthStateStore } from '../../test/support/memory-auth-state-store.ts';
 import type { WatchdogConfig } from '../watchdog/session-watchdog.ts';
-import { FakeTimers } from '../../test/support/fake-timers.ts';
-import { InstanceSession } from './instance-session.ts';
 
-const secretBox = new SecretBox({ currentKeyId: 'k', keys: { k: randomBytes(32) } });
-const logger = createLogger({ service: 'baileys-sessions-test', level: 'silent' });
 const instanceId = '0b6f6f0e-4a44-4a51-9d7f-0d6bb1a0c001';
 
 function setup(options: { store?: ReturnType<typeof createMemoryAuthStateStore>; watchdog?: Partial<WatchdogConfig> } = {}) {
-  const timers = new FakeTimers();
-  const store = options.store ?? createMemoryAuthStateStore();
-  const factory = new FakeSocketFactory({ now: () => timers.now().getTime() });
   const statuses: SessionStatus[] = [];
-  const session = new InstanceSession({
-    instanceId,
-    socketFactory: factory,
-    loadAuthState: () => loadAuthenticationState({ store, instanceId, secretBox }),
-    timers,
-    random: () => 0,
-    logger,
-    backoff: { baseMs: 1_000, maxMs: 30_000, jitter: 0.5 },
-    watchdog: { checkIntervalMs: 30_000, maxSilenceMs: 120_000, pingTimeoutMs: 10_000, maxFailedPings: 2, ...options.watchdog },
-    handlers: { onStatus: (status) => statuses.push(status) },
-  });
-  return { timers, store, factory, session, statuses };
+  return { ...createInstanceSessionHarness({ instanceId, handlers: { onStatus: (status) => statuses.push(status) }, ...options }), statuses };
 }
 
 async function pairedAndOpen() {
