@@ -19,6 +19,7 @@ export * from './messages/apply-delivery-status.ts';
 export { deterministicUuid } from './messages/deterministic-id.ts';
 export { preparedMarker } from './messages/prepared-statement.ts';
 export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.ts';
+export { installOnce } from './install-once.ts';
 export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';
 // The rows of the inbound media download queue (the worker is @app/runtime/providers').
 export * from './media-downloads/media-download.repository.ts';

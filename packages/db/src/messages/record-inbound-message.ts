@@ -1,6 +1,7 @@
 import { describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { createGroupCommit } from '../group-commit.ts';
+import { installOnce } from '../install-once.ts';
 import type { PendingMediaDownload } from '../media-downloads/media-download.repository.ts';
 import { queryRawFast } from '../raw-query.ts';
 import { deterministicUuid } from './deterministic-id.ts';
@@ -347,20 +348,7 @@ END
 $$`;
 
 const installLockId = 874_201_333;
-const installed = new WeakMap<object, Promise<void>>();
 
-/** Creates (or replaces) the statement's function once per client; CREATE OR REPLACE keeps it idempotent. */
 function installInboundFunction(client: SqlClient): Promise<void> {
-  let done = installed.get(client);
-  if (!done) {
-    done = client
-      .$transaction(async (transaction) => {
-        await transaction.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${installLockId})`);
-        await transaction.$executeRawUnsafe(inboundFunction);
-      })
-      .then(() => undefined);
-    done.catch(() => installed.delete(client));
-    installed.set(client, done);
-  }
-  return done;
+  return installOnce(client, installLockId, inboundFunction);
 }

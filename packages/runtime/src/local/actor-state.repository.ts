@@ -1,4 +1,4 @@
-import { createGroupCommit, Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
+import { createGroupCommit, installOnce, Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
 import type { TurnChanges } from '../actors/turn-context.ts';
 
 // Marked: run as a named prepared statement on PostgreSQL (parsed and planned once per connection).
@@ -84,22 +84,10 @@ $$`;
 
 /** Serialises concurrent installs (tests and replicas starting at once on one database). */
 const installLockId = 874_201_332;
-const installed = new WeakMap<object, Promise<void>>();
 
 /** Creates (or replaces) the turn function once per client; CREATE OR REPLACE keeps it idempotent. */
 export function installActorTurnFunction(prisma: TurnWriter): Promise<void> {
-  let done = installed.get(prisma);
-  if (!done) {
-    done = prisma
-      .$transaction(async (transaction) => {
-        await transaction.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${installLockId})`);
-        await transaction.$executeRawUnsafe(turnsFunction);
-      })
-      .then(() => undefined);
-    done.catch(() => installed.delete(prisma));
-    installed.set(prisma, done);
-  }
-  return done;
+  return installOnce(prisma, installLockId, turnsFunction);
 }
 
 export interface TurnCommitter {
