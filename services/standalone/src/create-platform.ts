@@ -160,13 +160,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       // streams (clients resume from their last event id on the next server) and any request still lingering.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await live.stop();
-      // server.close() dropped the connections idle at that moment; those whose stream just ended are idle now.
+      // server.close() dropped the connections idle at that moment; those whose stream just ended are idle now, and a
+      // keep-alive connection that carries one more request meanwhile (a console asking to resume) is idle once
+      // answered: close idle ones until none is left, not just once.
       server.closeIdleConnections();
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
       const lingering = setTimeout(() => {
         logger.warn({ event: 'platform.connections_forced' }, 'requests still open 5 s after stopping: connections cut');
         server.closeAllConnections();
       }, 5_000);
       await closed;
+      clearInterval(idleSweep);
       clearTimeout(lingering);
       await baileys.stop();
       await metaMedia?.stop();
