@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@app/db';
+import type { AgentTestRunRequest, AgentTestRunResult } from '@app/domain';
 import type { Clock, ObjectStore } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import type { TenantApiConfig } from './config.ts';
@@ -27,6 +28,8 @@ export interface TenantApiDependencies {
   aiStatus: () => AiStatus;
   /** Queue and actor statistics for one business (conversation-actors provides it); absent → 503. */
   queueStats?: (businessId: string) => Promise<unknown>;
+  /** Runs agent test cases in the sandbox (conversation-actors provides it); absent → POST /agent/tests/run answers 503. */
+  runAgentTests?: (request: AgentTestRunRequest) => Promise<AgentTestRunResult>;
   /** Live updates (createLiveUpdates); absent → POST /live/tickets and GET /live answer 503. */
   live?: LiveUpdates;
   /** WhatsApp Web (Baileys) sessions (baileys-sessions' SessionHost); absent → the session routes answer 503. */

@@ -7,6 +7,7 @@ import type { Clock, ObjectStore } from '@app/runtime/ports';
 import { createLogger } from '@app/runtime/service';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
 import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type SessionControl, type TenantApiConfig } from '../src/index.ts';
+import type { TenantApiDependencies } from '../src/dependencies.ts';
 
 /** A clock the test moves by hand. */
 export interface ManualClock extends Clock {
@@ -44,7 +45,12 @@ export interface TenantApiHarness {
 /** The tenant API on a fresh PostgreSQL database, mounted at /api as the launchers do, mailing a capture server. */
 export async function startTenantApiHarness(
   environment: Record<string, string> = {},
-  options: { queueStats?: boolean; sessions?: SessionControl; objectStore?: ObjectStore } = {},
+  options: {
+    queueStats?: boolean;
+    sessions?: SessionControl;
+    objectStore?: ObjectStore;
+    runAgentTests?: TenantApiDependencies['runAgentTests'];
+  } = {},
 ): Promise<TenantApiHarness> {
   const [database, smtp] = await Promise.all([createTestDatabase(), startSmtpCaptureServer()]);
   const clock = createManualClock();
@@ -72,6 +78,7 @@ export async function startTenantApiHarness(
     aiStatus: () => aiStatus,
     ...(options.sessions ? { sessions: options.sessions } : {}),
     ...(options.objectStore ? { objectStore: options.objectStore } : {}),
+    ...(options.runAgentTests ? { runAgentTests: options.runAgentTests } : {}),
     ...(options.queueStats === false
       ? {}
       : {

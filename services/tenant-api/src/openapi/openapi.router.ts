@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { agentRouteDocs } from '../agent/agent.openapi.ts';
+import { agentTestRouteDocs } from '../agent-tests/agent-tests.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
@@ -26,6 +27,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...authRouteDocs,
   ...instanceRouteDocs,
   ...agentRouteDocs,
+  ...agentTestRouteDocs,
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
