@@ -3,6 +3,9 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type {
   Account,
+  AgentTestCaseRequest,
+  AgentTestCaseView,
+  AgentTestRunView,
   AgentView,
   ContactView,
   ConversationPage,
@@ -13,6 +16,7 @@ import type {
   MessagePage,
   OperatorReplyResponse,
   RegisterRequest,
+  RunAgentTestsRequest,
   SandboxMessageRequest,
   SandboxMessageResponse,
   SessionStatusView,
@@ -62,6 +66,22 @@ export class ApiClient {
   }
   updateAgent(body: UpdateAgentRequest): Promise<AgentView> {
     return firstValueFrom(this.http.put<AgentView>('/api/agent', body));
+  }
+
+  listAgentTests(): Promise<{ items: AgentTestCaseView[] }> {
+    return firstValueFrom(this.http.get<{ items: AgentTestCaseView[] }>('/api/agent/tests'));
+  }
+  createAgentTest(body: AgentTestCaseRequest): Promise<AgentTestCaseView> {
+    return firstValueFrom(this.http.post<AgentTestCaseView>('/api/agent/tests', body));
+  }
+  updateAgentTest(testId: string, body: AgentTestCaseRequest): Promise<AgentTestCaseView> {
+    return firstValueFrom(this.http.put<AgentTestCaseView>(`/api/agent/tests/${testId}`, body));
+  }
+  deleteAgentTest(testId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/agent/tests/${testId}`));
+  }
+  runAgentTests(body: RunAgentTestsRequest): Promise<AgentTestRunView> {
+    return firstValueFrom(this.http.post<AgentTestRunView>('/api/agent/tests/run', body));
   }
 
   listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null; q?: string | null }): Promise<ConversationPage> {

@@ -40,3 +40,9 @@ export type SandboxMessageRequest = RequestOf<paths['/sandbox/{instanceId}/messa
 export type SandboxMessageResponse = SuccessOf<paths['/sandbox/{instanceId}/messages']['post']>;
 
 export type LiveTicket = SuccessOf<paths['/live/tickets']['post']>;
+
+export type AgentTestCaseView = SuccessOf<paths['/agent/tests']['post']>;
+export type AgentTestCaseRequest = RequestOf<paths['/agent/tests']['post']>;
+export type AgentTestExpectation = NonNullable<AgentTestCaseRequest['steps'][number]['expect']>[number];
+export type RunAgentTestsRequest = RequestOf<paths['/agent/tests/run']['post']>;
+export type AgentTestRunView = SuccessOf<paths['/agent/tests/run']['post']>;

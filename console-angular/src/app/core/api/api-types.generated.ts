@@ -517,6 +517,198 @@ export interface paths {
       };
     };
   };
+  "/agent/tests": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "name": string;
+            "steps": Array<{
+              "customer": string;
+              "expect": Array<{
+                "type": "calls_tool";
+                "tool": string;
+              } | {
+                "type": "does_not_call_tool";
+                "tool": string;
+              } | {
+                "type": "mentions";
+                "text": string;
+              } | {
+                "type": "does_not_mention";
+                "text": string;
+              }>;
+            }>;
+            "id": string;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "steps": Array<{
+          "customer": string;
+          "expect"?: Array<{
+            "type": "calls_tool";
+            "tool": string;
+          } | {
+            "type": "does_not_call_tool";
+            "tool": string;
+          } | {
+            "type": "mentions";
+            "text": string;
+          } | {
+            "type": "does_not_mention";
+            "text": string;
+          }>;
+        }>;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "name": string;
+          "steps": Array<{
+            "customer": string;
+            "expect": Array<{
+              "type": "calls_tool";
+              "tool": string;
+            } | {
+              "type": "does_not_call_tool";
+              "tool": string;
+            } | {
+              "type": "mentions";
+              "text": string;
+            } | {
+              "type": "does_not_mention";
+              "text": string;
+            }>;
+          }>;
+          "id": string;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent/tests/{testId}": {
+    put: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "steps": Array<{
+          "customer": string;
+          "expect"?: Array<{
+            "type": "calls_tool";
+            "tool": string;
+          } | {
+            "type": "does_not_call_tool";
+            "tool": string;
+          } | {
+            "type": "mentions";
+            "text": string;
+          } | {
+            "type": "does_not_mention";
+            "text": string;
+          }>;
+        }>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "name": string;
+          "steps": Array<{
+            "customer": string;
+            "expect": Array<{
+              "type": "calls_tool";
+              "tool": string;
+            } | {
+              "type": "does_not_call_tool";
+              "tool": string;
+            } | {
+              "type": "mentions";
+              "text": string;
+            } | {
+              "type": "does_not_mention";
+              "text": string;
+            }>;
+          }>;
+          "id": string;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent/tests/run": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "draft"?: {
+          "systemPrompt"?: string;
+          "model"?: string;
+        };
+        "caseIds"?: Array<string>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "passed": number;
+          "failed": number;
+          "cases": Array<{
+            "id": string;
+            "name": string;
+            "passed": boolean;
+            "error": string | null;
+            "turns": Array<{
+              "customer": string;
+              "reply": string;
+              "toolCalls": Array<{
+                "name": string;
+                "arguments": string;
+                "simulated": boolean;
+                "error": string | null;
+              }>;
+              "verdicts": Array<{
+                "expectation": {
+                  "type": "calls_tool";
+                  "tool": string;
+                } | {
+                  "type": "does_not_call_tool";
+                  "tool": string;
+                } | {
+                  "type": "mentions";
+                  "text": string;
+                } | {
+                  "type": "does_not_mention";
+                  "text": string;
+                };
+                "passed": boolean;
+                "detail": string | null;
+              }>;
+              "passed": boolean;
+            }>;
+          }>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/conversations": {
     get: {
       responses: {

@@ -10,12 +10,13 @@ import type { AgentView } from '../../../core/api/api-models';
 import { toApiProblem } from '../../../core/api/api-error';
 import { AuthSession } from '../../../core/auth/auth-session';
 import { I18n } from '../../../core/i18n/i18n';
+import { AgentTestsPanel, type AgentDraft } from '../components/agent-tests-panel';
 import { knownTimeZone, maxWaitCoversBuffer } from '../data/agent-form-rules';
 
 @Component({
   selector: 'app-agent-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, AgentTestsPanel],
   templateUrl: './agent-page.html',
   styleUrl: './agent-page.scss',
 })
@@ -29,6 +30,9 @@ export class AgentPage implements OnInit {
   protected readonly saved = signal(false);
   protected readonly busy = signal(false);
   private readonly now = signal(new Date());
+  /** The last test run of unsaved settings, so saving them can say they fail. */
+  private readonly lastDraftRun = signal<{ draft: AgentDraft; failed: number } | null>(null);
+  protected readonly savedFailing = signal(0);
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -55,6 +59,15 @@ export class AgentPage implements OnInit {
     });
   });
 
+  /** The prompt and model as typed, when they differ from the saved ones (what "run with unsaved changes" tries). */
+  protected readonly draft = computed<AgentDraft | null>(() => {
+    const saved = this.agent();
+    const value = { ...this.form.getRawValue(), ...this.value() };
+    const draft = { systemPrompt: value.systemPrompt ?? '', model: (value.model ?? '').trim() };
+    if (!saved || draft.model === '' || (draft.systemPrompt === saved.systemPrompt && draft.model === saved.model)) return null;
+    return draft;
+  });
+
   constructor() {
     const clock = setInterval(() => this.now.set(new Date()), 30_000);
     inject(DestroyRef).onDestroy(() => clearInterval(clock));
@@ -75,18 +88,26 @@ export class AgentPage implements OnInit {
     if (this.form.invalid) return;
     this.busy.set(true);
     this.saved.set(false);
+    this.savedFailing.set(0);
     this.problem.set(null);
     try {
       const value = this.form.getRawValue();
+      const run = this.lastDraftRun();
+      const failing = run && run.draft.systemPrompt === value.systemPrompt && run.draft.model === value.model.trim() ? run.failed : 0;
       this.show(
         await this.api.updateAgent({ ...value, bufferSeconds: Number(value.bufferSeconds), maxBufferSeconds: Number(value.maxBufferSeconds) }),
       );
       this.saved.set(true);
+      this.savedFailing.set(failing);
     } catch (error) {
       this.problem.set(toApiProblem(error).message);
     } finally {
       this.busy.set(false);
     }
+  }
+
+  protected testsRan(run: { draft: AgentDraft | null; failed: number }): void {
+    if (run.draft) this.lastDraftRun.set({ draft: run.draft, failed: run.failed });
   }
 
   private show(agent: AgentView): void {
