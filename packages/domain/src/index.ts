@@ -9,6 +9,7 @@ export * from './events/contact-events.ts';
 export * from './events/business-events.ts';
 export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
+export * from './text/well-formed-text.ts';
 export * from './prompt-variables.ts';
 export * from './quotas/instance-limits.ts';
 export * from './media/media-download-provider.ts';

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { AppError, errorMiddleware } from '@app/runtime/service';
+import { AppError, errorMiddleware, rejectMalformedText } from '@app/runtime/service';
 import { registerAgentRoutes } from './agent/agent.router.ts';
 import { registerAgentTestRoutes } from './agent-tests/agent-tests.router.ts';
 import { createApiServices } from './api-services.ts';
@@ -23,6 +23,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   const services = createApiServices(deps);
   const router = express.Router();
   router.use(express.json({ limit: '256kb' }));
+  router.use(rejectMalformedText());
 
   registerOpenApiRoute(router);
   registerAuthRoutes(router, services);

@@ -73,6 +73,28 @@ describe('createInboundMessageWriter (group commit)', () => {
     expect(await database.prisma.message.count({ where: { instanceId: target.instanceId } })).toBe(5);
     expect(await database.prisma.message.count({ where: { instanceId: other.instanceId } })).toBe(0);
   });
+
+  it('stores a message holding NUL or a broken surrogate with U+FFFD, and the messages grouped with it as sent', async () => {
+    const target = await createInstance();
+    const writer = createInboundMessageWriter(database.prisma, { maxConcurrentBatches: 1 });
+    const poisoned = inbound(target, {
+      sender: { phone: '16505552000', name: 'Ana\u0000' },
+      content: { kind: 'image', media: { mediaId: 'm1', caption: 'foto \uD83D' } },
+    });
+    const neighbours = Array.from({ length: 3 }, (_, index) =>
+      inbound(target, { sender: { phone: String(16505552001 + index) }, content: { kind: 'text', text: 'hola \u0000 👋' } }),
+    );
+    const results = await Promise.all([poisoned, ...neighbours].map((input) => writer.record(input)));
+    const stored = await database.prisma.message.findUniqueOrThrow({
+      where: { id: results[0]!.messageId },
+      include: { conversation: { include: { contact: true } } },
+    });
+    expect(stored.content).toMatchObject({ kind: 'image', media: { caption: 'foto \uFFFD' } });
+    expect(stored.conversation.contact.name).toBe('Ana\uFFFD');
+    for (const result of results.slice(1)) {
+      expect((await database.prisma.message.findUniqueOrThrow({ where: { id: result.messageId } })).text).toBe('hola \uFFFD 👋');
+    }
+  });
 });
 
 describe('recordInboundMessage', () => {

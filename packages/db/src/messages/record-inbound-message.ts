@@ -1,4 +1,4 @@
-import { describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
+import { cleanStrings, describeContent, MessageReceived, messagePreview, pendingDownloadState, type MessageContent } from '@app/domain';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { createGroupCommit } from '../group-commit.ts';
 import { installOnce } from '../install-once.ts';
@@ -146,7 +146,9 @@ function inboundRow(input: InboundMessageInput): InboundRow {
     { id: deterministicUuid(`message.received:${messageId}`), occurredAt: now },
   );
   const download = input.mediaDownload?.(messageId);
-  return {
+  // What the customer's phone sent may hold NUL or broken surrogates, which jsonb refuses: one such message
+  // would fail the whole group-committed statement (and other customers' messages with it).
+  return cleanStrings({
     businessId: input.businessId,
     instanceId: input.instanceId,
     providerMessageId: input.providerMessageId,
@@ -161,7 +163,7 @@ function inboundRow(input: InboundMessageInput): InboundRow {
     topic: MessageReceived.topic,
     event,
     mediaDownload: download ? { provider: download.provider, source: download.source } : null,
-  };
+  });
 }
 
 interface ResultRow {

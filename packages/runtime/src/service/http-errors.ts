@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { findMalformedText } from '@app/domain';
 import { ZodError } from 'zod';
 import { AppError, httpStatusByCode } from './app-error.ts';
 
@@ -37,11 +38,58 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       } satisfies ErrorBody);
       return;
     }
+    const unreadable = unreadableBody(error);
+    if (unreadable) {
+      response.status(unreadable.status).json({ error: { ...unreadable.error, details: null } } satisfies ErrorBody);
+      return;
+    }
     const errorId = randomUUID();
     logger.error({ event: 'http.unhandled_error', errorId, err: error }, 'unhandled error');
     response.status(500).json({
       error: { code: 'INTERNAL', message: 'Something went wrong on our side.', details: null, errorId },
     } satisfies ErrorBody);
+  };
+}
+
+/**
+ * The body parser's other refusals (an unknown or broken Content-Encoding, a charset it cannot decode, a body cut
+ * short): the client's fault, so a 4xx that says what was wrong, never a 500.
+ */
+function unreadableBody(error: unknown): { status: number; error: { code: string; message: string } } | null {
+  const { type, status, expose } = error as { type?: unknown; status?: unknown; expose?: unknown };
+  // http-errors marks what a client caused as `expose` (a broken gzip stream arrives as zlib's error, marked so).
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return {
+      status: 415,
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body uses an encoding or charset this API does not accept.' },
+    };
+  }
+  return { status: 400, error: { code: 'VALIDATION_FAILED', message: 'The request body could not be read.' } };
+}
+
+/**
+ * Refuses request input PostgreSQL cannot store (NUL, lone surrogates) with a 400 naming the field, before any
+ * handler runs: otherwise the write fails deep inside and the client gets a 500.
+ */
+export function rejectMalformedText(): RequestHandler {
+  return (request, _response, next) => {
+    for (const [where, value] of [
+      ['body', request.body],
+      ['query', request.query],
+      ['params', request.params],
+    ] as const) {
+      const path = findMalformedText(value);
+      if (path !== null) {
+        next(
+          new AppError('VALIDATION_FAILED', `The request ${where} is invalid.`, [
+            { path: [where, path].filter(Boolean).join('.'), message: 'contains a NUL character or a broken surrogate pair' },
+          ]),
+        );
+        return;
+      }
+    }
+    next();
   };
 }
 
