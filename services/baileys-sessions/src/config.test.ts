@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadBaileysSessionsKubernetesConfig } from './config.ts';
 
-const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app', CREDENTIALS_KEY: 'a2V5', POD_NAME: 'baileys-sessions-0' };
+const base = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app',
+  CREDENTIALS_KEY: 'a2V5',
+  POD_NAME: 'baileys-sessions-0',
+  APP_API_TOKEN: 'baileys-app-token-for-tests',
+};
 
 describe('baileys-sessions Kubernetes config: object store', () => {
   it('leaves media storage off when OBJECT_STORE_ENDPOINT is unset', () => {

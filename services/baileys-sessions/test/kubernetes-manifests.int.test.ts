@@ -33,7 +33,10 @@ const one = <T>(kind: string, name = 'baileys-sessions') => {
   return found[0] as T;
 };
 
-const defaults = { ...kubernetesSettingsSchema.parse({ DATABASE_URL: 'postgresql://localhost/x' }), ...baileysSessionsKubernetesSchema.parse({}) };
+const defaults = {
+  ...kubernetesSettingsSchema.parse({ DATABASE_URL: 'postgresql://localhost/x', APP_API_TOKEN: 'a-token-for-the-defaults' }),
+  ...baileysSessionsKubernetesSchema.parse({}),
+};
 const statefulSet = one<V1StatefulSet>('StatefulSet');
 const pod = statefulSet.spec!.template;
 const container = pod.spec!.containers.find((candidate) => candidate.name === 'baileys-sessions')!;

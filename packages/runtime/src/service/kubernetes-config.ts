@@ -20,8 +20,14 @@ export const kubernetesSettingsSchema = z.object({
   DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65_535).default(3500),
   /** Sent to the sidecar (`dapr.io/api-token-secret`). */
   DAPR_API_TOKEN: z.string().min(1).optional(),
-  /** Required from the sidecar on every call it makes to the app (`dapr.io/app-token-secret`). */
-  APP_API_TOKEN: z.string().min(1).optional(),
+  /**
+   * Required from the sidecar on every call it makes to the app (`dapr.io/app-token-secret`; the injector sets it).
+   * Required: without it the internal routes (event deliveries, actor calls, QR codes, pod restarts) would take
+   * calls from anyone who reaches the pod.
+   */
+  APP_API_TOKEN: z
+    .string({ error: 'is required in Kubernetes mode: set dapr.io/app-token-secret on the pod (the internal routes accept nobody without it)' })
+    .min(16, 'must be at least 16 characters'),
   /** The Dapr pub/sub component. */
   PUBSUB_NAME: z.string().min(1).default('pubsub'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

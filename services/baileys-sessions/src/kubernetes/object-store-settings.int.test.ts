@@ -17,7 +17,12 @@ const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<
 let server: S3rverServer;
 let directory: string;
 let endpoint: string;
-const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app', CREDENTIALS_KEY: 'a2V5', POD_NAME: 'baileys-sessions-0' };
+const base = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/app',
+  CREDENTIALS_KEY: 'a2V5',
+  POD_NAME: 'baileys-sessions-0',
+  APP_API_TOKEN: 'baileys-app-token-for-tests',
+};
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 's3rver-'));

@@ -28,7 +28,7 @@ const one = (kind: string, name: string) => {
 };
 const metadataOf = (component: DaprResource) =>
   Object.fromEntries((component.spec.metadata as { name: string; value?: string }[]).map((entry) => [entry.name, entry.value ?? 'secretKeyRef']));
-const defaults = kubernetesSettingsSchema.parse({ DATABASE_URL: 'postgresql://localhost/x' });
+const defaults = kubernetesSettingsSchema.parse({ DATABASE_URL: 'postgresql://localhost/x', APP_API_TOKEN: 'a-token-for-the-defaults' });
 const seconds = (duration: string) => parseDuration(duration) / 1_000;
 
 describe('deploy/dapr', () => {

@@ -58,7 +58,7 @@ describe('conversation-actors Kubernetes entry (PostgreSQL, Dapr sidecar double)
     try {
       loadConversationActorsKubernetesConfig({ DAPR_HTTP_URL: 'not a url' });
     } catch (error) {
-      expect((error as ConfigError).problems.map((problem) => problem.split(':')[0])).toEqual(['DATABASE_URL', 'DAPR_HTTP_URL']);
+      expect((error as ConfigError).problems.map((problem) => problem.split(':')[0])).toEqual(['DATABASE_URL', 'DAPR_HTTP_URL', 'APP_API_TOKEN']);
     }
   });
 

@@ -29,7 +29,7 @@ interface S3rverServer {
 }
 const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverServer;
 
-const tokens = { daprApiToken: 'meta-sidecar-token', appApiToken: 'meta-app-token' };
+const tokens = { daprApiToken: 'meta-sidecar-token', appApiToken: 'meta-webhooks-app-token' };
 const appSecret = 'meta-app-secret';
 const credentialsKey = randomBytes(32).toString('base64');
 
@@ -107,7 +107,13 @@ describe('meta-webhooks Kubernetes entry (PostgreSQL, Dapr sidecar double, Graph
   });
 
   it('wants the object store credentials with its endpoint, and has no object store without one', () => {
-    const base = { DATABASE_URL: database.url, META_APP_SECRET: 's', META_VERIFY_TOKEN: 'v', CREDENTIALS_KEY: credentialsKey };
+    const base = {
+      DATABASE_URL: database.url,
+      META_APP_SECRET: 's',
+      META_VERIFY_TOKEN: 'v',
+      CREDENTIALS_KEY: credentialsKey,
+      APP_API_TOKEN: tokens.appApiToken,
+    };
     const problems = (() => {
       try {
         loadMetaWebhooksKubernetesConfig({ ...base, OBJECT_STORE_ENDPOINT: 'http://minio.storage:9000' });
