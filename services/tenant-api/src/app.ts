@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import helmet from 'helmet';
 import { AppError, errorMiddleware, rejectMalformedText } from '@app/runtime/service';
 import { registerAgentRoutes } from './agent/agent.router.ts';
 import { registerAgentTestRoutes } from './agent-tests/agent-tests.router.ts';
@@ -22,6 +23,23 @@ import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
 export function createTenantApi(deps: TenantApiDependencies): Router {
   const services = createApiServices(deps);
   const router = express.Router();
+  // An API answers JSON (and one small HTML page): nothing it serves may load anything, run script or be framed.
+  // Media routes set their own stricter headers on top.
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'unsafe-inline'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
   router.use(express.json({ limit: '256kb' }));
   router.use(rejectMalformedText());
 

@@ -64,3 +64,28 @@ describe('tenant API: malformed input', () => {
     expect((await request(harness.app).get('/api/agent').set('authorization', owner.bearer).expect(200)).body.model).toBe('gpt-4o-mini');
   });
 });
+
+describe('tenant API: security headers', () => {
+  let harness: TenantApiHarness;
+  beforeAll(async () => {
+    harness = await startTenantApiHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('sends helmet’s headers on every answer, errors included: nothing may be sniffed, framed or run', async () => {
+    for (const response of [await request(harness.app).get('/api/openapi.json'), await request(harness.app).get('/api/agent').expect(401)]) {
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': expect.stringContaining('max-age='),
+        'referrer-policy': 'no-referrer',
+        'cross-origin-resource-policy': 'same-origin',
+        'content-security-policy': expect.stringContaining("default-src 'none'"),
+      });
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+});
