@@ -136,6 +136,19 @@ describe('tenant API: authentication', () => {
     expect(user.emailVerifiedAt).not.toBeNull();
   });
 
+  it('ends the earlier link when a new one is sent: only the newest verifies', async () => {
+    const api = request(harness.app);
+    const tenant = await signUp(harness, { verified: false });
+    const first = await verificationTokenFor(harness, tenant.email);
+    await api.post('/api/auth/resend-verification').send({ email: tenant.email }).expect(202, { accepted: true });
+    const second = await verificationTokenFor(harness, tenant.email, 1);
+
+    const old = await api.get('/api/auth/verify-email').query({ token: first }).expect(400);
+    expect(expectError(old.body, 'VALIDATION_FAILED').details).toEqual({ reason: 'TOKEN_EXPIRED' });
+    expect((await harness.database.prisma.user.findUniqueOrThrow({ where: { id: tenant.userId } })).emailVerifiedAt).toBeNull();
+    await api.get('/api/auth/verify-email').query({ token: second }).expect(200);
+  });
+
   it('answers a resend for an unknown address exactly like a known one, and sends nothing', async () => {
     const before = harness.smtp.messages.length;
     await request(harness.app).post('/api/auth/resend-verification').send({ email: 'nobody@example.test' }).expect(202, { accepted: true });

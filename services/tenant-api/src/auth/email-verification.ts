@@ -9,7 +9,7 @@ const verificationTtlMs = 24 * 60 * 60 * 1000;
 export type VerificationFailure = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_USED';
 
 export interface EmailVerification {
-  /** Stores a new single-use token (hashed) and e-mails the link; a mail failure is logged, not thrown. */
+  /** Stores a new single-use token (hashed), ends the earlier ones, and e-mails the link; a mail failure is logged, not thrown. */
   sendVerification(user: { id: string; email: string }): Promise<void>;
   /** Marks the token used and the user verified; 400 with details.reason on an unknown, used or expired token. */
   verify(token: string): Promise<{ email: string }>;
@@ -34,9 +34,11 @@ export function createEmailVerification(deps: {
     async sendVerification(user) {
       const { token, tokenHash } = createOpaqueToken();
       const now = deps.clock.now();
-      await deps.prisma.emailVerificationToken.create({
-        data: { userId: user.id, tokenHash, expiresAt: new Date(now.getTime() + verificationTtlMs) },
-      });
+      // Only the newest link works: a resend ends every earlier one (a leaked old mail cannot verify the address).
+      await deps.prisma.$transaction([
+        deps.prisma.emailVerificationToken.updateMany({ where: { userId: user.id, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } }),
+        deps.prisma.emailVerificationToken.create({ data: { userId: user.id, tokenHash, expiresAt: new Date(now.getTime() + verificationTtlMs) } }),
+      ]);
       const link = linkFor(token);
       if (!deps.mailer) {
         // No SMTP configured (a laptop run): the link is the only way in, so it goes to the log.
