@@ -304,4 +304,29 @@ describe('live updates over SSE (in-process fan-out)', () => {
     expect(new Set(messageIds).size).toBe(messageIds.length);
     await client.stop();
   });
+
+  it('refuses a business more open streams than its cap with a 429, and counts each business apart', async () => {
+    const capped = await startLiveServer(harness, { stream: { heartbeatMs: 300, maxStreamsPerBusiness: 2 } });
+    const opened: SseConnection[] = [];
+    try {
+      for (let index = 0; index < 2; index += 1) opened.push(await openSse(`${capped.url}/api/live?ticket=${await issueTicket(capped, alice)}`));
+      expect(opened.map((connection) => connection.status)).toEqual([200, 200]);
+      const third = await openSse(`${capped.url}/api/live?ticket=${await issueTicket(capped, alice)}`);
+      expect(third.status).toBe(429);
+      expect(expectError(third.errorBody, 'RATE_LIMITED').details).toEqual({ limit: 2 });
+      const others = await openSse(`${capped.url}/api/live?ticket=${await issueTicket(capped, bob)}`);
+      opened.push(others);
+      expect(others.status).toBe(200);
+      // A closed stream frees its place.
+      opened[0]!.close();
+      await expectEventually(async () => {
+        const again = await openSse(`${capped.url}/api/live?ticket=${await issueTicket(capped, alice)}`);
+        opened.push(again);
+        expect(again.status).toBe(200);
+      });
+    } finally {
+      for (const connection of opened) connection.close();
+      await capped.stop();
+    }
+  });
 });

@@ -50,11 +50,11 @@ export function createLiveUpdates(options: LiveUpdatesOptions): LiveUpdates {
     : createInProcessLiveChannel({ clock, limits: options.limits, watchLingerMs: options.watchLingerMs });
   const tickets = redis ? createRedisLiveTickets({ redis, clock, keyPrefix: options.keyPrefix }) : createInMemoryLiveTickets({ clock });
   const settings = { ...defaultLiveStreamSettings, ...options.stream };
-  const streams: LiveStreamRegistry = new Set();
+  const streams: LiveStreamRegistry = new Map();
   let stopped = false;
 
   const endAllStreams = () => {
-    for (const end of [...streams]) end();
+    for (const end of [...streams.keys()]) end();
   };
   channel.onInterrupted(() => {
     logger.warn(

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Logger } from '@app/runtime/service';
+import { AppError, type Logger } from '@app/runtime/service';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { LiveChannel } from './live-channel.ts';
 import { compareLiveEventIds, type LiveStreamEntry } from './live-event.ts';
@@ -13,6 +13,8 @@ export interface LiveStreamSettings {
   maxStreamMs: number;
   /** A client this far behind (bytes queued) is cut off; it resumes from its last id instead of growing our memory. */
   maxQueuedBytes: number;
+  /** Open streams one business may hold on this process; one more is refused with 429 (a runaway script, not a team). */
+  maxStreamsPerBusiness: number;
 }
 
 export const defaultLiveStreamSettings: LiveStreamSettings = {
@@ -20,10 +22,11 @@ export const defaultLiveStreamSettings: LiveStreamSettings = {
   heartbeatMs: 15_000,
   maxStreamMs: 60 * 60_000,
   maxQueuedBytes: 1 << 20,
+  maxStreamsPerBusiness: 50,
 };
 
-/** Open streams of this process: stop() and a Redis interruption end them all. */
-export type LiveStreamRegistry = Set<() => void>;
+/** Open streams of this process (each one's `end`, with its business): stop() and a Redis interruption end them all. */
+export type LiveStreamRegistry = Map<() => void, string>;
 
 /**
  * One SSE stream. The subscription starts BEFORE the replay is read: events published meanwhile are held and
@@ -36,6 +39,13 @@ export async function openLiveStream(
 ): Promise<void> {
   const { channel, settings } = deps;
   const { businessId } = input.tenant;
+  const open = [...deps.streams.values()].filter((owner) => owner === businessId).length;
+  if (open >= settings.maxStreamsPerBusiness) {
+    deps.logger.warn({ event: 'live.too_many_streams', businessId, open }, 'live stream refused: too many open for one business');
+    throw new AppError('RATE_LIMITED', `This business already has ${open} live streams open; close some consoles or try again later.`, {
+      limit: settings.maxStreamsPerBusiness,
+    });
+  }
   response.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -78,7 +88,7 @@ export async function openLiveStream(
     deps.streams.delete(end);
     response.end();
   }
-  deps.streams.add(end);
+  deps.streams.set(end, businessId);
   response.on('close', end);
 
   try {

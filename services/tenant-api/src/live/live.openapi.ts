@@ -28,10 +28,11 @@ export const liveRouteDocs: RouteDoc[] = [
       'replayed (the server keeps the last 500 events or 5 minutes per business); when that is not possible the stream',
       'starts with `resync` and the client refetches. Apply events as upserts keyed by message id / conversation id:',
       'a replayed event may repeat one the client already fetched. The stream ends after an hour; reconnect the same way.',
+      'A business may hold 50 open streams per server; one more is refused with 429.',
     ].join(' '),
     query: liveStreamQuerySchema,
     headers: [{ name: 'Last-Event-ID', description: 'Resume after this event id (sent by EventSource when it reconnects).' }],
     success: { status: 200, description: 'A text/event-stream.', schema: liveStreamFrameSchema, eventStream: true },
-    errors: [401, 503],
+    errors: [401, 429, 503],
   },
 ];

@@ -884,6 +884,7 @@ export interface paths {
       responses: {
         200: { content?: never };
         401: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
         503: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
