@@ -1,0 +1,36 @@
+import { parseOutboundAllowList } from '@app/domain';
+import { z } from 'zod';
+import { createDirectHttpToolCaller } from './direct-http-tool-caller.ts';
+import type { HttpToolCaller } from './http-tool-caller.ts';
+
+/** The operator's settings of HTTP tools, shared by every deployable that calls them (tenant-api's test, the reply loop). */
+export const httpToolSettingsShape = {
+  /** Let tools call plain http:// URLs (a local n8n); default: https only. */
+  HTTP_TOOLS_ALLOW_HTTP: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  /**
+   * Hosts, wildcard suffixes, addresses and CIDR blocks the SSRF guard lets through although they are loopback,
+   * private, link-local … (`localhost,n8n.internal,*.svc.cluster.local,10.0.0.0/8`).
+   */
+  HTTP_TOOLS_ALLOW_LIST: z
+    .string()
+    .default('')
+    .superRefine((value, context) => {
+      try {
+        parseOutboundAllowList(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+};
+
+export type HttpToolSettings = z.infer<z.ZodObject<typeof httpToolSettingsShape>>;
+
+export const defaultHttpToolSettings: HttpToolSettings = z.object(httpToolSettingsShape).parse({});
+
+/** Standalone: calls go out directly under the SSRF guard. */
+export function directHttpToolCallerFromSettings(settings: HttpToolSettings): HttpToolCaller {
+  return createDirectHttpToolCaller({ allowHttp: settings.HTTP_TOOLS_ALLOW_HTTP, allowList: parseOutboundAllowList(settings.HTTP_TOOLS_ALLOW_LIST) });
+}
