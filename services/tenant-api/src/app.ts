@@ -6,6 +6,7 @@ import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
+import { registerHttpToolRoutes } from './http-tools/http-tools.router.ts';
 import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
@@ -28,6 +29,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerInstanceRoutes(router, services);
   registerInstanceSessionRoutes(router, services);
   registerAgentRoutes(router, services);
+  registerHttpToolRoutes(router, services);
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);

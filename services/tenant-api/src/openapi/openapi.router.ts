@@ -4,6 +4,7 @@ import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
+import { httpToolRouteDocs } from '../http-tools/http-tools.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
@@ -26,6 +27,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...authRouteDocs,
   ...instanceRouteDocs,
   ...agentRouteDocs,
+  ...httpToolRouteDocs,
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
