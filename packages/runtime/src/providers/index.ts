@@ -12,5 +12,10 @@ export type { HttpToolCaller, HttpToolRequest, HttpToolResponse } from './http-t
 export { runHttpTool, redactedHeaders, redactedValue, toToolOutcome } from './http-tools/run-http-tool.ts';
 export type { HttpToolDefinition, HttpToolInvocation, HttpToolRun, SentHttpToolRequest } from './http-tools/run-http-tool.ts';
 export { openHttpToolHeaders, sealHttpToolHeaders } from './http-tools/http-tool-headers.ts';
-export { defaultHttpToolSettings, directHttpToolCallerFromSettings, httpToolSettingsShape } from './http-tools/http-tool-settings.ts';
+export {
+  defaultHttpToolSettings,
+  directHttpToolCallerFromSettings,
+  httpToolCallerFromSettings,
+  httpToolSettingsShape,
+} from './http-tools/http-tool-settings.ts';
 export type { HttpToolSettings } from './http-tools/http-tool-settings.ts';
