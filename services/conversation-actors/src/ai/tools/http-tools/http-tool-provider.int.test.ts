@@ -87,7 +87,7 @@ describe('the HTTP tool provider', () => {
   it('offers the business’s active tools only, as side-effecting tools whose header values are the set’s secrets', async () => {
     const mine = await business('Panadería Sol');
     const theirs = await business('Other');
-    await tool(mine.businessId, { name: 'consultar_pedido', secret: 'mine-secret' });
+    await tool(mine.businessId, { name: 'consultar_pedido', secret: 'Bearer mine-secret' });
     await tool(mine.businessId, { name: 'apagada', active: false, secret: 'inactive-secret' });
     await tool(theirs.businessId, { name: 'ajena', secret: 'their-secret' });
 
@@ -97,7 +97,7 @@ describe('the HTTP tool provider', () => {
       { name: 'consultar_pedido', sideEffects: true, timeoutMs: 10_000 },
     ]);
     expect(set.tools[0]!.parameters).toMatchObject({ type: 'object', required: ['pedido'] });
-    expect(set.secrets).toEqual(['mine-secret']);
+    expect(set.secrets).toEqual(['Bearer mine-secret', 'mine-secret']);
   });
 
   it('runs a call with the conversation’s values and the idempotency key, and returns the JSON answer', async () => {

@@ -50,7 +50,7 @@ export function createHttpToolProvider(dependencies: HttpToolProviderDependencie
           );
           continue;
         }
-        secrets.push(...Object.values(headers));
+        secrets.push(...Object.values(headers).flatMap(secretParts));
         const definition: HttpToolDefinition = {
           name: row.name,
           url: row.url,
@@ -86,4 +86,10 @@ export function createHttpToolProvider(dependencies: HttpToolProviderDependencie
       return { tools, secrets };
     },
   };
+}
+
+/** A header value, and its credential alone when it has a scheme (`Bearer abc…`), so either form is redacted. */
+function secretParts(value: string): string[] {
+  const credential = /^[A-Za-z][\w-]*\s+(\S{8,})$/.exec(value)?.[1];
+  return credential ? [value, credential] : [value];
 }
