@@ -18,6 +18,9 @@ export * from './media/media-download-error.ts';
 export * from './media/media-object-key.ts';
 export * from './tools/agent-tool.ts';
 export * from './agent-tests/agent-test-case.ts';
+export * from './tools/http-tools/body-template.ts';
+export * from './tools/http-tools/outbound-address.ts';
+export * from './tools/http-tools/http-tool-definition.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';

@@ -1,3 +1,4 @@
+import { httpToolSettingsShape } from '@app/runtime/providers';
 import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 
@@ -20,6 +21,10 @@ export const conversationActorsConfigSchema = z.object({
   AI_JOB_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   /** How long a business's buffering settings are cached by the inbound subscription. */
   AGENT_CONFIG_CACHE_SECONDS: z.coerce.number().min(0).max(3_600).default(5),
+  /** Opens the businesses' HTTP tool header values (tenant-api's CREDENTIALS_KEY, same format). Kubernetes: unset → no HTTP tools. */
+  CREDENTIALS_KEY: z.string().min(1).optional(),
+  /** HTTP tools' SSRF guard when they are called directly: HTTP_TOOLS_ALLOW_HTTP, HTTP_TOOLS_ALLOW_LIST. */
+  ...httpToolSettingsShape,
 });
 
 export type ConversationActorsConfig = z.infer<typeof conversationActorsConfigSchema>;

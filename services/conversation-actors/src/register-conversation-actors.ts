@@ -1,6 +1,7 @@
-import type { PrismaClient } from '@app/db';
+import type { PrismaClient, SecretBox } from '@app/db';
 import { Topics } from '@app/domain';
 import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
+import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import OpenAI from 'openai';
 import { AiReplyWorker } from './ai/ai-reply-worker.ts';
@@ -32,6 +33,8 @@ export interface ConversationActorsDependencies {
    * covers a replica that dies mid-call).
    */
   acknowledgeAiJobs?: 'when-answered' | 'when-taken';
+  /** The businesses' HTTP tools (createToolProviders): the key that opens their header values and the caller; absent → none. */
+  httpTools?: { credentials: SecretBox; caller: HttpToolCaller };
 }
 
 export interface ConversationActorsService {

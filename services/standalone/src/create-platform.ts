@@ -13,6 +13,7 @@ import {
   type MetaMediaDownloads,
 } from '@app/meta-webhooks';
 import { createFileObjectStore, createLocalActorHost, createLocalPubSub } from '@app/runtime/local';
+import { directHttpToolCallerFromSettings } from '@app/runtime/providers';
 import { systemClock, type Clock } from '@app/runtime/ports';
 import { createLogger, createObservability, createOperationalRouter, errorMiddleware, notFoundHandler, type Logger } from '@app/runtime/service';
 import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
@@ -74,7 +75,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     groupConcurrency: { [AI_WORKERS_GROUP]: config.conversationActors.WORKER_CONCURRENCY },
   });
   const host = createLocalActorHost({ prisma, logger, clock, onEventsCommitted: () => pubsub.wake() });
-  const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
+  const conversations = registerConversationActors({
+    host,
+    pubsub,
+    prisma,
+    logger,
+    clock,
+    config: config.conversationActors,
+    // HTTP tools are called from this process, under the SSRF guard of the HTTP_TOOLS_* settings.
+    httpTools: { credentials: credentialsBox, caller: directHttpToolCallerFromSettings(config.conversationActors) },
+  });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
   // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.
   // Media (inbound downloads, outbound files) live under DATA_DIR/objects in standalone mode.

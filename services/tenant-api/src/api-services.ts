@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { SecretBox } from '@app/db';
+import { directHttpToolCallerFromSettings, type HttpToolCaller } from '@app/runtime/providers';
 import { ConfigError } from '@app/runtime/service';
 import { createAccessTokenIssuer, type AccessTokenIssuer } from './auth/access-tokens.ts';
 import { createEmailVerification, type EmailVerification } from './auth/email-verification.ts';
@@ -18,6 +19,8 @@ export interface ApiServices extends TenantApiDependencies {
   verification: EmailVerification;
   /** Encrypts provider credentials at rest. */
   credentials: SecretBox;
+  /** Calls a business's HTTP tool ("test this tool"). */
+  httpToolCaller: HttpToolCaller;
   limits: { loginFailuresPerEmail: RateLimiter; loginAttemptsPerClient: RateLimiter; verificationMailsPerEmail: RateLimiter };
 }
 
@@ -47,6 +50,7 @@ export function createApiServices(deps: TenantApiDependencies): ApiServices {
       verificationUrl: config.EMAIL_VERIFICATION_URL,
     }),
     credentials: SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY!),
+    httpToolCaller: deps.httpToolCaller ?? directHttpToolCallerFromSettings(config),
     limits: {
       loginFailuresPerEmail: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_FAILURES_PER_EMAIL, windowMs, clock }),
       loginAttemptsPerClient: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_ATTEMPTS_PER_IP, windowMs, clock }),

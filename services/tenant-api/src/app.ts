@@ -8,6 +8,7 @@ import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
+import { registerHttpToolRoutes } from './http-tools/http-tools.router.ts';
 import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
@@ -49,6 +50,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerInstanceSessionRoutes(router, services);
   registerAgentRoutes(router, services);
   registerAgentTestRoutes(router, services);
+  registerHttpToolRoutes(router, services);
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);

@@ -6,6 +6,7 @@ import {
   requireObjectStoreCredentials,
   type KubernetesConfig,
 } from '@app/runtime/service';
+import { httpToolSettingsShape } from '@app/runtime/providers';
 import { z } from 'zod';
 import { parseDurationSeconds } from './http/duration.ts';
 
@@ -65,6 +66,8 @@ export const tenantApiConfigSchema = z
      * as baileys-sessions' BAILEYS_MAX_SESSIONS, whose instance controller never scales the StatefulSet above it.
      */
     BAILEYS_MAX_SESSIONS: count(defaultDeploymentInstanceLimits.whatsappWebSessions),
+    /** HTTP tools' SSRF guard: HTTP_TOOLS_ALLOW_HTTP, HTTP_TOOLS_ALLOW_LIST ("test this tool" calls under it). */
+    ...httpToolSettingsShape,
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;

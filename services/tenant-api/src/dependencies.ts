@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@app/db';
 import type { AgentTestRunRequest, AgentTestRunResult } from '@app/domain';
 import type { Clock, ObjectStore } from '@app/runtime/ports';
+import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import type { TenantApiConfig } from './config.ts';
 import type { Mailer } from './auth/mailer.ts';
@@ -36,4 +37,6 @@ export interface TenantApiDependencies {
   sessions?: SessionControl;
   /** Where providers store downloaded media (the same store baileys-sessions writes); absent → GET /messages/:id/media answers 503. */
   objectStore?: ObjectStore;
+  /** How "test this tool" calls a business's HTTP tool (Kubernetes: through the Dapr binding); absent → directly, under the SSRF guard of HTTP_TOOLS_* settings. */
+  httpToolCaller?: HttpToolCaller;
 }

@@ -1,7 +1,8 @@
 import { serviceStatusPaths } from '@app/domain';
 import { startDaprService, type DaprService, type DaprServiceContext, type OutboxRelayOptions } from '@app/runtime/dapr';
 import type { Clock } from '@app/runtime/ports';
-import { AppError, objectStoreFromSettings, type Logger } from '@app/runtime/service';
+import { httpToolCallerFromSettings } from '@app/runtime/providers';
+import { AppError, daprHttpUrlOf, objectStoreFromSettings, type Logger } from '@app/runtime/service';
 import { createTenantApi } from './app.ts';
 import { createMailer } from './auth/mailer.ts';
 import type { TenantApiKubernetesConfig } from './config.ts';
@@ -48,6 +49,8 @@ export function startTenantApiService(options: TenantApiServiceOptions): Promise
         mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
         live,
         objectStore: objectStoreFromSettings(config),
+        // "Test this tool" goes out the way the agent's calls do: the Dapr HTTP binding when HTTP_TOOLS_BINDING names one.
+        httpToolCaller: httpToolCallerFromSettings(config, { daprHttpUrl: daprHttpUrlOf(kubernetes), apiToken: kubernetes.DAPR_API_TOKEN }),
         // Each Baileys session runs on the StatefulSet pod whose ordinal is its slot (docs/adr/0007-baileys-session-routing.md).
         sessions: createRemoteSessionControl({ prisma, podUrl: config.BAILEYS_POD_URL_TEMPLATE, token: kubernetes.APP_API_TOKEN }),
         aiStatus: aiStatus.current,

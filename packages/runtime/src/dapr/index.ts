@@ -14,3 +14,5 @@ export type { DaprService, DaprServiceContext, DaprServiceOptions, DaprServicePa
 // The outbox → sidecar relay runs inside every Dapr service (its dispatcher is the local pub/sub's).
 export { createOutboxRelay } from '../local/outbox-relay.ts';
 export type { OutboxRelay, OutboxRelayOptions } from '../local/outbox-relay.ts';
+export { createDaprHttpToolCaller } from './dapr-http-tool-caller.ts';
+export type { DaprHttpToolCallerOptions } from './dapr-http-tool-caller.ts';

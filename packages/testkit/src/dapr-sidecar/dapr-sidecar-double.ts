@@ -4,6 +4,7 @@ import express, { type Request, type Response } from 'express';
 import { AppChannel } from './app-channel.ts';
 import { SidecarActors, type ReminderDelivery, type RetryPolicy } from './sidecar-actors.ts';
 import { DurationError, parseDueTime, parseDuration } from './sidecar-durations.ts';
+import { invokeHttpBinding, type HttpBindingComponent } from './sidecar-http-binding.ts';
 import { SidecarPubSub, type AppSubscription, type MessageDelivery, type PublishedMessage, type StreamSettings } from './sidecar-pub-sub.ts';
 
 export interface BindingCall {
@@ -42,7 +43,9 @@ export interface DaprSidecarDoubleOptions {
    * their sidecar would send. This double's own app id always reaches the connected app.
    */
   invocationTargets?: Record<string, { url: string; appApiToken?: string }>;
-  /** Answers output-binding calls (default: 200 with an empty body). */
+  /** `bindings.http` components by name: calls to them are made for real, as daprd's HTTP binding makes them. */
+  httpBindings?: Record<string, HttpBindingComponent>;
+  /** Answers calls to other output bindings (default: 200 with an empty body). */
   bindingResponder?: (call: BindingCall) => { statusCode: number; body?: unknown } | Promise<{ statusCode: number; body?: unknown }>;
 }
 
@@ -316,8 +319,15 @@ export async function startDaprSidecarDouble(options: DaprSidecarDoubleOptions =
     const body = JSON.parse((request.body as Buffer).toString('utf8') || '{}') as Partial<BindingCall>;
     const call: BindingCall = { name: request.params.name, operation: body.operation ?? '', data: body.data ?? null, metadata: body.metadata ?? {} };
     bindingCalls.push(call);
+    const component = options.httpBindings?.[call.name];
+    if (component) {
+      const answer = await invokeHttpBinding(call.name, component, call);
+      return void response.status(answer.status).set(answer.headers).send(answer.body);
+    }
     const answer = (await options.bindingResponder?.(call)) ?? { statusCode: 200 };
     if (answer.statusCode < 200 || answer.statusCode > 299) {
+      // As the HTTP binding does, the target's status comes back as metadata even when the call fails.
+      response.set('metadata.statusCode', String(answer.statusCode));
       return fail(
         response,
         500,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CONVERSATION_ACTOR_TYPE } from '@app/domain';
+import { CONVERSATION_ACTOR_TYPE, httpToolResponseCapBytes, httpToolTimeouts } from '@app/domain';
 import { kubernetesSettingsSchema } from '@app/runtime/service';
 import { parseDuration } from '@app/testkit/dapr-sidecar';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ describe('deploy/dapr', () => {
     expect(resources.every((resource) => resource.apiVersion === 'dapr.io/v1alpha1')).toBe(true);
     expect(resources.map((resource) => `${resource.kind}/${resource.metadata.name}`).sort()).toEqual([
       'Component/actorstore',
+      'Component/http-tools',
       'Component/pubsub',
       'Configuration/platform',
       'Resiliency/platform-resiliency',
@@ -83,5 +84,21 @@ describe('deploy/dapr', () => {
     expect(seconds(annotations['dapr.io/block-shutdown-duration']!)).toBeGreaterThanOrEqual(defaults.SHUTDOWN_TIMEOUT_SECONDS);
     expect(Number(annotations['dapr.io/graceful-shutdown-seconds'])).toBeGreaterThan(seconds(annotations['dapr.io/block-shutdown-duration']!));
     expect(annotations['dapr.io/app-token-secret']).toBeTruthy();
+  });
+
+  it('sends HTTP tools through an HTTP output binding that fails on non-2xx, reads one byte over the cap and outlasts a tool’s timeout', () => {
+    const binding = one('Component', 'http-tools');
+    expect(binding.spec).toMatchObject({ type: 'bindings.http', version: 'v1' });
+    const metadata = metadataOf(binding);
+    expect(metadata).toMatchObject({ url: 'secretKeyRef', direction: 'output', errorIfNot2XX: 'true' });
+    expect(Number(metadata.maxResponseBodySize)).toBe(httpToolResponseCapBytes + 1);
+    expect(binding.scopes?.sort()).toEqual([conversationActorsAppId, 'tenant-api'].sort());
+    const spec = one('Resiliency', 'platform-resiliency').spec as {
+      policies: { timeouts: Record<string, string> };
+      targets: { components: Record<string, { outbound?: { timeout: string; retry?: string } }> };
+    };
+    const outbound = spec.targets.components['http-tools']!.outbound!;
+    expect(seconds(spec.policies.timeouts[outbound.timeout]!)).toBeGreaterThan(httpToolTimeouts.maxMs / 1_000);
+    expect(outbound.retry).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import { startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
+import { SecretBox } from '@app/db';
 import type { Clock } from '@app/runtime/ports';
-import type { KubernetesConfig, Logger } from '@app/runtime/service';
+import { httpToolCallerFromSettings } from '@app/runtime/providers';
+import { daprHttpUrlOf, type KubernetesConfig, type Logger } from '@app/runtime/service';
 import type { ConversationActorsConfig } from '../config.ts';
 import { registerConversationActors } from '../register-conversation-actors.ts';
 import { createServiceStatusRouter } from './service-status.router.ts';
@@ -37,6 +39,15 @@ export function startConversationActorsService(options: ConversationActorsServic
         clock,
         config,
         acknowledgeAiJobs: 'when-taken',
+        // The businesses' HTTP tools need tenant-api's CREDENTIALS_KEY to open their header values; without it they are off.
+        ...(config.CREDENTIALS_KEY
+          ? {
+              httpTools: {
+                credentials: SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY),
+                caller: httpToolCallerFromSettings(config, { daprHttpUrl: daprHttpUrlOf(kubernetes), apiToken: kubernetes.DAPR_API_TOKEN }),
+              },
+            }
+          : {}),
       });
       return {
         mount: (app) => app.use(createServiceStatusRouter(conversations, kubernetes.APP_API_TOKEN)),

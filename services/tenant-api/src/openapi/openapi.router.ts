@@ -5,6 +5,7 @@ import { agentTestRouteDocs } from '../agent-tests/agent-tests.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
+import { httpToolRouteDocs } from '../http-tools/http-tools.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
@@ -28,6 +29,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...instanceRouteDocs,
   ...agentRouteDocs,
   ...agentTestRouteDocs,
+  ...httpToolRouteDocs,
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,

@@ -9,7 +9,10 @@ import type {
   AgentView,
   ContactView,
   ConversationPage,
+  CreateHttpToolRequest,
   CreateInstanceRequest,
+  HttpToolTestResult,
+  HttpToolView,
   InstanceView,
   LiveTicket,
   LoginRequest,
@@ -20,9 +23,11 @@ import type {
   SandboxMessageRequest,
   SandboxMessageResponse,
   SessionStatusView,
+  TestHttpToolRequest,
   TokenPair,
   UpdateAgentRequest,
   UpdateContactRequest,
+  UpdateHttpToolRequest,
   UpdateInstanceRequest,
 } from './api-models';
 
@@ -82,6 +87,21 @@ export class ApiClient {
   }
   runAgentTests(body: RunAgentTestsRequest): Promise<AgentTestRunView> {
     return firstValueFrom(this.http.post<AgentTestRunView>('/api/agent/tests/run', body));
+  }
+  listHttpTools(): Promise<{ items: HttpToolView[] }> {
+    return firstValueFrom(this.http.get<{ items: HttpToolView[] }>('/api/agent/http-tools'));
+  }
+  createHttpTool(body: CreateHttpToolRequest): Promise<HttpToolView> {
+    return firstValueFrom(this.http.post<HttpToolView>('/api/agent/http-tools', body));
+  }
+  updateHttpTool(toolId: string, body: UpdateHttpToolRequest): Promise<HttpToolView> {
+    return firstValueFrom(this.http.patch<HttpToolView>(`/api/agent/http-tools/${toolId}`, body));
+  }
+  deleteHttpTool(toolId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/agent/http-tools/${toolId}`));
+  }
+  testHttpTool(toolId: string, body: TestHttpToolRequest): Promise<HttpToolTestResult> {
+    return firstValueFrom(this.http.post<HttpToolTestResult>(`/api/agent/http-tools/${toolId}/test`, body));
   }
 
   listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null; q?: string | null }): Promise<ConversationPage> {

@@ -26,6 +26,12 @@ export type SessionState = SessionStatusView['state'];
 export type AgentView = SuccessOf<paths['/agent']['get']>;
 export type UpdateAgentRequest = RequestOf<paths['/agent']['put']>;
 
+export type HttpToolView = SuccessOf<paths['/agent/http-tools/{id}']['get']>;
+export type CreateHttpToolRequest = RequestOf<paths['/agent/http-tools']['post']>;
+export type UpdateHttpToolRequest = RequestOf<paths['/agent/http-tools/{id}']['patch']>;
+export type TestHttpToolRequest = RequestOf<paths['/agent/http-tools/{id}/test']['post']>;
+export type HttpToolTestResult = SuccessOf<paths['/agent/http-tools/{id}/test']['post']>;
+
 export type ConversationPage = SuccessOf<paths['/conversations']['get']>;
 export type ConversationView = ConversationPage['items'][number];
 export type MessagePage = SuccessOf<paths['/conversations/{id}/messages']['get']>;

@@ -709,6 +709,179 @@ export interface paths {
       };
     };
   };
+  "/agent/http-tools": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "name": string;
+            "description": string;
+            "parameters": Record<string, unknown>;
+            "method": "POST";
+            "url": string;
+            "headers": Array<{
+              "name": string;
+              "set": true;
+            }>;
+            "bodyTemplate": string | null;
+            "timeoutMs": number;
+            "active": boolean;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "description": string;
+        "parameters"?: Record<string, unknown>;
+        "method"?: "POST";
+        "url": string;
+        "bodyTemplate"?: string | null;
+        "timeoutMs"?: number;
+        "active"?: boolean;
+        "headers"?: Array<{
+          "name": string;
+          "value": string;
+        }>;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "parameters": Record<string, unknown>;
+          "method": "POST";
+          "url": string;
+          "headers": Array<{
+            "name": string;
+            "set": true;
+          }>;
+          "bodyTemplate": string | null;
+          "timeoutMs": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent/http-tools/{id}": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "parameters": Record<string, unknown>;
+          "method": "POST";
+          "url": string;
+          "headers": Array<{
+            "name": string;
+            "set": true;
+          }>;
+          "bodyTemplate": string | null;
+          "timeoutMs": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "name"?: string;
+        "description"?: string;
+        "parameters"?: Record<string, unknown>;
+        "method"?: "POST";
+        "url"?: string;
+        "bodyTemplate"?: string | null;
+        "timeoutMs"?: number;
+        "active"?: boolean;
+        "headers"?: Array<{
+          "name": string;
+          "value"?: string;
+        }>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "parameters": Record<string, unknown>;
+          "method": "POST";
+          "url": string;
+          "headers": Array<{
+            "name": string;
+            "set": true;
+          }>;
+          "bodyTemplate": string | null;
+          "timeoutMs": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/agent/http-tools/{id}/test": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "arguments"?: Record<string, unknown>;
+        "contact"?: {
+          "phone"?: string;
+          "name"?: string;
+        };
+        "conversationId"?: string;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "request": {
+            "method": string;
+            "url": string;
+            "headers": Record<string, string>;
+            "body": string;
+          };
+          "response": {
+            "ok": boolean;
+            "status": number | null;
+            "body": unknown;
+            "error": string | null;
+            "snippet": string | null;
+            "durationMs": number;
+          };
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/conversations": {
     get: {
       responses: {

@@ -1,15 +1,19 @@
-import type { PrismaClient } from '@app/db';
+import type { PrismaClient, SecretBox } from '@app/db';
 import type { ToolProvider } from '@app/domain';
 import type { Clock } from '@app/runtime/ports';
+import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
+import { createHttpToolProvider } from './http-tools/http-tool-provider.ts';
 
 export interface ToolProviderDependencies {
   prisma: PrismaClient;
   clock: Clock;
   logger: Logger;
+  /** The businesses' HTTP tools: how their secrets are opened and how they are called; absent → no HTTP tools. */
+  httpTools?: { credentials: SecretBox; caller: HttpToolCaller };
 }
 
 /** Every source of the agent's tools, asked in this order once per reply. One line per feature. */
-export function createToolProviders(_dependencies: ToolProviderDependencies): ToolProvider[] {
-  return [];
+export function createToolProviders(dependencies: ToolProviderDependencies): ToolProvider[] {
+  return [...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : [])];
 }
