@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
+import { contactFieldRouteDocs } from '../contact-fields/contact-fields.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
@@ -29,6 +30,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
+  ...contactFieldRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,
