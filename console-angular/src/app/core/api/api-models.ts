@@ -40,3 +40,14 @@ export type SandboxMessageRequest = RequestOf<paths['/sandbox/{instanceId}/messa
 export type SandboxMessageResponse = SuccessOf<paths['/sandbox/{instanceId}/messages']['post']>;
 
 export type LiveTicket = SuccessOf<paths['/live/tickets']['post']>;
+
+export type ContactFieldList = SuccessOf<paths['/contact-fields']['get']>;
+export type ContactFieldView = ContactFieldList['items'][number];
+export type ContactFieldType = ContactFieldView['type'];
+export type CreateContactFieldRequest = RequestOf<paths['/contact-fields']['post']>;
+export type UpdateContactFieldRequest = RequestOf<paths['/contact-fields/{id}']['patch']>;
+export type ContactFieldValues = SuccessOf<paths['/contacts/{id}/fields']['get']>;
+export type ContactFieldValueView = ContactFieldValues['items'][number];
+export type UpdateContactFieldValuesRequest = RequestOf<paths['/contacts/{id}/fields']['put']>;
+export type ContactPage = SuccessOf<paths['/contacts']['get']>;
+export type ContactListItem = ContactPage['items'][number];
