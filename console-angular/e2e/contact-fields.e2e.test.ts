@@ -72,7 +72,7 @@ describe('custom contact fields in the console, in Chromium', () => {
     await page.getByTestId('field-label').fill('Town');
     await page.getByTestId('field-key').fill('city');
     await page.getByTestId('add-field').click();
-    await expect(page.getByRole('alert').filter({ hasText: 'already exists' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
@@ -117,6 +117,7 @@ describe('custom contact fields in the console, in Chromium', () => {
     await expect(page.getByTestId('contacts-table').locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringMatching(/Lucía\s+34600111222\s+Madrid\s+38\.5\s+Wide/),
     ]);
+    await screenshot(page, 'contacts-1280');
     await page.getByTestId('contacts-filter-value').fill('Sevilla');
     await page.getByTestId('contacts-apply').click();
     await page.getByText('No contact matches.').waitFor();
