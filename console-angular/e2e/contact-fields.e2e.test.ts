@@ -114,6 +114,7 @@ describe('custom contact fields in the console, in Chromium', () => {
     await page.getByTestId('contacts-filter-field').selectOption('city');
     await page.getByTestId('contacts-filter-value').fill('madr');
     await page.getByTestId('contacts-apply').click();
+    await page.getByTestId('contacts-table').locator('tbody tr').filter({ hasText: 'Madrid' }).waitFor();
     await expect(page.getByTestId('contacts-table').locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringMatching(/Lucía\s+34600111222\s+Madrid\s+38\.5\s+Wide/),
     ]);

@@ -157,6 +157,11 @@ export class ContactsPage implements OnInit {
     }
   }
 
+  protected typeText(field: ContactFieldView): string {
+    const type = this.i18n.t(this.typeLabels[field.type]);
+    return field.options.length > 0 ? `${type}: ${field.options.join(', ')}` : type;
+  }
+
   protected cell(contact: ContactListItem, key: string): string {
     const value = contact.fields[key];
     return value === undefined ? '' : String(value);
