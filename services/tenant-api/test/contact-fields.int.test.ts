@@ -1,6 +1,7 @@
 import { ContactFieldChanged, Topics, type DomainEvent } from '@app/domain';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessTokenIssuer } from '../src/auth/access-tokens.ts';
 import { contactFieldListSchema, contactFieldViewSchema } from '../src/contact-fields/contact-fields.schema.ts';
 import { contactFieldValuesSchema, contactPageSchema } from '../src/contacts/contacts.schema.ts';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from './tenant-api-harness.ts';
@@ -236,5 +237,30 @@ describe('tenant API: custom contact fields', () => {
       (await api().get(`/api/contacts/${contacts['Ana']}/fields`).set('authorization', owner.bearer).expect(200)).body,
     );
     expect(ana.items.map((item) => item.key)).toEqual(['city', 'shoe_size', 'birthday']);
+  });
+  it('lets an agent (operator) fill values but not change the definitions', async () => {
+    const agentBearer = `Bearer ${
+      createAccessTokenIssuer({ secret: harness.config.JWT_SECRET!, ttlSeconds: 300, now: () => harness.clock.now() }).issue({
+        businessId: owner.businessId,
+        userId: owner.userId,
+        role: 'AGENT',
+      }).accessToken
+    }`;
+    const city = (await harness.database.prisma.contactField.findFirstOrThrow({ where: { businessId: owner.businessId, key: 'city' } })).id;
+    expectError(
+      (await api().post('/api/contact-fields').set('authorization', agentBearer).send({ key: 'vip', label: 'VIP', type: 'TEXT' }).expect(403)).body,
+      'FORBIDDEN',
+    );
+    expectError(
+      (await api().patch(`/api/contact-fields/${city}`).set('authorization', agentBearer).send({ label: 'Town' }).expect(403)).body,
+      'FORBIDDEN',
+    );
+    expectError((await api().delete(`/api/contact-fields/${city}`).set('authorization', agentBearer).expect(403)).body, 'FORBIDDEN');
+    await api().get('/api/contact-fields').set('authorization', agentBearer).expect(200);
+    await api()
+      .put(`/api/contacts/${contacts['Carla']}/fields`)
+      .set('authorization', agentBearer)
+      .send({ values: { city: 'Cádiz' } })
+      .expect(200);
   });
 });
