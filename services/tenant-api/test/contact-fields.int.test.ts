@@ -214,6 +214,20 @@ describe('tenant API: custom contact fields', () => {
     await api().get('/api/contacts/export.csv').expect(401);
   });
 
+  it('streams an export larger than one page, every contact once', async () => {
+    await harness.database.prisma.contact.createMany({
+      data: Array.from({ length: 1_100 }, (_, index) => ({
+        businessId: other.businessId,
+        name: `Bulk ${index}`,
+        phone: `+3461${String(index).padStart(7, '0')}`,
+      })),
+    });
+    const response = await api().get('/api/contacts/export.csv').set('authorization', other.bearer).expect(200);
+    const rows = response.text.split('\r\n').slice(1, -1);
+    expect(rows).toHaveLength(1_101);
+    expect(new Set(rows.map((row) => row.slice(0, 36))).size).toBe(1_101);
+  });
+
   it('renames enum options (stored values follow), refuses removing one in use, and deleting a field deletes its values', async () => {
     const size = (await harness.database.prisma.contactField.findFirstOrThrow({ where: { businessId: owner.businessId, key: 'size' } })).id;
     const refused = await api()

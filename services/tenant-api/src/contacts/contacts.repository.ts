@@ -38,7 +38,7 @@ export interface ContactQuery {
 export function createContactsRepository(deps: { prisma: PrismaClient; clock: Clock }) {
   const { prisma } = deps;
 
-  async function whereOf(tenant: TenantContext, filter: ContactQuery, fields: ContactField[]): Promise<Prisma.ContactWhereInput> {
+  function whereOf(tenant: TenantContext, filter: ContactQuery, fields: ContactField[]): Prisma.ContactWhereInput {
     const conditions: Prisma.ContactWhereInput[] = contactFieldFilters(filter.query, fields);
     if (filter.q) {
       const contains = { contains: likeLiteral(filter.q), mode: 'insensitive' } as const;
@@ -89,7 +89,7 @@ export function createContactsRepository(deps: { prisma: PrismaClient; clock: Cl
     /** Newest contacts first. */
     async list(tenant: TenantContext, filter: ContactQuery & { cursor?: string; limit: number }) {
       const fields = await listContactFields(prisma, tenant.businessId);
-      const result = await page(await whereOf(tenant, filter, fields), filter.cursor, filter.limit);
+      const result = await page(whereOf(tenant, filter, fields), filter.cursor, filter.limit);
       return { items: result.items.map(toListItem), nextCursor: result.nextCursor };
     },
 
@@ -99,7 +99,7 @@ export function createContactsRepository(deps: { prisma: PrismaClient; clock: Cl
      */
     async exportContacts(tenant: TenantContext, filter: ContactQuery) {
       const fields = await listContactFields(prisma, tenant.businessId);
-      const where = await whereOf(tenant, filter, fields);
+      const where = whereOf(tenant, filter, fields);
       async function* batches(size = 500): AsyncGenerator<ContactListItem[]> {
         let cursor: string | undefined;
         do {

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import type { ApiServices } from '../api-services.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { parseInput, resourceId } from '../http/validate.ts';
@@ -51,7 +51,8 @@ export function registerContactRoutes(router: Router, services: ApiServices): vo
           .join('');
         rows += batch.length;
         // Respect backpressure: a slow client holds the next page back instead of filling memory.
-        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+        if (!response.write(chunk)) await drainedOrClosed(response);
+        if (response.destroyed) return; // the client went away: stop reading pages nobody will receive
       }
     } catch (error) {
       // Headers are gone: the only honest signal left is a cut connection (no half file that looks complete).
@@ -90,5 +91,18 @@ export function registerContactRoutes(router: Router, services: ApiServices): vo
       'contact fields updated',
     );
     response.json({ items });
+  });
+}
+
+/** Resolves when the response can take more, or when the connection is gone (then `drain` never comes). */
+function drainedOrClosed(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
   });
 }
