@@ -73,6 +73,11 @@ describe('custom contact fields in the console, in Chromium', () => {
     await page.getByTestId('field-key').fill('city');
     await page.getByTestId('add-field').click();
     await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
+    // Edited in place: the label and the description the agent reads.
+    await page.getByTestId('edit-field-button-city').click();
+    await page.getByTestId('edit-field-city').getByTestId('edit-description').fill('The town the customer lives in');
+    await page.getByTestId('edit-field-city').getByTestId('edit-save').click();
+    await page.getByTestId('contact-field-list').getByText('The town the customer lives in').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
@@ -130,6 +135,12 @@ describe('custom contact fields in the console, in Chromium', () => {
     expect(csv.startsWith('\uFEFFid,name,phone,whatsapp_id,created_at,city,shoe_size,width\r\n')).toBe(true);
     expect(csv).toContain(`${contactId},Lucía,34600111222,,`);
     expect(csv).toContain(',Madrid,38.5,Wide\r\n');
+
+    // An option some contact has cannot be removed; the API's reason is shown.
+    await page.getByTestId('edit-field-button-width').click();
+    await page.getByTestId('edit-field-width').getByTestId('edit-options').fill('Narrow, Regular');
+    await page.getByTestId('edit-field-width').getByTestId('edit-save').click();
+    await page.getByRole('alert').filter({ hasText: 'Contacts still have "Wide"' }).waitFor();
     expect(cspViolations).toEqual([]);
   });
 });

@@ -231,6 +231,7 @@ export const spanish: Translations = {
   'contacts.options': 'Opciones, separadas por comas',
   'contacts.description': 'Descripción para el agente (cuándo guardarlo)',
   'contacts.addField': 'Añadir campo',
+  'contacts.editField': 'Editar',
   'contacts.deleteField': 'Eliminar',
   'contacts.confirmDelete': '¿Eliminar el campo «{label}» y su valor en todos los contactos?',
   'contacts.listTitle': 'Todos los contactos',

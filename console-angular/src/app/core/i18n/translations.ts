@@ -228,6 +228,7 @@ export const english = {
   'contacts.options': 'Options, separated by commas',
   'contacts.description': 'Description for the agent (when to save it)',
   'contacts.addField': 'Add field',
+  'contacts.editField': 'Edit',
   'contacts.deleteField': 'Delete',
   'contacts.confirmDelete': 'Delete the field "{label}" and every contact’s value of it?',
   'contacts.listTitle': 'All contacts',

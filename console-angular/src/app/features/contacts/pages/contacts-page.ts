@@ -33,6 +33,8 @@ export class ContactsPage implements OnInit {
   protected readonly fieldsState = signal<'loading' | 'ready' | 'error'>('loading');
   protected readonly fieldProblem = signal<string | null>(null);
   protected readonly busy = signal(false);
+  /** The definition being edited in place (label, description, options; key and type never change). */
+  protected readonly editing = signal<ContactFieldView | null>(null);
   protected readonly isOwner = computed(() => this.session.account()?.user.role !== 'AGENT');
 
   protected readonly contacts = signal<ContactListItem[]>([]);
@@ -91,9 +93,29 @@ export class ContactsPage implements OnInit {
       this.fields.update((fields) => [...fields, created]);
       this.form.reset({ key: '', label: '', type: 'TEXT', options: '', description: '' });
     } catch (error) {
-      const problem = toApiProblem(error);
-      const details = Array.isArray(problem.details) ? (problem.details as Array<{ message?: string }>) : [];
-      this.fieldProblem.set([problem.message, ...details.map((detail) => detail.message ?? '')].filter(Boolean).join(' '));
+      this.fieldProblem.set(describeProblem(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async saveEdit(event: Event, field: ContactFieldView): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(data.get(name) ?? '');
+    this.busy.set(true);
+    this.fieldProblem.set(null);
+    try {
+      const updated = await this.api.updateContactField(field.id, {
+        label: text('label'),
+        description: text('description'),
+        ...(field.type === 'ENUM' ? { options: text('options').split(',') } : {}),
+      });
+      this.fields.update((fields) => fields.map((other) => (other.id === updated.id ? updated : other)));
+      this.editing.set(null);
+      await this.loadContacts();
+    } catch (error) {
+      this.fieldProblem.set(describeProblem(error));
     } finally {
       this.busy.set(false);
     }
@@ -126,9 +148,7 @@ export class ContactsPage implements OnInit {
       this.nextCursor.set(page.nextCursor);
       this.listState.set('ready');
     } catch (error) {
-      const problem = toApiProblem(error);
-      const details = Array.isArray(problem.details) ? (problem.details as Array<{ message?: string }>) : [];
-      this.listProblem.set([problem.message, ...details.map((detail) => detail.message ?? '')].filter(Boolean).join(' '));
+      this.listProblem.set(describeProblem(error));
       this.listState.set('ready');
     }
   }
@@ -166,4 +186,11 @@ export class ContactsPage implements OnInit {
     const value = contact.fields[key];
     return value === undefined ? '' : String(value);
   }
+}
+
+/** The API's message with each validation problem after it ("The request body is invalid. must be one of: S, M"). */
+function describeProblem(error: unknown): string {
+  const problem = toApiProblem(error);
+  const details = Array.isArray(problem.details) ? (problem.details as Array<{ message?: unknown }>) : [];
+  return [problem.message, ...details.map((detail) => (typeof detail.message === 'string' ? detail.message : ''))].filter(Boolean).join(' ');
 }
