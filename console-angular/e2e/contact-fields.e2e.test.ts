@@ -106,6 +106,11 @@ describe('custom contact fields in the console, in Chromium', () => {
     await expect(panel.getByText('Edited by an operator').count()).resolves.toBe(3);
 
     const token = await accessTokenOf(started!.platform.url, owner);
+    // A value saved elsewhere (another operator, or the agent) shows up in the open panel through live updates.
+    await callApi(started!.platform.url, token, 'PUT', `/api/contacts/${contactId}/fields`, { values: { city: 'Barcelona' } });
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="contact-field-city"]')?.value === 'Barcelona');
+    await callApi(started!.platform.url, token, 'PUT', `/api/contacts/${contactId}/fields`, { values: { city: 'Madrid' } });
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="contact-field-city"]')?.value === 'Madrid');
     const stored = await callApi(started!.platform.url, token, 'GET', `/api/contacts/${contactId}/fields`);
     expect((stored.body['items'] as Array<{ key: string; value: unknown }>).map((item) => [item.key, item.value])).toEqual([
       ['city', 'Madrid'],

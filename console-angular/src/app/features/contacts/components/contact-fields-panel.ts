@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { ApiClient } from '../../../core/api/api-client';
 import { type ApiProblem, toApiProblem } from '../../../core/api/api-error';
 import type { ContactFieldValueView } from '../../../core/api/api-models';
 import { I18n } from '../../../core/i18n/i18n';
+import { LiveUpdates } from '../../../core/live/live-updates';
 import { changedValues, draftOf, problemsByField } from '../data/contact-field-drafts';
 
 /** A contact's custom fields with typed inputs (the inbox's contact panel); the API validates and stores them. */
@@ -156,18 +157,28 @@ export class ContactFieldsPanel {
       const contactId = this.contactId();
       untracked(() => void this.load(contactId));
     });
+    // The agent (or another operator) saved a value: show it, unless this operator is typing (their save wins).
+    const subscription = inject(LiveUpdates).events.subscribe((event) => {
+      const mine = event.type === 'contact.fields-changed' && event.contactId === this.contactId();
+      if ((mine || event.type === 'resync') && !this.dirty() && !this.busy()) void this.load(this.contactId(), { quiet: true });
+    });
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
   }
 
-  private async load(contactId: string): Promise<void> {
-    this.state.set('loading');
-    this.saved.set(false);
-    this.problem.set(null);
+  /** `quiet`: a refresh of what is shown (live update) keeps the form on screen instead of a loading line. */
+  private async load(contactId: string, options: { quiet?: boolean } = {}): Promise<void> {
+    if (!options.quiet) {
+      this.state.set('loading');
+      this.saved.set(false);
+      this.problem.set(null);
+    }
     try {
       const { items } = await this.api.contactFieldValues(contactId);
       if (contactId !== this.contactId()) return; // another contact was opened meanwhile
       this.show(items);
       this.state.set('ready');
     } catch (error) {
+      if (options.quiet) return; // the values on screen stay; the next event or opening tries again
       this.problem.set(toApiProblem(error));
       this.state.set('error');
     }
