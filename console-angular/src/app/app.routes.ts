@@ -15,6 +15,7 @@ export const routes: Routes = [
       { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
       { path: 'tools', loadComponent: () => import('./features/tools/pages/tools-page').then((m) => m.ToolsPage) },
+      { path: 'contacts', loadComponent: () => import('./features/contacts/pages/contacts-page').then((m) => m.ContactsPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },

@@ -23,3 +23,5 @@ export { installOnce } from './install-once.ts';
 export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';
 // The rows of the inbound media download queue (the worker is @app/runtime/providers').
 export * from './media-downloads/media-download.repository.ts';
+// Custom contact fields: definitions and typed values, shared by the tenant API and the agent's tool.
+export * from './contact-fields/contact-field-values.ts';

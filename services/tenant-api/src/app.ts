@@ -5,6 +5,7 @@ import { registerAgentRoutes } from './agent/agent.router.ts';
 import { registerAgentTestRoutes } from './agent-tests/agent-tests.router.ts';
 import { createApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth/auth.router.ts';
+import { registerContactFieldRoutes } from './contact-fields/contact-fields.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
@@ -54,6 +55,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);
+  registerContactFieldRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);
 

@@ -176,6 +176,19 @@ describe('live updates over SSE (in-process fan-out)', () => {
     expect(framesOf(stream, 'business.updated')).toHaveLength(2);
   });
 
+  it('tells the console when a contact field value changes, and only that business', async () => {
+    const [aliceStream, bobStream] = [await connect(alice), await connect(bob)];
+    await Promise.all([aliceStream, bobStream].map((stream) => waitForFrame(stream, (frame) => frame.event === 'ready')));
+    const sent = await sendCustomerMessage(server, alice, aliceInstance, 'I live in Madrid', '+34600777666');
+    expect((await callApi(server, alice, 'POST', '/api/contact-fields', { key: 'city', label: 'City', type: 'TEXT' })).status).toBe(201);
+    expect((await callApi(server, alice, 'PUT', `/api/contacts/${sent.contactId}/fields`, { values: { city: 'Madrid' } })).status).toBe(200);
+    const frame = await waitForFrame(aliceStream, (candidate) => candidate.event === 'contact.fields-changed');
+    expect(dataOf(frame)).toEqual({ contactId: sent.contactId, fieldKey: 'city' });
+    await sendCustomerMessage(server, bob, bobInstance, 'marker for bob');
+    await messageCreated(bobStream, 'marker for bob');
+    expect(framesOf(bobStream, 'contact.fields-changed')).toHaveLength(0);
+  });
+
   it("shows a customer's edit of a stored message as an update of that message and of its conversation's preview", async () => {
     const stream = await connect(alice);
     await waitForFrame(stream, (frame) => frame.event === 'ready');

@@ -14,3 +14,17 @@ export const ContactBotToggled = defineEvent(
     reason: z.enum(['operator_toggle', 'operator_reply']),
   }),
 );
+
+/** For automations (n8n) and open consoles: the value as the API shows it, null when cleared. */
+export const ContactFieldChanged = defineEvent(
+  'contact.field-changed',
+  Topics.contactsFields,
+  z.object({
+    businessId: z.string(),
+    contactId: z.string(),
+    fieldKey: z.string(),
+    value: z.union([z.string(), z.number()]).nullable(),
+    setBy: z.enum(['AI', 'OPERATOR']),
+    setByUserId: z.string().nullable(),
+  }),
+);

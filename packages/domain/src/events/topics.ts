@@ -13,6 +13,8 @@ export const Topics = {
   messagesOutbound: 'messages.outbound',
   /** contact.bot-toggled — the per-contact bot switch changed. */
   contactsBotControl: 'contacts.bot-control',
+  /** contact.field-changed — an operator or the agent set or cleared one of a contact's custom fields. */
+  contactsFields: 'contacts.fields',
   /** business.bot-toggled — the business-wide bot switch changed. */
   businessesBotControl: 'businesses.bot-control',
 } as const;

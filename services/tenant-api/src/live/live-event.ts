@@ -9,11 +9,19 @@ export interface LiveEventPayloads {
   'message.updated': { conversationId: string; message: MessageView };
   'conversation.updated': { conversation: ConversationView };
   'business.updated': { botEnabled: boolean };
+  /** A custom field value of this contact was set or cleared (by an operator or the agent): refetch its fields. */
+  'contact.fields-changed': { contactId: string; fieldKey: string };
 }
 
 export type LiveEventType = keyof LiveEventPayloads;
 
-export const liveEventTypes: readonly LiveEventType[] = ['message.created', 'message.updated', 'conversation.updated', 'business.updated'];
+export const liveEventTypes: readonly LiveEventType[] = [
+  'message.created',
+  'message.updated',
+  'conversation.updated',
+  'business.updated',
+  'contact.fields-changed',
+];
 
 export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];
 

@@ -2,6 +2,7 @@ import type { PrismaClient } from '@app/db';
 import {
   BusinessBotToggled,
   ContactBotToggled,
+  ContactFieldChanged,
   MessageContentChanged,
   MessageReceived,
   MessageSendRequested,
@@ -103,6 +104,14 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
           await publish(parsed.data.data.businessId, { type: 'business.updated', data: { botEnabled } }, `${event.id}:business.updated`);
         return 'success';
       }
+      case ContactFieldChanged.type: {
+        const parsed = ContactFieldChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        // Only which contact and field: an open contact panel refetches, so a late redelivery never shows an old value.
+        const { businessId, contactId, fieldKey } = parsed.data.data;
+        await publish(businessId, { type: 'contact.fields-changed', data: { contactId, fieldKey } }, `${event.id}:contact.fields-changed`);
+        return 'success';
+      }
       default:
         // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
         return 'success';
@@ -121,11 +130,16 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
     return 'drop';
   }
 
-  return [Topics.messagesInbound, Topics.messagesStatus, Topics.messagesOutbound, Topics.contactsBotControl, Topics.businessesBotControl].map(
-    (topic) => ({
-      topic,
-      group: LIVE_UPDATES_GROUP,
-      handler: handle,
-    }),
-  );
+  return [
+    Topics.messagesInbound,
+    Topics.messagesStatus,
+    Topics.messagesOutbound,
+    Topics.contactsBotControl,
+    Topics.contactsFields,
+    Topics.businessesBotControl,
+  ].map((topic) => ({
+    topic,
+    group: LIVE_UPDATES_GROUP,
+    handler: handle,
+  }));
 }

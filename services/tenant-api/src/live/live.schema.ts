@@ -24,6 +24,7 @@ export const liveStreamFrameSchema = z
     z.object({ event: z.literal('message.updated'), id: z.string(), data: messageEventData }),
     z.object({ event: z.literal('conversation.updated'), id: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
     z.object({ event: z.literal('business.updated'), id: z.string(), data: z.object({ botEnabled: z.boolean() }) }),
+    z.object({ event: z.literal('contact.fields-changed'), id: z.string(), data: z.object({ contactId: z.uuid(), fieldKey: z.string() }) }),
     z.object({ event: z.literal('resync'), id: z.string(), data: z.object({ lastEventId: z.string() }) }),
     z.object({
       event: z.literal('ready'),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { agentTestRouteDocs } from '../agent-tests/agent-tests.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
+import { contactFieldRouteDocs } from '../contact-fields/contact-fields.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
 import { httpToolRouteDocs } from '../http-tools/http-tools.openapi.ts';
@@ -33,6 +34,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
+  ...contactFieldRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,

@@ -7,7 +7,12 @@ import type {
   AgentTestCaseView,
   AgentTestRunView,
   AgentView,
+  ContactFieldList,
+  ContactFieldValues,
+  ContactFieldView,
+  ContactPage,
   ContactView,
+  CreateContactFieldRequest,
   ConversationPage,
   CreateHttpToolRequest,
   CreateInstanceRequest,
@@ -26,6 +31,8 @@ import type {
   TestHttpToolRequest,
   TokenPair,
   UpdateAgentRequest,
+  UpdateContactFieldRequest,
+  UpdateContactFieldValuesRequest,
   UpdateContactRequest,
   UpdateHttpToolRequest,
   UpdateInstanceRequest,
@@ -151,6 +158,33 @@ export class ApiClient {
     return firstValueFrom(this.http.patch<ContactView>(`/api/contacts/${contactId}`, body));
   }
 
+  listContactFields(): Promise<ContactFieldList> {
+    return firstValueFrom(this.http.get<ContactFieldList>('/api/contact-fields'));
+  }
+  createContactField(body: CreateContactFieldRequest): Promise<ContactFieldView> {
+    return firstValueFrom(this.http.post<ContactFieldView>('/api/contact-fields', body));
+  }
+  updateContactField(fieldId: string, body: UpdateContactFieldRequest): Promise<ContactFieldView> {
+    return firstValueFrom(this.http.patch<ContactFieldView>(`/api/contact-fields/${fieldId}`, body));
+  }
+  deleteContactField(fieldId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/contact-fields/${fieldId}`));
+  }
+  contactFieldValues(contactId: string): Promise<ContactFieldValues> {
+    return firstValueFrom(this.http.get<ContactFieldValues>(`/api/contacts/${contactId}/fields`));
+  }
+  updateContactFieldValues(contactId: string, body: UpdateContactFieldValuesRequest): Promise<ContactFieldValues> {
+    return firstValueFrom(this.http.put<ContactFieldValues>(`/api/contacts/${contactId}/fields`, body));
+  }
+  /** `filters` are field key → value, sent as `field.<key>=<value>`. */
+  listContacts(query: { cursor?: string | null; limit?: number; q?: string | null; filters?: Record<string, string> }): Promise<ContactPage> {
+    return firstValueFrom(this.http.get<ContactPage>('/api/contacts', { params: contactParams(query).set('limit', String(query.limit ?? 50)) }));
+  }
+  /** The CSV export as bytes (the Bearer token rides on the request, so it cannot be a plain link). */
+  exportContacts(query: { q?: string | null; filters?: Record<string, string> }): Promise<Blob> {
+    return firstValueFrom(this.http.get('/api/contacts/export.csv', { params: contactParams(query), responseType: 'blob' }));
+  }
+
   sendSandboxMessage(instanceId: string, body: SandboxMessageRequest): Promise<SandboxMessageResponse> {
     return firstValueFrom(this.http.post<SandboxMessageResponse>(`/api/sandbox/${instanceId}/messages`, body));
   }
@@ -158,4 +192,12 @@ export class ApiClient {
   createLiveTicket(): Promise<LiveTicket> {
     return firstValueFrom(this.http.post<LiveTicket>('/api/live/tickets', {}));
   }
+}
+
+function contactParams(query: { cursor?: string | null; q?: string | null; filters?: Record<string, string> }): HttpParams {
+  let params = new HttpParams();
+  if (query.cursor) params = params.set('cursor', query.cursor);
+  if (query.q) params = params.set('q', query.q);
+  for (const [key, value] of Object.entries(query.filters ?? {})) params = params.set(`field.${key}`, value);
+  return params;
 }

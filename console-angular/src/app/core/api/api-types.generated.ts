@@ -996,6 +996,34 @@ export interface paths {
       };
     };
   };
+  "/contacts": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+            "waUserId": string | null;
+            "createdAt": string;
+            "fields": Record<string, string | number>;
+          }>;
+          "nextCursor": string | null;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/contacts/export.csv": {
+    get: {
+      responses: {
+        200: { content?: never };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/contacts/{id}": {
     patch: {
       requestBody: { content: { 'application/json': {
@@ -1014,6 +1042,131 @@ export interface paths {
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/contacts/{id}/fields": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "key": string;
+            "label": string;
+            "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+            "options": Array<string>;
+            "value": string | number | null;
+            "setBy": "AI" | "OPERATOR" | null;
+            "setByUserId": string | null;
+            "updatedAt": string | null;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    put: {
+      requestBody: { content: { 'application/json': {
+        "values": Record<string, string | number | null>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "key": string;
+            "label": string;
+            "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+            "options": Array<string>;
+            "value": string | number | null;
+            "setBy": "AI" | "OPERATOR" | null;
+            "setByUserId": string | null;
+            "updatedAt": string | null;
+          }>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/contact-fields": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "key": string;
+            "label": string;
+            "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+            "options": Array<string>;
+            "description": string;
+            "position": number;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "key": string;
+        "label": string;
+        "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+        "options"?: Array<string>;
+        "description"?: string;
+        "position"?: number;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "key": string;
+          "label": string;
+          "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+          "options": Array<string>;
+          "description": string;
+          "position": number;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/contact-fields/{id}": {
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "label"?: string;
+        "description"?: string;
+        "position"?: number;
+        "options"?: Array<string>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "key": string;
+          "label": string;
+          "type": "TEXT" | "NUMBER" | "DATE" | "ENUM";
+          "options": Array<string>;
+          "description": string;
+          "position": number;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };

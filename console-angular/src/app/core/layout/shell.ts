@@ -54,6 +54,7 @@ export class Shell {
     { path: '/inbox', label: 'nav.inbox', icon: 'chat' },
     { path: '/agent', label: 'nav.agent', icon: 'robot' },
     { path: '/tools', label: 'nav.tools', icon: 'build' },
+    { path: '/contacts', label: 'nav.contacts', icon: 'person' },
     { path: '/test', label: 'nav.test', icon: 'flask' },
     { path: '/instances', label: 'nav.instances', icon: 'phone' },
   ];

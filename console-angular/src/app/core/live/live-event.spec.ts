@@ -12,6 +12,11 @@ describe('parsing live events', () => {
     });
     expect(parseLiveEvent('business.updated', '{"botEnabled":false}')).toEqual({ type: 'business.updated', botEnabled: false });
     expect(parseLiveEvent('resync', '')).toEqual({ type: 'resync' });
+    expect(parseLiveEvent('contact.fields-changed', '{"contactId":"k1","fieldKey":"city"}')).toEqual({
+      type: 'contact.fields-changed',
+      contactId: 'k1',
+      fieldKey: 'city',
+    });
   });
 
   it('ignores malformed and unknown events instead of breaking the stream', () => {
@@ -19,5 +24,6 @@ describe('parsing live events', () => {
     expect(parseLiveEvent('message.created', '{"message":{}}')).toBeNull();
     expect(parseLiveEvent('business.updated', '{"botEnabled":"yes"}')).toBeNull();
     expect(parseLiveEvent('something.else', '{}')).toBeNull();
+    expect(parseLiveEvent('contact.fields-changed', '{"contactId":1}')).toBeNull();
   });
 });

@@ -6,9 +6,17 @@ export type LiveEvent =
   | { type: 'message.updated'; conversationId: string; message: MessageView }
   | { type: 'conversation.updated'; conversation: ConversationView }
   | { type: 'business.updated'; botEnabled: boolean }
+  | { type: 'contact.fields-changed'; contactId: string; fieldKey: string }
   | { type: 'resync' };
 
-export const liveEventTypes = ['message.created', 'message.updated', 'conversation.updated', 'business.updated', 'resync'] as const;
+export const liveEventTypes = [
+  'message.created',
+  'message.updated',
+  'conversation.updated',
+  'business.updated',
+  'contact.fields-changed',
+  'resync',
+] as const;
 
 /** Parses one SSE message; null for anything that is not a well-formed event (ignored rather than crashing the stream). */
 export function parseLiveEvent(type: string, data: string): LiveEvent | null {
@@ -33,6 +41,10 @@ export function parseLiveEvent(type: string, data: string): LiveEvent | null {
         : null;
     case 'business.updated':
       return typeof value['botEnabled'] === 'boolean' ? { type, botEnabled: value['botEnabled'] } : null;
+    case 'contact.fields-changed':
+      return typeof value['contactId'] === 'string' && typeof value['fieldKey'] === 'string'
+        ? { type, contactId: value['contactId'], fieldKey: value['fieldKey'] }
+        : null;
     default:
       return null;
   }

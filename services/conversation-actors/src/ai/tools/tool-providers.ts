@@ -3,6 +3,7 @@ import type { ToolProvider } from '@app/domain';
 import type { Clock } from '@app/runtime/ports';
 import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
+import { createContactFieldsToolProvider } from './contact-fields/contact-fields.tool-provider.ts';
 import { createHttpToolProvider } from './http-tools/http-tool-provider.ts';
 
 export interface ToolProviderDependencies {
@@ -15,5 +16,8 @@ export interface ToolProviderDependencies {
 
 /** Every source of the agent's tools, asked in this order once per reply. One line per feature. */
 export function createToolProviders(dependencies: ToolProviderDependencies): ToolProvider[] {
-  return [...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : [])];
+  return [
+    createContactFieldsToolProvider(dependencies),
+    ...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : []),
+  ];
 }

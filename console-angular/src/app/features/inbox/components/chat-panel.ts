@@ -6,6 +6,7 @@ import type { ApiProblem } from '../../../core/api/api-error';
 import { I18n } from '../../../core/i18n/i18n';
 import type { TranslationKey } from '../../../core/i18n/translations';
 import { Icon } from '../../../shared/ui/icon';
+import { ContactFieldsPanel } from '../../contacts/components/contact-fields-panel';
 import { type BotPauseChoice, botPauseChoices } from '../data/bot-pause';
 import { contactLabel, windowTimeLeft } from '../data/message-list';
 import { ChatTimeline } from './chat-timeline';
@@ -15,7 +16,7 @@ import { Composer } from './composer';
 @Component({
   selector: 'app-chat-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatSlideToggleModule, Icon, ChatTimeline, Composer],
+  imports: [MatButtonModule, MatSlideToggleModule, Icon, ChatTimeline, Composer, ContactFieldsPanel],
   template: `
     <header class="header">
       <button mat-icon-button type="button" class="back" (click)="back.emit()" [attr.aria-label]="i18n.t('inbox.back')">
@@ -27,6 +28,18 @@ import { Composer } from './composer';
           {{ windowLeft() === null ? i18n.t('inbox.windowClosed') : i18n.t('inbox.windowOpen', { left: i18n.duration(windowLeft() ?? 0) }) }}
         </span>
       </div>
+      <button
+        mat-icon-button
+        type="button"
+        (click)="detailsOpen.set(!detailsOpen())"
+        [attr.aria-expanded]="detailsOpen()"
+        aria-controls="contact-details"
+        data-testid="contact-details-toggle"
+        [attr.aria-label]="i18n.t('contactPanel.title')"
+        [title]="i18n.t('contactPanel.title')"
+      >
+        <app-icon name="person" />
+      </button>
       <mat-slide-toggle
         [checked]="!conversation().botDisabled"
         (change)="botToggled.emit($event.checked)"
@@ -62,6 +75,9 @@ import { Composer } from './composer';
         }
       </div>
     </header>
+    @if (detailsOpen()) {
+      <app-contact-fields-panel id="contact-details" [contactId]="conversation().contact.id" />
+    }
     @if (conversation().botDisabled) {
       <p class="paused" role="status" data-testid="bot-paused"><app-icon name="pause" [size]="16" /> {{ botLabel() }}</p>
     }
@@ -114,6 +130,8 @@ export class ChatPanel {
   readonly back = output();
   private readonly composer = viewChild(Composer);
   protected readonly pauseOpen = signal(false);
+  /** The contact panel (custom fields); stays open while the operator moves between conversations. */
+  protected readonly detailsOpen = signal(false);
   protected readonly pauseChoices = botPauseChoices;
   protected readonly pauseLabels = {
     thirtyMinutes: 'inbox.pause.thirtyMinutes',
