@@ -16,6 +16,8 @@ export * from './media/media-download-state.ts';
 export * from './media/media-download-error.ts';
 export * from './media/media-object-key.ts';
 export * from './tools/agent-tool.ts';
+export * from './files/agent-files.ts';
+export * from './files/reply-media.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';
