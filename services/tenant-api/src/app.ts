@@ -6,6 +6,7 @@ import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
+import { registerFileRoutes } from './files/files.router.ts';
 import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
@@ -31,6 +32,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);
+  registerFileRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);
 

@@ -65,6 +65,8 @@ export const tenantApiConfigSchema = z
      * as baileys-sessions' BAILEYS_MAX_SESSIONS, whose instance controller never scales the StatefulSet above it.
      */
     BAILEYS_MAX_SESSIONS: count(defaultDeploymentInstanceLimits.whatsappWebSessions),
+    /** Largest file the files library takes (bytes); beyond → 413. 16 MB is WhatsApp's limit for video and audio. */
+    FILES_MAX_BYTES: positiveInteger(16 * 1024 * 1024),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;

@@ -4,6 +4,7 @@ import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
+import { fileRouteDocs } from '../files/files.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
@@ -29,6 +30,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
+  ...fileRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,
