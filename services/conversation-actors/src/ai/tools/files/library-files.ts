@@ -9,6 +9,7 @@ export interface LibraryFile {
   mimeType: string;
   kind: AgentFileKind;
   filename: string;
+  sizeBytes: number;
   triggerKeywords: string[];
   triggerContext: string;
 }
@@ -18,7 +19,17 @@ export async function loadActiveFiles(prisma: PrismaClient, businessId: string):
   const rows = await prisma.agentFile.findMany({
     where: { businessId, active: true },
     orderBy: [{ order: 'asc' }, { title: 'asc' }],
-    select: { id: true, title: true, objectKey: true, mimeType: true, kind: true, filename: true, triggerKeywords: true, triggerContext: true },
+    select: {
+      id: true,
+      title: true,
+      objectKey: true,
+      mimeType: true,
+      kind: true,
+      filename: true,
+      sizeBytes: true,
+      triggerKeywords: true,
+      triggerContext: true,
+    },
   });
   return rows.map((row) => ({ ...row, kind: row.kind as AgentFileKind }));
 }
@@ -35,7 +46,10 @@ export function findByTitle(files: LibraryFile[], title: string): LibraryFile | 
   return loose.length === 1 ? loose[0]! : null;
 }
 
-/** The outbound message of a library file: its object-store key as the media id, which every egress knows to load. */
+/**
+ * The outbound message of a library file: its object-store key as the media id and the download state `stored` —
+ * what a stored download looks like — so every egress loads the bytes from the store and the console shows them.
+ */
 export function libraryFilePart(file: LibraryFile, caption?: string): ReplyPart {
   return {
     kind: file.kind,
@@ -43,7 +57,9 @@ export function libraryFilePart(file: LibraryFile, caption?: string): ReplyPart 
       mediaId: file.objectKey,
       mimeType: file.mimeType,
       filename: file.filename,
+      size: file.sizeBytes,
       ...(caption ? { caption } : {}),
+      download: { state: 'stored', attempts: 0 },
     },
   };
 }
