@@ -10,7 +10,7 @@ import type { ObjectStore } from '@app/runtime/ports';
 import { createLogger } from '@app/runtime/service';
 import { startGraphApiServer, type GraphApiServer } from '@app/testkit/meta-graph';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphApiClient, GraphApiError } from './graph-api-client.ts';
+import { createGraphApiClient, type GraphApiError } from './graph-api-client.ts';
 import { accessTokenFromSecretBox, createMetaEgressHandler } from './meta-egress.subscription.ts';
 import { metaMediaReuseMs } from './stored-media-uploads.ts';
 
