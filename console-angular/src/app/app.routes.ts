@@ -14,6 +14,7 @@ export const routes: Routes = [
     children: [
       { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
+      { path: 'files', loadComponent: () => import('./features/files/pages/files-page').then((m) => m.FilesPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },

@@ -297,7 +297,7 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     let form: FormData | null = null;
     if (contentType.startsWith('multipart/form-data')) {
       try {
-        form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+        form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
       } catch {
         form = null;
       }

@@ -3,6 +3,8 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import type {
   Account,
+  AgentFileList,
+  AgentFileView,
   AgentView,
   ContactView,
   ConversationPage,
@@ -17,6 +19,7 @@ import type {
   SandboxMessageResponse,
   SessionStatusView,
   TokenPair,
+  UpdateAgentFileRequest,
   UpdateAgentRequest,
   UpdateContactRequest,
   UpdateInstanceRequest,
@@ -62,6 +65,20 @@ export class ApiClient {
   }
   updateAgent(body: UpdateAgentRequest): Promise<AgentView> {
     return firstValueFrom(this.http.put<AgentView>('/api/agent', body));
+  }
+
+  listFiles(): Promise<AgentFileList> {
+    return firstValueFrom(this.http.get<AgentFileList>('/api/files'));
+  }
+  /** multipart/form-data with the file in `file`; the browser writes the boundary. */
+  uploadFile(form: FormData): Promise<AgentFileView> {
+    return firstValueFrom(this.http.post<AgentFileView>('/api/files', form));
+  }
+  updateFile(fileId: string, body: UpdateAgentFileRequest): Promise<AgentFileView> {
+    return firstValueFrom(this.http.patch<AgentFileView>(`/api/files/${fileId}`, body));
+  }
+  deleteFile(fileId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/files/${fileId}`));
   }
 
   listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null; q?: string | null }): Promise<ConversationPage> {

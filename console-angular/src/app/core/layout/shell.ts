@@ -53,6 +53,7 @@ export class Shell {
   protected readonly navigation: NavigationItem[] = [
     { path: '/inbox', label: 'nav.inbox', icon: 'chat' },
     { path: '/agent', label: 'nav.agent', icon: 'robot' },
+    { path: '/files', label: 'nav.files', icon: 'document' },
     { path: '/test', label: 'nav.test', icon: 'flask' },
     { path: '/instances', label: 'nav.instances', icon: 'phone' },
   ];
