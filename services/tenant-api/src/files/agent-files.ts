@@ -123,7 +123,11 @@ export function createAgentFiles(dependencies: AgentFilesDependencies) {
     /** Deletes the row, then the object (a crash in between leaves an unreferenced object, never a dangling row). */
     async remove(tenant: TenantContext, id: string): Promise<void> {
       const file = await find(tenant, id);
-      await prisma.agentFile.delete({ where: { id: file.id } });
+      // The Cloud API ids of its uploads go with it: nothing can send the file any more.
+      await prisma.$transaction([
+        prisma.agentFile.delete({ where: { id: file.id } }),
+        prisma.metaMediaUpload.deleteMany({ where: { objectKey: file.objectKey } }),
+      ]);
       await objectStore.delete(file.objectKey);
     },
 
