@@ -34,8 +34,7 @@ describe('the files library in Chromium: upload, edit, and the agent sending a f
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'files-e2e-data-'));
     openai = await createOpenAiTestServer();
-    // The model names the library file by its shortcode; the reply composer turns it into the file.
-    openai.setReply(() => 'Claro, aquí tienes nuestro menú: [[file:Menú del día]] ¡Buen provecho!');
+    openai.setReply(() => 'Claro, aquí tienes nuestro menú:');
     started = await startPlatformOnFreshDatabase({
       PASSWORD_HASH_MEMORY_KIB: '1024',
       PASSWORD_HASH_PASSES: '1',
@@ -99,7 +98,7 @@ describe('the files library in Chromium: upload, edit, and the agent sending a f
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
 
-  it('shows a library file the agent sent in the test chat: the image in place, with the text around it', async () => {
+  it('shows a library file the agent sent in the test chat: the image in place, after the text', async () => {
     const sandbox = await api('POST', '/api/instances', { provider: 'SANDBOX', name: 'Pruebas' });
     expect(sandbox.status).toBe(201);
     const file = await database.prisma.agentFile.findFirstOrThrow({ where: { title: 'Menú del día' } });
@@ -109,7 +108,7 @@ describe('the files library in Chromium: upload, edit, and the agent sending a f
     await page.locator('[data-author="CUSTOMER"]').getByText('¿Qué hay de comer hoy?').waitFor();
     await page.locator('[data-author="AI"]').first().waitFor({ timeout: 60_000 });
 
-    // The reply as the reply loop stores it once composed: text, the file (its object key, stored), text.
+    // The file as the reply loop stores it once composed: a message of its own after the text, its object key stored.
     const reply = await database.prisma.message.findFirstOrThrow({ where: { author: 'AI' } });
     const conversation = { businessId: reply.businessId, conversationId: reply.conversationId, instanceId: reply.instanceId };
     const at = (offset: number) => new Date(reply.sentAt.getTime() + offset);
@@ -143,6 +142,8 @@ describe('the files library in Chromium: upload, edit, and the agent sending a f
   // The whole loop — the model's [[file:…]] turned into the file by the reply composer — runs once the AI worker
   // composes its replies through createReplyComposer.
   it.skip('sends the file when the model writes its shortcode', async () => {
+    // The model names the library file by its shortcode; the reply composer turns it into the file.
+    openai.setReply(() => 'Claro, aquí tienes nuestro menú: [[file:Menú del día]] ¡Buen provecho!');
     await page.getByPlaceholder('Write as the customer').fill('¿Tenéis menú?');
     await page.getByPlaceholder('Write as the customer').press('Enter');
     const image = page.locator('[data-author="AI"] [data-testid="media-thumbnail"] img');
