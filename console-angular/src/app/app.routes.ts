@@ -16,6 +16,7 @@ export const routes: Routes = [
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
       { path: 'tools', loadComponent: () => import('./features/tools/pages/tools-page').then((m) => m.ToolsPage) },
       { path: 'contacts', loadComponent: () => import('./features/contacts/pages/contacts-page').then((m) => m.ContactsPage) },
+      { path: 'files', loadComponent: () => import('./features/files/pages/files-page').then((m) => m.FilesPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },

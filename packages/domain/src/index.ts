@@ -22,6 +22,8 @@ export * from './tools/http-tools/body-template.ts';
 export * from './tools/http-tools/outbound-address.ts';
 export * from './tools/http-tools/http-tool-definition.ts';
 export * from './contact-fields/contact-field.ts';
+export * from './files/agent-files.ts';
+export * from './files/reply-media.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';

@@ -25,3 +25,7 @@ export { ConversationActor, Reminders } from './conversation/conversation-actor.
 export type { ConversationActorOptions } from './conversation/conversation-actor.ts';
 export { CONVERSATION_ACTORS_GROUP } from './subscriptions/inbound-message.subscription.ts';
 export { releaseAbandonedBufferLeases } from './ai/buffer-lease.repository.ts';
+export { createReplyComposer } from './ai/tools/files/reply-composer.ts';
+export type { ReplyComposerDependencies } from './ai/tools/files/reply-composer.ts';
+export { createMediaLinkCheck } from './ai/tools/files/media-link-check.ts';
+export type { MediaLinkCheck } from './ai/tools/files/media-link-check.ts';

@@ -116,7 +116,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let metaMedia: MetaMediaDownloads | null = null;
   if (config.metaWebhooks) {
     const graph = createGraphApiClient({ graphUrl: config.metaWebhooks.META_GRAPH_URL });
-    pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
+    // Library files and stored media are uploaded to the phone number from the same store before they are sent.
+    pubsub.subscribe(
+      createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger, objectStore, clock }),
+    );
     // Inbound Cloud API media go to the same object store as Baileys media (DATA_DIR/objects).
     metaMedia = createMetaMediaDownloads({ prisma, objectStore, secretBox: credentialsBox, logger, config: config.metaWebhooks });
     app.use(createMetaWebhooksRouter({ prisma, logger, config: config.metaWebhooks, media: metaMedia, onIngested: () => pubsub.wake() }));

@@ -10,6 +10,7 @@ import { registerContactRoutes } from './contacts/contacts.router.ts';
 import { registerConversationRoutes } from './conversations/conversations.router.ts';
 import type { TenantApiDependencies } from './dependencies.ts';
 import { registerHttpToolRoutes } from './http-tools/http-tools.router.ts';
+import { registerFileRoutes } from './files/files.router.ts';
 import { registerInstanceSessionRoutes } from './instances/instance-session.router.ts';
 import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
@@ -56,6 +57,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);
   registerContactFieldRoutes(router, services);
+  registerFileRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);
 

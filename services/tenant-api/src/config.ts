@@ -68,6 +68,8 @@ export const tenantApiConfigSchema = z
     BAILEYS_MAX_SESSIONS: count(defaultDeploymentInstanceLimits.whatsappWebSessions),
     /** HTTP tools' SSRF guard: HTTP_TOOLS_ALLOW_HTTP, HTTP_TOOLS_ALLOW_LIST ("test this tool" calls under it). */
     ...httpToolSettingsShape,
+    /** Largest file the files library takes (bytes); beyond → 413. 16 MB is WhatsApp's limit for video and audio. */
+    FILES_MAX_BYTES: positiveInteger(16 * 1024 * 1024),
   })
   .superRefine((config, context) => {
     if (config.NODE_ENV !== 'production') return;

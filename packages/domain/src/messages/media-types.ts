@@ -25,6 +25,7 @@ const inlineMediaTypes = new Set([
 const documentTypes = new Set([
   'application/pdf',
   'text/plain',
+  'text/csv',
   'application/zip',
   'application/msword',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

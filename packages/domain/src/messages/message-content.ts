@@ -17,6 +17,7 @@ export const mediaSchema = z.object({
   /**
    * Media the platform downloads (Baileys, Cloud API): `pending` until the bytes are in the object store (retried
    * with backoff; `attempts`/`error` say how it goes), `stored` once `mediaId` is the object key, `failed` when given up.
+   * An outbound file of the business's library is `stored` from the start (its `mediaId` is its object key).
    */
   download: z
     .object({ state: z.enum(['pending', 'stored', 'failed']), attempts: z.number().int().nonnegative(), error: z.string().optional() })

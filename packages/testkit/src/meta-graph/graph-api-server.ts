@@ -23,6 +23,15 @@ export interface AcceptedGraphMessage {
   body: Record<string, unknown>;
 }
 
+/** A file the double accepted on `POST /{phone-number-id}/media` (then sendable by its id). */
+export interface UploadedGraphMedia {
+  phoneNumberId: string;
+  id: string;
+  type: string;
+  bytes: Buffer;
+  filename: string | null;
+}
+
 export interface InjectedGraphError {
   code: number;
   /** How many matching requests fail before the double answers normally again (default 1). */
@@ -55,6 +64,8 @@ export interface GraphApiServer {
   requests: RecordedGraphRequest[];
   accepted: AcceptedGraphMessage[];
   readReceipts: { phoneNumberId: string; messageId: string }[];
+  /** Media accepted by `POST /{phone-number-id}/media`, in order. */
+  uploads: UploadedGraphMedia[];
   addPhoneNumber(phoneNumberId: string, accessToken: string): void;
   injectError(error: InjectedGraphError): void;
   /**
@@ -80,6 +91,41 @@ export interface GraphApiServerOptions {
 
 const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'];
 
+/** The types `POST /{phone-number-id}/media` takes, by kind (Meta's supported media types). */
+const uploadKinds: Record<string, 'image' | 'audio' | 'video' | 'document' | 'sticker'> = {
+  'image/jpeg': 'image',
+  'image/png': 'image',
+  'image/webp': 'sticker',
+  'audio/aac': 'audio',
+  'audio/amr': 'audio',
+  'audio/mpeg': 'audio',
+  'audio/mp4': 'audio',
+  'audio/ogg': 'audio',
+  'video/mp4': 'video',
+  'video/3gpp': 'video',
+  'text/plain': 'document',
+  'application/pdf': 'document',
+  'application/msword': 'document',
+  'application/vnd.ms-excel': 'document',
+  'application/vnd.ms-powerpoint': 'document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'document',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'document',
+};
+
+/** Meta's size limits per kind (images 5 MB, audio and video 16 MB, documents 100 MB, stickers 500 KB). */
+const uploadLimits = { image: 5 * 1024 * 1024, audio: 16 * 1024 * 1024, video: 16 * 1024 * 1024, document: 100 * 1024 * 1024, sticker: 500 * 1024 };
+
+const startsWith = (prefix: number[]) => (body: Buffer) => prefix.every((byte, index) => body[index] === byte);
+/** The magic numbers Meta checks a declared type against (types without one are taken as declared). */
+const signatures: Record<string, (body: Buffer) => boolean> = {
+  'image/jpeg': startsWith([0xff, 0xd8, 0xff]),
+  'image/png': startsWith([0x89, 0x50, 0x4e, 0x47]),
+  'application/pdf': startsWith([0x25, 0x50, 0x44, 0x46]),
+  'audio/ogg': startsWith([0x4f, 0x67, 0x67, 0x53]),
+  'video/mp4': (body) => body.subarray(4, 8).toString('latin1') === 'ftyp',
+};
+
 interface StoredMedia {
   bytes: Buffer;
   mimeType: string;
@@ -90,7 +136,8 @@ interface StoredMedia {
 
 /**
  * A wire-format double of the Cloud API's Graph endpoints (protocols.md §1.5–1.8) on an ephemeral port:
- * `POST /{version}/{phone-number-id}/messages` (sends and mark-as-read), media lookup (a URL valid 5 minutes,
+ * `POST /{version}/{phone-number-id}/messages` (sends and mark-as-read), `POST /{version}/{phone-number-id}/media` (multipart
+ * uploads, checked by type, signature and size), media lookup (a URL valid 5 minutes,
  * sha256, file_size) / download (Bearer required) / delete, Meta's error envelope, and error injection per code. `fetch` talks to it with only the base URL changed.
  */
 export async function startGraphApiServer(options: GraphApiServerOptions = {}): Promise<GraphApiServer> {
@@ -107,12 +154,13 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     requests: [] as RecordedGraphRequest[],
     accepted: [] as AcceptedGraphMessage[],
     readReceipts: [] as { phoneNumberId: string; messageId: string }[],
+    uploads: [] as UploadedGraphMedia[],
   };
   let origin = '';
 
   const server = createServer((request, response) => {
     readBody(request)
-      .then((raw) => handle(request, response, raw))
+      .then((raw) => handle(request, response, raw.toString('utf8'), raw))
       .catch((error: unknown) => send(response, 500, { error: { message: String(error), code: 1 } }));
   });
 
@@ -136,11 +184,14 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     reply(request, response, error.httpStatus, error.body, requestBody);
   }
 
-  function handle(request: IncomingMessage, response: ServerResponse, raw: string) {
+  async function handle(request: IncomingMessage, response: ServerResponse, raw: string, bytes: Buffer) {
     const url = new URL(request.url ?? '/', 'http://double');
     const segments = url.pathname.split('/').filter(Boolean);
     if (segments[0] === 'media-download' && segments[1]) return handleMediaDownload(request, response, segments[1], url.searchParams.get('hash'));
     if (segments[0] !== version) return reply(request, response, 404, { error: { message: 'Unknown path', code: 100 } }, raw);
+    if (request.method === 'POST' && segments[1] && segments[2] === 'media' && segments.length === 3) {
+      return handleMediaUpload(request, response, segments[1], bytes);
+    }
 
     let body: Record<string, unknown> = {};
     if (raw) {
@@ -235,6 +286,56 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     return reply(request, response, envelope.httpStatus, envelope.body, null);
   }
 
+  /**
+   * `POST /{version}/{phone-number-id}/media`, multipart/form-data with `messaging_product=whatsapp`, `type` (the MIME
+   * type) and `file`. Unkind like Meta: the type must be one the Cloud API sends, the bytes must be what the type says
+   * (for the types with a signature), and each kind has its size limit. Answers `{ id }`, a media id of that number.
+   */
+  async function handleMediaUpload(request: IncomingMessage, response: ServerResponse, phoneNumberId: string, bytes: Buffer) {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const contentType = request.headers['content-type'] ?? '';
+    let form: FormData | null = null;
+    if (contentType.startsWith('multipart/form-data')) {
+      try {
+        form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+      } catch {
+        form = null;
+      }
+    }
+    const file = form?.get('file');
+    const fields = {
+      messaging_product: form?.get('messaging_product') ?? null,
+      type: form?.get('type') ?? null,
+      file: file instanceof Blob ? { size: file.size, type: file.type, name: (file as File).name ?? null } : null,
+    };
+    if (!token) return fail(request, response, 190, fields, 'An active access token must be used.');
+    const expectedToken = phoneNumbers.get(phoneNumberId);
+    if (expectedToken === undefined)
+      return fail(request, response, 100, fields, `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`);
+    if (token !== expectedToken) return fail(request, response, 190, fields, 'Invalid OAuth access token - Cannot parse access token');
+    if (!form) return fail(request, response, 100, fields, '(#100) The request must be multipart/form-data.');
+    if (fields.messaging_product !== 'whatsapp') return fail(request, response, 100, fields, '(#100) The parameter messaging_product is required.');
+    if (!(file instanceof Blob)) return fail(request, response, 100, fields, '(#100) The parameter file is required.');
+    const type = typeof fields.type === 'string' ? fields.type.split(';')[0]!.trim().toLowerCase() : '';
+    if (!type) return fail(request, response, 100, fields, '(#100) The parameter type is required.');
+    const kind = uploadKinds[type];
+    if (!kind)
+      return fail(request, response, 100, fields, `(#100) Param type must be one of {${Object.keys(uploadKinds).join(', ')}} - got "${type}".`);
+    const body = Buffer.from(await file.arrayBuffer());
+    const limit = uploadLimits[kind];
+    if (body.length === 0 || body.length > limit) {
+      return fail(request, response, 131053, fields, `(#131053) Media upload error: the ${kind} is ${body.length} bytes; the limit is ${limit}.`);
+    }
+    const signature = signatures[type];
+    if (signature && !signature(body)) {
+      return fail(request, response, 131053, fields, `(#131053) Media upload error: the file is not a valid ${type}.`);
+    }
+    const id = String(1_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)));
+    media.set(id, { bytes: body, mimeType: type, phoneNumberId, sha256: createHash('sha256').update(body).digest('hex'), fileSize: body.length });
+    state.uploads.push({ phoneNumberId, id, type, bytes: body, filename: (file as File).name ?? null });
+    return reply(request, response, 200, { id }, fields);
+  }
+
   function handleMessages(request: IncomingMessage, response: ServerResponse, phoneNumberId: string, token: string, body: Record<string, unknown>) {
     const expectedToken = phoneNumbers.get(phoneNumberId);
     if (expectedToken === undefined) {
@@ -287,6 +388,9 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
     get readReceipts() {
       return state.readReceipts;
     },
+    get uploads() {
+      return state.uploads;
+    },
     addPhoneNumber: (phoneNumberId, accessToken) => void phoneNumbers.set(phoneNumberId, accessToken),
     injectError: (error) => void injected.push(error),
     addMedia: (item) =>
@@ -313,6 +417,7 @@ export async function startGraphApiServer(options: GraphApiServerOptions = {}): 
       state.requests = [];
       state.accepted = [];
       state.readReceipts = [];
+      state.uploads = [];
       injected = [];
       mediaFailures = [];
     },
@@ -341,11 +446,11 @@ function validateMessageBody(type: string, body: Record<string, unknown>): { cod
   return null;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

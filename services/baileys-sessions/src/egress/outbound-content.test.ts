@@ -39,6 +39,21 @@ describe('toBaileysContent', () => {
     });
   });
 
+  it('sends a library file (its object key, stored) with its type and file name', () => {
+    const media = {
+      mediaId: 'files/b1/f1.pdf',
+      mimeType: 'application/pdf',
+      filename: 'Catálogo.pdf',
+      size: 1200,
+      caption: 'Nuestro catálogo',
+      download: { state: 'stored', attempts: 0 },
+    };
+    expect(toBaileysContent({ kind: 'document', text: null, content: { kind: 'document', media } })).toMatchObject({
+      content: { document: { url: 'object:files/b1/f1.pdf' }, mimetype: 'application/pdf', fileName: 'Catálogo.pdf', caption: 'Nuestro catálogo' },
+      objectKey: 'files/b1/f1.pdf',
+    });
+  });
+
   it('sends locations and refuses what a session cannot send', () => {
     expect(toBaileysContent({ kind: 'location', text: null, content: { latitude: -23.5, longitude: -46.6, name: 'Loja' } })?.content).toEqual({
       location: { degreesLatitude: -23.5, degreesLongitude: -46.6, name: 'Loja' },

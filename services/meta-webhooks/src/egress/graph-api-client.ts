@@ -40,8 +40,20 @@ export class GraphApiError extends Error {
   }
 }
 
+/** A file to upload to a phone number's media (`POST /{phone-number-id}/media`), then sent by the id Meta answers. */
+export interface GraphUploadInput {
+  phoneNumberId: string;
+  accessToken: string;
+  body: Buffer;
+  /** One of the types the Cloud API sends (image/jpeg, application/pdf …). */
+  mimeType: string;
+  filename: string;
+}
+
 export interface GraphApiClient {
   sendMessage(input: GraphSendInput): Promise<GraphSendResult>;
+  /** Uploads a file; answers the media id Meta keeps for 30 days. Safe to repeat (a second upload is only a second id). */
+  uploadMedia(input: GraphUploadInput): Promise<{ mediaId: string }>;
   markAsRead(input: { phoneNumberId: string; accessToken: string; messageId: string; typingIndicator?: boolean }): Promise<void>;
 }
 
@@ -58,18 +70,26 @@ export function createGraphApiClient(options: GraphApiClientOptions = {}): Graph
   const fetchImplementation = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 20_000;
 
-  async function post(phoneNumberId: string, accessToken: string, body: Record<string, unknown>): Promise<unknown> {
+  async function post(
+    phoneNumberId: string,
+    accessToken: string,
+    body: Record<string, unknown> | FormData,
+    edge: 'messages' | 'media' = 'messages',
+  ): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetchImplementation(`${baseUrl}/${encodeURIComponent(phoneNumberId)}/messages`, {
+      const json = !(body instanceof FormData);
+      response = await fetchImplementation(`${baseUrl}/${encodeURIComponent(phoneNumberId)}/${edge}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        // fetch writes the multipart boundary into content-type itself.
+        headers: { authorization: `Bearer ${accessToken}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+        body: json ? JSON.stringify(body) : body,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const parsed = parseNetworkError(error);
-      throw new GraphApiError(parsed, parsed.requestMayHaveArrived, { cause: error });
+      // An upload that may have arrived is harmless to repeat (nothing reached the customer): retried like one that did not.
+      throw new GraphApiError(parsed, edge === 'media' ? false : parsed.requestMayHaveArrived, { cause: error });
     }
     const text = await response.text();
     if (!response.ok) throw new GraphApiError(parseGraphError(response.status, text), true);
@@ -99,6 +119,20 @@ export function createGraphApiClient(options: GraphApiClientOptions = {}): Graph
         );
       }
       return { providerMessageId, waId: result.contacts?.[0]?.wa_id ?? null };
+    },
+    async uploadMedia(input) {
+      const form = new FormData();
+      form.set('messaging_product', 'whatsapp');
+      form.set('type', input.mimeType);
+      form.set('file', new Blob([new Uint8Array(input.body)], { type: input.mimeType }), input.filename);
+      const result = (await post(input.phoneNumberId, input.accessToken, form, 'media')) as { id?: unknown };
+      if (typeof result.id !== 'string' || result.id === '') {
+        throw new GraphApiError(
+          { ...parseGraphError(200, 'missing id'), code: 'META_UNKNOWN', message: 'Graph API accepted the upload but returned no media id' },
+          false,
+        );
+      }
+      return { mediaId: result.id };
     },
     async markAsRead(input) {
       const body: Record<string, unknown> = { messaging_product: 'whatsapp', status: 'read', message_id: input.messageId };

@@ -7,11 +7,13 @@ import {
   type PrismaClient,
   type SecretBox,
 } from '@app/db';
-import type { DeliveryOutcome, Subscription } from '@app/runtime/ports';
+import { isObjectStoreKey } from '@app/domain';
+import { systemClock, type Clock, type DeliveryOutcome, type ObjectStore, type Subscription } from '@app/runtime/ports';
 import { providerEgressSubscription, type SendRequest } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import { GraphApiError, type GraphApiClient } from './graph-api-client.ts';
 import { toGraphMessage } from './outbound-content.ts';
+import { createStoredMediaUploads, StoredMediaMissingError, type StoredMediaUploads } from './stored-media-uploads.ts';
 
 export interface MetaInstanceCredentials {
   id: string;
@@ -26,6 +28,12 @@ export interface MetaEgressDependencies {
   logger: Logger;
   /** Claims per message before a retryable error becomes a failure (default 5). */
   maxAttempts?: number;
+  /**
+   * Where library files and stored media are (an outbound media id that is an object key): uploaded to the phone
+   * number's media before the send. Absent: such a message fails with META_MEDIA_UNAVAILABLE.
+   */
+  objectStore?: ObjectStore;
+  clock?: Clock;
 }
 
 export const metaEgressGroup = 'meta-egress';
@@ -54,6 +62,9 @@ export function accessTokenFromSecretBox(secretBox: SecretBox) {
  */
 export function createMetaEgressHandler(deps: MetaEgressDependencies): Subscription {
   const maxAttempts = deps.maxAttempts ?? 5;
+  const uploads: StoredMediaUploads | null = deps.objectStore
+    ? createStoredMediaUploads({ prisma: deps.prisma, objectStore: deps.objectStore, graph: deps.graph, clock: deps.clock ?? systemClock })
+    : null;
 
   async function send(event: SendRequest): Promise<DeliveryOutcome> {
     const { messageId, bufferId } = event.data;
@@ -75,7 +86,28 @@ export function createMetaEgressHandler(deps: MetaEgressDependencies): Subscript
     } catch (error) {
       return fail(claimed, 'META_CREDENTIALS_UNREADABLE', (error as Error).message, log);
     }
-    const graphMessage = toGraphMessage(claimed);
+    let content = claimed.content;
+    const media = content['media'] as { mediaId?: string; url?: string; mimeType?: string; filename?: string } | undefined;
+    if (media && !media.url && isObjectStoreKey(media.mediaId)) {
+      // A file the platform stores (library file, stored download): Meta needs its own media id — upload, then send by it.
+      if (!uploads) return fail(claimed, 'META_MEDIA_UNAVAILABLE', 'No object store is configured to upload this file from.', log);
+      try {
+        const mediaId = await uploads.mediaIdFor({
+          instanceId: instance.id,
+          phoneNumberId: instance.phoneNumberId,
+          accessToken,
+          objectKey: media.mediaId!,
+          mimeType: media.mimeType ?? null,
+          filename: media.filename ?? null,
+        });
+        content = { ...content, media: { ...media, mediaId } };
+      } catch (error) {
+        if (error instanceof StoredMediaMissingError) return fail(claimed, 'META_MEDIA_MISSING', error.message, log);
+        if (!(error instanceof GraphApiError)) throw error;
+        return handleGraphError(claimed, error, instance.id, log);
+      }
+    }
+    const graphMessage = toGraphMessage({ ...claimed, content });
     const to = claimed.contact.phone;
     const recipient = to ? null : claimed.contact.waUserId;
     if (!graphMessage) return fail(claimed, 'META_UNSUPPORTED_CONTENT', `Cannot send a ${claimed.kind} message through the Cloud API.`, log);

@@ -1,10 +1,13 @@
+import { baseMediaType } from '@app/domain';
 import type { GraphMediaType, GraphOutboundMessage } from './graph-api-client.ts';
 
 const mediaKinds: readonly string[] = ['image', 'audio', 'video', 'document', 'sticker'];
+const graphImageTypes = new Set(['image/jpeg', 'image/png']);
 
 interface StoredMedia {
   mediaId?: string;
   url?: string;
+  mimeType?: string;
   caption?: string;
   filename?: string;
 }
@@ -26,9 +29,11 @@ export function toGraphMessage(stored: { kind: string; text: string | null; cont
   if (mediaKinds.includes(stored.kind)) {
     const media = (stored.content.media ?? {}) as StoredMedia;
     if (!media.mediaId && !media.url) return null;
+    // The Cloud API shows only JPEG and PNG as images; another picture (WebP from the library) goes as a document.
+    const type = stored.kind === 'image' && media.mimeType && !graphImageTypes.has(baseMediaType(media.mimeType)) ? 'document' : stored.kind;
     return {
       message: {
-        type: stored.kind as GraphMediaType,
+        type: type as GraphMediaType,
         ...(media.mediaId ? { mediaId: media.mediaId } : { link: media.url }),
         ...(media.caption ? { caption: media.caption } : {}),
         ...(media.filename ? { filename: media.filename } : {}),

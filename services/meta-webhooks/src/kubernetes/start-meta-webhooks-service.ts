@@ -40,7 +40,16 @@ export function startMetaWebhooksService(options: MetaWebhooksServiceOptions): P
     relay: options.relay,
     compose: ({ prisma, logger, pubsub, relay }) => {
       const graph = createGraphApiClient({ graphUrl: config.META_GRAPH_URL });
-      pubsub.subscribe(createMetaEgressHandler({ prisma, graph, readAccessToken: accessTokenFromSecretBox(credentialsBox), logger }));
+      pubsub.subscribe(
+        createMetaEgressHandler({
+          prisma,
+          graph,
+          readAccessToken: accessTokenFromSecretBox(credentialsBox),
+          logger,
+          ...(objectStore ? { objectStore } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+        }),
+      );
       if (objectStore) {
         media = createMetaMediaDownloads({
           prisma,

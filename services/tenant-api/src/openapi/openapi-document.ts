@@ -9,6 +9,8 @@ const errorDescriptions: Record<number, string> = {
   403: 'Not allowed (FORBIDDEN, EMAIL_NOT_VERIFIED, INSTANCE_LIMIT_REACHED).',
   404: 'Not found, or belongs to another business (NOT_FOUND).',
   409: 'Conflicts with existing data (CONFLICT).',
+  413: 'The body or file is larger than allowed (PAYLOAD_TOO_LARGE); details.maxBytes says how large it may be.',
+  415: 'The type of the content is not accepted (UNSUPPORTED_MEDIA_TYPE).',
   422: 'Cannot be done in the current state (WINDOW_CLOSED).',
   429: 'Too many attempts (RATE_LIMITED); see Retry-After and details.retryAfterSeconds.',
   503: 'Not available in this deployment (UNAVAILABLE).',
@@ -34,6 +36,8 @@ const errorSchema: JsonSchema = {
             'PLATFORM_CAPACITY_REACHED',
             'WINDOW_CLOSED',
             'RATE_LIMITED',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
           ],
         },
         message: { type: 'string', description: 'For people; may change.' },
@@ -99,6 +103,7 @@ function operation(route: RouteDoc): JsonSchema {
     ...(route.authenticated ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: multipartSchema(route.multipart) } } } } : {}),
     responses,
   };
 }
@@ -111,6 +116,18 @@ function successResponse(route: RouteDoc, description: string): JsonSchema {
   const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(schema, 'output') } };
   if (html) content['text/html'] = { schema: { type: 'string' } };
   return { description, content };
+}
+
+function multipartSchema(multipart: NonNullable<RouteDoc['multipart']>): JsonSchema {
+  const fields = jsonSchema(multipart.fields, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return {
+    type: 'object',
+    required: [multipart.file.name, ...(fields.required ?? [])],
+    properties: {
+      [multipart.file.name]: { type: 'string', format: 'binary', description: multipart.file.description },
+      ...fields.properties,
+    },
+  };
 }
 
 function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query'): JsonSchema[] {

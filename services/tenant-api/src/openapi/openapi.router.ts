@@ -7,6 +7,7 @@ import { contactFieldRouteDocs } from '../contact-fields/contact-fields.openapi.
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
 import { httpToolRouteDocs } from '../http-tools/http-tools.openapi.ts';
+import { fileRouteDocs } from '../files/files.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
@@ -35,6 +36,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...messageRouteDocs,
   ...contactRouteDocs,
   ...contactFieldRouteDocs,
+  ...fileRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,

@@ -18,6 +18,8 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A `multipart/form-data` body instead of JSON: its text fields, and the name and description of its one file part. */
+  multipart?: { fields: z.ZodObject; file: { name: string; description: string } };
   headers?: Array<{ name: string; description: string }>;
   /** `binary`: the response is a file of any content type (no schema). `eventStream`: the response is text/event-stream and `schema` describes one event. */
   success: {

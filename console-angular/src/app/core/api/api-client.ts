@@ -6,6 +6,8 @@ import type {
   AgentTestCaseRequest,
   AgentTestCaseView,
   AgentTestRunView,
+  AgentFileList,
+  AgentFileView,
   AgentView,
   ContactFieldList,
   ContactFieldValues,
@@ -30,6 +32,7 @@ import type {
   SessionStatusView,
   TestHttpToolRequest,
   TokenPair,
+  UpdateAgentFileRequest,
   UpdateAgentRequest,
   UpdateContactFieldRequest,
   UpdateContactFieldValuesRequest,
@@ -109,6 +112,19 @@ export class ApiClient {
   }
   testHttpTool(toolId: string, body: TestHttpToolRequest): Promise<HttpToolTestResult> {
     return firstValueFrom(this.http.post<HttpToolTestResult>(`/api/agent/http-tools/${toolId}/test`, body));
+  }
+  listFiles(): Promise<AgentFileList> {
+    return firstValueFrom(this.http.get<AgentFileList>('/api/files'));
+  }
+  /** multipart/form-data with the file in `file`; the browser writes the boundary. */
+  uploadFile(form: FormData): Promise<AgentFileView> {
+    return firstValueFrom(this.http.post<AgentFileView>('/api/files', form));
+  }
+  updateFile(fileId: string, body: UpdateAgentFileRequest): Promise<AgentFileView> {
+    return firstValueFrom(this.http.patch<AgentFileView>(`/api/files/${fileId}`, body));
+  }
+  deleteFile(fileId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/files/${fileId}`));
   }
 
   listConversations(query: { cursor?: string | null; limit?: number; instanceId?: string | null; q?: string | null }): Promise<ConversationPage> {

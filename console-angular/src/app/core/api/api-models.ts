@@ -45,6 +45,10 @@ export type UpdateContactRequest = RequestOf<paths['/contacts/{id}']['patch']>;
 export type SandboxMessageRequest = RequestOf<paths['/sandbox/{instanceId}/messages']['post']>;
 export type SandboxMessageResponse = SuccessOf<paths['/sandbox/{instanceId}/messages']['post']>;
 
+export type AgentFileList = SuccessOf<paths['/files']['get']>;
+export type AgentFileView = AgentFileList['files'][number];
+export type UpdateAgentFileRequest = RequestOf<paths['/files/{id}']['patch']>;
+
 export type LiveTicket = SuccessOf<paths['/live/tickets']['post']>;
 
 export type AgentTestCaseView = SuccessOf<paths['/agent/tests']['post']>;

@@ -1171,6 +1171,125 @@ export interface paths {
       };
     };
   };
+  "/files": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "files": Array<{
+            "id": string;
+            "title": string;
+            "filename": string;
+            "mimeType": string;
+            "kind": "image" | "audio" | "video" | "document";
+            "sizeBytes": number;
+            "triggerKeywords": Array<string>;
+            "triggerContext": string;
+            "order": number;
+            "active": boolean;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "title": string;
+          "filename": string;
+          "mimeType": string;
+          "kind": "image" | "audio" | "video" | "document";
+          "sizeBytes": number;
+          "triggerKeywords": Array<string>;
+          "triggerContext": string;
+          "order": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        413: { content: { 'application/json': components['schemas']["Error"] } };
+        415: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/files/{id}": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "title": string;
+          "filename": string;
+          "mimeType": string;
+          "kind": "image" | "audio" | "video" | "document";
+          "sizeBytes": number;
+          "triggerKeywords": Array<string>;
+          "triggerContext": string;
+          "order": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "title"?: string;
+        "triggerKeywords"?: Array<string>;
+        "triggerContext"?: string;
+        "order"?: number;
+        "active"?: boolean;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "title": string;
+          "filename": string;
+          "mimeType": string;
+          "kind": "image" | "audio" | "video" | "document";
+          "sizeBytes": number;
+          "triggerKeywords": Array<string>;
+          "triggerContext": string;
+          "order": number;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/files/{id}/content": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/sandbox/{instanceId}/messages": {
     post: {
       requestBody: { content: { 'application/json': {

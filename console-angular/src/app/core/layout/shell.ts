@@ -55,6 +55,7 @@ export class Shell {
     { path: '/agent', label: 'nav.agent', icon: 'robot' },
     { path: '/tools', label: 'nav.tools', icon: 'build' },
     { path: '/contacts', label: 'nav.contacts', icon: 'person' },
+    { path: '/files', label: 'nav.files', icon: 'document' },
     { path: '/test', label: 'nav.test', icon: 'flask' },
     { path: '/instances', label: 'nav.instances', icon: 'phone' },
   ];

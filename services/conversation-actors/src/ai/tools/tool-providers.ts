@@ -4,6 +4,7 @@ import type { Clock } from '@app/runtime/ports';
 import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import { createContactFieldsToolProvider } from './contact-fields/contact-fields.tool-provider.ts';
+import { createFileToolProvider } from './files/send-file.tool.ts';
 import { createHttpToolProvider } from './http-tools/http-tool-provider.ts';
 
 export interface ToolProviderDependencies {
@@ -18,6 +19,7 @@ export interface ToolProviderDependencies {
 export function createToolProviders(dependencies: ToolProviderDependencies): ToolProvider[] {
   return [
     createContactFieldsToolProvider(dependencies),
+    createFileToolProvider(dependencies),
     ...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : []),
   ];
 }

@@ -78,6 +78,8 @@ const mediaIcons: Record<'image' | 'video' | 'document' | 'audio' | 'sticker', I
                 }
                 @if (media.state === 'stored') {
                   <app-stored-media [messageId]="message().id" [kind]="storedKind()" [media]="media" [title]="mediaTitle()" />
+                } @else if (media.url) {
+                  <a [href]="media.url" target="_blank" rel="noopener noreferrer" data-testid="media-link">{{ i18n.t('media.openLink') }}</a>
                 } @else {
                   <span class="muted state">{{ i18n.t(stateKey(media)) }}</span>
                 }

@@ -12,12 +12,23 @@ describe('messagePart', () => {
     ).toEqual({
       kind: 'audio',
       voice: true,
-      media: { caption: null, filename: null, mimeType: 'audio/ogg', size: 2048, state: 'stored' },
+      media: { caption: null, filename: null, mimeType: 'audio/ogg', size: 2048, state: 'stored', url: null },
     });
     expect(messagePart({ kind: 'document', text: null, content: null })).toEqual({
       kind: 'document',
-      media: { caption: null, filename: null, mimeType: null, size: null, state: 'remote' },
+      media: { caption: null, filename: null, mimeType: null, size: null, state: 'remote', url: null },
     });
+  });
+
+  it('keeps an https link of media the agent sent by URL, and no other scheme', () => {
+    const link = messagePart({
+      kind: 'image',
+      text: null,
+      content: { kind: 'image', media: { url: 'https://cdn.example.com/a.jpg', mimeType: 'image/jpeg' } },
+    });
+    expect(link).toMatchObject({ media: { state: 'link', url: 'https://cdn.example.com/a.jpg' } });
+    const script = messagePart({ kind: 'image', text: null, content: { kind: 'image', media: { url: 'javascript:alert(1)' } } });
+    expect(script).toMatchObject({ media: { state: 'remote', url: null } });
   });
 
   it('prefers an https map link the provider sent and falls back to text for kinds it does not draw', () => {

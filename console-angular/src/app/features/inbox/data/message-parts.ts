@@ -9,8 +9,13 @@ export interface MediaPart {
   filename: string | null;
   mimeType: string | null;
   size: number | null;
-  /** Where the bytes are: stored in the object store, being fetched, failed, or kept at WhatsApp (Cloud API media id). */
-  state: 'stored' | 'pending' | 'failed' | 'remote';
+  /**
+   * Where the bytes are: stored in the object store, being fetched, failed, kept at WhatsApp (Cloud API media id), or
+   * at a public https link (media the agent sent by URL).
+   */
+  state: 'stored' | 'pending' | 'failed' | 'remote' | 'link';
+  /** The https link of `link` media; null otherwise. */
+  url: string | null;
 }
 
 export type MessagePart =
@@ -29,13 +34,21 @@ const object = (value: unknown): Loose => (value && typeof value === 'object' ? 
 function mediaPart(value: unknown): MediaPart {
   const media = object(value);
   const download = object(media['download']);
-  const state = download['state'] === 'stored' || download['state'] === 'pending' || download['state'] === 'failed' ? download['state'] : 'remote';
+  const url = text(media['url']);
+  const link = url && /^https:\/\//i.test(url) ? url : null;
+  const state =
+    download['state'] === 'stored' || download['state'] === 'pending' || download['state'] === 'failed'
+      ? download['state']
+      : link
+        ? 'link'
+        : 'remote';
   return {
     caption: text(media['caption']),
     filename: text(media['filename']),
     mimeType: text(media['mimeType']),
     size: typeof media['size'] === 'number' ? media['size'] : null,
     state,
+    url: state === 'link' ? link : null,
   };
 }
 
