@@ -16,6 +16,7 @@ export * from './media/media-download-state.ts';
 export * from './media/media-download-error.ts';
 export * from './media/media-object-key.ts';
 export * from './tools/agent-tool.ts';
+export * from './tools/reply-trace.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';

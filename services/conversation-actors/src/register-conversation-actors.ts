@@ -7,7 +7,9 @@ import { AiReplyWorker } from './ai/ai-reply-worker.ts';
 import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';
 import { ConcurrencyLimiter } from './ai/concurrency-limiter.ts';
 import { createOpenAiChatModel } from './ai/model/openai-chat-model.ts';
-import { aiJobTimeoutSeconds, type ConversationActorsConfig } from './config.ts';
+import { startReplyTracePruning } from './ai/reply-trace-retention.ts';
+import { createReplyComposer, createToolProviders } from './ai/tools/tool-providers.ts';
+import { aiJobTimeoutSeconds, aiLeaseMs, modelPrices, type ConversationActorsConfig } from './config.ts';
 import { createConversationActorDefinition } from './conversation/conversation-actor.definition.ts';
 import { getQueueStats, type QueueStats } from './queue-stats/queue-stats.ts';
 import { botToggledSubscription } from './subscriptions/bot-toggled.subscription.ts';
@@ -58,6 +60,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   const status = aiStatusFor(config);
   const limiter = new ConcurrencyLimiter(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY * 10);
   let stopping = false;
+  let pruning: { stop(): void } | undefined;
 
   host.register(createConversationActorDefinition({ aiEnabled: status.enabled, aiJobTimeoutSeconds: aiJobTimeoutSeconds(config) }));
   const settings = new BufferSettingsCache(prisma, clock, config.AGENT_CONFIG_CACHE_SECONDS);
@@ -74,14 +77,21 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       timeout: requestTimeoutMs,
       maxRetries: config.AI_MAX_RETRIES,
     });
+    const toolDependencies = { prisma, clock, logger };
     const worker = new AiReplyWorker({
       prisma,
       actors: host,
       model: createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES }),
       clock,
       logger,
-      leaseMs: requestTimeoutMs * (config.AI_MAX_RETRIES + 1) + 30_000,
+      leaseMs: aiLeaseMs(config),
+      toolProviders: createToolProviders(toolDependencies),
+      replyComposer: createReplyComposer(toolDependencies),
+      maxToolRounds: config.AI_TOOL_ROUNDS,
+      modelPrices: modelPrices(config),
     });
+    // Wherever AI workers run (the standalone process, each conversation-actors replica): deletes are idempotent.
+    pruning = startReplyTracePruning({ prisma, clock, logger, retentionDays: config.REPLY_TRACE_RETENTION_DAYS });
     const whenTaken = dependencies.acknowledgeAiJobs === 'when-taken';
     pubsub.subscribe({
       topic: Topics.aiRequests,
@@ -115,6 +125,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
     queueStats: (businessId) => getQueueStats(prisma, businessId, limiter.stats(), clock.now()),
     stop: async () => {
       stopping = true;
+      pruning?.stop();
       await Promise.race([limiter.idle(), new Promise((resolve) => setTimeout(resolve, stopWaitMs).unref())]);
     },
   };

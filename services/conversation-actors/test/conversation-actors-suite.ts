@@ -178,7 +178,7 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       const buffer = await prisma.messageBuffer.findUniqueOrThrow({ where: { id: bufferId } });
       expect(buffer).toMatchObject({ retryCount: 0, failedAt: null, processingUntil: null });
       expect(sorted(buffer.messageIds)).toEqual(sorted(messageIds));
-      const usage = await prisma.tokenUsage.findMany({ where: { sourceId: bufferId } });
+      const usage = await prisma.tokenUsage.findMany({ where: { sourceId: `${bufferId}:0` } });
       expect(usage).toEqual([expect.objectContaining({ businessId, provider: 'openai', feature: 'reply', model: 'gpt-4o-mini' })]);
       expect(usage[0]!.totalTokens).toBeGreaterThan(0);
       if (harness.duplicateReminderTicks) expect(harness.duplicateReminderTicks('flush')).toBeGreaterThan(0);
@@ -202,7 +202,7 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       await eventually(async () => expect(await harness.aiWorkersIdle()).toBe(true));
       expect(openai.chatRequests()).toHaveLength(1);
       expect(await outboundEvents(conversationId)).toHaveLength(1);
-      expect(await prisma.tokenUsage.count({ where: { sourceId: bufferId } })).toBe(1);
+      expect(await prisma.tokenUsage.count({ where: { sourceId: { startsWith: bufferId } } })).toBe(1);
       expect(await prisma.message.count({ where: { conversationId, author: 'AI' } })).toBe(1);
 
       const stats = await harness.queueStats(businessId);
