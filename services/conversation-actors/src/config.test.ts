@@ -26,7 +26,9 @@ describe('conversation-actors config', () => {
   });
 
   it('merges configured model prices over the built-in ones and refuses a malformed table', () => {
-    const config = loadConversationActorsConfig({ AI_MODEL_PRICES: '{"gpt-4o":{"inputPerMillion":2,"outputPerMillion":8},"llama3":{"inputPerMillion":0,"outputPerMillion":0}}' });
+    const config = loadConversationActorsConfig({
+      AI_MODEL_PRICES: '{"gpt-4o":{"inputPerMillion":2,"outputPerMillion":8},"llama3":{"inputPerMillion":0,"outputPerMillion":0}}',
+    });
     expect(modelPrices(config)).toMatchObject({
       'gpt-4o': { inputPerMillion: 2, outputPerMillion: 8 },
       'gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 },

@@ -2,7 +2,10 @@ import { defaultModelPrices, type ModelPrice } from '@app/domain';
 import { loadConfig, loadKubernetesConfig, type KubernetesConfig } from '@app/runtime/service';
 import { z } from 'zod';
 
-const modelPricesSchema = z.record(z.string().min(1), z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() }));
+const modelPricesSchema = z.record(
+  z.string().min(1),
+  z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() }),
+);
 
 /** The conversation-actors service's settings; the only file of the service that reads the environment. */
 export const conversationActorsConfigSchema = z.object({
@@ -68,7 +71,10 @@ export function conversationActorsConfig(overrides: Partial<ConversationActorsCo
 const toolSecondsPerRound = 30;
 
 export function aiJobTimeoutSeconds(config: ConversationActorsConfig): number {
-  return config.AI_JOB_TIMEOUT_SECONDS ?? Math.ceil(config.AI_TIMEOUT_SECONDS * (config.AI_MAX_RETRIES + 1) + 120 + config.AI_TOOL_ROUNDS * toolSecondsPerRound);
+  return (
+    config.AI_JOB_TIMEOUT_SECONDS ??
+    Math.ceil(config.AI_TIMEOUT_SECONDS * (config.AI_MAX_RETRIES + 1) + 120 + config.AI_TOOL_ROUNDS * toolSecondsPerRound)
+  );
 }
 
 /**

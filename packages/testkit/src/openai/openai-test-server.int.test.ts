@@ -57,11 +57,23 @@ describe('OpenAI test server with the official client', () => {
 
   it('answers a scripted tool-call sequence: tool_calls with finish_reason "tool_calls", then the text, usage on each', async () => {
     server.script(
-      { toolCalls: [{ id: 'call_1', name: 'consultar_pedido', arguments: '{"numero":"A-17"}' }], usage: { prompt_tokens: 40, completion_tokens: 12 } },
+      {
+        toolCalls: [{ id: 'call_1', name: 'consultar_pedido', arguments: '{"numero":"A-17"}' }],
+        usage: { prompt_tokens: 40, completion_tokens: 12 },
+      },
       (request) => `Su pedido está ${String(request.messages.at(-1)?.content)}`,
     );
-    const tools = [{ type: 'function' as const, function: { name: 'consultar_pedido', parameters: { type: 'object', properties: { numero: { type: 'string' } } } } }];
-    const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: '¿Dónde está mi pedido A-17?' }], tools });
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'consultar_pedido', parameters: { type: 'object', properties: { numero: { type: 'string' } } } },
+      },
+    ];
+    const first = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: '¿Dónde está mi pedido A-17?' }],
+      tools,
+    });
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     expect(first.choices[0]!.message.content).toBeNull();
     expect(first.choices[0]!.message.tool_calls).toEqual([

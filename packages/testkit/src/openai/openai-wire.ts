@@ -131,7 +131,13 @@ export function completionBody(request: ChatCompletionRequestBody, content: stri
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: calls.length > 0 ? null : content, refusal: null, annotations: [], ...(calls.length > 0 ? { tool_calls: calls } : {}) },
+        message: {
+          role: 'assistant',
+          content: calls.length > 0 ? null : content,
+          refusal: null,
+          annotations: [],
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        },
         logprobs: null,
         finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
       },

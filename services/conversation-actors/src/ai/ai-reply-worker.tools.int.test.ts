@@ -29,7 +29,7 @@ let phoneSequence = 0;
 let actorCalls: Array<{ method: string; argument: CompleteBufferInput | FailBufferInput }>;
 let failNextComplete = false;
 const actors: ActorClient = {
-  invoke: async <T,>(_type: string, _id: string, method: string, argument?: unknown) => {
+  invoke: async <T>(_type: string, _id: string, method: string, argument?: unknown) => {
     if (method === 'completeBuffer' && failNextComplete) {
       failNextComplete = false;
       throw new Error('actor unreachable (simulated)');
@@ -153,7 +153,7 @@ function worker(options: { maxToolRounds?: number } = {}) {
 async function burst(texts: string[], attempt = 1, bufferId = crypto.randomUUID()) {
   phoneSequence += 1;
   const phone = `5491100000${phoneSequence}`;
-  const stored = [];
+  const stored: Array<Awaited<ReturnType<typeof recordInboundMessage>>> = [];
   for (const [index, text] of texts.entries()) {
     stored.push(
       await recordInboundMessage(prisma, {
@@ -214,10 +214,16 @@ beforeEach(() => {
 describe('the AI worker with tools (PostgreSQL, OpenAI double, a local HTTP API)', () => {
   it('calls a tool in a Spanish conversation and answers with its result; tokens per model call, a trace with the tool call', async () => {
     openai.script(
-      { toolCalls: [{ id: 'call_pedido', name: 'consultar_pedido', arguments: '{"numero":"A-17"}' }], usage: { prompt_tokens: 120, completion_tokens: 20 } },
+      {
+        toolCalls: [{ id: 'call_pedido', name: 'consultar_pedido', arguments: '{"numero":"A-17"}' }],
+        usage: { prompt_tokens: 120, completion_tokens: 20 },
+      },
       (request) => {
         const result = toolMessages(request)[0] as { estado: string; entrega: string };
-        return { content: `¡Hola Lucía! Tu pedido A-17 está ${result.estado} y llega ${result.entrega}.`, usage: { prompt_tokens: 180, completion_tokens: 25 } };
+        return {
+          content: `¡Hola Lucía! Tu pedido A-17 está ${result.estado} y llega ${result.entrega}.`,
+          usage: { prompt_tokens: 180, completion_tokens: 25 },
+        };
       },
     );
     const { bufferId, conversationId, event } = await burst(['hola', '¿dónde está mi pedido A-17?']);
@@ -237,7 +243,11 @@ describe('the AI worker with tools (PostgreSQL, OpenAI double, a local HTTP API)
         content: null,
         tool_calls: [{ id: 'call_pedido', type: 'function', function: { name: 'consultar_pedido', arguments: '{"numero":"A-17"}' } }],
       },
-      { role: 'tool', tool_call_id: 'call_pedido', content: JSON.stringify({ numero: 'A-17', estado: 'en camino', entrega: 'mañana antes de las 12' }) },
+      {
+        role: 'tool',
+        tool_call_id: 'call_pedido',
+        content: JSON.stringify({ numero: 'A-17', estado: 'en camino', entrega: 'mañana antes de las 12' }),
+      },
     ]);
     expect(shop.requests.map((request) => request.path)).toEqual(['/pedidos/A-17']);
 
@@ -254,7 +264,13 @@ describe('the AI worker with tools (PostgreSQL, OpenAI double, a local HTTP API)
     expect(trace).toMatchObject({ model: 'gpt-4o-mini', messageIds: [replies[0]!.id], promptTokens: 300, completionTokens: 45, totalTokens: 345 });
     expect(trace.costUsd).toBeCloseTo((300 * 0.15 + 45 * 0.6) / 1_000_000, 12);
     expect(trace.toolCalls).toEqual([
-      expect.objectContaining({ round: 0, name: 'consultar_pedido', arguments: { numero: 'A-17' }, error: null, result: expect.stringContaining('en camino') }),
+      expect.objectContaining({
+        round: 0,
+        name: 'consultar_pedido',
+        arguments: { numero: 'A-17' },
+        error: null,
+        result: expect.stringContaining('en camino'),
+      }),
     ]);
     expect(trace.bufferWaitMs).toBeGreaterThanOrEqual(4_000);
     expect(trace.totalMs).toBeGreaterThanOrEqual(trace.bufferWaitMs);

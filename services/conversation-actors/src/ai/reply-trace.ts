@@ -6,7 +6,14 @@ export interface ReplyTraceRecord {
   provider: string;
   model: string;
   prompt: unknown;
-  modelCalls: Array<{ round: number; promptTokens: number; completionTokens: number; totalTokens: number; durationMs: number; costUsd: number | null }>;
+  modelCalls: Array<{
+    round: number;
+    promptTokens: number;
+    completionTokens: number;
+    totalTokens: number;
+    durationMs: number;
+    costUsd: number | null;
+  }>;
   toolCalls: Array<{ round: number; name: string; arguments: unknown; result: string | null; error: string | null; durationMs: number }>;
   promptTokens: number;
   completionTokens: number;

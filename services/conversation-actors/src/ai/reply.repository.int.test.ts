@@ -160,7 +160,14 @@ describe('storeReply (a reply of several messages, in one statement)', () => {
     expect(stored[1]!.content).toEqual({ kind: 'document', media: parts[1]!.media });
     expect(stored[2]!.content).toEqual({ kind: 'audio', media: parts[2]!.media, voice: false });
     const saved = await prisma.replyTrace.findUniqueOrThrow({ where: { bufferId: job.bufferId } });
-    expect(saved).toMatchObject({ businessId: business.id, conversationId, messageIds: ids, totalTokens: 15, costUsd: 0.000005, bufferWaitMs: 5_000 });
+    expect(saved).toMatchObject({
+      businessId: business.id,
+      conversationId,
+      messageIds: ids,
+      totalTokens: 15,
+      costUsd: 0.000005,
+      bufferWaitMs: 5_000,
+    });
     expect(await findReplyIds(prisma, crypto.randomUUID())).toEqual([]);
   });
 });

@@ -71,7 +71,10 @@ const promptMessageJson = (alias: string) =>
  * newest `historyLimit` others up to the burst's last message, without replies that never went out).
  * Null when the business is gone.
  */
-export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { contactId: string; instanceId: string }): Promise<PromptInputs | null> {
+export async function loadPromptInputs(
+  prisma: PrismaClient,
+  job: BufferJob & { contactId: string; instanceId: string },
+): Promise<PromptInputs | null> {
   const rows = await queryRawFast<PromptInputsRow>(
     prisma,
     Prisma.sql`${Prisma.raw(preparedMarker)}

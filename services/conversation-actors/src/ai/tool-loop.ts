@@ -117,14 +117,27 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
         const key = { idempotencyKey, bufferId: input.bufferId, businessId: input.call.businessId, round, callIndex, name: call.name };
         const startedAt = clock.now();
         if (tool?.sideEffects) await startToolCall(prisma, key, startedAt);
-        if (previous) dependencies.logger.warn({ event: 'ai_tools.resumed_call', tool: call.name, idempotencyKey }, 'running an unfinished tool call again with its key');
+        if (previous)
+          dependencies.logger.warn(
+            { event: 'ai_tools.resumed_call', tool: call.name, idempotencyKey },
+            'running an unfinished tool call again with its key',
+          );
         const started = performance.now();
         outcome = await runner.run(tool, call, { ...input.call, idempotencyKey });
         durationMs = performance.now() - started;
         await finishToolCall(prisma, key, { outcome, durationMs, startedAt, now: clock.now() });
-        if (!outcome.ok) dependencies.logger.info({ event: 'ai_tools.call_failed', tool: call.name, error: outcome.error }, 'tool call failed; the model is told');
+        if (!outcome.ok)
+          dependencies.logger.info({ event: 'ai_tools.call_failed', tool: call.name, error: outcome.error }, 'tool call failed; the model is told');
       }
-      result.toolCalls.push({ round, callIndex, name: call.name, arguments: call.arguments, outcome, durationMs, replayed: previous?.outcome !== undefined && previous.outcome !== null });
+      result.toolCalls.push({
+        round,
+        callIndex,
+        name: call.name,
+        arguments: call.arguments,
+        outcome,
+        durationMs,
+        replayed: previous?.outcome !== undefined && previous.outcome !== null,
+      });
       if (outcome.send) result.sendParts.push(...outcome.send);
       messages.push({ role: 'tool', toolCallId: call.id, content: outcome.content });
     }
