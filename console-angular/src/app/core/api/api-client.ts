@@ -13,6 +13,7 @@ import type {
   MessagePage,
   OperatorReplyResponse,
   RegisterRequest,
+  ReplyTraceView,
   SandboxMessageRequest,
   SandboxMessageResponse,
   SessionStatusView,
@@ -75,6 +76,9 @@ export class ApiClient {
     let params = new HttpParams().set('limit', String(query.limit ?? 50));
     if (query.cursor) params = params.set('cursor', query.cursor);
     return firstValueFrom(this.http.get<MessagePage>(`/api/conversations/${conversationId}/messages`, { params }));
+  }
+  replyTrace(conversationId: string, messageId: string): Promise<ReplyTraceView> {
+    return firstValueFrom(this.http.get<ReplyTraceView>(`/api/conversations/${conversationId}/messages/${messageId}/trace`));
   }
   sendReply(conversationId: string, text: string, idempotencyKey: string): Promise<OperatorReplyResponse> {
     const headers = new HttpHeaders({ 'Idempotency-Key': idempotencyKey });
