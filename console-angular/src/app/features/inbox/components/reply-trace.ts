@@ -155,6 +155,9 @@ type TraceState = { kind: 'idle' | 'loading' | 'not-found' | 'failed' } | { kind
       margin: 6px 0;
       font-size: 0.85rem;
     }
+    .tool > .muted {
+      margin-left: 6px;
+    }
     .tool.failed {
       border-left-color: var(--console-danger);
     }
