@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@app/db';
-import { Topics } from '@app/domain';
+import { Topics, type ToolProvider } from '@app/domain';
 import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import OpenAI from 'openai';
@@ -34,6 +34,8 @@ export interface ConversationActorsDependencies {
    * covers a replica that dies mid-call).
    */
   acknowledgeAiJobs?: 'when-answered' | 'when-taken';
+  /** Sources of tools after the platform's own (createToolProviders): an embedding application's, the AI benchmark's. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 export interface ConversationActorsService {
@@ -85,7 +87,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       clock,
       logger,
       leaseMs: aiLeaseMs(config),
-      toolProviders: createToolProviders(toolDependencies),
+      toolProviders: [...createToolProviders(toolDependencies), ...(dependencies.extraToolProviders ?? [])],
       replyComposer: createReplyComposer(toolDependencies),
       maxToolRounds: config.AI_TOOL_ROUNDS,
       modelPrices: modelPrices(config),

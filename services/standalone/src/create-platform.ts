@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createBaileysSessions } from '@app/baileys-sessions';
 import { AI_WORKERS_GROUP, registerConversationActors, releaseAbandonedBufferLeases } from '@app/conversation-actors';
 import { migrateDatabase, openDatabase, SecretBox, type Database } from '@app/db';
+import type { ToolProvider } from '@app/domain';
 import {
   accessTokenFromSecretBox,
   createGraphApiClient,
@@ -25,6 +26,8 @@ export interface PlatformOptions {
   config: StandaloneConfig;
   logger?: Logger;
   clock?: Clock;
+  /** Tools beyond the platform's own (the AI benchmark's); see registerConversationActors. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 export interface Platform {
@@ -74,7 +77,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     groupConcurrency: { [AI_WORKERS_GROUP]: config.conversationActors.WORKER_CONCURRENCY },
   });
   const host = createLocalActorHost({ prisma, logger, clock, onEventsCommitted: () => pubsub.wake() });
-  const conversations = registerConversationActors({ host, pubsub, prisma, logger, clock, config: config.conversationActors });
+  const conversations = registerConversationActors({
+    host,
+    pubsub,
+    prisma,
+    logger,
+    clock,
+    config: config.conversationActors,
+    ...(options.extraToolProviders ? { extraToolProviders: options.extraToolProviders } : {}),
+  });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
   // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.
   // Media (inbound downloads, outbound files) live under DATA_DIR/objects in standalone mode.
