@@ -98,7 +98,8 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
     }
     result.modelCalls.push({ round, usage: response.usage, durationMs: response.durationMs, replayed });
     result.prompt = [...messages];
-    if (response.toolCalls.length === 0 || !offerTools) {
+    // A replayed round's calls are answered even if the tools changed since: the model already asked for them.
+    if (response.toolCalls.length === 0 || (!offerTools && !replayed)) {
       result.text = response.text?.trim() ?? '';
       return result;
     }

@@ -46,8 +46,9 @@ export class ToolRunner {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<ToolOutcome>((resolve) => {
       timer = setTimeout(() => {
-        controller.abort(new Error(`tool ${tool.name} timed out`));
+        // Settled before the abort: a handler that answers its abort at once must not win the race.
         resolve({ ok: false, error: `timed out after ${tool.timeoutMs} ms` });
+        controller.abort(new Error(`tool ${tool.name} timed out`));
       }, tool.timeoutMs);
     });
     let outcome: ToolOutcome;
