@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, input, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, signal, viewChild, type ElementRef } from '@angular/core';
 import { ApiClient } from '../../../core/api/api-client';
 import type { ReplyTraceView } from '../../../core/api/api-models';
 import { toApiProblem } from '../../../core/api/api-error';
@@ -20,7 +20,8 @@ type TraceState = { kind: 'idle' | 'loading' | 'not-found' | 'failed' } | { kind
     <button type="button" class="open" (click)="open()" data-testid="reply-trace-open">
       <app-icon name="robot" [size]="12" />{{ i18n.t('trace.open') }}
     </button>
-    <dialog #dialog class="trace" [attr.aria-label]="i18n.t('trace.title')" (keydown.escape)="dialog.close()" data-testid="reply-trace">
+    <!-- A modal <dialog> closes on Escape by itself. -->
+    <dialog #dialog class="trace" [attr.aria-label]="i18n.t('trace.title')" data-testid="reply-trace">
       <header>
         <h2>{{ i18n.t('trace.title') }}</h2>
         <button type="button" class="close" (click)="dialog.close()" data-testid="reply-trace-close">{{ i18n.t('trace.close') }}</button>
