@@ -1,3 +1,4 @@
+import type { ToolProvider } from '@app/domain';
 import { startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
 import type { Clock } from '@app/runtime/ports';
 import type { KubernetesConfig, Logger } from '@app/runtime/service';
@@ -12,6 +13,8 @@ export interface ConversationActorsServiceOptions {
   logger?: Logger;
   clock?: Clock;
   relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'retry' | 'leaseMs'>;
+  /** Tools beyond the platform's own (tests); see registerConversationActors. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 /**
@@ -37,6 +40,7 @@ export function startConversationActorsService(options: ConversationActorsServic
         clock,
         config,
         acknowledgeAiJobs: 'when-taken',
+        ...(options.extraToolProviders ? { extraToolProviders: options.extraToolProviders } : {}),
       });
       return {
         mount: (app) => app.use(createServiceStatusRouter(conversations, kubernetes.APP_API_TOKEN)),
