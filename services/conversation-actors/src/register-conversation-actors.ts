@@ -63,6 +63,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   const limiter = new ConcurrencyLimiter(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY * 10);
   let stopping = false;
   let pruning: { stop(): void } | undefined;
+  let runningWorker: AiReplyWorker | undefined;
 
   host.register(createConversationActorDefinition({ aiEnabled: status.enabled, aiJobTimeoutSeconds: aiJobTimeoutSeconds(config) }));
   const settings = new BufferSettingsCache(prisma, clock, config.AGENT_CONFIG_CACHE_SECONDS);
@@ -92,6 +93,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       maxToolRounds: config.AI_TOOL_ROUNDS,
       modelPrices: modelPrices(config),
     });
+    runningWorker = worker;
     // Wherever AI workers run (the standalone process, each conversation-actors replica): deletes are idempotent.
     pruning = startReplyTracePruning({ prisma, clock, logger, retentionDays: config.REPLY_TRACE_RETENTION_DAYS });
     const whenTaken = dependencies.acknowledgeAiJobs === 'when-taken';
@@ -128,7 +130,11 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
     stop: async () => {
       stopping = true;
       pruning?.stop();
-      await Promise.race([limiter.idle(), new Promise((resolve) => setTimeout(resolve, stopWaitMs).unref())]);
+      const waited = (ms: number) => new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms).unref());
+      if ((await Promise.race([limiter.idle(), waited(stopWaitMs)])) !== 'waited') return;
+      // Jobs still running: tool calls are cut short so their attempts fail now and are retried, not lost mid-call.
+      runningWorker?.interruptTools();
+      await Promise.race([limiter.idle(), waited(2_000)]);
     },
   };
 }

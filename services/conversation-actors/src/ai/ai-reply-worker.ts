@@ -63,8 +63,17 @@ export interface TakenAiJob {
  */
 export class AiReplyWorker {
   private readonly runner = new ToolRunner();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly dependencies: AiReplyWorkerDependencies) {}
+
+  /**
+   * Cuts running tool calls short (their signals are aborted): each such job fails its attempt and is retried, the
+   * unfinished call running again with its idempotency key. Called when a stopping process will not wait longer.
+   */
+  interruptTools(): void {
+    this.stopping.abort();
+  }
 
   /** Takes the job and answers it, then reports the outcome (the delivery is held for the whole model call). */
   async handle(event: DomainEvent): Promise<DeliveryOutcome> {
@@ -161,7 +170,7 @@ export class AiReplyWorker {
     let loop: Awaited<ReturnType<typeof runToolLoop>>;
     try {
       loop = await runToolLoop(
-        { prisma, model: this.dependencies.model, runner: this.runner, clock, logger },
+        { prisma, model: this.dependencies.model, runner: this.runner, clock, logger, stopping: this.stopping.signal },
         {
           call: { ...scope, instanceId: job.instanceId, provider: inputs.provider },
           bufferId: job.bufferId,

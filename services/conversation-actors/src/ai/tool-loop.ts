@@ -12,6 +12,8 @@ export interface ToolLoopDependencies {
   runner: ToolRunner;
   clock: Clock;
   logger: Logger;
+  /** Aborted when the worker stops: a running tool call is cut short and the attempt fails (it is retried). */
+  stopping?: AbortSignal;
 }
 
 export interface ToolLoopInput {
@@ -124,7 +126,7 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
             'running an unfinished tool call again with its key',
           );
         const started = performance.now();
-        outcome = await runner.run(tool, call, { ...input.call, idempotencyKey });
+        outcome = await runner.run(tool, call, { ...input.call, idempotencyKey }, dependencies.stopping);
         durationMs = performance.now() - started;
         await finishToolCall(prisma, key, { outcome, durationMs, startedAt, now: clock.now() });
         if (!outcome.ok)

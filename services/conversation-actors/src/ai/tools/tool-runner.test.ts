@@ -2,7 +2,7 @@ import type { AgentTool, ToolCallContext } from '@app/domain';
 import { createLogger } from '@app/runtime/service';
 import { describe, expect, it, vi } from 'vitest';
 import { loadTools } from './tool-registry.ts';
-import { ToolRunner } from './tool-runner.ts';
+import { ToolCallInterrupted, ToolRunner } from './tool-runner.ts';
 
 const context: Omit<ToolCallContext, 'signal'> = {
   businessId: 'b',
@@ -79,6 +79,19 @@ describe('ToolRunner', () => {
     expect(big.content.length).toBeLessThanOrEqual(16 * 1024);
     expect(big.content).toContain('[truncated to 16384 bytes]');
     expect((await runner.run(undefined, call('{}', 'no_existe'), context)).error).toBe('unknown tool "no_existe"');
+  });
+
+  it('cuts a call short when the worker stops: its signal is aborted and the call throws instead of answering the model', async () => {
+    const stopping = new AbortController();
+    let aborted = false;
+    const waiting = tool({
+      run: (_args, { signal }) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => ((aborted = true), resolve({ ok: false, error: 'aborted' })))),
+    });
+    const running = new ToolRunner().run(waiting, call('{"ciudad":"Lima"}'), context, stopping.signal);
+    stopping.abort();
+    await expect(running).rejects.toBeInstanceOf(ToolCallInterrupted);
+    expect(aborted).toBe(true);
   });
 });
 

@@ -16,6 +16,14 @@ export interface ToolCallOutcome {
 const validatorCacheLimit = 1_000;
 
 /**
+ * The worker is stopping and cut a tool call short: not an outcome to tell the model or to record, but a failed
+ * attempt — the call stays unfinished and runs again, with its key, when the buffer is retried.
+ */
+export class ToolCallInterrupted extends Error {
+  override readonly name = 'ToolCallInterrupted';
+}
+
+/**
  * Runs one tool call for the model: arguments parsed and validated against the tool's JSON Schema, the handler
  * raced against its timeout (its signal aborted then), the result capped. Every failure becomes an outcome the
  * model is told about — nothing a tool does can throw into the worker.
@@ -25,7 +33,8 @@ export class ToolRunner {
   // Tools are loaded per reply (fresh objects each time), so validators are cached by the schema's text.
   private readonly validators = new Map<string, ValidateFunction>();
 
-  async run(tool: AgentTool | undefined, call: ToolCall, context: Omit<ToolCallContext, 'signal'>): Promise<ToolCallOutcome> {
+  /** `stopping`: aborted when the worker stops; the call's signal is aborted too and the call throws ToolCallInterrupted. */
+  async run(tool: AgentTool | undefined, call: ToolCall, context: Omit<ToolCallContext, 'signal'>, stopping?: AbortSignal): Promise<ToolCallOutcome> {
     if (!tool) return failure(`unknown tool "${call.name}"`);
     let args: unknown;
     try {
@@ -51,14 +60,24 @@ export class ToolRunner {
         controller.abort(new Error(`tool ${tool.name} timed out`));
       }, tool.timeoutMs);
     });
-    let outcome: ToolOutcome;
+    const interrupted = new Promise<'interrupted'>((resolve) => {
+      if (!stopping) return;
+      const stop = () => {
+        resolve('interrupted');
+        controller.abort(new Error('the AI worker is stopping'));
+      };
+      if (stopping.aborted) stop();
+      else stopping.addEventListener('abort', stop, { once: true });
+    });
+    let outcome: ToolOutcome | 'interrupted';
     try {
-      outcome = await Promise.race([tool.run(args as Record<string, unknown>, { ...context, signal: controller.signal }), timedOut]);
+      outcome = await Promise.race([tool.run(args as Record<string, unknown>, { ...context, signal: controller.signal }), timedOut, interrupted]);
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);
     }
+    if (outcome === 'interrupted' || stopping?.aborted) throw new ToolCallInterrupted(`tool ${tool.name} interrupted: the AI worker is stopping`);
     return toCallOutcome(outcome);
   }
 
