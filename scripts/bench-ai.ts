@@ -9,8 +9,13 @@
 // the inbound webhook to the reply reaching the double. Target: ≥ 10,000 replies/min.
 //
 //   npm run bench:ai -- --conversations=6000 --workerConcurrency=300 --latencyMs=1000 --bufferSeconds=1
+//
+// `--toolRounds=N`: the agent has one tool (consultar_stock, an HTTP call to this process) and the model double asks
+// for it N times before answering, each model call taking latencyMs: N + 1 model calls and N tool calls per reply.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestDatabase } from '@app/db/testing';
 import { SecretBox } from '@app/db';
 import { metaTextMessageWebhook, startGraphApiServer } from '@app/testkit/meta-graph';
@@ -51,6 +56,8 @@ const options = readOptions({
   logLevel: 'warn',
   /** 1: PostgreSQL logs every statement of the benchmark database with its duration (server log; slows the run). */
   statementLog: 0,
+  /** Tool rounds per reply (0: the agent has no tools, one model call per reply). */
+  toolRounds: 0,
 });
 const appSecret = 'bench-app-secret';
 const credentialsKey = Buffer.alloc(32, 7).toString('base64');
@@ -91,10 +98,28 @@ async function measureFloor(): Promise<{ node: number; postgres: number } | unde
 }
 const floor = await measureFloor();
 
+const answer = 'Sí, tenemos zapatos rojos en talla 38. ¿Quieres que te aparte un par? 👟';
 const openai = await createOpenAiTestServer({
   latencyMs: options.latencyMs,
-  reply: () => 'Sí, tenemos zapatos rojos en talla 38. ¿Quieres que te aparte un par? 👟',
+  // With tool rounds: ask for the stock until the conversation holds `toolRounds` tool results, then answer.
+  reply: (request) =>
+    request.messages.filter((message) => message.role === 'tool').length < options.toolRounds
+      ? { toolCalls: [{ name: 'consultar_stock', arguments: '{"producto":"zapatos rojos","talla":38}' }] }
+      : answer,
 });
+// The tool's backend (the shop's stock API): answers at once.
+let toolCalls = 0;
+const toolServer = createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    toolCalls += 1;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"producto":"zapatos rojos","talla":38,"stock":3}');
+  });
+});
+toolServer.keepAliveTimeout = 60_000;
+await new Promise<void>((resolve) => toolServer.listen(0, '127.0.0.1', resolve));
+const toolUrl = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/stock`;
 const graph = await startGraphApiServer();
 // When the double accepts a send, note the time (the array is the double's own; it is never reset here).
 const acceptedAt = new Map<string, number>();
@@ -122,8 +147,9 @@ const server = await startServerProcess(
     OPENAI_BASE_URL: openai.baseURL,
     OPENAI_API_KEY: 'sk-bench',
     WORKER_CONCURRENCY: String(options.workerConcurrency),
+    ...(options.toolRounds > 0 ? { BENCH_TOOL_URL: toolUrl, AI_TOOL_ROUNDS: String(Math.max(5, options.toolRounds)) } : {}),
   },
-  { cpuProfileDir: options.cpuProfile || undefined },
+  { cpuProfileDir: options.cpuProfile || undefined, ...(options.toolRounds > 0 ? { entry: 'scripts/bench/platform-with-bench-tool.ts' } : {}) },
 );
 
 // Tenants straight in the database: the API's sign-up path is not what this measures.
@@ -207,7 +233,8 @@ const sentInDatabase = await database.prisma.message.count({ where: { author: 'A
 const duplicates = graph.accepted.length - acceptedAt.size;
 
 await server.stop();
-await Promise.all([openai.close(), graph.close()]);
+toolServer.closeAllConnections();
+await Promise.all([openai.close(), graph.close(), new Promise((resolve) => toolServer.close(resolve))]);
 await database.drop();
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -216,11 +243,11 @@ console.log(
     '== bench:ai — Cloud API webhook → actor buffer → AI worker → OpenAI double → Graph API double (platform in its own process)',
     ...machine,
     `parameters: ${options.conversations} conversations with one message each over ${options.businesses} businesses/META instances (tenants created directly in the database), ` +
-      `LLM latency ${options.latencyMs} ms, bufferSeconds ${options.bufferSeconds}, WORKER_CONCURRENCY ${options.workerConcurrency}, DATABASE_POOL_SIZE ${options.poolSize}, ` +
+      `LLM latency ${options.latencyMs} ms per model call, ${options.toolRounds} tool round(s) per reply, bufferSeconds ${options.bufferSeconds}, WORKER_CONCURRENCY ${options.workerConcurrency}, DATABASE_POOL_SIZE ${options.poolSize}, ` +
       `webhooks ${options.rate > 0 ? `at ${options.rate}/s` : `as fast as ${options.concurrency} at a time allow`}`,
     `inbound: ${postedAt.size} acknowledged in ${seconds(postedMs)} s, ${failedPosts} failed`,
     `replies sent (accepted by the Graph double): ${acceptedAt.size} of ${postedAt.size}${allSent ? '' : ' (TIMED OUT)'}, last after ${seconds(lastAcceptedMs)} s; ` +
-      `model calls ${chatCalls}; AI replies SENT in the database ${sentInDatabase}; duplicate sends ${duplicates}`,
+      `model calls ${chatCalls}; tool calls ${toolCalls}; AI replies SENT in the database ${sentInDatabase}; duplicate sends ${duplicates}`,
     `throughput: ${Math.round(steadyPerMinute)} replies/min in steady state (10–90 % of replies), ${Math.round(overallPerMinute)}/min overall   target ≥ 10,000/min  ${verdict(steadyPerMinute >= 10_000)}`,
     `end-to-end latency (webhook posted → reply at the Graph double; includes the ${options.bufferSeconds} s buffer and ${options.latencyMs} ms model): ` +
       `p50 ${seconds(percentile(latencies, 0.5))} s, p90 ${seconds(percentile(latencies, 0.9))} s, p99 ${seconds(percentile(latencies, 0.99))} s, max ${seconds(latencies.at(-1) ?? Number.NaN)} s`,

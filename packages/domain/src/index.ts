@@ -24,6 +24,7 @@ export * from './tools/http-tools/http-tool-definition.ts';
 export * from './contact-fields/contact-field.ts';
 export * from './files/agent-files.ts';
 export * from './files/reply-media.ts';
+export * from './tools/reply-trace.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';

@@ -1,7 +1,7 @@
 import { ConfigError } from '@app/runtime/service';
 import { describe, expect, it } from 'vitest';
 import { aiStatusFor } from './ai/ai-status.ts';
-import { aiJobTimeoutSeconds, loadConversationActorsConfig } from './config.ts';
+import { aiJobTimeoutSeconds, loadConversationActorsConfig, modelPrices } from './config.ts';
 
 describe('conversation-actors config', () => {
   it('defaults to 40 workers and AI off when no model is configured', () => {
@@ -19,8 +19,23 @@ describe('conversation-actors config', () => {
   });
 
   it('gives a lost job long enough for the client retries', () => {
-    expect(aiJobTimeoutSeconds(loadConversationActorsConfig({ AI_TIMEOUT_SECONDS: '30', AI_MAX_RETRIES: '1' }))).toBe(180);
+    expect(aiJobTimeoutSeconds(loadConversationActorsConfig({ AI_TIMEOUT_SECONDS: '30', AI_MAX_RETRIES: '1', AI_TOOL_ROUNDS: '0' }))).toBe(180);
+    // Each tool round may add a tool's time.
+    expect(aiJobTimeoutSeconds(loadConversationActorsConfig({ AI_TIMEOUT_SECONDS: '30', AI_MAX_RETRIES: '1' }))).toBe(330);
     expect(aiJobTimeoutSeconds(loadConversationActorsConfig({ AI_JOB_TIMEOUT_SECONDS: '90' }))).toBe(90);
+  });
+
+  it('merges configured model prices over the built-in ones and refuses a malformed table', () => {
+    const config = loadConversationActorsConfig({
+      AI_MODEL_PRICES: '{"gpt-4o":{"inputPerMillion":2,"outputPerMillion":8},"llama3":{"inputPerMillion":0,"outputPerMillion":0}}',
+    });
+    expect(modelPrices(config)).toMatchObject({
+      'gpt-4o': { inputPerMillion: 2, outputPerMillion: 8 },
+      'gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+      llama3: { inputPerMillion: 0, outputPerMillion: 0 },
+    });
+    expect(loadConversationActorsConfig({}).REPLY_TRACE_RETENTION_DAYS).toBe(30);
+    expect(() => loadConversationActorsConfig({ AI_MODEL_PRICES: '{"gpt-4o":1}' })).toThrow(ConfigError);
   });
 
   it('names invalid keys without their values', () => {

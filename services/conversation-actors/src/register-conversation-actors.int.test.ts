@@ -31,6 +31,7 @@ function startLocalRuntime(context: HarnessContext) {
       AI_MAX_RETRIES: 0,
       AI_TIMEOUT_SECONDS: 10,
     }),
+    extraToolProviders: context.toolProviders,
   });
   return {
     pubsub,

@@ -1,5 +1,5 @@
 import type { PrismaClient, SecretBox } from '@app/db';
-import { Topics } from '@app/domain';
+import { Topics, type ToolProvider } from '@app/domain';
 import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
 import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
@@ -8,7 +8,10 @@ import { AiReplyWorker } from './ai/ai-reply-worker.ts';
 import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';
 import { ConcurrencyLimiter } from './ai/concurrency-limiter.ts';
 import { createOpenAiChatModel } from './ai/model/openai-chat-model.ts';
-import { aiJobTimeoutSeconds, type ConversationActorsConfig } from './config.ts';
+import { startReplyTracePruning } from './ai/reply-trace-retention.ts';
+import { createReplyComposer } from './ai/tools/files/reply-composer.ts';
+import { createToolProviders } from './ai/tools/tool-providers.ts';
+import { aiJobTimeoutSeconds, aiLeaseMs, modelPrices, type ConversationActorsConfig } from './config.ts';
 import { createConversationActorDefinition } from './conversation/conversation-actor.definition.ts';
 import { getQueueStats, type QueueStats } from './queue-stats/queue-stats.ts';
 import { botToggledSubscription } from './subscriptions/bot-toggled.subscription.ts';
@@ -35,6 +38,8 @@ export interface ConversationActorsDependencies {
   acknowledgeAiJobs?: 'when-answered' | 'when-taken';
   /** The businesses' HTTP tools (createToolProviders): the key that opens their header values and the caller; absent → none. */
   httpTools?: { credentials: SecretBox; caller: HttpToolCaller };
+  /** Sources of tools after the platform's own (createToolProviders): an embedding application's, the AI benchmark's. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 export interface ConversationActorsService {
@@ -61,6 +66,8 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   const status = aiStatusFor(config);
   const limiter = new ConcurrencyLimiter(config.WORKER_CONCURRENCY, config.WORKER_CONCURRENCY * 10);
   let stopping = false;
+  let pruning: { stop(): void } | undefined;
+  let runningWorker: AiReplyWorker | undefined;
 
   host.register(createConversationActorDefinition({ aiEnabled: status.enabled, aiJobTimeoutSeconds: aiJobTimeoutSeconds(config) }));
   const settings = new BufferSettingsCache(prisma, clock, config.AGENT_CONFIG_CACHE_SECONDS);
@@ -77,14 +84,22 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       timeout: requestTimeoutMs,
       maxRetries: config.AI_MAX_RETRIES,
     });
+    const toolDependencies = { prisma, clock, logger, ...(dependencies.httpTools ? { httpTools: dependencies.httpTools } : {}) };
     const worker = new AiReplyWorker({
       prisma,
       actors: host,
       model: createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES }),
       clock,
       logger,
-      leaseMs: requestTimeoutMs * (config.AI_MAX_RETRIES + 1) + 30_000,
+      leaseMs: aiLeaseMs(config),
+      toolProviders: [...createToolProviders(toolDependencies), ...(dependencies.extraToolProviders ?? [])],
+      replyComposer: createReplyComposer({ prisma, logger }),
+      maxToolRounds: config.AI_TOOL_ROUNDS,
+      modelPrices: modelPrices(config),
     });
+    runningWorker = worker;
+    // Wherever AI workers run (the standalone process, each conversation-actors replica): deletes are idempotent.
+    pruning = startReplyTracePruning({ prisma, clock, logger, retentionDays: config.REPLY_TRACE_RETENTION_DAYS });
     const whenTaken = dependencies.acknowledgeAiJobs === 'when-taken';
     pubsub.subscribe({
       topic: Topics.aiRequests,
@@ -118,7 +133,12 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
     queueStats: (businessId) => getQueueStats(prisma, businessId, limiter.stats(), clock.now()),
     stop: async () => {
       stopping = true;
-      await Promise.race([limiter.idle(), new Promise((resolve) => setTimeout(resolve, stopWaitMs).unref())]);
+      pruning?.stop();
+      const waited = (ms: number) => new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms).unref());
+      if ((await Promise.race([limiter.idle(), waited(stopWaitMs)])) !== 'waited') return;
+      // Jobs still running: tool calls are cut short so their attempts fail now and are retried, not lost mid-call.
+      runningWorker?.interruptTools();
+      await Promise.race([limiter.idle(), waited(2_000)]);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   conversationActorId,
   type ConversationSnapshot,
   type DomainEvent,
+  type ToolProvider,
 } from '@app/domain';
 import type { ActorClient } from '@app/runtime/ports';
 import { createOpenAiTestServer, type OpenAiTestServer } from '@app/testkit/openai';
@@ -43,7 +44,29 @@ export interface HarnessContext {
   clock: OffsetClock;
   /** Every reminder tick is delivered this many extra times. */
   duplicateReminderDeliveries: number;
+  /** The agent's tools in these scenarios (the platform itself has none yet). */
+  toolProviders: ToolProvider[];
 }
+
+/** A tool that sends the catalogue: a reply of the model's text and a document, in that order. */
+const catalogueTools: ToolProvider = {
+  load: async () => ({
+    tools: [
+      {
+        name: 'enviar_catalogo',
+        description: 'Envía el catálogo en PDF.',
+        parameters: { type: 'object', properties: {} },
+        sideEffects: false,
+        timeoutMs: 1_000,
+        run: async () => ({
+          ok: true,
+          result: { enviado: true },
+          send: [{ kind: 'document', media: { mediaId: 'library/catalogo.pdf', mimeType: 'application/pdf', filename: 'Catálogo.pdf' } }],
+        }),
+      },
+    ],
+  }),
+};
 
 /**
  * A burst's messages in any order: deliveries of one conversation may overtake each other (Dapr pub/sub promises no
@@ -98,7 +121,7 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       openai.reset();
       clock = new OffsetClock();
       // Every reminder is delivered twice (Dapr's at-least-once): a duplicate flush or retry must change nothing.
-      harness = await makeHarness({ database, openai, clock, duplicateReminderDeliveries: 1 });
+      harness = await makeHarness({ database, openai, clock, duplicateReminderDeliveries: 1, toolProviders: [catalogueTools] });
     });
 
     afterEach(async () => {
@@ -178,7 +201,7 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       const buffer = await prisma.messageBuffer.findUniqueOrThrow({ where: { id: bufferId } });
       expect(buffer).toMatchObject({ retryCount: 0, failedAt: null, processingUntil: null });
       expect(sorted(buffer.messageIds)).toEqual(sorted(messageIds));
-      const usage = await prisma.tokenUsage.findMany({ where: { sourceId: bufferId } });
+      const usage = await prisma.tokenUsage.findMany({ where: { sourceId: `${bufferId}:0` } });
       expect(usage).toEqual([expect.objectContaining({ businessId, provider: 'openai', feature: 'reply', model: 'gpt-4o-mini' })]);
       expect(usage[0]!.totalTokens).toBeGreaterThan(0);
       if (harness.duplicateReminderTicks) expect(harness.duplicateReminderTicks('flush')).toBeGreaterThan(0);
@@ -202,11 +225,34 @@ export function describeConversationActorsSuite(name: string, makeHarness: MakeC
       await eventually(async () => expect(await harness.aiWorkersIdle()).toBe(true));
       expect(openai.chatRequests()).toHaveLength(1);
       expect(await outboundEvents(conversationId)).toHaveLength(1);
-      expect(await prisma.tokenUsage.count({ where: { sourceId: bufferId } })).toBe(1);
+      expect(await prisma.tokenUsage.count({ where: { sourceId: { startsWith: bufferId } } })).toBe(1);
       expect(await prisma.message.count({ where: { conversationId, author: 'AI' } })).toBe(1);
 
       const stats = await harness.queueStats(businessId);
       expect(stats).toMatchObject({ quarantined: 0, worker: { concurrency: 40 } });
+    });
+
+    it('publishes a reply of text and a file a tool sent as ONE send request naming both in order, and stores them once', async () => {
+      openai.script({ toolCalls: [{ name: 'enviar_catalogo', arguments: '{}' }] }, 'Aquí tiene nuestro catálogo.');
+      const customer = newCustomer();
+      await customer.writes(['¿me manda el catálogo?']);
+      await eventually(async () => expect((await customer.snapshot()).openBuffer?.messageIds).toHaveLength(1));
+      harness.advance(debounceSeconds * 1000 + 500);
+      await eventually(async () => expect(await outboundEvents(customer.conversationId)).toHaveLength(1));
+      const replies = await prisma.message.findMany({ where: { conversationId: customer.conversationId, author: 'AI' }, orderBy: { sentAt: 'asc' } });
+      expect(replies.map((reply) => [reply.kind, reply.text])).toEqual([
+        ['text', 'Aquí tiene nuestro catálogo.'],
+        ['document', null],
+      ]);
+      const [sendRequested] = await outboundEvents(customer.conversationId);
+      expect(sendRequested).toMatchObject({
+        type: 'message.send-requested',
+        data: { messageId: replies[0]!.id, messageIds: replies.map((reply) => reply.id) },
+      });
+      expect(openai.chatRequests()).toHaveLength(2);
+      const bufferId = (sendRequested!.data as { bufferId: string }).bufferId;
+      expect(await prisma.tokenUsage.count({ where: { sourceId: { startsWith: bufferId } } })).toBe(2);
+      expect(await prisma.replyTrace.count({ where: { bufferId } })).toBe(1);
     });
 
     it('keeps taking new messages while ten slow model calls run, and answers every conversation once', async () => {

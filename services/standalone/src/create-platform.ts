@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createBaileysSessions } from '@app/baileys-sessions';
 import { AI_WORKERS_GROUP, registerConversationActors, releaseAbandonedBufferLeases } from '@app/conversation-actors';
 import { migrateDatabase, openDatabase, SecretBox, type Database } from '@app/db';
+import type { ToolProvider } from '@app/domain';
 import {
   accessTokenFromSecretBox,
   createGraphApiClient,
@@ -26,6 +27,8 @@ export interface PlatformOptions {
   config: StandaloneConfig;
   logger?: Logger;
   clock?: Clock;
+  /** Tools beyond the platform's own (the AI benchmark's); see registerConversationActors. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 export interface Platform {
@@ -84,6 +87,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     config: config.conversationActors,
     // HTTP tools are called from this process, under the SSRF guard of the HTTP_TOOLS_* settings.
     httpTools: { credentials: credentialsBox, caller: directHttpToolCallerFromSettings(config.conversationActors) },
+    ...(options.extraToolProviders ? { extraToolProviders: options.extraToolProviders } : {}),
   });
   pubsub.subscribe(sandboxEgressSubscription({ prisma, logger, clock }));
   // WhatsApp Web (Baileys): every session runs in this process, with the same leases as on Kubernetes.

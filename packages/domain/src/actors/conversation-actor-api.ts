@@ -26,8 +26,19 @@ export interface ReceiveMessageInput {
 
 export interface CompleteBufferInput {
   bufferId: string;
-  /** The stored AI reply to send, or null when the AI decided no reply is needed (or the bot is off globally). */
-  replyMessageId: string | null;
+  /**
+   * The stored AI reply's messages in send order (text, then files); empty when no reply is needed (or the bot is
+   * off globally).
+   */
+  replyMessageIds?: string[];
+  /** The single-message form, still accepted (calls in flight or queued when a deployment rolls). */
+  replyMessageId?: string | null;
+}
+
+/** The reply messages a completeBuffer call names, in send order, whichever form it used. */
+export function completedReplyMessageIds(input: CompleteBufferInput): string[] {
+  if (input.replyMessageIds) return input.replyMessageIds;
+  return input.replyMessageId ? [input.replyMessageId] : [];
 }
 
 export interface FailBufferInput {

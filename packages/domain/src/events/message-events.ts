@@ -58,6 +58,11 @@ export const MessageSendRequested = defineEvent(
     provider: z.enum(['META', 'BAILEYS', 'SANDBOX']),
     /** The AI buffer this reply answers; the buffer is deleted once the reply is sent. */
     bufferId: z.string().nullable(),
+    /**
+     * An AI reply of several messages (its text, then files): all of them in send order, `messageId` first. One
+     * event, so the egress sends them one after the other: separate events are not delivered in order by Dapr.
+     */
+    messageIds: z.array(z.string()).min(1).optional(),
   }),
 );
 
@@ -69,7 +74,15 @@ export const MessageSendCancelled = defineEvent(
     messageId: z.string().nullable(),
     bufferId: z.string().nullable(),
     reason: z.enum(['bot_disabled', 'superseded', 'no_reply']),
+    /** Every message of a multi-message reply, `messageId` first (see MessageSendRequested). */
+    messageIds: z.array(z.string()).min(1).optional(),
   }),
 );
+
+/** The messages an outbound event is about, in send order: its `messageIds`, or its one `messageId`. */
+export function outboundMessageIds(data: { messageId: string | null; messageIds?: string[] | undefined }): string[] {
+  if (data.messageIds && data.messageIds.length > 0) return data.messageIds;
+  return data.messageId ? [data.messageId] : [];
+}
 
 export const OutboundEvent = z.union([MessageSendRequested.schema, MessageSendCancelled.schema]);

@@ -55,6 +55,51 @@ describe('OpenAI test server with the official client', () => {
     expect(usage).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
   });
 
+  it('answers a scripted tool-call sequence: tool_calls with finish_reason "tool_calls", then the text, usage on each', async () => {
+    server.script(
+      {
+        toolCalls: [{ id: 'call_1', name: 'consultar_pedido', arguments: '{"numero":"A-17"}' }],
+        usage: { prompt_tokens: 40, completion_tokens: 12 },
+      },
+      (request) => `Su pedido está ${String(request.messages.at(-1)?.content)}`,
+    );
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'consultar_pedido', parameters: { type: 'object', properties: { numero: { type: 'string' } } } },
+      },
+    ];
+    const first = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: '¿Dónde está mi pedido A-17?' }],
+      tools,
+    });
+    expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(first.choices[0]!.message.content).toBeNull();
+    expect(first.choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'consultar_pedido', arguments: '{"numero":"A-17"}' } },
+    ]);
+    expect(first.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 12, total_tokens: 52 });
+    const second = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: '¿Dónde está mi pedido A-17?' },
+        { role: 'assistant', content: null, tool_calls: first.choices[0]!.message.tool_calls! },
+        { role: 'tool', tool_call_id: 'call_1', content: 'en camino' },
+      ],
+      tools,
+    });
+    expect(second.choices[0]!.finish_reason).toBe('stop');
+    expect(second.choices[0]!.message.content).toBe('Su pedido está en camino');
+    expect(server.scriptedLeft()).toBe(0);
+    // Malformed arguments go out exactly as scripted: the caller has to cope with them.
+    server.script({ toolCalls: [{ name: 'consultar_pedido', arguments: '{"numero": "A-1' }] });
+    const malformed = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], tools });
+    const call = malformed.choices[0]!.message.tool_calls![0]!;
+    expect(call.type === 'function' && call.function.arguments).toBe('{"numero": "A-1');
+    expect(call.id).toMatch(/^call_/);
+  });
+
   it('lists models', async () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toContain('gpt-4o-mini');

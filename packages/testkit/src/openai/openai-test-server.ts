@@ -9,6 +9,7 @@ import {
   streamChunks,
   type ChatCompletionRequestBody,
   type InjectedFailure,
+  type ScriptedToolCall,
   type Usage,
 } from './openai-wire.ts';
 
@@ -20,7 +21,8 @@ export interface RecordedRequest {
   at: Date;
 }
 
-export type ReplyResult = string | { content: string; usage?: Partial<Usage> };
+/** A text, or a text and/or tool calls (a response with tool calls has content null and finish_reason "tool_calls"). */
+export type ReplyResult = string | { content?: string | null; toolCalls?: ScriptedToolCall[]; usage?: Partial<Usage> };
 export type ReplyFunction = (request: ChatCompletionRequestBody) => ReplyResult | Promise<ReplyResult>;
 
 export interface OpenAiTestServerOptions {
@@ -45,7 +47,14 @@ export interface OpenAiTestServer {
   clearFailures(): void;
   setLatency(milliseconds: number): void;
   setReply(reply: ReplyFunction): void;
-  /** Forgets recorded requests and injected failures. */
+  /**
+   * The next chat completions answer these, one each, in order (a multi-round tool-call sequence), before the
+   * reply function answers again. A function entry sees the request (to echo a tool result back, say).
+   */
+  script(...responses: Array<ReplyResult | ReplyFunction>): void;
+  /** Scripted responses not used yet. */
+  scriptedLeft(): number;
+  /** Forgets recorded requests, injected failures and scripted responses. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -66,6 +75,7 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
   let reply = options.reply ?? defaultReply;
   const failures: Array<{ failure: InjectedFailure; remaining: number }> = [];
   const requests: RecordedRequest[] = [];
+  const scripted: Array<ReplyResult | ReplyFunction> = [];
   const models = options.models ?? ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini'];
 
   const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -105,10 +115,13 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
       sendJson(response, error.status, error.body, error.headers);
       return;
     }
-    const result = await reply(body);
-    const content = typeof result === 'string' ? result : result.content;
+    const next = scripted.shift() ?? reply;
+    const result = typeof next === 'function' ? await next(body) : next;
+    const content = typeof result === 'string' ? result : (result.content ?? null);
+    const toolCalls = typeof result === 'string' ? [] : (result.toolCalls ?? []);
+    const completionText = content ?? toolCalls.map((call) => call.name + call.arguments).join('');
     const promptTokens = (typeof result === 'object' ? result.usage?.prompt_tokens : undefined) ?? countTokens(promptText(body));
-    const completionTokens = (typeof result === 'object' ? result.usage?.completion_tokens : undefined) ?? countTokens(content);
+    const completionTokens = (typeof result === 'object' ? result.usage?.completion_tokens : undefined) ?? countTokens(completionText);
     const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     if (body.stream === true) {
       response.writeHead(200, {
@@ -117,11 +130,11 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
         connection: 'keep-alive',
         'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
       });
-      for (const chunk of streamChunks(body, content, usage)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      for (const chunk of streamChunks(body, content ?? '', usage)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
       response.end('data: [DONE]\n\n');
       return;
     }
-    sendJson(response, 200, completionBody(body, content, usage));
+    sendJson(response, 200, completionBody(body, content, usage, toolCalls));
   };
 
   const server = createServer((request, response) => {
@@ -173,9 +186,12 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
     clearFailures: () => void failures.splice(0),
     setLatency: (milliseconds) => void (latencyMs = milliseconds),
     setReply: (next) => void (reply = next),
+    script: (...responses) => void scripted.push(...responses),
+    scriptedLeft: () => scripted.length,
     reset: () => {
       requests.splice(0);
       failures.splice(0);
+      scripted.splice(0);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -105,13 +105,43 @@ export function promptText(request: ChatCompletionRequestBody): string {
   return request.messages.map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content))).join('\n');
 }
 
-export function completionBody(request: ChatCompletionRequestBody, content: string, usage: Usage) {
+/** A function call the double answers with (`arguments` is sent as written: malformed JSON included). */
+export interface ScriptedToolCall {
+  /** Default: `call_<random>`, as OpenAI's ids look. */
+  id?: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * A chat completion: the text (finish_reason "stop"), or tool calls (content null, finish_reason "tool_calls"), as
+ * documented for the Chat Completions API.
+ */
+export function completionBody(request: ChatCompletionRequestBody, content: string | null, usage: Usage, toolCalls: ScriptedToolCall[] = []) {
+  const calls = toolCalls.map((call) => ({
+    id: call.id ?? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  }));
   return {
     id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: request.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: calls.length > 0 ? null : content,
+          refusal: null,
+          annotations: [],
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        },
+        logprobs: null,
+        finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+      },
+    ],
     usage: {
       ...usage,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },

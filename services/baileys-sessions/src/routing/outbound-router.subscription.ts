@@ -1,4 +1,4 @@
-import { MessageSendCancelled, MessageSendRequested, Topics } from '@app/domain';
+import { MessageSendCancelled, MessageSendRequested, outboundMessageIds, Topics } from '@app/domain';
 import { cancelOutboundMessage, enqueueEvent, type PrismaClient } from '@app/db';
 import type { Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
@@ -28,8 +28,8 @@ export function createOutboundRouterSubscription(deps: OutboundRouterDependencie
       if (event.type === MessageSendCancelled.type) {
         const parsed = MessageSendCancelled.schema.safeParse(event);
         if (!parsed.success) return 'drop';
-        const { messageId, reason } = parsed.data.data;
-        if (messageId) await cancelOutboundMessage(deps.prisma, { messageId, reason });
+        const { reason } = parsed.data.data;
+        for (const messageId of outboundMessageIds(parsed.data.data)) await cancelOutboundMessage(deps.prisma, { messageId, reason });
         return 'success';
       }
       if (event.type !== MessageSendRequested.type) return 'success';

@@ -6,6 +6,11 @@ import {
   conversationActorId,
   type ConversationActorApi,
   type DomainEvent,
+  type ModelPrice,
+  type ReplyComposer,
+  type ReplyPart,
+  type ToolProvider,
+  type ToolScope,
 } from '@app/domain';
 import { actorProxy, type ActorClient, type Clock, type DeliveryOutcome } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
@@ -13,7 +18,11 @@ import { MAX_AI_ATTEMPTS } from '../conversation/retry-policy.ts';
 import { claimBuffer, markBufferQuarantined, recordBufferFailure, releaseBuffer } from './buffer-lease.repository.ts';
 import { ModelError, type ChatModel } from './model/chat-model.ts';
 import { buildReplyPrompt } from './reply-prompt.ts';
-import { findReplyId, loadPromptInputs, storeReply } from './reply.repository.ts';
+import { buildReplyTrace } from './reply-trace.ts';
+import { findReplyIds, loadPromptInputs, MAX_REPLY_PARTS, storeReply } from './reply.repository.ts';
+import { runToolLoop } from './tool-loop.ts';
+import { loadTools } from './tools/tool-registry.ts';
+import { ToolRunner } from './tools/tool-runner.ts';
 
 export interface AiReplyWorkerDependencies {
   prisma: PrismaClient;
@@ -21,9 +30,22 @@ export interface AiReplyWorkerDependencies {
   model: ChatModel;
   clock: Clock;
   logger: Logger;
-  /** How long a worker holds a buffer before another may take it over (longer than one model call can take). */
+  /** How long a worker holds a buffer before another may take it over (longer than one reply's calls can take). */
   leaseMs: number;
+  /** Where the agent's tools come from (createToolProviders); none: the agent only talks. */
+  toolProviders?: readonly ToolProvider[];
+  /** Turns the final text into messages (media URLs, library shortcodes); default: the text as one message. */
+  replyComposer?: ReplyComposer;
+  /** Model calls that may ask for tools (default 5); then one more without tools. */
+  maxToolRounds?: number;
+  /** Per-model prices for the trace's cost estimate (default: none known, cost null). */
+  modelPrices?: Readonly<Record<string, ModelPrice>>;
 }
+
+/** The reply as one text message: what a business without a files library gets. */
+export const textReplyComposer: ReplyComposer = {
+  compose: async (text) => (text.length > 0 ? [{ kind: 'text', text }] : []),
+};
 
 type AiReplyRequest = ReturnType<typeof AiReplyRequested.parse>['data'];
 
@@ -34,12 +56,24 @@ export interface TakenAiJob {
 }
 
 /**
- * AI pipeline v1 for one burst: take the buffer, skip the model when a reply already exists (redelivery), build
- * the prompt, call the model, store reply + token usage together, then report to the conversation's actor. A model
- * error is recorded on the buffer and reported as a failure — it never reaches the customer as text.
+ * The AI pipeline for one burst: take the buffer, skip the model when a reply already exists (redelivery), load the
+ * business's tools, build the prompt, run the tool loop (model calls, tool calls, each recorded), compose the
+ * reply's messages, store them with the reply's trace, then report to the conversation's actor. A model error is
+ * recorded on the buffer and reported as a failure — it never reaches the customer as text.
  */
 export class AiReplyWorker {
+  private readonly runner = new ToolRunner();
+  private readonly stopping = new AbortController();
+
   constructor(private readonly dependencies: AiReplyWorkerDependencies) {}
+
+  /**
+   * Cuts running tool calls short (their signals are aborted): each such job fails its attempt and is retried, the
+   * unfinished call running again with its idempotency key. Called when a stopping process will not wait longer.
+   */
+  interruptTools(): void {
+    this.stopping.abort();
+  }
 
   /** Takes the job and answers it, then reports the outcome (the delivery is held for the whole model call). */
   async handle(event: DomainEvent): Promise<DeliveryOutcome> {
@@ -86,10 +120,10 @@ export class AiReplyWorker {
       conversationActorId(job.instanceId, job.contactId),
     );
 
-    const existingReply = await findReplyId(prisma, job.bufferId);
-    if (existingReply) {
+    const existingReply = await findReplyIds(prisma, job.bufferId);
+    if (existingReply.length > 0) {
       logger.info({ event: 'ai_reply.redelivered' }, 'reply already stored; not calling the model again');
-      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId: existingReply });
+      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageIds: existingReply });
       return { outcome: 'success' };
     }
 
@@ -115,29 +149,40 @@ export class AiReplyWorker {
 
   private async answer(job: AiReplyRequest, actor: ConversationActorApi, logger: Logger): Promise<DeliveryOutcome> {
     const { prisma, clock } = this.dependencies;
+    const jobStartedAt = clock.now();
     const inputs = await loadPromptInputs(prisma, job);
     if (!inputs) return 'drop'; // the business is gone
     if (!inputs.business.botEnabled) {
-      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId: null });
+      await actor.completeBuffer({ bufferId: job.bufferId, replyMessageIds: [] });
       return 'success';
     }
 
+    const scope: ToolScope = { businessId: job.businessId, contactId: job.contactId, conversationId: job.conversationId };
+    const tools = await loadTools(this.dependencies.toolProviders ?? [], scope, logger);
     const messages = buildReplyPrompt({
       systemPrompt: inputs.agent.systemPrompt,
+      promptNotes: tools.promptNotes,
       variables: { now: clock.now(), timezone: inputs.business.timezone, businessName: inputs.business.name, contactName: inputs.contactName },
       history: inputs.history,
       burst: inputs.burst,
     });
 
-    let text: string;
-    let usage: { promptTokens: number; completionTokens: number; totalTokens: number };
-    const started = Date.now();
+    let loop: Awaited<ReturnType<typeof runToolLoop>>;
     try {
-      const response = await this.dependencies.model.chat({ model: inputs.agent.model, messages });
-      text = response.text?.trim() ?? '';
-      // A reply with nothing to send (or only tool calls, which v1 offers none of) may come out right next time.
-      if (text.length === 0) throw new ModelError('EmptyCompletion: the model returned an empty reply', true);
-      usage = response.usage;
+      loop = await runToolLoop(
+        { prisma, model: this.dependencies.model, runner: this.runner, clock, logger, stopping: this.stopping.signal },
+        {
+          call: { ...scope, instanceId: job.instanceId, provider: inputs.provider },
+          bufferId: job.bufferId,
+          attempt: job.attempt,
+          model: inputs.agent.model,
+          messages,
+          tools: tools.tools,
+          maxRounds: this.dependencies.maxToolRounds ?? 5,
+        },
+      );
+      // A reply with nothing to send may come out right next time (the empty answer is not replayed).
+      if (loop.text.length === 0 && loop.sendParts.length === 0) throw new ModelError('EmptyCompletion: the model returned an empty reply', true);
     } catch (error) {
       // The adapter classifies its vendor's errors; anything else (a bug, a broken connection) is worth another try.
       const failure = error instanceof ModelError ? error : new ModelError(error instanceof Error ? error.message : String(error), true);
@@ -148,20 +193,50 @@ export class AiReplyWorker {
       return 'success';
     }
 
-    const replyMessageId = await storeReply(prisma, {
-      job,
-      text,
+    const parts = await this.composeReply(loop.text, loop.sendParts, scope, logger);
+    const now = clock.now();
+    const trace = buildReplyTrace({
       provider: this.dependencies.model.provider,
       model: inputs.agent.model,
-      usage,
-      now: clock.now(),
+      loop,
+      prices: this.dependencies.modelPrices ?? {},
+      secrets: tools.secrets,
+      firstMessageAt: new Date(job.firstMessageAt),
+      jobStartedAt,
+      now,
     });
+    const replyMessageIds = await storeReply(prisma, { job, parts, trace, now });
     logger.info(
-      { event: 'ai_reply.stored', model: inputs.agent.model, totalTokens: usage.totalTokens, durationMs: Date.now() - started },
+      {
+        event: 'ai_reply.stored',
+        model: inputs.agent.model,
+        parts: replyMessageIds.length,
+        modelCalls: loop.modelCalls.length,
+        toolCalls: loop.toolCalls.length,
+        totalTokens: trace.totalTokens,
+        durationMs: now.getTime() - jobStartedAt.getTime(),
+      },
       'AI reply stored',
     );
-    await actor.completeBuffer({ bufferId: job.bufferId, replyMessageId });
+    await actor.completeBuffer({ bufferId: job.bufferId, replyMessageIds });
     return 'success';
+  }
+
+  /** The composed text first, then what tools asked to send; a composer that fails leaves the text as it is. */
+  private async composeReply(text: string, sendParts: ReplyPart[], scope: ToolScope, logger: Logger): Promise<ReplyPart[]> {
+    let composed: ReplyPart[];
+    try {
+      composed = text.length > 0 ? await (this.dependencies.replyComposer ?? textReplyComposer).compose(text, scope) : [];
+    } catch (error) {
+      logger.warn({ event: 'ai_reply.compose_failed', err: error }, 'composing the reply failed; sending its text as it is');
+      composed = [{ kind: 'text', text }];
+    }
+    const parts = [...composed, ...sendParts];
+    if (parts.length > MAX_REPLY_PARTS) {
+      logger.warn({ event: 'ai_reply.too_many_parts', parts: parts.length }, `only the first ${MAX_REPLY_PARTS} messages of the reply are sent`);
+    }
+    // A composer that turns the whole text into nothing (an unknown shortcode alone) must not lose the reply.
+    return parts.length > 0 ? parts.slice(0, MAX_REPLY_PARTS) : [{ kind: 'text', text }];
   }
 
   private async handleQuarantined(data: ReturnType<typeof AiReplyQuarantined.parse>['data']): Promise<DeliveryOutcome> {

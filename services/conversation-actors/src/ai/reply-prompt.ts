@@ -18,6 +18,8 @@ export interface ChatTurn {
 
 export interface ReplyPromptInput {
   systemPrompt: string;
+  /** Lines the agent's tools add after the business's prompt (known contact fields, files it can send …). */
+  promptNotes?: readonly string[];
   variables: PromptVariableContext;
   /** Earlier messages of the conversation, oldest first (the burst's own messages are left out). */
   history: PromptMessage[];
@@ -33,11 +35,13 @@ export function promptTextOf(message: PromptMessage): string {
 }
 
 /**
- * System prompt (with {{now}} and friends resolved in the business's timezone), then the history as
+ * System prompt (with {{now}} and friends resolved in the business's timezone; the tools' notes after it), then the history as
  * user/assistant turns, then the burst. System notes are not part of the dialogue and are left out.
  */
 export function buildReplyPrompt(input: ReplyPromptInput): ChatTurn[] {
-  const turns: ChatTurn[] = [{ role: 'system', content: resolvePromptVariables(input.systemPrompt, input.variables) }];
+  const system = resolvePromptVariables(input.systemPrompt, input.variables);
+  const notes = input.promptNotes?.filter((note) => note.trim().length > 0) ?? [];
+  const turns: ChatTurn[] = [{ role: 'system', content: notes.length > 0 ? `${system}\n\n${notes.join('\n')}` : system }];
   for (const message of [...input.history, ...input.burst]) {
     if (message.author === 'SYSTEM') continue;
     turns.push({ role: message.direction === 'INBOUND' ? 'user' : 'assistant', content: promptTextOf(message) });

@@ -1,7 +1,8 @@
 import { recordInboundMessage } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPromptInputs } from './reply.repository.ts';
+import type { ReplyTraceRecord } from './reply-trace.ts';
+import { findReplyIds, loadPromptInputs, storeReply } from './reply.repository.ts';
 
 let database: TestDatabase;
 
@@ -63,6 +64,7 @@ describe('loadPromptInputs (one statement for settings, burst and history)', () 
     const job = {
       bufferId: crypto.randomUUID(),
       businessId: business.id,
+      instanceId: instance.id,
       conversationId,
       contactId,
       messageIds: [burstLate.messageId, burstEarly.messageId],
@@ -75,6 +77,7 @@ describe('loadPromptInputs (one statement for settings, burst and history)', () 
       business: { name: 'Panadería Sol', timezone: 'America/Bogota', botEnabled: true },
       agent: { systemPrompt: 'Be kind.', model: 'test-model', historyLimit: 3 },
       contactName: 'Ana',
+      provider: 'SANDBOX',
     });
     expect(inputs!.burst.map((message) => message.text)).toEqual(['burst first', 'burst second']);
     expect(inputs!.history.map((message) => message.text)).toEqual(['history one', 'history two (a reply)', 'history three']);
@@ -90,10 +93,81 @@ describe('loadPromptInputs (one statement for settings, burst and history)', () 
     expect(inputs!.history[1]).toMatchObject({ direction: 'OUTBOUND', author: 'AI', sentAt: at(3) });
 
     // A burst id of another tenant is not read; another tenant's job finds nothing of this business.
-    const foreign = await loadPromptInputs(prisma, { ...job, businessId: other.id });
+    const foreign = await loadPromptInputs(prisma, { ...job, businessId: other.id, instanceId: otherInstance.id });
     expect(foreign).toMatchObject({ burst: [], history: [], contactName: null });
     await prisma.agentConfig.update({ where: { businessId: business.id }, data: { historyLimit: 0 } });
     expect((await loadPromptInputs(prisma, job))!.history).toEqual([]);
     expect(await loadPromptInputs(prisma, { ...job, businessId: crypto.randomUUID() })).toBeNull();
+  });
+});
+
+const trace: ReplyTraceRecord = {
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  prompt: [{ role: 'user', content: 'hola' }],
+  modelCalls: [{ round: 0, promptTokens: 10, completionTokens: 5, totalTokens: 15, durationMs: 20, costUsd: 0.000005 }],
+  toolCalls: [],
+  promptTokens: 10,
+  completionTokens: 5,
+  totalTokens: 15,
+  costUsd: 0.000005,
+  bufferWaitMs: 5_000,
+  modelMs: 20,
+  toolMs: 0,
+  totalMs: 5_100,
+};
+
+describe('storeReply (a reply of several messages, in one statement)', () => {
+  it('stores the parts in send order with their keys and the trace, once however often it is called', async () => {
+    const { prisma } = database;
+    const business = await prisma.business.create({ data: { name: 'Ferretería' } });
+    const instance = await prisma.instance.create({ data: { businessId: business.id, provider: 'SANDBOX', name: 'sandbox' } });
+    const { conversationId, contactId } = await recordInboundMessage(prisma, {
+      businessId: business.id,
+      instanceId: instance.id,
+      sender: { phone: '573009998877' },
+      providerMessageId: 'p-store-1',
+      sentAt: at(1),
+      content: { kind: 'text', text: '¿me envía el catálogo?' },
+    });
+    const job = {
+      bufferId: crypto.randomUUID(),
+      businessId: business.id,
+      instanceId: instance.id,
+      conversationId,
+      contactId,
+      messageIds: [],
+      firstMessageAt: at(1).toISOString(),
+      lastMessageAt: at(1).toISOString(),
+      attempt: 1,
+    };
+    const parts = [
+      { kind: 'text' as const, text: 'Claro, aquí lo tiene:' },
+      { kind: 'document' as const, media: { mediaId: 'files/catalogo.pdf', mimeType: 'application/pdf', filename: 'catalogo.pdf' } },
+      { kind: 'audio' as const, media: { mediaId: 'files/saludo.ogg', mimeType: 'audio/ogg' } },
+    ];
+    const ids = await storeReply(prisma, { job, parts, trace, now: at(10) });
+    expect(ids).toHaveLength(3);
+    expect(await storeReply(prisma, { job, parts: [{ kind: 'text', text: 'otra' }], trace, now: at(11) })).toEqual(ids);
+    expect(await findReplyIds(prisma, job.bufferId)).toEqual(ids);
+
+    const stored = await prisma.message.findMany({ where: { conversationId, author: 'AI' }, orderBy: { sentAt: 'asc' } });
+    expect(stored.map((message) => [message.id, message.idempotencyKey, message.kind, message.status])).toEqual([
+      [ids[0], `ai-reply:${job.bufferId}`, 'text', 'PENDING'],
+      [ids[1], `ai-reply:${job.bufferId}:1`, 'document', 'PENDING'],
+      [ids[2], `ai-reply:${job.bufferId}:2`, 'audio', 'PENDING'],
+    ]);
+    expect(stored[1]!.content).toEqual({ kind: 'document', media: parts[1]!.media });
+    expect(stored[2]!.content).toEqual({ kind: 'audio', media: parts[2]!.media, voice: false });
+    const saved = await prisma.replyTrace.findUniqueOrThrow({ where: { bufferId: job.bufferId } });
+    expect(saved).toMatchObject({
+      businessId: business.id,
+      conversationId,
+      messageIds: ids,
+      totalTokens: 15,
+      costUsd: 0.000005,
+      bufferWaitMs: 5_000,
+    });
+    expect(await findReplyIds(prisma, crypto.randomUUID())).toEqual([]);
   });
 });

@@ -1,17 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, preparedMarker, queryRawFast, type PrismaClient } from '@app/db';
-import { messagePreview } from '@app/domain';
+import { describeContent, messagePreview, type MessageContent, type ReplyPart } from '@app/domain';
 import type { BufferJob } from './buffer-lease.repository.ts';
+import type { ReplyTraceRecord } from './reply-trace.ts';
 import type { PromptMessage } from './reply-prompt.ts';
 
-/** One AI reply per buffer: the reply message carries this key (unique), so a redelivered job finds it. */
-export function replyIdempotencyKey(bufferId: string): string {
-  return `ai-reply:${bufferId}`;
+/** Parts one reply may have (its text and files); more is a runaway tool, cut off with a warning. */
+export const MAX_REPLY_PARTS = 20;
+
+/**
+ * One AI reply per buffer: its first message carries this key (unique), so a redelivered job finds it; the other
+ * parts `ai-reply:<bufferId>:<n>`, n from 1, in send order.
+ */
+export function replyIdempotencyKey(bufferId: string, part = 0): string {
+  return part === 0 ? `ai-reply:${bufferId}` : `ai-reply:${bufferId}:${part}`;
 }
 
-export async function findReplyId(prisma: PrismaClient, bufferId: string): Promise<string | null> {
-  const reply = await prisma.message.findUnique({ where: { idempotencyKey: replyIdempotencyKey(bufferId) }, select: { id: true } });
-  return reply?.id ?? null;
+/** The stored reply's messages in send order; empty when none is stored. */
+export async function findReplyIds(prisma: PrismaClient, bufferId: string): Promise<string[]> {
+  const keys = Array.from({ length: MAX_REPLY_PARTS }, (_, part) => replyIdempotencyKey(bufferId, part));
+  const rows = await prisma.message.findMany({ where: { idempotencyKey: { in: keys } }, select: { id: true, idempotencyKey: true } });
+  const order = new Map(keys.map((key, index) => [key, index]));
+  return rows.sort((a, b) => order.get(a.idempotencyKey!)! - order.get(b.idempotencyKey!)!).map((row) => row.id);
 }
 
 export interface AgentSettings {
@@ -22,6 +32,8 @@ export interface AgentSettings {
 
 export interface PromptInputs {
   business: { name: string; timezone: string; botEnabled: boolean };
+  /** The instance the conversation is on (what tools are told). */
+  provider: 'META' | 'BAILEYS' | 'SANDBOX';
   agent: AgentSettings;
   contactName: string | null;
   history: PromptMessage[];
@@ -43,6 +55,7 @@ interface PromptInputsRow {
   model: string | null;
   historyLimit: number | null;
   contactName: string | null;
+  provider: PromptInputs['provider'] | null;
   /** Oldest first, `sentAt` as ISO text (UTC). */
   burst: Array<Omit<PromptMessage, 'sentAt'> & { sentAt: string }>;
   history: Array<Omit<PromptMessage, 'sentAt'> & { sentAt: string }>;
@@ -58,13 +71,17 @@ const promptMessageJson = (alias: string) =>
  * newest `historyLimit` others up to the burst's last message, without replies that never went out).
  * Null when the business is gone.
  */
-export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { contactId: string }): Promise<PromptInputs | null> {
+export async function loadPromptInputs(
+  prisma: PrismaClient,
+  job: BufferJob & { contactId: string; instanceId: string },
+): Promise<PromptInputs | null> {
   const rows = await queryRawFast<PromptInputsRow>(
     prisma,
     Prisma.sql`${Prisma.raw(preparedMarker)}
     WITH settings AS (
       SELECT b.name, b.timezone, b."botEnabled", a."systemPrompt", a.model, a."historyLimit",
              (SELECT c.name FROM contact c WHERE c.id = ${job.contactId}::uuid AND c."businessId" = b.id) AS "contactName",
+             (SELECT i.provider::text FROM instance i WHERE i.id = ${job.instanceId}::uuid AND i."businessId" = b.id) AS provider,
              CASE WHEN a."systemPrompt" IS NOT NULL AND a.model IS NOT NULL AND a."historyLimit" IS NOT NULL
                   THEN a."historyLimit" ELSE ${defaultAgent.historyLimit}::integer END AS "effectiveHistoryLimit"
       FROM business b LEFT JOIN agent_config a ON a."businessId" = b.id
@@ -84,13 +101,13 @@ export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { 
       ORDER BY m."sentAt" DESC, m."createdAt" DESC
       LIMIT COALESCE((SELECT "effectiveHistoryLimit" FROM settings), 0)
     )
-    SELECT s.name, s.timezone, s."botEnabled", s."systemPrompt", s.model, s."historyLimit", s."contactName",
+    SELECT s.name, s.timezone, s."botEnabled", s."systemPrompt", s.model, s."historyLimit", s."contactName", s.provider,
            (SELECT COALESCE(json_agg(${promptMessageJson('b')} ORDER BY b."sentAt", b."createdAt"), '[]'::json) FROM burst b) AS burst,
            (SELECT COALESCE(json_agg(${promptMessageJson('h')} ORDER BY h."sentAt", h."createdAt"), '[]'::json) FROM history h) AS history
     FROM settings s`,
   );
   const row = rows[0];
-  if (!row) return null;
+  if (!row || !row.provider) return null; // the business or its instance is gone
   const settings: AgentSettings =
     row.systemPrompt !== null && row.model !== null && row.historyLimit !== null
       ? { systemPrompt: row.systemPrompt, model: row.model, historyLimit: row.historyLimit }
@@ -98,6 +115,7 @@ export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { 
   const toPromptMessage = (message: PromptInputsRow['burst'][number]): PromptMessage => ({ ...message, sentAt: new Date(message.sentAt) });
   return {
     business: { name: row.name, timezone: row.timezone, botEnabled: row.botEnabled },
+    provider: row.provider,
     agent: settings,
     contactName: row.contactName ?? null,
     history: row.history.map(toPromptMessage),
@@ -107,44 +125,63 @@ export async function loadPromptInputs(prisma: PrismaClient, job: BufferJob & { 
 
 export interface StoreReplyInput {
   job: BufferJob & { instanceId: string };
-  text: string;
-  /** Who answered (`openai` …), recorded with the token usage. */
-  provider: string;
-  model: string;
-  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  /** The reply's messages in send order (at most MAX_REPLY_PARTS). */
+  parts: ReplyPart[];
+  trace: ReplyTraceRecord;
   now: Date;
 }
 
+/** The stored form of a reply part. */
+function partContent(part: ReplyPart): { kind: string; text: string | null; content: MessageContent } {
+  if (part.kind === 'text') return { kind: 'text', text: part.text, content: { kind: 'text', text: part.text } };
+  const content: MessageContent = part.kind === 'audio' ? { kind: 'audio', media: part.media, voice: false } : { kind: part.kind, media: part.media };
+  return { kind: part.kind, text: part.media.caption ?? null, content };
+}
+
 /**
- * In ONE transaction: the reply message (AI, OUTBOUND, PENDING, keyed by the buffer), its token usage (unique per
- * buffer, so a redelivery counts once) and the buffer's lease released. Returns the reply id — the existing one
- * when another worker stored it first.
+ * In ONE statement (its own transaction): the reply's messages (AI, OUTBOUND, PENDING; the first keyed by the
+ * buffer, the others by buffer and position; a millisecond apart so the inbox shows them in send order), the
+ * conversation's preview, the reply's trace and the buffer's lease released. Token usage is recorded per model call
+ * by the tool loop. Returns the reply's message ids in order — the existing ones when another worker stored it first.
  */
-export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): Promise<string> {
-  const { job } = input;
+export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): Promise<string[]> {
+  const { job, trace } = input;
+  if (input.parts.length === 0 || input.parts.length > MAX_REPLY_PARTS) throw new Error(`storeReply: ${input.parts.length} parts`);
   const now = Prisma.sql`(${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-  // One statement (one round trip, its own transaction) instead of BEGIN + four writes + COMMIT: this runs for every
-  // AI reply. A reply already stored under the buffer's key makes the message insert do nothing, and every other
-  // write is conditional on that insert, so a redelivery changes nothing and gets the existing id below.
+  const stored = input.parts.map(partContent);
+  const ids = stored.map(() => randomUUID());
+  const sentAts = stored.map((_, index) => new Date(input.now.getTime() + index).toISOString());
+  const preview = messagePreview(describeContent(stored.at(-1)!.content));
+  // One statement (one round trip) instead of BEGIN + writes + COMMIT: this runs for every AI reply. The first part
+  // already stored under the buffer's key makes every insert do nothing (they are one statement: all or none),
+  // and every other write is conditional on them, so a redelivery changes nothing and gets the existing ids below.
   const rows = await queryRawFast<{ id: string }>(
     prisma,
     Prisma.sql`${Prisma.raw(preparedMarker)}
-    WITH reply AS (
+    WITH parts AS (
+      SELECT * FROM unnest(${ids}::uuid[], ${stored.map((_, index) => replyIdempotencyKey(job.bufferId, index))}::text[], ${stored.map((part) => part.kind)}::text[],
+                           ${stored.map((part) => part.text)}::text[], ${stored.map((part) => JSON.stringify(part.content))}::text[], ${sentAts}::text[])
+             WITH ORDINALITY AS p(id, key, kind, text, content, sent_at, position)
+    ),
+    reply AS (
       INSERT INTO message ("id", "businessId", "conversationId", "instanceId", "direction", "author", "kind", "text", "content", "idempotencyKey", "status", "sentAt", "createdAt")
-      VALUES (${randomUUID()}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.instanceId}::uuid, 'OUTBOUND'::"MessageDirection", 'AI'::"MessageAuthor",
-              'text', ${input.text}::text, ${JSON.stringify({ kind: 'text', text: input.text })}::jsonb, ${replyIdempotencyKey(job.bufferId)}::text,
-              'PENDING'::"MessageStatus", ${now}, ${now})
+      SELECT p.id, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${job.instanceId}::uuid, 'OUTBOUND'::"MessageDirection", 'AI'::"MessageAuthor",
+             p.kind, p.text, p.content::jsonb, p.key, 'PENDING'::"MessageStatus", (p.sent_at::timestamptz AT TIME ZONE 'UTC'), ${now}
+      FROM parts p ORDER BY p.position
       ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "id"
     ),
     touched_conversation AS (
-      UPDATE conversation SET "lastMessageAt" = ${now}, "lastMessagePreview" = ${messagePreview(input.text)}::text, "updatedAt" = ${now}
+      UPDATE conversation SET "lastMessageAt" = ${now}, "lastMessagePreview" = ${preview}::text, "updatedAt" = ${now}
       WHERE "id" = ${job.conversationId}::uuid AND "businessId" = ${job.businessId}::uuid AND EXISTS (SELECT 1 FROM reply)
     ),
-    usage AS (
-      INSERT INTO token_usage ("id", "businessId", "provider", "feature", "model", "promptTokens", "completionTokens", "totalTokens", "sourceId", "createdAt")
-      SELECT ${randomUUID()}::uuid, ${job.businessId}::uuid, ${input.provider}::text, 'reply', ${input.model}::text, ${input.usage.promptTokens}::integer,
-             ${input.usage.completionTokens}::integer, ${input.usage.totalTokens}::integer, ${job.bufferId}::text, ${now}
+    trace AS (
+      INSERT INTO reply_trace ("bufferId", "businessId", "conversationId", "messageIds", "provider", "model", "prompt", "modelCalls", "toolCalls",
+                               "promptTokens", "completionTokens", "totalTokens", "costUsd", "bufferWaitMs", "modelMs", "toolMs", "totalMs", "createdAt")
+      SELECT ${job.bufferId}::uuid, ${job.businessId}::uuid, ${job.conversationId}::uuid, ${ids}::uuid[], ${trace.provider}::text, ${trace.model}::text,
+             ${JSON.stringify(trace.prompt)}::jsonb, ${JSON.stringify(trace.modelCalls)}::jsonb, ${JSON.stringify(trace.toolCalls)}::jsonb,
+             ${trace.promptTokens}::integer, ${trace.completionTokens}::integer, ${trace.totalTokens}::integer, ${trace.costUsd}::double precision,
+             ${trace.bufferWaitMs}::integer, ${Math.round(trace.modelMs)}::integer, ${Math.round(trace.toolMs)}::integer, ${trace.totalMs}::integer, ${now}
       WHERE EXISTS (SELECT 1 FROM reply)
       ON CONFLICT DO NOTHING
     ),
@@ -153,7 +190,8 @@ export async function storeReply(prisma: PrismaClient, input: StoreReplyInput): 
     )
     SELECT "id"::text AS "id" FROM reply`,
   );
-  const stored = rows[0]?.id ?? (await findReplyId(prisma, job.bufferId));
-  if (!stored) throw new Error(`storeReply: no reply stored for buffer ${job.bufferId}`);
-  return stored;
+  if (rows.length > 0) return ids; // ours, in send order
+  const existing = await findReplyIds(prisma, job.bufferId);
+  if (existing.length === 0) throw new Error(`storeReply: no reply stored for buffer ${job.bufferId}`);
+  return existing;
 }

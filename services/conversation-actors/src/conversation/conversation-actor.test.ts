@@ -142,6 +142,28 @@ describe('ConversationActor AI job lifecycle', () => {
     expect(host.reminderOf(actorId, 'ai-timeout')).toBeUndefined();
   });
 
+  it('requests a reply of several messages as ONE event carrying them in send order, with the same event id on a repeat', async () => {
+    const { bufferId } = await flushOneBurst();
+    await host.invoke(actorId, 'completeBuffer', { bufferId, replyMessageIds: ['text-1', 'file-2', 'file-3'] });
+    await host.invoke(actorId, 'completeBuffer', { bufferId, replyMessageIds: ['text-1', 'file-2', 'file-3'] });
+    const sends = eventsOfType('message.send-requested');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.event.data).toEqual({ ...ids, messageId: 'text-1', messageIds: ['text-1', 'file-2', 'file-3'], provider: 'META', bufferId });
+  });
+
+  it('cancels every message of a reply when the bot was disabled, and treats an empty reply as no reply', async () => {
+    const { bufferId } = await flushOneBurst();
+    await host.invoke(actorId, 'setBotDisabled', { disabled: true, until: null });
+    await host.invoke(actorId, 'completeBuffer', { bufferId, replyMessageIds: ['text-1', 'file-2'] });
+    expect(eventsOfType('message.send-cancelled').map((published) => published.event.data)).toEqual([
+      { ...ids, messageId: 'text-1', messageIds: ['text-1', 'file-2'], bufferId, reason: 'bot_disabled' },
+    ]);
+    await host.invoke(actorId, 'setBotDisabled', { disabled: false, until: null });
+    const next = await flushOneBurst();
+    await host.invoke(actorId, 'completeBuffer', { bufferId: next.bufferId, replyMessageIds: [] });
+    expect(eventsOfType('message.send-cancelled').at(-1)!.event.data).toMatchObject({ messageId: null, reason: 'no_reply' });
+  });
+
   it('cancels the reply when the bot was disabled while the AI was writing', async () => {
     const { bufferId } = await flushOneBurst();
     await host.invoke(actorId, 'setBotDisabled', { disabled: true, until: null });

@@ -1,6 +1,7 @@
 import {
   AiReplyQuarantined,
   AiReplyRequested,
+  completedReplyMessageIds,
   MessageSendCancelled,
   MessageSendRequested,
   replyWindowExpiresAt,
@@ -96,7 +97,10 @@ export class ConversationActor {
     if (!inFlight || inFlight.bufferId !== input.bufferId || !this.state.ids) return;
     const now = this.context.now();
     const ids = this.state.ids;
-    if (input.replyMessageId === null) {
+    const replyIds = completedReplyMessageIds(input);
+    // One event for every part: Dapr does not deliver separate events in order, the egress sends them one by one.
+    const parts = replyIds.length > 1 ? { messageIds: replyIds } : {};
+    if (replyIds.length === 0) {
       this.publishOutbound(
         MessageSendCancelled.create(
           { ...ids, messageId: null, bufferId: inFlight.bufferId, reason: 'no_reply' },
@@ -107,14 +111,14 @@ export class ConversationActor {
       // A person took over while the AI was writing: the stored reply is cancelled, never sent.
       this.publishOutbound(
         MessageSendCancelled.create(
-          { ...ids, messageId: input.replyMessageId, bufferId: inFlight.bufferId, reason: 'bot_disabled' },
+          { ...ids, messageId: replyIds[0]!, ...parts, bufferId: inFlight.bufferId, reason: 'bot_disabled' },
           { id: deterministicUuid(`outbound:${inFlight.bufferId}`), occurredAt: now },
         ),
       );
     } else {
       this.publishOutbound(
         MessageSendRequested.create(
-          { ...ids, messageId: input.replyMessageId, provider: this.state.provider ?? 'SANDBOX', bufferId: inFlight.bufferId },
+          { ...ids, messageId: replyIds[0]!, ...parts, provider: this.state.provider ?? 'SANDBOX', bufferId: inFlight.bufferId },
           { id: deterministicUuid(`outbound:${inFlight.bufferId}`), occurredAt: now },
         ),
       );

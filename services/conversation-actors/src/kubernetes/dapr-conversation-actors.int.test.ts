@@ -55,6 +55,7 @@ for (const mode of modes)
       clock: context.clock,
       logger: createLogger({ service: 'conversation-actors-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       relay: { pollIntervalMs: 50, retry: { initialDelayMs: 100, maxDelayMs: 500 } },
+      extraToolProviders: context.toolProviders,
     });
     await sidecar.connectApp(service.url);
     // With a model configured, the AI workers of this app id subscribe to ai.requests too.

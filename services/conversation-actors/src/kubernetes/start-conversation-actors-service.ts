@@ -1,3 +1,4 @@
+import type { ToolProvider } from '@app/domain';
 import { startDaprService, type DaprService, type OutboxRelayOptions } from '@app/runtime/dapr';
 import { SecretBox } from '@app/db';
 import type { Clock } from '@app/runtime/ports';
@@ -14,6 +15,8 @@ export interface ConversationActorsServiceOptions {
   logger?: Logger;
   clock?: Clock;
   relay?: Pick<OutboxRelayOptions, 'pollIntervalMs' | 'retry' | 'leaseMs'>;
+  /** Tools beyond the platform's own (tests); see registerConversationActors. */
+  extraToolProviders?: readonly ToolProvider[];
 }
 
 /**
@@ -48,6 +51,7 @@ export function startConversationActorsService(options: ConversationActorsServic
               },
             }
           : {}),
+        ...(options.extraToolProviders ? { extraToolProviders: options.extraToolProviders } : {}),
       });
       return {
         mount: (app) => app.use(createServiceStatusRouter(conversations, kubernetes.APP_API_TOKEN)),

@@ -1,5 +1,5 @@
 import { cancelOutboundMessage, type PrismaClient } from '@app/db';
-import { MessageSendCancelled, Topics } from '@app/domain';
+import { MessageSendCancelled, outboundMessageIds, Topics } from '@app/domain';
 import type { Clock, Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import { CONVERSATION_ACTORS_GROUP } from './inbound-message.subscription.ts';
@@ -17,9 +17,11 @@ export function sendCancelledSubscription(dependencies: { prisma: PrismaClient; 
       if (event.type !== MessageSendCancelled.type) return 'success';
       const parsed = MessageSendCancelled.schema.safeParse(event);
       if (!parsed.success) return 'drop';
-      const { messageId, bufferId, businessId, reason } = parsed.data.data;
+      const { bufferId, businessId, reason } = parsed.data.data;
       await dependencies.prisma.$transaction(async (transaction) => {
-        if (messageId) await cancelOutboundMessage(transaction, { messageId, reason, now: dependencies.clock.now() });
+        for (const messageId of outboundMessageIds(parsed.data.data)) {
+          await cancelOutboundMessage(transaction, { messageId, reason, now: dependencies.clock.now() });
+        }
         if (bufferId) await transaction.messageBuffer.deleteMany({ where: { id: bufferId, businessId, failedAt: null } });
       });
       dependencies.logger.info({ event: 'ai_reply.cancelled', businessId, bufferId, reason }, 'AI reply not sent');

@@ -8,6 +8,7 @@ import {
   operatorReplyResponseSchema,
   pageQuerySchema,
 } from './conversations.schema.ts';
+import { replyTraceParamsSchema, replyTraceSchema } from './reply-trace.schema.ts';
 
 const tag = 'conversations';
 
@@ -46,6 +47,18 @@ export const conversationRouteDocs: RouteDoc[] = [
     body: operatorReplyBodySchema,
     success: { status: 201, description: 'Queued for sending.', schema: operatorReplyResponseSchema },
     errors: [400, 401, 404, 422],
+  },
+  {
+    method: 'get',
+    path: '/conversations/:id/messages/:messageId/trace',
+    tag,
+    authenticated: true,
+    summary: 'Why an AI reply said what it said: model, prompt as sent, tool calls, tokens, cost and latency',
+    description:
+      'For any message of an AI reply (its text or a file it sent). Secrets of the business and its tools are redacted. Traces are kept REPLY_TRACE_RETENTION_DAYS days (30 by default); 404 for an operator message, an older reply or another tenant.',
+    params: replyTraceParamsSchema,
+    success: { status: 200, description: 'The reply trace.', schema: replyTraceSchema },
+    errors: [401, 404],
   },
   {
     method: 'post',

@@ -4,6 +4,7 @@ import { tenantOf } from '../http/tenant-context.ts';
 import { notFound, parseInput, resourceId } from '../http/validate.ts';
 import { createConversationsRepository } from './conversations.repository.ts';
 import { idempotencyKeyHeaderSchema, listConversationsQuerySchema, operatorReplyBodySchema, pageQuerySchema } from './conversations.schema.ts';
+import { findReplyTrace } from './reply-trace.repository.ts';
 import { sendOperatorReply } from './send-operator-reply.ts';
 
 export function registerConversationRoutes(router: Router, services: ApiServices): void {
@@ -36,6 +37,16 @@ export function registerConversationRoutes(router: Router, services: ApiServices
       );
     }
     response.status(result.replayed ? 200 : 201).json(result);
+  });
+
+  router.get('/conversations/:id/messages/:messageId/trace', authenticate, async (request, response) => {
+    const tenant = tenantOf(response);
+    const conversationId = resourceId(request.params['id'], 'Conversation');
+    const messageId = resourceId(request.params['messageId'], 'Reply trace');
+    // Scoped by business and conversation: another tenant's message is "not found", never "forbidden".
+    const trace = await findReplyTrace(services.prisma, tenant, conversationId, messageId);
+    if (!trace) throw notFound('Reply trace');
+    response.json(trace);
   });
 
   router.post('/conversations/:id/read', authenticate, async (request, response) => {

@@ -7,6 +7,7 @@ import {
   MessageReceived,
   MessageSendRequested,
   MessageStatusChanged,
+  outboundMessageIds,
   Topics,
   type DomainEvent,
 } from '@app/domain';
@@ -68,8 +69,13 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         // A customer message was stored, or an outbound one (AI reply, operator reply) exists and is PENDING.
         const parsed = (event.type === MessageReceived.type ? MessageReceived.schema : MessageSendRequested.schema).safeParse(event);
         if (!parsed.success) return malformed(event);
-        await messageChanged('message.created', parsed.data.data, event.id);
-        await conversationUpdated(parsed.data.data.businessId, parsed.data.data.conversationId, event.id);
+        const { data } = parsed.data;
+        // Every message of a multi-message AI reply, in order (the first keeps the event's own dedupe key).
+        const messageIds = 'messageIds' in data ? outboundMessageIds(data) : [data.messageId];
+        for (const [index, messageId] of messageIds.entries()) {
+          await messageChanged('message.created', { ...data, messageId }, index === 0 ? event.id : `${event.id}:${index}`);
+        }
+        await conversationUpdated(data.businessId, data.conversationId, event.id);
         return 'success';
       }
       case MessageStatusChanged.type: {

@@ -27,6 +27,7 @@ import type {
   OperatorReplyResponse,
   RegisterRequest,
   RunAgentTestsRequest,
+  ReplyTraceView,
   SandboxMessageRequest,
   SandboxMessageResponse,
   SessionStatusView,
@@ -138,6 +139,9 @@ export class ApiClient {
     let params = new HttpParams().set('limit', String(query.limit ?? 50));
     if (query.cursor) params = params.set('cursor', query.cursor);
     return firstValueFrom(this.http.get<MessagePage>(`/api/conversations/${conversationId}/messages`, { params }));
+  }
+  replyTrace(conversationId: string, messageId: string): Promise<ReplyTraceView> {
+    return firstValueFrom(this.http.get<ReplyTraceView>(`/api/conversations/${conversationId}/messages/${messageId}/trace`));
   }
   sendReply(conversationId: string, text: string, idempotencyKey: string): Promise<OperatorReplyResponse> {
     const headers = new HttpHeaders({ 'Idempotency-Key': idempotencyKey });

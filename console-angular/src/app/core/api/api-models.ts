@@ -38,6 +38,8 @@ export type MessagePage = SuccessOf<paths['/conversations/{id}/messages']['get']
 export type MessageView = MessagePage['items'][number];
 export type MessageStatus = MessageView['status'];
 export type OperatorReplyResponse = SuccessOf<paths['/conversations/{id}/messages']['post']>;
+/** Why an AI reply said what it said: model, prompt as sent, tool calls, tokens, cost, latency. */
+export type ReplyTraceView = SuccessOf<paths['/conversations/{id}/messages/{messageId}/trace']['get']>;
 
 export type ContactView = SuccessOf<paths['/contacts/{id}']['patch']>;
 export type UpdateContactRequest = RequestOf<paths['/contacts/{id}']['patch']>;

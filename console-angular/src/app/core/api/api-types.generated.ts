@@ -977,6 +977,58 @@ export interface paths {
       };
     };
   };
+  "/conversations/{id}/messages/{messageId}/trace": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "messageIds": Array<string>;
+          "provider": string;
+          "model": string;
+          "prompt": Array<{
+            "role": "system" | "user" | "assistant" | "tool";
+            "content": string | null;
+            "toolCalls"?: Array<{
+              "id": string;
+              "name": string;
+              "arguments": string;
+            }>;
+            "toolCallId"?: string;
+          }>;
+          "modelCalls": Array<{
+            "round": number;
+            "promptTokens": number;
+            "completionTokens": number;
+            "totalTokens": number;
+            "durationMs": number;
+            "costUsd": number | null;
+          }>;
+          "toolCalls": Array<{
+            "round": number;
+            "name": string;
+            "arguments": unknown;
+            "result": string | null;
+            "error": string | null;
+            "durationMs": number;
+          }>;
+          "tokens": {
+            "prompt": number;
+            "completion": number;
+            "total": number;
+          };
+          "costUsd": number | null;
+          "latency": {
+            "bufferWaitMs": number;
+            "modelMs": number;
+            "toolMs": number;
+            "totalMs": number;
+          };
+          "createdAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/conversations/{id}/read": {
     post: {
       responses: {

@@ -4,6 +4,7 @@ import { I18n } from '../../../core/i18n/i18n';
 import { Icon, type IconName } from '../../../shared/ui/icon';
 import { authorChange, replyTarget } from '../data/message-parts';
 import { MessageContent } from './message-content';
+import { ReplyTrace } from './reply-trace';
 
 const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
   PENDING: 'clock',
@@ -19,7 +20,7 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
 @Component({
   selector: 'app-message-bubble',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Icon, MessageContent],
+  imports: [Icon, MessageContent, ReplyTrace],
   template: `
     <div
       class="bubble"
@@ -76,6 +77,9 @@ const tickIcons: Partial<Record<MessageView['status'], IconName>> = {
       </span>
       @if (message().status === 'FAILED') {
         <span class="failure" role="note">{{ i18n.t('chat.failedReason', { reason: message().errorMessage ?? message().errorCode ?? '—' }) }}</span>
+      }
+      @if (message().author === 'AI' && outbound()) {
+        <app-reply-trace [conversationId]="message().conversationId" [messageId]="message().id" />
       }
     </div>
   `,
