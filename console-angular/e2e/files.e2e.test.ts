@@ -141,7 +141,7 @@ describe('the files library in Chromium: upload, edit, and the agent sending a f
 
   // The whole loop — the model's [[file:…]] turned into the file by the reply composer — runs once the AI worker
   // composes its replies through createReplyComposer.
-  it.skip('sends the file when the model writes its shortcode', async () => {
+  it('sends the file when the model writes its shortcode', async () => {
     // The model names the library file by its shortcode; the reply composer turns it into the file.
     openai.setReply(() => 'Claro, aquí tienes nuestro menú: [[file:Menú del día]] ¡Buen provecho!');
     await page.getByPlaceholder('Write as the customer').fill('¿Tenéis menú?');

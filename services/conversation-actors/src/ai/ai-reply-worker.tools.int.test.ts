@@ -1,15 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { recordInboundMessage, type PrismaClient } from '@app/db';
+import { recordInboundMessage, SecretBox, type PrismaClient } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { AiReplyRequested, type AgentTool, type CompleteBufferInput, type FailBufferInput, type ToolProvider } from '@app/domain';
+import {
+  AiReplyRequested,
+  parseOutboundAllowList,
+  type AgentTool,
+  type CompleteBufferInput,
+  type FailBufferInput,
+  type ToolProvider,
+} from '@app/domain';
 import type { ActorClient } from '@app/runtime/ports';
+import { createDirectHttpToolCaller, sealHttpToolHeaders } from '@app/runtime/providers';
 import { createLogger } from '@app/runtime/service';
 import { createOpenAiTestServer, type ChatCompletionRequestBody, type OpenAiTestServer } from '@app/testkit/openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AiReplyWorker } from './ai-reply-worker.ts';
 import { createOpenAiChatModel } from './model/openai-chat-model.ts';
+import { createToolProviders } from './tools/tool-providers.ts';
 
 /**
  * The tool loop through the real worker: PostgreSQL, the unmodified `openai` client against the OpenAI wire double
@@ -135,7 +145,7 @@ const provider: ToolProvider = {
   load: async () => ({ tools: tools(), promptNotes: ['Horario: 8 a 18 h.'], secrets: ['shop-secret-token'] }),
 };
 
-function worker(options: { maxToolRounds?: number } = {}) {
+function worker(options: { maxToolRounds?: number; providers?: ToolProvider[] } = {}) {
   return new AiReplyWorker({
     prisma,
     actors,
@@ -143,7 +153,7 @@ function worker(options: { maxToolRounds?: number } = {}) {
     clock: { now: () => new Date() },
     logger,
     leaseMs: 60_000,
-    toolProviders: [provider],
+    toolProviders: options.providers ?? [provider],
     maxToolRounds: options.maxToolRounds ?? 5,
     modelPrices: { 'gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 } },
   });
@@ -406,5 +416,47 @@ describe('the AI worker with tools (PostgreSQL, OpenAI double, a local HTTP API)
       ['document', `ai-reply:${bufferId}:1`],
     ]);
     expect(actorCalls).toEqual([{ method: 'completeBuffer', argument: { bufferId, replyMessageIds: replies.map((reply) => reply.id) } }]);
+  });
+
+  it('calls a business HTTP tool (an n8n webhook) defined in the database, with its template, secret header and key, and answers with its result', async () => {
+    const credentials = new SecretBox({ currentKeyId: 'k1', keys: { k1: randomBytes(32) } });
+    const toolId = crypto.randomUUID();
+    await prisma.httpTool.create({
+      data: {
+        id: toolId,
+        businessId,
+        name: 'reservar_mesa',
+        description: 'Reserva una mesa para N personas.',
+        parameters: { type: 'object', properties: { personas: { type: 'integer', minimum: 1 } }, required: ['personas'] },
+        url: `${shop.base}/reservas`,
+        headerNames: ['Authorization'],
+        encryptedHeaders: sealHttpToolHeaders(credentials, toolId, { Authorization: 'Bearer n8n-secret' }),
+        bodyTemplate: '{"personas": {{personas}}, "cliente": "{{contact.name}}", "telefono": "{{contact.phone}}"}',
+      },
+    });
+    try {
+      openai.script({ toolCalls: [{ id: 'call_mesa', name: 'reservar_mesa', arguments: '{"personas":4}' }] }, (request) => {
+        const result = toolMessages(request)[0] as { reserva: string };
+        return { content: `¡Listo! Tu reserva ${result.reserva} para 4 personas está confirmada.` };
+      });
+      const { bufferId, conversationId, event } = await burst(['quiero reservar para 4']);
+      const httpTools = createToolProviders({
+        prisma,
+        clock: { now: () => new Date() },
+        logger,
+        httpTools: { credentials, caller: createDirectHttpToolCaller({ allowHttp: true, allowList: parseOutboundAllowList('127.0.0.1') }) },
+      });
+      expect(await worker({ providers: httpTools }).handle(event)).toBe('success');
+
+      expect(shop.requests).toEqual([{ method: 'POST', path: '/reservas', key: `${bufferId}:0:0`, body: expect.any(String) }]);
+      expect(JSON.parse(shop.requests[0]!.body)).toEqual({ personas: 4, cliente: 'Lucía', telefono: expect.stringMatching(/^5491100000/) });
+      const replies = await prisma.message.findMany({ where: { conversationId, author: 'AI' } });
+      expect(replies.map((reply) => reply.text)).toEqual(['¡Listo! Tu reserva R-1 para 4 personas está confirmada.']);
+      // The header's value is a secret: never in the stored trace.
+      const trace = await prisma.replyTrace.findUniqueOrThrow({ where: { bufferId } });
+      expect(JSON.stringify(trace)).not.toContain('n8n-secret');
+    } finally {
+      await prisma.httpTool.delete({ where: { id: toolId } });
+    }
   });
 });

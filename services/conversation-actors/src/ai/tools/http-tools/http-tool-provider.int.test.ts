@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecretBox } from '@app/db';
 import { createTestDatabase, type TestDatabase } from '@app/db/testing';
-import { parseOutboundAllowList, type ToolCallContext } from '@app/domain';
+import { parseOutboundAllowList, type ToolCallContext, type ToolProvider } from '@app/domain';
 import { createDirectHttpToolCaller, sealHttpToolHeaders } from '@app/runtime/providers';
 import { createLogger } from '@app/runtime/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,14 @@ describe('the HTTP tool provider', () => {
     target?.closeAllConnections();
     await new Promise((resolve) => target?.close(resolve));
     await database?.drop();
+  });
+
+  /** Every provider's tools at once: this business has no contact fields or files, so only its HTTP tools show. */
+  const together = (sources: ToolProvider[]): ToolProvider => ({
+    load: async (scope) => {
+      const sets = await Promise.all(sources.map((source) => source.load(scope)));
+      return { tools: sets.flatMap((set) => set.tools), secrets: sets.flatMap((set) => set.secrets ?? []) };
+    },
   });
 
   const providers = () =>
@@ -91,8 +99,8 @@ describe('the HTTP tool provider', () => {
     await tool(mine.businessId, { name: 'apagada', active: false, secret: 'inactive-secret' });
     await tool(theirs.businessId, { name: 'ajena', secret: 'their-secret' });
 
-    const [provider] = providers();
-    const set = await provider!.load(mine);
+    const provider = together(providers());
+    const set = await provider.load(mine);
     expect(set.tools.map((entry) => ({ name: entry.name, sideEffects: entry.sideEffects, timeoutMs: entry.timeoutMs }))).toEqual([
       { name: 'consultar_pedido', sideEffects: true, timeoutMs: 10_000 },
     ]);
@@ -103,8 +111,8 @@ describe('the HTTP tool provider', () => {
   it('runs a call with the conversation’s values and the idempotency key, and returns the JSON answer', async () => {
     const scope = await business('Tienda');
     await tool(scope.businessId, { name: 'consultar_pedido', secret: 's3cret' });
-    const [provider] = providers();
-    const [consultar] = (await provider!.load(scope)).tools;
+    const provider = together(providers());
+    const [consultar] = (await provider.load(scope)).tools;
     const outcome = await consultar!.run({ pedido: 'A-17' }, callContext(scope, 'buffer-9:1:0'));
     expect(outcome).toEqual({ ok: true, result: { estado: 'enviado' } });
     const arrived = received.at(-1)!;
@@ -116,8 +124,8 @@ describe('the HTTP tool provider', () => {
     const scope = await business('Errores');
     await tool(scope.businessId, { name: 'lenta', url: `${targetUrl}/slow`, timeoutMs: 1_000 });
     await tool(scope.businessId, { name: 'privada', url: 'http://10.1.2.3/webhook' });
-    const [provider] = providers();
-    const tools = Object.fromEntries((await provider!.load(scope)).tools.map((entry) => [entry.name, entry]));
+    const provider = together(providers());
+    const tools = Object.fromEntries((await provider.load(scope)).tools.map((entry) => [entry.name, entry]));
     await expect(tools['lenta']!.run({}, callContext(scope))).resolves.toEqual({ ok: false, error: expect.stringContaining('{{pedido}}') });
     await expect(tools['lenta']!.run({ pedido: 'x' }, callContext(scope))).resolves.toEqual({ ok: false, error: 'timed out after 1000 ms' });
     await expect(tools['privada']!.run({ pedido: 'x' }, callContext(scope))).resolves.toEqual({
@@ -140,10 +148,13 @@ describe('the HTTP tool provider', () => {
         encryptedHeaders: new SecretBox({ currentKeyId: 'old', keys: { old: randomBytes(32) } }).encrypt('{}', 'http_tool:x'),
       },
     });
-    const [provider] = providers();
-    expect((await provider!.load(scope)).tools.map((entry) => entry.name)).toEqual(['buena']);
-    expect(
-      createToolProviders({ prisma: database.prisma, clock: { now: () => new Date() }, logger: createLogger({ service: 'test', level: 'silent' }) }),
-    ).toEqual([]);
+    const provider = together(providers());
+    expect((await provider.load(scope)).tools.map((entry) => entry.name)).toEqual(['buena']);
+    const withoutHttpTools = createToolProviders({
+      prisma: database.prisma,
+      clock: { now: () => new Date() },
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+    expect((await together(withoutHttpTools).load(scope)).tools).toEqual([]);
   });
 });
