@@ -1,9 +1,10 @@
 import type { PrismaClient, SecretBox } from '@app/db';
-import { Topics, type ToolProvider } from '@app/domain';
+import { Topics, type AgentTestRunRequest, type AgentTestRunResult, type ToolProvider } from '@app/domain';
 import type { ActorHost, Clock, EventSubscriber } from '@app/runtime/ports';
 import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
 import OpenAI from 'openai';
+import { createAgentTestRunner, type AgentTestRunner } from './ai/agent-tests/run-agent-tests.ts';
 import { AiReplyWorker } from './ai/ai-reply-worker.ts';
 import { aiStatusFor, type AiStatus } from './ai/ai-status.ts';
 import { ConcurrencyLimiter } from './ai/concurrency-limiter.ts';
@@ -47,6 +48,8 @@ export interface ConversationActorsService {
   aiStatus(): AiStatus;
   /** GET /api/agent/queue-stats for one business. */
   queueStats(businessId: string): Promise<QueueStats>;
+  /** POST /api/agent/tests/run: the business's test cases in the sandbox (fails while AI replies are off). */
+  runAgentTests(request: AgentTestRunRequest): Promise<AgentTestRunResult>;
   /** Stops taking AI jobs and waits (bounded) for the running ones. */
   stop(): Promise<void>;
 }
@@ -68,6 +71,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   let stopping = false;
   let pruning: { stop(): void } | undefined;
   let runningWorker: AiReplyWorker | undefined;
+  let testRunner: AgentTestRunner | undefined;
 
   host.register(createConversationActorDefinition({ aiEnabled: status.enabled, aiJobTimeoutSeconds: aiJobTimeoutSeconds(config) }));
   const settings = new BufferSettingsCache(prisma, clock, config.AGENT_CONFIG_CACHE_SECONDS);
@@ -85,14 +89,17 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       maxRetries: config.AI_MAX_RETRIES,
     });
     const toolDependencies = { prisma, clock, logger, ...(dependencies.httpTools ? { httpTools: dependencies.httpTools } : {}) };
+    const model = createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES });
+    const toolProviders = [...createToolProviders(toolDependencies), ...(dependencies.extraToolProviders ?? [])];
+    testRunner = createAgentTestRunner({ prisma, model, clock, logger, toolProviders, maxToolRounds: config.AI_TOOL_ROUNDS });
     const worker = new AiReplyWorker({
       prisma,
       actors: host,
-      model: createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES }),
+      model,
       clock,
       logger,
       leaseMs: aiLeaseMs(config),
-      toolProviders: [...createToolProviders(toolDependencies), ...(dependencies.extraToolProviders ?? [])],
+      toolProviders,
       replyComposer: createReplyComposer({ prisma, logger }),
       maxToolRounds: config.AI_TOOL_ROUNDS,
       modelPrices: modelPrices(config),
@@ -131,6 +138,10 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   return {
     aiStatus: () => status,
     queueStats: (businessId) => getQueueStats(prisma, businessId, limiter.stats(), clock.now()),
+    runAgentTests: async (request) => {
+      if (!testRunner) throw new Error(`agent tests need AI replies, which are off: ${status.enabled ? '' : status.reason}`);
+      return testRunner.run(request);
+    },
     stop: async () => {
       stopping = true;
       pruning?.stop();

@@ -144,6 +144,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return status.enabled ? { enabled: true, reason: null } : status;
       },
       queueStats: (businessId) => conversations.queueStats(businessId),
+      runAgentTests: (request) => conversations.runAgentTests(request),
       live,
       sessions: baileys.host,
       objectStore,

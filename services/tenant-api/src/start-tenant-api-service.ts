@@ -1,4 +1,4 @@
-import { serviceStatusPaths } from '@app/domain';
+import { agentTestRunPath, serviceStatusPaths, type AgentTestRunResult } from '@app/domain';
 import { startDaprService, type DaprService, type DaprServiceContext, type OutboxRelayOptions } from '@app/runtime/dapr';
 import type { Clock } from '@app/runtime/ports';
 import { httpToolCallerFromSettings } from '@app/runtime/providers';
@@ -25,6 +25,8 @@ export interface TenantApiServiceOptions {
  * sandbox provider's egress on messages.outbound, live updates (fanned out through Redis), and the schema migrations (the one deployable that applies
  * them). The AI status and queue statistics come from conversation-actors through Dapr service invocation.
  */
+const agentTestRunTimeoutMs = 5 * 60_000;
+
 export function startTenantApiService(options: TenantApiServiceOptions): Promise<DaprService> {
   const { kubernetes, service: config } = options.config;
   return startDaprService({
@@ -59,6 +61,16 @@ export function startTenantApiService(options: TenantApiServiceOptions): Promise
             return await context.invokeService(config.CONVERSATION_ACTORS_APP_ID, 'GET', serviceStatusPaths.queueStats(businessId));
           } catch (error) {
             throw new AppError('UNAVAILABLE', 'Queue statistics are unavailable right now.', null, { cause: error });
+          }
+        },
+        // A suite makes several model calls per case: minutes, not the sidecar's usual 10 s.
+        runAgentTests: async (request) => {
+          try {
+            return await context.invokeService<AgentTestRunResult>(config.CONVERSATION_ACTORS_APP_ID, 'POST', agentTestRunPath, request, {
+              timeoutMs: agentTestRunTimeoutMs,
+            });
+          } catch (error) {
+            throw new AppError('UNAVAILABLE', 'The agent tests could not run right now.', null, { cause: error });
           }
         },
       });

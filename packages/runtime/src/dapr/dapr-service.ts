@@ -31,7 +31,7 @@ export interface DaprServiceContext {
   /** Hosts actors in this app id (served at GET /dapr/config and /actors/...). Only the actor-hosting service calls it. */
   hostActors(): DaprActorHost;
   /** Dapr service invocation: `GET|POST /v1.0/invoke/{appId}/method/{path}`, JSON in and out. */
-  invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<T>;
 }
 
 export interface DaprServiceParts {
@@ -119,8 +119,9 @@ export async function startDaprService(options: DaprServiceOptions): Promise<Dap
       relay,
       actors: createDaprActorClient({ daprHttpUrl, daprApiToken: settings.DAPR_API_TOKEN }),
       hostActors: () => (actorHost ??= createDaprActorHost({ daprHttpUrl, publisher: pubsub, logger, clock, ...tokens, onHandshake })),
-      async invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-        const response = await sidecar.request(method, `/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\/+/, '')}`, body);
+      async invokeService<T>(appId: string, method: 'GET' | 'POST', path: string, body?: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
+        const target = `/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\/+/, '')}`;
+        const response = await sidecar.request(method, target, body, `${method} ${target}`, options.timeoutMs);
         const text = await response.text();
         return (text === '' ? undefined : JSON.parse(text)) as T;
       },

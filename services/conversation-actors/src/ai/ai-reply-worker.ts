@@ -20,7 +20,8 @@ import { ModelError, type ChatModel } from './model/chat-model.ts';
 import { buildReplyPrompt } from './reply-prompt.ts';
 import { buildReplyTrace } from './reply-trace.ts';
 import { findReplyIds, loadPromptInputs, MAX_REPLY_PARTS, storeReply } from './reply.repository.ts';
-import { runToolLoop } from './tool-loop.ts';
+import { runToolLoop, type ToolLoopJournal } from './tool-loop.ts';
+import { createToolLoopJournal } from './tools/tool-loop.repository.ts';
 import { loadTools } from './tools/tool-registry.ts';
 import { ToolRunner } from './tools/tool-runner.ts';
 
@@ -63,9 +64,12 @@ export interface TakenAiJob {
  */
 export class AiReplyWorker {
   private readonly runner = new ToolRunner();
+  private readonly journal: ToolLoopJournal;
   private readonly stopping = new AbortController();
 
-  constructor(private readonly dependencies: AiReplyWorkerDependencies) {}
+  constructor(private readonly dependencies: AiReplyWorkerDependencies) {
+    this.journal = createToolLoopJournal(dependencies.prisma);
+  }
 
   /**
    * Cuts running tool calls short (their signals are aborted): each such job fails its attempt and is retried, the
@@ -170,7 +174,7 @@ export class AiReplyWorker {
     let loop: Awaited<ReturnType<typeof runToolLoop>>;
     try {
       loop = await runToolLoop(
-        { prisma, model: this.dependencies.model, runner: this.runner, clock, logger, stopping: this.stopping.signal },
+        { journal: this.journal, model: this.dependencies.model, runner: this.runner, clock, logger, stopping: this.stopping.signal },
         {
           call: { ...scope, instanceId: job.instanceId, provider: inputs.provider },
           bufferId: job.bufferId,

@@ -1,13 +1,32 @@
-import type { PrismaClient } from '@app/db';
 import type { AgentTool, ReplyPart, ToolCallContext } from '@app/domain';
 import type { Clock } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import type { ChatMessage, ChatModel, ChatUsage, ToolDefinition } from './model/chat-model.ts';
-import { finishToolCall, loadRecordedLoop, recordRound, startToolCall, toolCallKey, type RecordedRound } from './tools/tool-loop.repository.ts';
+import { toolCallKey, type RecordedLoop, type RecordedRound, type RecordRoundInput, type ToolCallRecordKey } from './tools/tool-loop.repository.ts';
 import type { ToolCallOutcome, ToolRunner } from './tools/tool-runner.ts';
 
+/**
+ * Where the loop records its model calls and tool calls, and reads back what earlier attempts recorded: the
+ * database for a reply (tool-loop.repository.ts), nothing for a test run that sends and keeps nothing.
+ */
+export interface ToolLoopJournal {
+  load(bufferId: string): Promise<RecordedLoop>;
+  /** The round as it stands: another worker's recording of it wins over ours. */
+  recordRound(input: RecordRoundInput): Promise<RecordedRound>;
+  startToolCall(key: ToolCallRecordKey, now: Date): Promise<void>;
+  finishToolCall(key: ToolCallRecordKey, finished: { outcome: ToolCallOutcome; durationMs: number; startedAt: Date; now: Date }): Promise<void>;
+}
+
+/** A journal that keeps nothing: every attempt starts afresh (test runs of the agent). */
+export const scratchJournal: ToolLoopJournal = {
+  load: async () => ({ rounds: new Map(), toolCalls: new Map() }),
+  recordRound: async ({ round, text, toolCalls, usage, durationMs }) => ({ round, text, toolCalls, usage, durationMs }),
+  startToolCall: async () => undefined,
+  finishToolCall: async () => undefined,
+};
+
 export interface ToolLoopDependencies {
-  prisma: PrismaClient;
+  journal: ToolLoopJournal;
   model: ChatModel;
   runner: ToolRunner;
   clock: Clock;
@@ -67,8 +86,8 @@ export interface ToolLoopResult {
  * is thrown (the worker reports it to the actor); a tool's failure goes back to the model.
  */
 export async function runToolLoop(dependencies: ToolLoopDependencies, input: ToolLoopInput): Promise<ToolLoopResult> {
-  const { prisma, model, runner, clock } = dependencies;
-  const recorded = await loadRecordedLoop(prisma, input.bufferId);
+  const { journal, model, runner, clock } = dependencies;
+  const recorded = await journal.load(input.bufferId);
   const definitions: ToolDefinition[] = [...input.tools.values()].map(({ name, description, parameters }) => ({ name, description, parameters }));
   const messages = [...input.messages];
   const result: ToolLoopResult = { text: '', sendParts: [], prompt: messages, modelCalls: [], toolCalls: [] };
@@ -83,7 +102,7 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
       const answer = await model.chat({ model: input.model, messages: [...messages], ...(offerTools ? { tools: definitions } : {}) });
       const text = answer.text?.trim() ?? '';
       const toolCalls = offerTools ? answer.toolCalls : [];
-      response = await recordRound(prisma, {
+      response = await journal.recordRound({
         bufferId: input.bufferId,
         businessId: input.call.businessId,
         attempt: input.attempt,
@@ -119,7 +138,7 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
         const tool = input.tools.get(call.name);
         const key = { idempotencyKey, bufferId: input.bufferId, businessId: input.call.businessId, round, callIndex, name: call.name };
         const startedAt = clock.now();
-        if (tool?.sideEffects) await startToolCall(prisma, key, startedAt);
+        if (tool?.sideEffects) await journal.startToolCall(key, startedAt);
         if (previous)
           dependencies.logger.warn(
             { event: 'ai_tools.resumed_call', tool: call.name, idempotencyKey },
@@ -128,7 +147,7 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
         const started = performance.now();
         outcome = await runner.run(tool, call, { ...input.call, idempotencyKey }, dependencies.stopping);
         durationMs = performance.now() - started;
-        await finishToolCall(prisma, key, { outcome, durationMs, startedAt, now: clock.now() });
+        await journal.finishToolCall(key, { outcome, durationMs, startedAt, now: clock.now() });
         if (!outcome.ok)
           dependencies.logger.info({ event: 'ai_tools.call_failed', tool: call.name, error: outcome.error }, 'tool call failed; the model is told');
       }

@@ -8,6 +8,7 @@ import { AppError } from '@app/runtime/service';
 import type { AgentTestCaseView } from './agent-tests.schema.ts';
 
 const storedStepsSchema = z.array(agentTestStepSchema);
+export const maxCasesPerBusiness = 50;
 
 /** A business's agent test cases; every query is scoped by the tenant's business. */
 export function createAgentTestRepository(prisma: PrismaClient) {
@@ -27,6 +28,12 @@ export function createAgentTestRepository(prisma: PrismaClient) {
     },
 
     async create(tenant: TenantContext, input: AgentTestCaseInput): Promise<AgentTestCaseView> {
+      // A run takes every case (several model calls each) within one request: the suite stays a size that finishes.
+      if ((await prisma.agentTestCase.count({ where: { businessId: tenant.businessId } })) >= maxCasesPerBusiness) {
+        throw new AppError('VALIDATION_FAILED', `A test suite holds at most ${maxCasesPerBusiness} cases; delete one first.`, {
+          limit: maxCasesPerBusiness,
+        });
+      }
       try {
         return toView(await prisma.agentTestCase.create({ data: { businessId: tenant.businessId, name: input.name, steps: input.steps } }));
       } catch (error) {

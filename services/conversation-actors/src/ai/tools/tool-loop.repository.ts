@@ -148,3 +148,13 @@ export async function finishToolCall(
     update: { outcome, durationMs, finishedAt: finished.now },
   });
 }
+
+/** The tool loop's journal in PostgreSQL: what a retried or crash-recovered buffer replays. */
+export function createToolLoopJournal(prisma: PrismaClient) {
+  return {
+    load: (bufferId: string) => loadRecordedLoop(prisma, bufferId),
+    recordRound: (input: RecordRoundInput) => recordRound(prisma, input),
+    startToolCall: (key: ToolCallRecordKey, now: Date) => startToolCall(prisma, key, now),
+    finishToolCall: (key: ToolCallRecordKey, finished: Parameters<typeof finishToolCall>[2]) => finishToolCall(prisma, key, finished),
+  };
+}
