@@ -10,7 +10,7 @@ import { accessTokenOf, callApi, signInToConsole, startPlatformOnFreshDatabase, 
 
 const owner = { email: 'rosa@cantina.example', password: 'correct horse battery staple', business: 'Cantina Rosa' };
 
-describe('"why this reply?" on an AI bubble, in Chromium against the standalone server', () => {
+describe('"why this reply?" on an AI bubble and the agent test suite, in Chromium against the standalone server', () => {
   let started: PlatformOnFreshDatabase | undefined;
   let openai: OpenAiTestServer;
   let database: TestDatabase;
@@ -130,6 +130,41 @@ describe('"why this reply?" on an AI bubble, in Chromium against the standalone 
     expect(await tools.nth(1).getByTestId('reply-trace-tool-error').textContent()).toBe('timed out after 10000 ms');
     expect(await dialog.getByTestId('reply-trace-latency').textContent()).toContain('tools 10.1 s');
     await screenshot(page, 'reply-trace-1280');
+    const violations = await seriousAccessibilityViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+  });
+
+  it('writes a test suite on the agent page, runs it against the saved and the unsaved settings, and warns when saving a failing draft', async () => {
+    await page.goto(`${platform.url}/agent`);
+    const suite = page.getByTestId('agent-tests');
+    await suite.getByText('No test cases yet.').waitFor({ timeout: 30_000 });
+
+    const writeCase = async (name: string, customer: string, mention: string) => {
+      await suite.getByRole('button', { name: 'New test case' }).click();
+      const editor = suite.getByTestId('agent-test-editor');
+      await editor.getByLabel('Name').fill(name);
+      await editor.getByLabel('The customer says').fill(customer);
+      await editor.getByPlaceholder('Text').fill(mention);
+      await editor.getByRole('button', { name: 'Save' }).click();
+      await editor.waitFor({ state: 'hidden' });
+    };
+    await writeCase('Horario', '¿A qué hora abren?', 'abrimos a las 8');
+    await writeCase('Domingos', '¿Abren el domingo?', 'domingo');
+
+    await suite.getByRole('button', { name: 'Run with the saved settings' }).click();
+    const results = suite.getByTestId('agent-test-results');
+    await results.getByText('Saved settings: 1 passed, 1 failed.').waitFor({ timeout: 60_000 });
+    await results.getByText('the answer does not mention "domingo"').waitFor();
+
+    // An unsaved change: the draft runs, fails the same case, and saving it says so.
+    await page.getByTestId('system-prompt').fill('Sos el asistente de Cantina Rosa. Respondé corto.');
+    await suite.getByRole('button', { name: 'Run with the unsaved changes' }).click();
+    await results.getByText('Unsaved changes: 1 passed, 1 failed.').waitFor({ timeout: 60_000 });
+    await page.getByTestId('agent-form').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved — but 1 test case(s) failed with these settings.').waitFor();
+    const draftRun = openai.chatRequests().at(-1)!;
+    expect(draftRun.messages[0]).toEqual({ role: 'system', content: 'Sos el asistente de Cantina Rosa. Respondé corto.' });
+    await screenshot(page, 'agent-tests-1280');
     const violations = await seriousAccessibilityViolations(page);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
