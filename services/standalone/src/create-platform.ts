@@ -17,7 +17,7 @@ import { createFileObjectStore, createLocalActorHost, createLocalPubSub } from '
 import { directHttpToolCallerFromSettings } from '@app/runtime/providers';
 import { systemClock, type Clock } from '@app/runtime/ports';
 import { createLogger, createObservability, createOperationalRouter, errorMiddleware, notFoundHandler, type Logger } from '@app/runtime/service';
-import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription } from '@app/tenant-api';
+import { createLiveUpdates, createMailer, createTenantApi, sandboxEgressSubscription, trustProxySetting } from '@app/tenant-api';
 import express, { type Express } from 'express';
 import type { StandaloneConfig } from './config.ts';
 import { createConsoleRouter } from './console-static.ts';
@@ -109,6 +109,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const observability = createObservability('platform');
   const app = express();
   app.disable('x-powered-by');
+  const trustProxy = trustProxySetting(tenantApiConfig.TRUST_PROXY);
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(observability.httpMetrics);
   app.use(
     createOperationalRouter({

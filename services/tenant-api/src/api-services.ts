@@ -21,7 +21,12 @@ export interface ApiServices extends TenantApiDependencies {
   credentials: SecretBox;
   /** Calls a business's HTTP tool ("test this tool"). */
   httpToolCaller: HttpToolCaller;
-  limits: { loginFailuresPerEmail: RateLimiter; loginAttemptsPerClient: RateLimiter; verificationMailsPerEmail: RateLimiter };
+  limits: {
+    loginFailuresPerEmail: RateLimiter;
+    loginAttemptsPerClient: RateLimiter;
+    verificationMailsPerEmail: RateLimiter;
+    signupsPerClient: RateLimiter;
+  };
 }
 
 export function createApiServices(deps: TenantApiDependencies): ApiServices {
@@ -55,6 +60,7 @@ export function createApiServices(deps: TenantApiDependencies): ApiServices {
       loginFailuresPerEmail: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_FAILURES_PER_EMAIL, windowMs, clock }),
       loginAttemptsPerClient: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_ATTEMPTS_PER_IP, windowMs, clock }),
       verificationMailsPerEmail: createFixedWindowRateLimiter({ limit: 3, windowMs, clock }),
+      signupsPerClient: createFixedWindowRateLimiter({ limit: config.SIGNUPS_PER_IP_PER_HOUR, windowMs: 60 * 60_000, clock }),
     },
   };
 }

@@ -53,10 +53,20 @@ export const tenantApiConfigSchema = z
     PASSWORD_HASH_MEMORY_KIB: positiveInteger(19_456),
     PASSWORD_HASH_PASSES: positiveInteger(2),
     PASSWORD_HASH_PARALLELISM: positiveInteger(1),
-    /** Failed logins allowed per e-mail address per window, and attempts per client address per window. */
+    /**
+     * Failed logins allowed per e-mail address FROM ONE client address per window (another address — the owner's — is
+     * not locked out by a stranger's guesses), and attempts per client address per window.
+     */
     LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(10),
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInteger(50),
     LOGIN_RATE_WINDOW: duration('15m'),
+    /** Registrations and verification resends one client address may ask for per hour. */
+    SIGNUPS_PER_IP_PER_HOUR: positiveInteger(20),
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (Express `trust proxy`): unset in standalone
+     * (the socket's address), e.g. `1` behind one ingress, or `loopback, uniquelocal`. Rate limits key on it.
+     */
+    TRUST_PROXY: z.string().trim().min(1).optional(),
     /** Instances (WhatsApp numbers of any kind) one business may have; a plan may allow fewer. */
     MAX_INSTANCES_PER_BUSINESS: count(defaultDeploymentInstanceLimits.instancesPerBusiness),
     /** WhatsApp Web (BAILEYS) instances one business may have (0: none); each is a session on a platform pod. */
@@ -123,4 +133,12 @@ export function loadTenantApiKubernetesConfig(environment: Record<string, string
 function isCredentialsKey(value: string): boolean {
   const keys = value.includes(':') ? value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1)) : [value];
   return keys.every((key) => /^[A-Za-z0-9+/]+={0,2}$/.test(key.trim()) && Buffer.from(key.trim(), 'base64').length === 32);
+}
+
+/** TRUST_PROXY as Express takes it: a hop count, `true`, or a list of addresses/subnets/names (loopback, uniquelocal …). */
+export function trustProxySetting(value: string | undefined): number | boolean | string | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
 }

@@ -1,7 +1,7 @@
 // Public entry of @app/tenant-api: no side effects on import.
 export { createTenantApi } from './app.ts';
 export type { TenantApiDependencies, AiStatus } from './dependencies.ts';
-export { loadTenantApiConfig, tenantApiConfigSchema, type TenantApiConfig } from './config.ts';
+export { loadTenantApiConfig, tenantApiConfigSchema, trustProxySetting, type TenantApiConfig } from './config.ts';
 export { createMailer, type Mailer, type MailMessage } from './auth/mailer.ts';
 export type { InstanceCredentials } from './instances/credentials-box.ts';
 export type { PodRestartView, SessionControl, SessionStatusView } from './instances/session-control.ts';

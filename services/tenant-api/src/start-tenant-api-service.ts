@@ -5,7 +5,7 @@ import { httpToolCallerFromSettings } from '@app/runtime/providers';
 import { AppError, daprHttpUrlOf, objectStoreFromSettings, type Logger } from '@app/runtime/service';
 import { createTenantApi } from './app.ts';
 import { createMailer } from './auth/mailer.ts';
-import type { TenantApiKubernetesConfig } from './config.ts';
+import { trustProxySetting, type TenantApiKubernetesConfig } from './config.ts';
 import type { AiStatus } from './dependencies.ts';
 import { createRemoteSessionControl } from './instances/remote-session-control.ts';
 import { createLiveUpdates } from './live/create-live-updates.ts';
@@ -75,7 +75,12 @@ export function startTenantApiService(options: TenantApiServiceOptions): Promise
         },
       });
       return {
-        mount: (app) => app.use('/api', api),
+        mount: (app) => {
+          // Behind the ingress the socket's address is the proxy's: rate limits need the client's.
+          const trustProxy = trustProxySetting(config.TRUST_PROXY);
+          if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+          app.use('/api', api);
+        },
         start: aiStatus.start,
         stop: async () => {
           await live.stop(); // open event streams would otherwise hold the HTTP server open

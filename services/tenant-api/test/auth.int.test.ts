@@ -13,7 +13,7 @@ describe('tenant API: authentication', () => {
   let harness: TenantApiHarness;
 
   beforeAll(async () => {
-    harness = await startTenantApiHarness({ LOGIN_MAX_FAILURES_PER_EMAIL: '3' });
+    harness = await startTenantApiHarness({ LOGIN_MAX_FAILURES_PER_EMAIL: '3', SIGNUPS_PER_IP_PER_HOUR: '25', TRUST_PROXY: 'loopback' });
   });
   afterAll(async () => {
     await harness?.close();
@@ -155,8 +155,9 @@ describe('tenant API: authentication', () => {
     expect(harness.smtp.messages.length).toBe(before);
   });
 
-  it('does not reveal whether the address or the password was wrong, and limits guessing with 429', async () => {
+  it('does not reveal whether the address or the password was wrong, and limits guessing with 429 — from the guessing address only', async () => {
     const api = request(harness.app);
+    const owner = '203.0.113.7';
     const tenant = await signUp(harness);
     const wrongPassword = await api.post('/api/auth/login').send({ email: tenant.email, password: 'wrong password' }).expect(401);
     const unknownUser = await api.post('/api/auth/login').send({ email: 'ghost@example.test', password: 'wrong password' }).expect(401);
@@ -170,12 +171,40 @@ describe('tenant API: authentication', () => {
     expectError(limited.body, 'RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
 
+    // The owner, signing in from elsewhere, is not locked out by someone else's guesses.
+    await api.post('/api/auth/login').set('x-forwarded-for', owner).send({ email: tenant.email, password: tenant.password }).expect(200);
+
     harness.clock.advance(15 * 60 * 1000);
     try {
       await api.post('/api/auth/login').send({ email: tenant.email, password: tenant.password }).expect(200);
     } finally {
       harness.clock.advance(-15 * 60 * 1000);
     }
+  });
+
+  it('throttles registrations and verification resends per client address', async () => {
+    const api = request(harness.app);
+    const from = '198.51.100.23';
+    for (let index = 0; index < 25; index += 1) {
+      await api
+        .post('/api/auth/resend-verification')
+        .set('x-forwarded-for', from)
+        .send({ email: `nobody${index}@example.test` })
+        .expect(202);
+    }
+    const refused = await api
+      .post('/api/auth/register')
+      .set('x-forwarded-for', from)
+      .send({ email: 'flood@example.test', password: 'correct horse battery', businessName: 'Flood' })
+      .expect(429);
+    expectError(refused.body, 'RATE_LIMITED');
+    expect(await harness.database.prisma.user.count({ where: { email: 'flood@example.test' } })).toBe(0);
+    // Another address registers as usual.
+    await api
+      .post('/api/auth/register')
+      .set('x-forwarded-for', '198.51.100.24')
+      .send({ email: 'other@example.test', password: 'correct horse battery', businessName: 'Other' })
+      .expect(201);
   });
 
   it('refuses missing, forged and expired access tokens', async () => {

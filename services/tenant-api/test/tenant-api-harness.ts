@@ -6,7 +6,15 @@ import { createTestDatabase, type TestDatabase } from '@app/db/testing';
 import type { Clock, ObjectStore } from '@app/runtime/ports';
 import { createLogger } from '@app/runtime/service';
 import { startSmtpCaptureServer, type SmtpCaptureServer } from '@app/testkit/smtp';
-import { createMailer, createTenantApi, loadTenantApiConfig, type AiStatus, type SessionControl, type TenantApiConfig } from '../src/index.ts';
+import {
+  createMailer,
+  createTenantApi,
+  loadTenantApiConfig,
+  trustProxySetting,
+  type AiStatus,
+  type SessionControl,
+  type TenantApiConfig,
+} from '../src/index.ts';
 import type { TenantApiDependencies } from '../src/dependencies.ts';
 
 /** A clock the test moves by hand. */
@@ -65,6 +73,8 @@ export async function startTenantApiHarness(
     // Cheap argon2id parameters keep the suite fast; the algorithm and code path are the production ones.
     PASSWORD_HASH_MEMORY_KIB: '256',
     PASSWORD_HASH_PASSES: '2',
+    // Every test signs up from 127.0.0.1; the suites that test the throttle set their own limit.
+    SIGNUPS_PER_IP_PER_HOUR: '1000',
     ...environment,
   });
   const aiStatus: AiStatus = { enabled: false, reason: 'OPENAI_API_KEY and OPENAI_BASE_URL are not set' };
@@ -89,6 +99,9 @@ export async function startTenantApiHarness(
         }),
   });
   const app = express();
+  // As the launchers do: behind a trusted proxy, X-Forwarded-For is the client's address (rate limits key on it).
+  const trustProxy = trustProxySetting(config.TRUST_PROXY);
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use('/api', router);
   return {
     app,

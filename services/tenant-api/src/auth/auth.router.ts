@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { AppError } from '@app/runtime/service';
 import type { ApiServices } from '../api-services.ts';
 import { parseInput } from '../http/validate.ts';
@@ -14,13 +14,24 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
   const { prisma, limits } = services;
   const cookiePolicy = { ttlSeconds: services.config.REFRESH_TOKEN_TTL, secure: services.config.PUBLIC_URL.startsWith('https:') };
 
+  /** Registrations and resends cost an argon2 hash or an e-mail: one client address gets a few an hour. */
+  const throttleSignups = (request: Request) => {
+    const key = `client:${request.ip ?? 'unknown'}`;
+    const decision = limits.signupsPerClient.check(key);
+    if (!decision.allowed)
+      throw new AppError('RATE_LIMITED', 'Too many requests from this address; try again later.', { retryAfterSeconds: decision.retryAfterSeconds });
+    limits.signupsPerClient.hit(key);
+  };
+
   router.post('/auth/register', async (request, response) => {
     const input = parseInput(registerBodySchema, request.body);
+    throttleSignups(request);
     response.status(201).json(await registerAccount(services, input));
   });
 
   router.post('/auth/resend-verification', async (request, response) => {
     const email = normalizeEmail(parseInput(resendVerificationBodySchema, request.body).email);
+    throttleSignups(request);
     const key = `email:${email}`;
     // Same answer whether or not the address is registered, so this cannot be used to probe for accounts.
     if (limits.verificationMailsPerEmail.check(key).allowed) {

@@ -13,7 +13,7 @@ export interface SignInDependencies {
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   refreshTokens: RefreshTokens;
-  /** Failed attempts per e-mail address (guessing one account's password). */
+  /** Failed attempts per e-mail address and client (guessing one account's password from one place). */
   failuresPerEmail: RateLimiter;
   /** All attempts per client address (trying many accounts). */
   attemptsPerClient: RateLimiter;
@@ -25,7 +25,8 @@ export async function signIn(
   input: { email: string; password: string; clientAddress: string },
 ): Promise<Required<TokenPair>> {
   const email = normalizeEmail(input.email);
-  const emailKey = `email:${email}`;
+  // Per address AND client: a stranger's wrong guesses slow the stranger down, never lock the owner out.
+  const emailKey = `email:${email}|client:${input.clientAddress}`;
   const clientKey = `client:${input.clientAddress}`;
   for (const [limiter, key] of [
     [deps.failuresPerEmail, emailKey],
