@@ -47,7 +47,13 @@ export class DaprSidecarClient {
     return `/v1.0/actors/${encodeURIComponent(actorType)}/${encodeURIComponent(actorId)}`;
   }
 
-  async request(method: string, path: string, body?: unknown, what = `${method} ${path}`, timeoutMs = this.options.timeoutMs ?? defaultSidecarTimeoutMs): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    what = `${method} ${path}`,
+    timeoutMs = this.options.timeoutMs ?? defaultSidecarTimeoutMs,
+  ): Promise<Response> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.daprApiToken) headers['dapr-api-token'] = this.options.daprApiToken;
