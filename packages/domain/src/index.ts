@@ -12,6 +12,7 @@ export * from './reply-window.ts';
 export * from './text/well-formed-text.ts';
 export * from './prompt-variables.ts';
 export * from './quotas/instance-limits.ts';
+export * from './quotas/allowed-models.ts';
 export * from './media/media-download-provider.ts';
 export * from './media/media-download-state.ts';
 export * from './media/media-download-error.ts';

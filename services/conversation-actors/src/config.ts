@@ -33,6 +33,8 @@ export const conversationActorsConfigSchema = z.object({
   ...httpToolSettingsShape,
   /** Model calls of one reply that may ask for tools; one more call without tools follows when the last still asks. */
   AI_TOOL_ROUNDS: z.coerce.number().int().min(0).max(20).default(5),
+  /** The most tokens one model answer may have (`max_completion_tokens`): a WhatsApp reply needs far fewer. */
+  AI_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(32_768).default(1_024),
   /**
    * Per-model prices for the reply trace's cost estimate, JSON: `{"gpt-4o-mini":{"inputPerMillion":0.15,
    * "outputPerMillion":0.6}}` (US dollars per million tokens), merged over the built-in ones. A model without a

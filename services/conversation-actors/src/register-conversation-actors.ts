@@ -91,7 +91,15 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
     const toolDependencies = { prisma, clock, logger, ...(dependencies.httpTools ? { httpTools: dependencies.httpTools } : {}) };
     const model = createOpenAiChatModel({ client: openai, requestTimeoutMs, maxRetries: config.AI_MAX_RETRIES });
     const toolProviders = [...createToolProviders(toolDependencies), ...(dependencies.extraToolProviders ?? [])];
-    testRunner = createAgentTestRunner({ prisma, model, clock, logger, toolProviders, maxToolRounds: config.AI_TOOL_ROUNDS });
+    testRunner = createAgentTestRunner({
+      prisma,
+      model,
+      clock,
+      logger,
+      toolProviders,
+      maxToolRounds: config.AI_TOOL_ROUNDS,
+      maxOutputTokens: config.AI_MAX_OUTPUT_TOKENS,
+    });
     const worker = new AiReplyWorker({
       prisma,
       actors: host,
@@ -102,6 +110,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
       toolProviders,
       replyComposer: createReplyComposer({ prisma, logger }),
       maxToolRounds: config.AI_TOOL_ROUNDS,
+      maxOutputTokens: config.AI_MAX_OUTPUT_TOKENS,
       modelPrices: modelPrices(config),
     });
     runningWorker = worker;

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { SecretBox } from '@app/db';
+import { parseModelAllowList, type ModelAllowList } from '@app/domain';
 import { directHttpToolCallerFromSettings, type HttpToolCaller } from '@app/runtime/providers';
 import { ConfigError } from '@app/runtime/service';
 import { createAccessTokenIssuer, type AccessTokenIssuer } from './auth/access-tokens.ts';
@@ -26,7 +27,10 @@ export interface ApiServices extends TenantApiDependencies {
     loginAttemptsPerClient: RateLimiter;
     verificationMailsPerEmail: RateLimiter;
     signupsPerClient: RateLimiter;
+    sandboxMessagesPerBusiness: RateLimiter;
   };
+  /** The models businesses may choose (AI_ALLOWED_MODELS). */
+  allowedModels: ModelAllowList;
 }
 
 export function createApiServices(deps: TenantApiDependencies): ApiServices {
@@ -55,12 +59,14 @@ export function createApiServices(deps: TenantApiDependencies): ApiServices {
       verificationUrl: config.EMAIL_VERIFICATION_URL,
     }),
     credentials: SecretBox.fromCredentialsKey(config.CREDENTIALS_KEY!),
+    allowedModels: parseModelAllowList(config.AI_ALLOWED_MODELS),
     httpToolCaller: deps.httpToolCaller ?? directHttpToolCallerFromSettings(config),
     limits: {
       loginFailuresPerEmail: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_FAILURES_PER_EMAIL, windowMs, clock }),
       loginAttemptsPerClient: createFixedWindowRateLimiter({ limit: config.LOGIN_MAX_ATTEMPTS_PER_IP, windowMs, clock }),
       verificationMailsPerEmail: createFixedWindowRateLimiter({ limit: 3, windowMs, clock }),
       signupsPerClient: createFixedWindowRateLimiter({ limit: config.SIGNUPS_PER_IP_PER_HOUR, windowMs: 60 * 60_000, clock }),
+      sandboxMessagesPerBusiness: createFixedWindowRateLimiter({ limit: config.SANDBOX_MESSAGES_PER_MINUTE, windowMs: 60_000, clock }),
     },
   };
 }

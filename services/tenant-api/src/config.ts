@@ -60,6 +60,10 @@ export const tenantApiConfigSchema = z
     LOGIN_MAX_FAILURES_PER_EMAIL: positiveInteger(10),
     LOGIN_MAX_ATTEMPTS_PER_IP: positiveInteger(50),
     LOGIN_RATE_WINDOW: duration('15m'),
+    /** Models businesses may choose (comma-separated), or `*` for any; unset: gpt-4o-mini, gpt-4.1-mini, gpt-4.1-nano, gpt-4o. */
+    AI_ALLOWED_MODELS: z.string().optional(),
+    /** Simulated customer messages one business may send to its sandbox per minute (each may cost a model call). */
+    SANDBOX_MESSAGES_PER_MINUTE: positiveInteger(30),
     /** Registrations and verification resends one client address may ask for per hour. */
     SIGNUPS_PER_IP_PER_HOUR: positiveInteger(20),
     /**

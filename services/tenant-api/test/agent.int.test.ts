@@ -8,7 +8,7 @@ describe('tenant API: agent settings', () => {
   let tenant: SignedInTenant;
 
   beforeAll(async () => {
-    harness = await startTenantApiHarness();
+    harness = await startTenantApiHarness({ AI_ALLOWED_MODELS: 'gpt-4o-mini, llama3.1' });
     tenant = await signUp(harness, { businessName: 'Panadería Sol' });
   });
   afterAll(async () => {

@@ -73,8 +73,9 @@ export async function startTenantApiHarness(
     // Cheap argon2id parameters keep the suite fast; the algorithm and code path are the production ones.
     PASSWORD_HASH_MEMORY_KIB: '256',
     PASSWORD_HASH_PASSES: '2',
-    // Every test signs up from 127.0.0.1; the suites that test the throttle set their own limit.
+    // Every test signs up from 127.0.0.1 and seeds through the sandbox; the suites that test these limits set their own.
     SIGNUPS_PER_IP_PER_HOUR: '1000',
+    SANDBOX_MESSAGES_PER_MINUTE: '100000',
     ...environment,
   });
   const aiStatus: AiStatus = { enabled: false, reason: 'OPENAI_API_KEY and OPENAI_BASE_URL are not set' };

@@ -117,11 +117,17 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
     }
     const next = scripted.shift() ?? reply;
     const result = typeof next === 'function' ? await next(body) : next;
-    const content = typeof result === 'string' ? result : (result.content ?? null);
+    let content = typeof result === 'string' ? result : (result.content ?? null);
     const toolCalls = typeof result === 'string' ? [] : (result.toolCalls ?? []);
+    // As OpenAI does: an answer longer than max_completion_tokens (or the older max_tokens) is cut, finish_reason "length".
+    const limit = Number(body['max_completion_tokens'] ?? body['max_tokens'] ?? Number.POSITIVE_INFINITY);
+    const truncated = content !== null && toolCalls.length === 0 && countTokens(content) > limit;
+    if (truncated) content = content!.slice(0, limit * 4);
     const completionText = content ?? toolCalls.map((call) => call.name + call.arguments).join('');
     const promptTokens = (typeof result === 'object' ? result.usage?.prompt_tokens : undefined) ?? countTokens(promptText(body));
-    const completionTokens = (typeof result === 'object' ? result.usage?.completion_tokens : undefined) ?? countTokens(completionText);
+    const completionTokens = truncated
+      ? limit
+      : ((typeof result === 'object' ? result.usage?.completion_tokens : undefined) ?? countTokens(completionText));
     const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     if (body.stream === true) {
       response.writeHead(200, {
@@ -134,7 +140,7 @@ export async function createOpenAiTestServer(options: OpenAiTestServerOptions = 
       response.end('data: [DONE]\n\n');
       return;
     }
-    sendJson(response, 200, completionBody(body, content, usage, toolCalls));
+    sendJson(response, 200, completionBody(body, content, usage, toolCalls, truncated ? 'length' : undefined));
   };
 
   const server = createServer((request, response) => {

@@ -117,7 +117,13 @@ export interface ScriptedToolCall {
  * A chat completion: the text (finish_reason "stop"), or tool calls (content null, finish_reason "tool_calls"), as
  * documented for the Chat Completions API.
  */
-export function completionBody(request: ChatCompletionRequestBody, content: string | null, usage: Usage, toolCalls: ScriptedToolCall[] = []) {
+export function completionBody(
+  request: ChatCompletionRequestBody,
+  content: string | null,
+  usage: Usage,
+  toolCalls: ScriptedToolCall[] = [],
+  finishReason?: 'length',
+) {
   const calls = toolCalls.map((call) => ({
     id: call.id ?? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
     type: 'function' as const,
@@ -139,7 +145,7 @@ export function completionBody(request: ChatCompletionRequestBody, content: stri
           ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
         logprobs: null,
-        finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+        finish_reason: calls.length > 0 ? 'tool_calls' : (finishReason ?? 'stop'),
       },
     ],
     usage: {

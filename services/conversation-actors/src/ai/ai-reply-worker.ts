@@ -39,6 +39,8 @@ export interface AiReplyWorkerDependencies {
   replyComposer?: ReplyComposer;
   /** Model calls that may ask for tools (default 5); then one more without tools. */
   maxToolRounds?: number;
+  /** The most tokens one model answer may have (AI_MAX_OUTPUT_TOKENS). */
+  maxOutputTokens?: number;
   /** Per-model prices for the trace's cost estimate (default: none known, cost null). */
   modelPrices?: Readonly<Record<string, ModelPrice>>;
 }
@@ -183,6 +185,7 @@ export class AiReplyWorker {
           messages,
           tools: tools.tools,
           maxRounds: this.dependencies.maxToolRounds ?? 5,
+          ...(this.dependencies.maxOutputTokens ? { maxOutputTokens: this.dependencies.maxOutputTokens } : {}),
         },
       );
       // A reply with nothing to send may come out right next time (the empty answer is not replayed).

@@ -46,6 +46,8 @@ export interface ToolLoopInput {
   tools: ReadonlyMap<string, AgentTool>;
   /** Model calls that may ask for tools; one more call without tools follows when the last of them still asks. */
   maxRounds: number;
+  /** Passed to every model call (AI_MAX_OUTPUT_TOKENS). */
+  maxOutputTokens?: number;
 }
 
 export interface ModelCallTrace {
@@ -99,7 +101,12 @@ export async function runToolLoop(dependencies: ToolLoopDependencies, input: Too
     const replayed = response !== undefined;
     if (!response) {
       const started = performance.now();
-      const answer = await model.chat({ model: input.model, messages: [...messages], ...(offerTools ? { tools: definitions } : {}) });
+      const answer = await model.chat({
+        model: input.model,
+        messages: [...messages],
+        ...(offerTools ? { tools: definitions } : {}),
+        ...(input.maxOutputTokens ? { maxOutputTokens: input.maxOutputTokens } : {}),
+      });
       const text = answer.text?.trim() ?? '';
       const toolCalls = offerTools ? answer.toolCalls : [];
       response = await journal.recordRound({

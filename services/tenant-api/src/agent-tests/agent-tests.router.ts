@@ -1,6 +1,7 @@
 import type { AgentTestRunResult } from '@app/domain';
 import { AppError } from '@app/runtime/service';
 import type { Router } from 'express';
+import { assertModelAllowed } from '../agent/agent.repository.ts';
 import type { ApiServices } from '../api-services.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { parseInput, resourceId } from '../http/validate.ts';
@@ -32,6 +33,7 @@ export function registerAgentTestRoutes(router: Router, services: ApiServices): 
   router.post('/agent/tests/run', authenticate, async (request, response) => {
     const tenant = tenantOf(response);
     const input = parseInput(runAgentTestsBodySchema, request.body);
+    if (input.draft?.model !== undefined) assertModelAllowed(services.allowedModels, input.draft.model, 'body.draft.model');
     const status = services.aiStatus();
     if (!status.enabled) throw new AppError('UNAVAILABLE', `Agent tests need AI replies, which are off: ${status.reason}`);
     if (!services.runAgentTests) throw new AppError('UNAVAILABLE', 'Agent tests are not available in this deployment.');

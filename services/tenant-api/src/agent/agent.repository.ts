@@ -1,13 +1,13 @@
 import type { Clock } from '@app/runtime/ports';
 import { AppError } from '@app/runtime/service';
 import { enqueueEvent, type PrismaClient } from '@app/db';
-import { BusinessBotToggled, resolvePromptVariables } from '@app/domain';
+import { BusinessBotToggled, isModelAllowed, resolvePromptVariables, type ModelAllowList } from '@app/domain';
 import type { AiStatus } from '../dependencies.ts';
 import type { TenantContext } from '../http/tenant-context.ts';
 import type { AgentView, UpdateAgentInput } from './agent.schema.ts';
 
 /** The agent settings live in two rows: AgentConfig and the business's timezone and global bot switch. */
-export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock; aiStatus: () => AiStatus }) {
+export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock; aiStatus: () => AiStatus; allowedModels: ModelAllowList }) {
   const { prisma } = deps;
 
   const read = async (tenant: TenantContext): Promise<AgentView> => {
@@ -41,6 +41,7 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
     read,
 
     async update(tenant: TenantContext, input: UpdateAgentInput): Promise<AgentView> {
+      if (input.model !== undefined) assertModelAllowed(deps.allowedModels, input.model, 'body.model');
       const current = await read(tenant);
       const bufferSeconds = input.bufferSeconds ?? current.bufferSeconds;
       const maxBufferSeconds = input.maxBufferSeconds ?? current.maxBufferSeconds;
@@ -68,4 +69,12 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
       return read(tenant);
     },
   };
+}
+
+/** A model the deployment does not offer is a 400 naming the ones it does (AI_ALLOWED_MODELS). */
+export function assertModelAllowed(allowed: ModelAllowList, model: string, path: string): void {
+  if (isModelAllowed(allowed, model)) return;
+  throw new AppError('VALIDATION_FAILED', 'The request body is invalid.', [
+    { path, message: `is not offered on this platform; choose one of: ${(allowed as readonly string[]).join(', ')}` },
+  ]);
 }

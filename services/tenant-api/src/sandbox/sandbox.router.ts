@@ -22,6 +22,12 @@ export function registerSandboxRoutes(router: Router, services: ApiServices): vo
     const { 'idempotency-key': idempotencyKey } = parseInput(idempotencyKeyHeaderSchema, request.headers, 'headers');
     const instance = await prisma.instance.findFirst({ where: { id: instanceId, businessId: tenant.businessId } });
     if (!instance) throw notFound('Instance');
+    // Each simulated message may cost a model call on the platform's account.
+    const throttle = services.limits.sandboxMessagesPerBusiness;
+    const decision = throttle.check(tenant.businessId);
+    if (!decision.allowed) {
+      throw new AppError('RATE_LIMITED', 'Too many test messages this minute; wait a moment.', { retryAfterSeconds: decision.retryAfterSeconds });
+    }
     if (instance.provider !== 'SANDBOX') {
       throw new AppError(
         'CONFLICT',
@@ -30,6 +36,7 @@ export function registerSandboxRoutes(router: Router, services: ApiServices): vo
     }
     // The provider id plays the role of Meta's wamid: with an Idempotency-Key a retried request maps to the same one.
     const providerMessageId = `sandbox.${idempotencyKey ?? randomUUID()}`;
+    throttle.hit(tenant.businessId);
     const now = clock.now();
     const stored = await recordInboundMessage(prisma, {
       businessId: tenant.businessId,

@@ -25,6 +25,7 @@ export interface AgentTestRunnerDependencies {
   logger: Logger;
   toolProviders: readonly ToolProvider[];
   maxToolRounds: number;
+  maxOutputTokens?: number;
   /** Cases run side by side (each case's turns one after the other). */
   concurrency?: number;
 }
@@ -90,6 +91,7 @@ export function createAgentTestRunner(dependencies: AgentTestRunnerDependencies)
             messages: dialogue,
             tools,
             maxRounds: dependencies.maxToolRounds,
+            ...(dependencies.maxOutputTokens ? { maxOutputTokens: dependencies.maxOutputTokens } : {}),
           },
         );
         for (const call of loop.modelCalls) {

@@ -34,6 +34,8 @@ export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   tools?: ToolDefinition[];
+  /** The most tokens the answer may have (a runaway answer costs the platform, and no customer reads it). */
+  maxOutputTokens?: number;
 }
 
 export interface ChatUsage {

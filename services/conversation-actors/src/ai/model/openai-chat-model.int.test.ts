@@ -68,4 +68,12 @@ describe('the OpenAI chat model', () => {
     server.injectFailures('server_error');
     await expect(model().chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'oi' }] })).rejects.toMatchObject({ retryable: true });
   });
+
+  it('caps the answer at maxOutputTokens (max_completion_tokens): a runaway answer is cut, not paid for in full', async () => {
+    server.setReply(() => 'Pan '.repeat(500));
+    const answer = await model().chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Cuéntame todo' }], maxOutputTokens: 16 });
+    expect(server.chatRequests()[0]!['max_completion_tokens']).toBe(16);
+    expect(answer.usage.completionTokens).toBe(16);
+    expect(answer.text!.length).toBeLessThanOrEqual(64);
+  });
 });

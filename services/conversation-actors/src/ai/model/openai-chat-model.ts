@@ -23,6 +23,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): ChatMode
             model: request.model,
             messages: request.messages.map(toOpenAiMessage),
             ...(request.tools?.length ? { tools: request.tools.map(toOpenAiTool) } : {}),
+            ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
           },
           { timeout: options.requestTimeoutMs, maxRetries: options.maxRetries },
         );
