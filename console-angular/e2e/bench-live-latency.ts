@@ -26,7 +26,10 @@ const options = readOptions({
 });
 
 // The benchmark plays a busy customer base: the sandbox's per-business limit would pace it.
-const started = await startPlatformOnFreshDatabase({ SANDBOX_MESSAGES_PER_MINUTE: '100000', ...(options.redis ? { REDIS_URL: options.redisUrl } : {}) });
+const started = await startPlatformOnFreshDatabase({
+  SANDBOX_MESSAGES_PER_MINUTE: '100000',
+  ...(options.redis ? { REDIS_URL: options.redisUrl } : {}),
+});
 const { database, platform } = started;
 const browser = await launchChromium();
 try {
