@@ -17,6 +17,9 @@ export * from './media/media-download-error.ts';
 export * from './media/media-object-key.ts';
 export * from './tools/agent-tool.ts';
 export * from './agent-tests/agent-test-case.ts';
+export * from './appointments/zoned-time.ts';
+export * from './appointments/availability.ts';
+export * from './appointments/appointment-status.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';
