@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import { AppError, errorMiddleware } from '@app/runtime/service';
 import { registerAgentRoutes } from './agent/agent.router.ts';
 import { registerAgentTestRoutes } from './agent-tests/agent-tests.router.ts';
+import { registerAppointmentRoutes } from './appointments/appointments.router.ts';
 import { createApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactRoutes } from './contacts/contacts.router.ts';
@@ -30,6 +31,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerInstanceSessionRoutes(router, services);
   registerAgentRoutes(router, services);
   registerAgentTestRoutes(router, services);
+  registerAppointmentRoutes(router, services);
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { agentTestRouteDocs } from '../agent-tests/agent-tests.openapi.ts';
+import { appointmentRouteDocs } from '../appointments/appointments.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
 import { conversationRouteDocs } from '../conversations/conversations.openapi.ts';
@@ -28,6 +29,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...instanceRouteDocs,
   ...agentRouteDocs,
   ...agentTestRouteDocs,
+  ...appointmentRouteDocs,
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
