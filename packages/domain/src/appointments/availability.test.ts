@@ -10,7 +10,7 @@ import {
   type AvailabilityRule,
   type BookingCalendar,
 } from './availability.ts';
-import { formatZoned, instantsAt, localDayBounds, resolveLocal } from './zoned-time.ts';
+import { formatZoned, instantsAt, localDayBounds, parseZonedInstant, resolveLocal } from './zoned-time.ts';
 
 const rule = (weekday: number, start: string, end: string): AvailabilityRule => ruleFromClock(weekday, start, end)!;
 const allWeek = (start: string, end: string) => [0, 1, 2, 3, 4, 5, 6].map((weekday) => rule(weekday, start, end));
@@ -215,5 +215,20 @@ describe('reminder schedule', () => {
     expect(reminderSchedule(start, [1440, 60, 60], new Date('2026-06-02T08:00:00Z'))).toEqual([
       { minutesBefore: 60, dueAt: new Date('2026-06-02T09:00:00Z') },
     ]);
+  });
+});
+
+describe('a start as written', () => {
+  it('reads a wall time in the business’s zone, an offset as given, and refuses skipped, repeated and malformed times', () => {
+    expect(parseZonedInstant('2026-06-01T10:00', 'Europe/Madrid')).toEqual({ ok: true, instant: new Date('2026-06-01T08:00:00Z') });
+    expect(parseZonedInstant('2026-06-01T10:00:00-06:00', 'Europe/Madrid')).toEqual({ ok: true, instant: new Date('2026-06-01T16:00:00Z') });
+    expect(parseZonedInstant('2026-03-29T02:30', 'Europe/Madrid')).toMatchObject({ ok: false, reason: 'NONEXISTENT' });
+    expect(parseZonedInstant('2026-10-25T02:30', 'Europe/Madrid')).toMatchObject({
+      ok: false,
+      reason: 'AMBIGUOUS',
+      message: expect.stringContaining('2026-10-25T02:30:00+02:00 or 2026-10-25T02:30:00+01:00'),
+    });
+    expect(parseZonedInstant('mañana a las 10', 'Europe/Madrid')).toMatchObject({ ok: false, reason: 'MALFORMED' });
+    expect(parseZonedInstant('2026-02-30T10:00', 'Europe/Madrid')).toMatchObject({ ok: false, reason: 'MALFORMED' });
   });
 });

@@ -155,3 +155,33 @@ export function formatZoned(instant: Date | number, timeZone: string): string {
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
+
+export type ZonedInstantParse = { ok: true; instant: Date } | { ok: false; reason: 'MALFORMED' | 'NONEXISTENT' | 'AMBIGUOUS'; message: string };
+
+/**
+ * A start as a model or a person writes it: with an offset (`2026-06-01T10:00:00+02:00`, `…Z`) it is that instant;
+ * without one (`2026-06-01T10:00`) it is the business's wall clock — refused when the clocks skip that time, and
+ * when they show it twice (the writer must say which, with an offset).
+ */
+export function parseZonedInstant(value: string, timeZone: string): ZonedInstantParse {
+  const local = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::00(?:\.0+)?)?$/.exec(value.trim());
+  if (local) {
+    const [, date, hours, minutes] = local;
+    const minute = Number(hours) * 60 + Number(minutes);
+    if (!isLocalDate(date!) || Number(hours) > 23 || Number(minutes) > 59) return malformed(value);
+    const instants = instantsAt(date!, minute, timeZone);
+    if (instants.length === 0) return { ok: false, reason: 'NONEXISTENT', message: `${value} does not exist in ${timeZone}: the clocks skip it.` };
+    if (instants.length > 1) {
+      const offsets = instants.map((instant) => formatZoned(instant, timeZone)).join(' or ');
+      return { ok: false, reason: 'AMBIGUOUS', message: `${value} happens twice in ${timeZone} (the clocks go back): say ${offsets}.` };
+    }
+    return { ok: true, instant: new Date(instants[0]!) };
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) return malformed(value);
+  const instant = new Date(value.trim());
+  return Number.isNaN(instant.getTime()) ? malformed(value) : { ok: true, instant };
+}
+
+function malformed(value: string): ZonedInstantParse {
+  return { ok: false, reason: 'MALFORMED', message: `"${value}" is not a date and time such as 2026-06-01T10:00.` };
+}
