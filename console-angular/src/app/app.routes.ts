@@ -15,6 +15,14 @@ export const routes: Routes = [
       { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
+      {
+        path: 'appointments',
+        loadComponent: () => import('./features/appointments/pages/appointments-page').then((m) => m.AppointmentsPage),
+      },
+      {
+        path: 'availability',
+        loadComponent: () => import('./features/appointments/pages/availability-page').then((m) => m.AvailabilityPage),
+      },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },
     ],

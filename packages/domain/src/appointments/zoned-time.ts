@@ -48,12 +48,12 @@ export interface LocalDateTime {
 
 /** What a clock on the business's wall shows at `instant`. */
 export function toLocal(instant: Date | number, timeZone: string): LocalDateTime {
-  const parts: Record<string, number> = {};
+  const parts = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
   for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    if (part.type in parts) parts[part.type as keyof typeof parts] = Number(part.value);
   }
-  const date = `${pad(parts.year!, 4)}-${pad(parts.month!)}-${pad(parts.day!)}`;
-  return { date, minute: parts.hour! * 60 + parts.minute!, weekday: weekdayOf(date) };
+  const date = `${pad(parts.year, 4)}-${pad(parts.month)}-${pad(parts.day)}`;
+  return { date, minute: parts.hour * 60 + parts.minute, weekday: weekdayOf(date) };
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instant`, in minutes (Madrid in summer: 120). */

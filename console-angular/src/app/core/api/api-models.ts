@@ -46,3 +46,15 @@ export type AgentTestCaseRequest = RequestOf<paths['/agent/tests']['post']>;
 export type AgentTestExpectation = NonNullable<AgentTestCaseRequest['steps'][number]['expect']>[number];
 export type RunAgentTestsRequest = RequestOf<paths['/agent/tests/run']['post']>;
 export type AgentTestRunView = SuccessOf<paths['/agent/tests/run']['post']>;
+
+export type ServiceView = SuccessOf<paths['/booking/services']['post']>;
+export type ServiceRequest = RequestOf<paths['/booking/services']['post']>;
+export type AvailabilityView = SuccessOf<paths['/booking/availability']['get']>;
+export type AvailabilityRequest = RequestOf<paths['/booking/availability']['put']>;
+export type BlockedRangeView = SuccessOf<paths['/booking/blocked-ranges']['post']>;
+export type BlockedRangeRequest = RequestOf<paths['/booking/blocked-ranges']['post']>;
+export type SlotList = SuccessOf<paths['/booking/slots']['get']>;
+export type AppointmentView = SuccessOf<paths['/appointments']['post']>;
+export type AppointmentStatus = AppointmentView['status'];
+export type CreateAppointmentRequest = RequestOf<paths['/appointments']['post']>;
+export type UpdateAppointmentRequest = RequestOf<paths['/appointments/{appointmentId}']['patch']>;
