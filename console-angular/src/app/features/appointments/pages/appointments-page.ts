@@ -83,7 +83,7 @@ export class AppointmentsPage implements OnInit {
       const [services, availability, conversations] = await Promise.all([
         this.api.listServices(),
         this.api.availability(),
-        this.api.listConversations({ limit: 200 }),
+        this.api.listConversations({ limit: 100 }),
       ]);
       this.services.set(services.items.filter((service) => service.active));
       this.ranges.set(availability.weekly);
