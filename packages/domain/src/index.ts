@@ -7,6 +7,7 @@ export * from './events/message-events.ts';
 export * from './events/ai-events.ts';
 export * from './events/contact-events.ts';
 export * from './events/business-events.ts';
+export * from './events/appointment-events.ts';
 export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
 export * from './prompt-variables.ts';

@@ -1,4 +1,5 @@
 import {
+  AppointmentChanged,
   bookingRefusal,
   defaultReminderMinutesBefore,
   freeSlots,
@@ -17,6 +18,7 @@ import {
   type Slot,
 } from '@app/domain';
 import type { Transaction } from '../database.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
 /**
@@ -174,6 +176,12 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
     });
   }
 
+  /** In the change's transaction: open consoles hear of it if and only if it commits. */
+  async function announce(tx: Transaction, appointment: { id: string; businessId: string }, change: 'booked' | 'moved' | 'status') {
+    const event = AppointmentChanged.create({ businessId: appointment.businessId, appointmentId: appointment.id, change });
+    await enqueueEvent(tx, AppointmentChanged.topic, event, { key: appointment.id });
+  }
+
   function refusalOf(calendar: BookingCalendar, start: Date, durationMinutes: number): BookingResult<never> | null {
     const refusal = bookingRefusal({ calendar, start, durationMinutes, now: now() });
     return refusal ? { ok: false, failure: refusal } : null;
@@ -269,6 +277,7 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
             include: appointmentInclude,
           });
           await writeReminders(tx, appointment, business.reminderMinutesBefore);
+          await announce(tx, appointment, 'booked');
           return { ok: true as const, value: appointment };
         });
         return created;
@@ -330,6 +339,7 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
           if (moved.count === 0) return notFound('Appointment');
           const appointment = await tx.appointment.findUniqueOrThrow({ where: { id: current.id }, include: appointmentInclude });
           await writeReminders(tx, appointment, business.reminderMinutesBefore);
+          await announce(tx, appointment, 'moved');
           return { ok: true as const, value: appointment };
         });
       } catch (error) {
@@ -374,6 +384,7 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
             };
           }
           if (!isOpen(input.status)) await tx.appointmentReminder.deleteMany({ where: { appointmentId: current.id, businessId, sentAt: null } });
+          await announce(tx, current, 'status');
           return { ok: true as const, value: await tx.appointment.findUniqueOrThrow({ where: { id: current.id }, include: appointmentInclude }) };
         });
       } catch (error) {

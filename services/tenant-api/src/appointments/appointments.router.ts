@@ -17,23 +17,10 @@ import {
   updateAppointmentBodySchema,
   type AppointmentView,
 } from './appointments.schema.ts';
+import { toAppointmentView } from './appointment-view.ts';
 import { createBookingSetupRepository } from './booking-setup.repository.ts';
 
 const maxListDays = 62;
-
-export function toAppointmentView(row: AppointmentRecord): AppointmentView {
-  return {
-    id: row.id,
-    contact: row.contact,
-    service: row.service,
-    startsAt: row.startsAt.toISOString(),
-    endsAt: row.endsAt.toISOString(),
-    status: row.status,
-    notes: row.notes,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 const slotView = (timeZone: string) => (slot: Slot) => ({
   start: slot.start.toISOString(),

@@ -1,3 +1,4 @@
+import type { AppointmentView } from '../appointments/appointments.schema.ts';
 import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
 
 /**
@@ -9,11 +10,19 @@ export interface LiveEventPayloads {
   'message.updated': { conversationId: string; message: MessageView };
   'conversation.updated': { conversation: ConversationView };
   'business.updated': { botEnabled: boolean };
+  /** Booked, moved or changed status, by the agent or another operator. */
+  'appointment.updated': { appointment: AppointmentView };
 }
 
 export type LiveEventType = keyof LiveEventPayloads;
 
-export const liveEventTypes: readonly LiveEventType[] = ['message.created', 'message.updated', 'conversation.updated', 'business.updated'];
+export const liveEventTypes: readonly LiveEventType[] = [
+  'message.created',
+  'message.updated',
+  'conversation.updated',
+  'business.updated',
+  'appointment.updated',
+];
 
 export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];
 

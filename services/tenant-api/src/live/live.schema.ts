@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appointmentViewSchema } from '../appointments/appointments.schema.ts';
 import { conversationViewSchema, messageViewSchema } from '../conversations/conversations.schema.ts';
 
 export const liveTicketSchema = z.object({
@@ -24,6 +25,7 @@ export const liveStreamFrameSchema = z
     z.object({ event: z.literal('message.updated'), id: z.string(), data: messageEventData }),
     z.object({ event: z.literal('conversation.updated'), id: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
     z.object({ event: z.literal('business.updated'), id: z.string(), data: z.object({ botEnabled: z.boolean() }) }),
+    z.object({ event: z.literal('appointment.updated'), id: z.string(), data: z.object({ appointment: appointmentViewSchema }) }),
     z.object({ event: z.literal('resync'), id: z.string(), data: z.object({ lastEventId: z.string() }) }),
     z.object({
       event: z.literal('ready'),

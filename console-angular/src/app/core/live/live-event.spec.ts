@@ -12,6 +12,8 @@ describe('parsing live events', () => {
     });
     expect(parseLiveEvent('business.updated', '{"botEnabled":false}')).toEqual({ type: 'business.updated', botEnabled: false });
     expect(parseLiveEvent('resync', '')).toEqual({ type: 'resync' });
+    expect(parseLiveEvent('appointment.updated', '{"appointment":{"id":"a1"}}')).toEqual({ type: 'appointment.updated', appointment: { id: 'a1' } });
+    expect(parseLiveEvent('appointment.updated', '{}')).toBeNull();
   });
 
   it('ignores malformed and unknown events instead of breaking the stream', () => {

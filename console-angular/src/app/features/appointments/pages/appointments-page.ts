@@ -1,6 +1,6 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, type OnInit, computed, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -12,6 +12,7 @@ import { ApiClient } from '../../../core/api/api-client';
 import { toApiProblem } from '../../../core/api/api-error';
 import type { AppointmentView, ConversationView, ServiceView } from '../../../core/api/api-models';
 import { I18n } from '../../../core/i18n/i18n';
+import { LiveUpdates } from '../../../core/live/live-updates';
 import { Icon } from '../../../shared/ui/icon';
 import { dropInstant, gridDays, gridSpan, placeAppointments, visibleHours, type PlacedAppointment } from '../data/calendar-layout';
 
@@ -51,6 +52,25 @@ export class AppointmentsPage implements OnInit {
   protected readonly editing = signal<Editing | null>(null);
   protected readonly busy = signal(false);
   private dragged: string | null = null;
+
+  constructor() {
+    // The agent books while the operator looks: a booked, moved or cancelled appointment is redrawn in place.
+    inject(LiveUpdates)
+      .events.pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((event) => {
+        if (event.type === 'appointment.updated') this.upsert(event.appointment);
+        if (event.type === 'resync') void this.load();
+      });
+  }
+
+  private upsert(appointment: AppointmentView): void {
+    const span = gridSpan(this.days(), this.i18n.timeZone());
+    const visible = Date.parse(appointment.startsAt) < span.to.getTime() && Date.parse(appointment.endsAt) > span.from.getTime();
+    this.appointments.update((current) => {
+      const others = current.filter((entry) => entry.id !== appointment.id);
+      return visible ? [...others, appointment].sort((a, b) => a.startsAt.localeCompare(b.startsAt)) : others;
+    });
+  }
 
   /** The dialog's choice of customers; an edited appointment's own customer is among them even when not in the list. */
   protected readonly contactChoices = computed<Person[]>(() => {
