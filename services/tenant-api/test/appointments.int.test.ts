@@ -199,8 +199,17 @@ describe('tenant API: appointments', () => {
     expectError((await api(salon).get(`/booking/slots?serviceId=${otherServiceId}&from=2026-06-04`).expect(404)).body, 'NOT_FOUND');
     await api(salon).put(`/booking/services/${otherServiceId}`, { name: 'Mía', durationMinutes: 10 }).expect(404);
     await api(salon).delete(`/booking/services/${otherServiceId}`).expect(404);
-    const week = `from=${encodeURIComponent(at('2026-06-01T00:00'))}&to=${encodeURIComponent(at('2026-06-08T00:00'))}`;
-    expect((await api(salon).get(`/appointments?${week}`).expect(200)).body.items.map((item: { id: string }) => item.id)).not.toContain(theirs.id);
+    const closed = (await api(other).post('/booking/blocked-ranges', { fromDate: '2026-06-10' }).expect(201)).body;
+    await api(salon).delete(`/booking/blocked-ranges/${closed.id}`).expect(404);
+    expect((await api(salon).get('/booking/blocked-ranges').expect(200)).body.items.map((item: { id: string }) => item.id)).not.toContain(closed.id);
+    expect((await api(other).get('/booking/blocked-ranges').expect(200)).body.items.map((item: { id: string }) => item.id)).toContain(closed.id);
+    // The other business's hours are untouched by this one's editor.
+    await api(salon).put('/booking/availability', { weekly: week }).expect(200);
+    expect((await api(other).get('/booking/availability').expect(200)).body.weekly).toHaveLength(10);
+    const weekQuery = `from=${encodeURIComponent(at('2026-06-01T00:00'))}&to=${encodeURIComponent(at('2026-06-08T00:00'))}`;
+    expect((await api(salon).get(`/appointments?${weekQuery}`).expect(200)).body.items.map((item: { id: string }) => item.id)).not.toContain(
+      theirs.id,
+    );
     expect(await appointmentCount(salon.businessId)).toBe(mineBefore);
     const untouched = await harness.database.prisma.appointment.findUniqueOrThrow({ where: { id: theirs.id } });
     expect(untouched).toMatchObject({ status: 'CONFIRMED', notes: null, startsAt: new Date(at('2026-06-04T09:00')) });

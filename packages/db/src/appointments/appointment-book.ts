@@ -95,19 +95,22 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
     businessId: string,
     timeZone: string,
     span: Interval,
-    exceptAppointmentId?: string,
+    /** The appointments that hold time, for a slot search; a booking leaves overlap to the exclusion constraint. */
+    busy: { except?: string } | false,
   ): Promise<BookingCalendar> {
     const window = { startsAt: { lt: new Date(span.end) }, endsAt: { gt: new Date(span.start) } };
-    const [rules, blocked, busy] = await Promise.all([
+    const [rules, blocked, taken] = await Promise.all([
       client.availabilityRule.findMany({ where: { businessId }, select: { weekday: true, startMinute: true, endMinute: true } }),
       client.blockedRange.findMany({ where: { businessId, ...window }, select: { startsAt: true, endsAt: true } }),
-      client.appointment.findMany({
-        where: { businessId, status: { not: 'CANCELLED' }, ...window, ...(exceptAppointmentId ? { id: { not: exceptAppointmentId } } : {}) },
-        select: { startsAt: true, endsAt: true },
-      }),
+      busy
+        ? client.appointment.findMany({
+            where: { businessId, status: { not: 'CANCELLED' }, ...window, ...(busy.except ? { id: { not: busy.except } } : {}) },
+            select: { startsAt: true, endsAt: true },
+          })
+        : [],
     ]);
     const toInterval = (row: { startsAt: Date; endsAt: Date }): Interval => ({ start: row.startsAt.getTime(), end: row.endsAt.getTime() });
-    return { timeZone, rules: rules satisfies AvailabilityRule[], blocked: blocked.map(toInterval), busy: busy.map(toInterval) };
+    return { timeZone, rules: rules satisfies AvailabilityRule[], blocked: blocked.map(toInterval), busy: taken.map(toInterval) };
   }
 
   async function slotsBetween(input: {
@@ -120,7 +123,13 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
   }): Promise<Slot[]> {
     const { timeZone } = input.settings;
     const span = { start: localDayBounds(input.from, timeZone).start, end: localDayBounds(input.to, timeZone).end };
-    const calendar = await calendarFor(prisma, input.businessId, timeZone, span, input.exceptAppointmentId);
+    const calendar = await calendarFor(
+      prisma,
+      input.businessId,
+      timeZone,
+      span,
+      input.exceptAppointmentId ? { except: input.exceptAppointmentId } : {},
+    );
     return freeSlots({
       calendar,
       durationMinutes: input.durationMinutes,
@@ -260,7 +269,7 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
       const endsAt = new Date(input.startsAt.getTime() + service.durationMinutes * minuteMs);
       try {
         const created = await prisma.$transaction(async (tx) => {
-          const calendar = await calendarFor(tx, businessId, business.timeZone, { start: input.startsAt.getTime(), end: endsAt.getTime() });
+          const calendar = await calendarFor(tx, businessId, business.timeZone, { start: input.startsAt.getTime(), end: endsAt.getTime() }, false);
           const refused = refusalOf(calendar, input.startsAt, service.durationMinutes);
           if (refused) return refused;
           const appointment = await tx.appointment.create({
@@ -322,13 +331,7 @@ export function createAppointmentBook(prisma: PrismaClient, now: () => Date) {
       const endsAt = new Date(input.startsAt.getTime() + service.durationMinutes * minuteMs);
       try {
         return await prisma.$transaction(async (tx) => {
-          const calendar = await calendarFor(
-            tx,
-            businessId,
-            business.timeZone,
-            { start: input.startsAt.getTime(), end: endsAt.getTime() },
-            current.id,
-          );
+          const calendar = await calendarFor(tx, businessId, business.timeZone, { start: input.startsAt.getTime(), end: endsAt.getTime() }, false);
           const refused = refusalOf(calendar, input.startsAt, service.durationMinutes);
           if (refused) return refused;
           // Guarded by status: a cancellation that committed meanwhile wins.
