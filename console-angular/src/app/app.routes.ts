@@ -18,6 +18,14 @@ export const routes: Routes = [
       { path: 'contacts', loadComponent: () => import('./features/contacts/pages/contacts-page').then((m) => m.ContactsPage) },
       { path: 'files', loadComponent: () => import('./features/files/pages/files-page').then((m) => m.FilesPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
+      {
+        path: 'appointments',
+        loadComponent: () => import('./features/appointments/pages/appointments-page').then((m) => m.AppointmentsPage),
+      },
+      {
+        path: 'availability',
+        loadComponent: () => import('./features/appointments/pages/availability-page').then((m) => m.AvailabilityPage),
+      },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },
       { path: '', pathMatch: 'full', redirectTo: 'inbox' },
     ],

@@ -25,3 +25,5 @@ export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts'
 export * from './media-downloads/media-download.repository.ts';
 // Custom contact fields: definitions and typed values, shared by the tenant API and the agent's tool.
 export * from './contact-fields/contact-field-values.ts';
+// Appointments: free slots, booking without double booking (exclusion constraint), reminders' schedule.
+export * from './appointments/appointment-book.ts';

@@ -7,6 +7,7 @@ export * from './events/message-events.ts';
 export * from './events/ai-events.ts';
 export * from './events/contact-events.ts';
 export * from './events/business-events.ts';
+export * from './events/appointment-events.ts';
 export * from './actors/conversation-actor-api.ts';
 export * from './reply-window.ts';
 export * from './text/well-formed-text.ts';
@@ -26,6 +27,9 @@ export * from './contact-fields/contact-field.ts';
 export * from './files/agent-files.ts';
 export * from './files/reply-media.ts';
 export * from './tools/reply-trace.ts';
+export * from './appointments/zoned-time.ts';
+export * from './appointments/availability.ts';
+export * from './appointments/appointment-status.ts';
 // Contracts between services: a service never imports another, both import these.
 export * from './contracts/baileys-sessions.ts';
 export * from './contracts/sending-settings.ts';

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { AppError, errorMiddleware, rejectMalformedText } from '@app/runtime/service';
 import { registerAgentRoutes } from './agent/agent.router.ts';
 import { registerAgentTestRoutes } from './agent-tests/agent-tests.router.ts';
+import { registerAppointmentRoutes } from './appointments/appointments.router.ts';
 import { createApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth/auth.router.ts';
 import { registerContactFieldRoutes } from './contact-fields/contact-fields.router.ts';
@@ -53,6 +54,7 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerAgentRoutes(router, services);
   registerAgentTestRoutes(router, services);
   registerHttpToolRoutes(router, services);
+  registerAppointmentRoutes(router, services);
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);

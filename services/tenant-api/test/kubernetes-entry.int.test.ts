@@ -131,7 +131,15 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
         .filter((topic) => !topic.endsWith('.dead-letter'))
         .sort(),
     ).toEqual(
-      ['businesses.bot-control', 'contacts.bot-control', 'contacts.fields', 'messages.inbound', 'messages.outbound', 'messages.status'].sort(),
+      [
+        'appointments',
+        'businesses.bot-control',
+        'contacts.bot-control',
+        'contacts.fields',
+        'messages.inbound',
+        'messages.outbound',
+        'messages.status',
+      ].sort(),
     );
   });
 

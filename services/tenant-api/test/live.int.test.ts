@@ -127,6 +127,28 @@ describe('live updates over SSE (in-process fan-out)', () => {
     expect(bobData.join()).not.toContain('Is the shop open today?');
   });
 
+  it('shows an appointment booked or moved — by the agent or the console — to its business only', async () => {
+    const aliceStream = await connect(alice);
+    const bobStream = await connect(bob);
+    await Promise.all([aliceStream, bobStream].map((stream) => waitForFrame(stream, (frame) => frame.event === 'ready')));
+    const sent = await sendCustomerMessage(server, alice, aliceInstance, 'Quiero una cita');
+    const contact = await harness.database.prisma.conversation.findUniqueOrThrow({ where: { id: sent.conversationId }, select: { contactId: true } });
+    const service = await callApi<{ id: string }>(server, alice, 'POST', '/api/booking/services', { name: 'Corte', durationMinutes: 30 });
+    const weekly = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    expect((await callApi(server, alice, 'PUT', '/api/booking/availability', { weekly })).status).toBe(200);
+    const startsAt = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+    const booked = await callApi<{ id: string }>(server, alice, 'POST', '/api/appointments', {
+      contactId: contact.contactId,
+      serviceId: service.body.id,
+      startsAt,
+    });
+    expect(booked.status).toBe(201);
+    const frame = await waitForFrame(aliceStream, (candidate) => candidate.event === 'appointment.updated');
+    expect(dataOf<{ appointment: { id: string; startsAt: string } }>(frame).appointment).toEqual(booked.body);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bobStream.frames.map((candidate) => candidate.event)).not.toContain('appointment.updated');
+  });
+
   it('shows an operator reply, its status changes and the bot pause; then the contact and global switches', async () => {
     const stream = await connect(alice);
     await waitForFrame(stream, (frame) => frame.event === 'ready');

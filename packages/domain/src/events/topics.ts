@@ -17,5 +17,7 @@ export const Topics = {
   contactsFields: 'contacts.fields',
   /** business.bot-toggled — the business-wide bot switch changed. */
   businessesBotControl: 'businesses.bot-control',
+  /** appointment.changed — an appointment was booked, moved or changed status. */
+  appointments: 'appointments',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -12,6 +12,7 @@ interface BusinessRecord {
   id: string;
   name: string;
   timezone: string;
+  objective: BusinessView['objective'];
   botEnabled: boolean;
   createdAt: Date;
 }
@@ -32,6 +33,7 @@ export function toBusinessView(business: BusinessRecord): BusinessView {
     id: business.id,
     name: business.name,
     timezone: business.timezone,
+    objective: business.objective,
     botEnabled: business.botEnabled,
     createdAt: business.createdAt.toISOString(),
   };

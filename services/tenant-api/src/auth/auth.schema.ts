@@ -44,6 +44,9 @@ export const businessViewSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   timezone: z.string(),
+  objective: z
+    .enum(['SALES', 'APPOINTMENTS'])
+    .describe('What the business does over WhatsApp: it decides the agent’s tools and the console’s pages.'),
   botEnabled: z.boolean(),
   createdAt: z.string(),
 });

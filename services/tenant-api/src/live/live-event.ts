@@ -1,3 +1,4 @@
+import type { AppointmentView } from '../appointments/appointments.schema.ts';
 import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
 
 /**
@@ -11,6 +12,8 @@ export interface LiveEventPayloads {
   'business.updated': { botEnabled: boolean };
   /** A custom field value of this contact was set or cleared (by an operator or the agent): refetch its fields. */
   'contact.fields-changed': { contactId: string; fieldKey: string };
+  /** Booked, moved or changed status, by the agent or another operator. */
+  'appointment.updated': { appointment: AppointmentView };
 }
 
 export type LiveEventType = keyof LiveEventPayloads;
@@ -21,6 +24,7 @@ export const liveEventTypes: readonly LiveEventType[] = [
   'conversation.updated',
   'business.updated',
   'contact.fields-changed',
+  'appointment.updated',
 ];
 
 export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];

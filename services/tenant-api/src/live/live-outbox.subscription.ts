@@ -1,5 +1,6 @@
-import type { PrismaClient } from '@app/db';
+import { createAppointmentBook, type PrismaClient } from '@app/db';
 import {
+  AppointmentChanged,
   BusinessBotToggled,
   ContactBotToggled,
   ContactFieldChanged,
@@ -13,6 +14,7 @@ import {
 } from '@app/domain';
 import type { Clock, DeliveryOutcome, Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
+import { toAppointmentView } from '../appointments/appointment-view.ts';
 import type { LiveChannel } from './live-channel.ts';
 import type { LiveEvent } from './live-event.ts';
 import { createLiveViewsRepository } from './live-views.repository.ts';
@@ -38,6 +40,7 @@ export interface LiveOutboxDependencies {
 
 export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Subscription[] {
   const views = createLiveViewsRepository(deps.prisma);
+  const appointments = createAppointmentBook(deps.prisma, () => deps.clock.now());
 
   const publish = async (businessId: string, event: LiveEvent, dedupeKey: string) => {
     await deps.channel.publish(businessId, event, { dedupeKey });
@@ -118,6 +121,20 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
         await publish(businessId, { type: 'contact.fields-changed', data: { contactId, fieldKey } }, `${event.id}:contact.fields-changed`);
         return 'success';
       }
+      case AppointmentChanged.type: {
+        const parsed = AppointmentChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        const { businessId, appointmentId } = parsed.data.data;
+        // The current row, not the event's change: a late redelivery shows what is true now.
+        const appointment = await appointments.byId(businessId, appointmentId);
+        if (appointment)
+          await publish(
+            businessId,
+            { type: 'appointment.updated', data: { appointment: toAppointmentView(appointment) } },
+            `${event.id}:appointment.updated`,
+          );
+        return 'success';
+      }
       default:
         // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
         return 'success';
@@ -143,6 +160,7 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
     Topics.contactsBotControl,
     Topics.contactsFields,
     Topics.businessesBotControl,
+    Topics.appointments,
   ].map((topic) => ({
     topic,
     group: LIVE_UPDATES_GROUP,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appointmentViewSchema } from '../appointments/appointments.schema.ts';
 import { conversationViewSchema, messageViewSchema } from '../conversations/conversations.schema.ts';
 
 export const liveTicketSchema = z.object({
@@ -25,6 +26,7 @@ export const liveStreamFrameSchema = z
     z.object({ event: z.literal('conversation.updated'), id: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
     z.object({ event: z.literal('business.updated'), id: z.string(), data: z.object({ botEnabled: z.boolean() }) }),
     z.object({ event: z.literal('contact.fields-changed'), id: z.string(), data: z.object({ contactId: z.uuid(), fieldKey: z.string() }) }),
+    z.object({ event: z.literal('appointment.updated'), id: z.string(), data: z.object({ appointment: appointmentViewSchema }) }),
     z.object({ event: z.literal('resync'), id: z.string(), data: z.object({ lastEventId: z.string() }) }),
     z.object({
       event: z.literal('ready'),

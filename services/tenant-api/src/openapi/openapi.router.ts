@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { agentRouteDocs } from '../agent/agent.openapi.ts';
 import { agentTestRouteDocs } from '../agent-tests/agent-tests.openapi.ts';
+import { appointmentRouteDocs } from '../appointments/appointments.openapi.ts';
 import { authRouteDocs } from '../auth/auth.openapi.ts';
 import { contactFieldRouteDocs } from '../contact-fields/contact-fields.openapi.ts';
 import { contactRouteDocs } from '../contacts/contacts.openapi.ts';
@@ -32,6 +33,7 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...agentRouteDocs,
   ...agentTestRouteDocs,
   ...httpToolRouteDocs,
+  ...appointmentRouteDocs,
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,

@@ -13,6 +13,17 @@ import type {
   ContactFieldValues,
   ContactFieldView,
   ContactPage,
+  AppointmentStatus,
+  AppointmentView,
+  AvailabilityRequest,
+  AvailabilityView,
+  BlockedRangeRequest,
+  BlockedRangeView,
+  CreateAppointmentRequest,
+  ServiceRequest,
+  ServiceView,
+  SlotList,
+  UpdateAppointmentRequest,
   ContactView,
   CreateContactFieldRequest,
   ConversationPage,
@@ -211,6 +222,48 @@ export class ApiClient {
 
   createLiveTicket(): Promise<LiveTicket> {
     return firstValueFrom(this.http.post<LiveTicket>('/api/live/tickets', {}));
+  }
+
+  listServices(): Promise<{ items: ServiceView[] }> {
+    return firstValueFrom(this.http.get<{ items: ServiceView[] }>('/api/booking/services'));
+  }
+  createService(body: ServiceRequest): Promise<ServiceView> {
+    return firstValueFrom(this.http.post<ServiceView>('/api/booking/services', body));
+  }
+  updateService(serviceId: string, body: ServiceRequest): Promise<ServiceView> {
+    return firstValueFrom(this.http.put<ServiceView>(`/api/booking/services/${serviceId}`, body));
+  }
+  availability(): Promise<AvailabilityView> {
+    return firstValueFrom(this.http.get<AvailabilityView>('/api/booking/availability'));
+  }
+  updateAvailability(body: AvailabilityRequest): Promise<AvailabilityView> {
+    return firstValueFrom(this.http.put<AvailabilityView>('/api/booking/availability', body));
+  }
+  listBlockedRanges(): Promise<{ items: BlockedRangeView[] }> {
+    return firstValueFrom(this.http.get<{ items: BlockedRangeView[] }>('/api/booking/blocked-ranges'));
+  }
+  addBlockedRange(body: BlockedRangeRequest): Promise<BlockedRangeView> {
+    return firstValueFrom(this.http.post<BlockedRangeView>('/api/booking/blocked-ranges', body));
+  }
+  removeBlockedRange(blockedId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/booking/blocked-ranges/${blockedId}`));
+  }
+  freeSlots(serviceId: string, from: string, to?: string): Promise<SlotList> {
+    let params = new HttpParams().set('serviceId', serviceId).set('from', from);
+    if (to) params = params.set('to', to);
+    return firstValueFrom(this.http.get<SlotList>('/api/booking/slots', { params }));
+  }
+  listAppointments(from: string, to: string): Promise<{ items: AppointmentView[] }> {
+    return firstValueFrom(this.http.get<{ items: AppointmentView[] }>('/api/appointments', { params: { from, to } }));
+  }
+  createAppointment(body: CreateAppointmentRequest): Promise<AppointmentView> {
+    return firstValueFrom(this.http.post<AppointmentView>('/api/appointments', body));
+  }
+  updateAppointment(appointmentId: string, body: UpdateAppointmentRequest): Promise<AppointmentView> {
+    return firstValueFrom(this.http.patch<AppointmentView>(`/api/appointments/${appointmentId}`, body));
+  }
+  setAppointmentStatus(appointmentId: string, status: AppointmentStatus): Promise<AppointmentView> {
+    return firstValueFrom(this.http.post<AppointmentView>(`/api/appointments/${appointmentId}/status`, { status }));
   }
 }
 

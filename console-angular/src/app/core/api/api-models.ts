@@ -68,3 +68,15 @@ export type ContactFieldValueView = ContactFieldValues['items'][number];
 export type UpdateContactFieldValuesRequest = RequestOf<paths['/contacts/{id}/fields']['put']>;
 export type ContactPage = SuccessOf<paths['/contacts']['get']>;
 export type ContactListItem = ContactPage['items'][number];
+
+export type ServiceView = SuccessOf<paths['/booking/services']['post']>;
+export type ServiceRequest = RequestOf<paths['/booking/services']['post']>;
+export type AvailabilityView = SuccessOf<paths['/booking/availability']['get']>;
+export type AvailabilityRequest = RequestOf<paths['/booking/availability']['put']>;
+export type BlockedRangeView = SuccessOf<paths['/booking/blocked-ranges']['post']>;
+export type BlockedRangeRequest = RequestOf<paths['/booking/blocked-ranges']['post']>;
+export type SlotList = SuccessOf<paths['/booking/slots']['get']>;
+export type AppointmentView = SuccessOf<paths['/appointments']['post']>;
+export type AppointmentStatus = AppointmentView['status'];
+export type CreateAppointmentRequest = RequestOf<paths['/appointments']['post']>;
+export type UpdateAppointmentRequest = RequestOf<paths['/appointments/{appointmentId}']['patch']>;

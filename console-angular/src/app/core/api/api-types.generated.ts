@@ -23,6 +23,7 @@ export interface paths {
             "id": string;
             "name": string;
             "timezone": string;
+            "objective": "SALES" | "APPOINTMENTS";
             "botEnabled": boolean;
             "createdAt": string;
           };
@@ -121,6 +122,7 @@ export interface paths {
             "id": string;
             "name": string;
             "timezone": string;
+            "objective": "SALES" | "APPOINTMENTS";
             "botEnabled": boolean;
             "createdAt": string;
           };
@@ -879,6 +881,329 @@ export interface paths {
         403: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
         429: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/services": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "name": string;
+            "durationMinutes": number;
+            "price": {
+              "amountMinor": number;
+              "currency": string;
+            } | null;
+            "active": boolean;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "durationMinutes": number;
+        "price"?: {
+          "amountMinor": number;
+          "currency": string;
+        } | null;
+        "active"?: boolean;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "durationMinutes": number;
+          "price": {
+            "amountMinor": number;
+            "currency": string;
+          } | null;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/services/{serviceId}": {
+    put: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "durationMinutes": number;
+        "price"?: {
+          "amountMinor": number;
+          "currency": string;
+        } | null;
+        "active"?: boolean;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "durationMinutes": number;
+          "price": {
+            "amountMinor": number;
+            "currency": string;
+          } | null;
+          "active": boolean;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/availability": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "timezone": string;
+          "weekly": Array<{
+            "weekday": number;
+            "start": string;
+            "end": string;
+          }>;
+          "slotStepMinutes": number;
+          "reminderMinutesBefore": Array<number>;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    put: {
+      requestBody: { content: { 'application/json': {
+        "weekly": Array<{
+          "weekday": number;
+          "start": string;
+          "end": string;
+        }>;
+        "slotStepMinutes"?: number;
+        "reminderMinutesBefore"?: Array<number>;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "timezone": string;
+          "weekly": Array<{
+            "weekday": number;
+            "start": string;
+            "end": string;
+          }>;
+          "slotStepMinutes": number;
+          "reminderMinutesBefore": Array<number>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/blocked-ranges": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "startsAt": string;
+            "endsAt": string;
+            "reason": string | null;
+          }>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "fromDate": string;
+        "toDate"?: string;
+        "reason"?: string;
+      } | {
+        "startsAt": string;
+        "endsAt": string;
+        "reason"?: string;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "startsAt": string;
+          "endsAt": string;
+          "reason": string | null;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/blocked-ranges/{blockedId}": {
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/booking/slots": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "timezone": string;
+          "serviceId": string;
+          "slots": Array<{
+            "start": string;
+            "end": string;
+            "local": string;
+          }>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/appointments": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "contact": {
+              "id": string;
+              "name": string | null;
+              "phone": string | null;
+            };
+            "service": {
+              "id": string;
+              "name": string;
+              "durationMinutes": number;
+            };
+            "startsAt": string;
+            "endsAt": string;
+            "status": "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" | "NO_SHOW";
+            "notes": string | null;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "contactId": string;
+        "serviceId": string;
+        "startsAt": string;
+        "notes"?: string | null;
+        "status"?: "PENDING" | "CONFIRMED";
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "service": {
+            "id": string;
+            "name": string;
+            "durationMinutes": number;
+          };
+          "startsAt": string;
+          "endsAt": string;
+          "status": "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" | "NO_SHOW";
+          "notes": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/appointments/{appointmentId}": {
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "startsAt"?: string;
+        "serviceId"?: string;
+        "notes"?: string | null;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "service": {
+            "id": string;
+            "name": string;
+            "durationMinutes": number;
+          };
+          "startsAt": string;
+          "endsAt": string;
+          "status": "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" | "NO_SHOW";
+          "notes": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/appointments/{appointmentId}/status": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "status": "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" | "NO_SHOW";
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "service": {
+            "id": string;
+            "name": string;
+            "durationMinutes": number;
+          };
+          "startsAt": string;
+          "endsAt": string;
+          "status": "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" | "NO_SHOW";
+          "notes": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };

@@ -50,15 +50,22 @@ export class Shell {
   protected readonly liveLabel = computed(() => this.i18n.t(`live.${this.liveMode()}` as const));
   protected readonly narrow = computed(() => this.collapsed() && !this.phone());
 
-  protected readonly navigation: NavigationItem[] = [
+  /** The objective's pages sit after the inbox: a business that books sees its appointments and hours. */
+  protected readonly navigation = computed<NavigationItem[]>(() => [
     { path: '/inbox', label: 'nav.inbox', icon: 'chat' },
+    ...(this.session.account()?.business.objective === 'APPOINTMENTS'
+      ? ([
+          { path: '/appointments', label: 'nav.appointments', icon: 'calendar' },
+          { path: '/availability', label: 'nav.availability', icon: 'clock' },
+        ] satisfies NavigationItem[])
+      : []),
     { path: '/agent', label: 'nav.agent', icon: 'robot' },
     { path: '/tools', label: 'nav.tools', icon: 'build' },
     { path: '/contacts', label: 'nav.contacts', icon: 'person' },
     { path: '/files', label: 'nav.files', icon: 'document' },
     { path: '/test', label: 'nav.test', icon: 'flask' },
     { path: '/instances', label: 'nav.instances', icon: 'phone' },
-  ];
+  ]);
 
   constructor() {
     this.live.start();

@@ -17,6 +17,8 @@ describe('parsing live events', () => {
       contactId: 'k1',
       fieldKey: 'city',
     });
+    expect(parseLiveEvent('appointment.updated', '{"appointment":{"id":"a1"}}')).toEqual({ type: 'appointment.updated', appointment: { id: 'a1' } });
+    expect(parseLiveEvent('appointment.updated', '{}')).toBeNull();
   });
 
   it('ignores malformed and unknown events instead of breaking the stream', () => {

@@ -1,4 +1,4 @@
-import type { ConversationView, MessageView } from '../api/api-models';
+import type { AppointmentView, ConversationView, MessageView } from '../api/api-models';
 
 /** What tenant-api's live stream (GET /api/live) sends; `resync` means "you may have missed something: refetch". */
 export type LiveEvent =
@@ -7,6 +7,7 @@ export type LiveEvent =
   | { type: 'conversation.updated'; conversation: ConversationView }
   | { type: 'business.updated'; botEnabled: boolean }
   | { type: 'contact.fields-changed'; contactId: string; fieldKey: string }
+  | { type: 'appointment.updated'; appointment: AppointmentView }
   | { type: 'resync' };
 
 export const liveEventTypes = [
@@ -15,6 +16,7 @@ export const liveEventTypes = [
   'conversation.updated',
   'business.updated',
   'contact.fields-changed',
+  'appointment.updated',
   'resync',
 ] as const;
 
@@ -45,6 +47,8 @@ export function parseLiveEvent(type: string, data: string): LiveEvent | null {
       return typeof value['contactId'] === 'string' && typeof value['fieldKey'] === 'string'
         ? { type, contactId: value['contactId'], fieldKey: value['fieldKey'] }
         : null;
+    case 'appointment.updated':
+      return value['appointment'] && typeof value['appointment'] === 'object' ? { type, appointment: value['appointment'] as AppointmentView } : null;
     default:
       return null;
   }

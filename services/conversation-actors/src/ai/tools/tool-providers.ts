@@ -3,6 +3,7 @@ import type { ToolProvider } from '@app/domain';
 import type { Clock } from '@app/runtime/ports';
 import type { HttpToolCaller } from '@app/runtime/providers';
 import type { Logger } from '@app/runtime/service';
+import { createAppointmentToolProvider } from './appointments/appointment-tools.ts';
 import { createContactFieldsToolProvider } from './contact-fields/contact-fields.tool-provider.ts';
 import { createFileToolProvider } from './files/send-file.tool.ts';
 import { createHttpToolProvider } from './http-tools/http-tool-provider.ts';
@@ -15,11 +16,16 @@ export interface ToolProviderDependencies {
   httpTools?: { credentials: SecretBox; caller: HttpToolCaller };
 }
 
-/** Every source of the agent's tools, asked in this order once per reply. One line per feature. */
+/**
+ * Every source of the agent's tools, asked in this order once per reply. One line per feature. The platform's own
+ * come first: on a name clash the first wins, so a business's HTTP tool cannot shadow a built-in.
+ */
 export function createToolProviders(dependencies: ToolProviderDependencies): ToolProvider[] {
   return [
     createContactFieldsToolProvider(dependencies),
     createFileToolProvider(dependencies),
+    // Objective APPOINTMENTS: consultar_disponibilidad, agendar_cita, cancelar_cita, reprogramar_cita.
+    createAppointmentToolProvider(dependencies),
     ...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : []),
   ];
 }
