@@ -122,7 +122,7 @@ describe('the operator console in Chromium, against the standalone server', () =
     expect(await page.getByTestId('prompt-preview').textContent()).not.toContain('{{weekday}}');
     await page.getByLabel('Wait for more messages (seconds)').fill('1');
     await page.getByLabel('Maximum wait (seconds)').fill('4');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('agent-form').getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     await screenshot(page, 'agent-panel-1280');
     await expectAccessible('agent panel');
