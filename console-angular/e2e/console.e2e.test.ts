@@ -286,6 +286,32 @@ describe('the operator console in Chromium, against the standalone server', () =
     expect(page.url()).toMatch(/\/login$/);
   });
 
+  it('lets an owner who forgot the password choose a new one from the e-mailed link, and sign in with it', async () => {
+    const fresh = await browser.newContext({ viewport: desktop, locale: 'en-US' });
+    const visitor = await fresh.newPage();
+    await visitor.goto(`${platform.url}/login`);
+    await visitor.getByRole('link', { name: 'Forgot your password?' }).click();
+    await visitor.getByLabel('E-mail address').fill(owner.email);
+    await visitor.getByRole('button', { name: 'Send me a link' }).click();
+    await visitor.getByTestId('reset-sent').waitFor();
+
+    const mail = await smtp.waitForMail((candidate) => candidate.envelopeTo.includes(owner.email) && /reset-password/.test(candidate.text ?? ''), {
+      timeoutMs: 30_000,
+    });
+    const link = /https?:\/\/\S*reset-password\?token=[\w.~%-]+/.exec(mail.text ?? '')?.[0];
+    expect(link).toContain(`${platform.url}/reset-password?token=`);
+    await visitor.goto(link!);
+    await visitor.getByLabel('New password').fill('a brand new passphrase');
+    await visitor.getByRole('button', { name: 'Save the new password' }).click();
+    await visitor.getByTestId('password-reset').waitFor();
+    await visitor.getByRole('link', { name: 'Sign in' }).click();
+    await visitor.getByLabel('E-mail address').fill(owner.email);
+    await visitor.getByLabel('Password').fill('a brand new passphrase');
+    await visitor.getByRole('button', { name: 'Sign in' }).click();
+    await visitor.waitForURL('**/inbox');
+    await fresh.close();
+  });
+
   it('caused no Content Security Policy violation on any page of the journey', () => {
     expect(cspViolations).toEqual([]);
   });

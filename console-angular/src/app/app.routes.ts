@@ -6,6 +6,12 @@ export const routes: Routes = [
   { path: 'login', canActivate: [signedOutGuard], loadComponent: () => import('./features/auth/pages/login-page').then((m) => m.LoginPage) },
   { path: 'register', canActivate: [signedOutGuard], loadComponent: () => import('./features/auth/pages/register-page').then((m) => m.RegisterPage) },
   { path: 'check-email', loadComponent: () => import('./features/auth/pages/check-email-page').then((m) => m.CheckEmailPage) },
+  {
+    path: 'forgot-password',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./features/auth/pages/forgot-password-page').then((m) => m.ForgotPasswordPage),
+  },
+  { path: 'reset-password', loadComponent: () => import('./features/auth/pages/reset-password-page').then((m) => m.ResetPasswordPage) },
   { path: 'verify-email', loadComponent: () => import('./features/auth/pages/verify-email-page').then((m) => m.VerifyEmailPage) },
   {
     path: '',

@@ -42,6 +42,8 @@ export const tenantApiConfigSchema = z
      * page, PUBLIC_URL/api/auth/verify-email. Point it at the console's page (PUBLIC_URL/verify-email) to land there.
      */
     EMAIL_VERIFICATION_URL: z.url().optional(),
+    /** The console page a password reset e-mail links to (?token= is appended). Unset: PUBLIC_URL/reset-password. */
+    PASSWORD_RESET_URL: z.url().optional(),
     /**
      * Encrypts provider credentials at rest (AES-256-GCM): 32 random bytes in base64 (`openssl rand -base64 32`),
      * or a rotation list `id:base64key,id:base64key` whose first key is current.

@@ -4,7 +4,15 @@ import type { ApiServices } from '../api-services.ts';
 import { parseInput } from '../http/validate.ts';
 import { tenantOf } from '../http/tenant-context.ts';
 import { toBusinessView, toUserView, normalizeEmail } from './account-views.ts';
-import { loginBodySchema, refreshBodySchema, registerBodySchema, resendVerificationBodySchema, verifyEmailQuerySchema } from './auth.schema.ts';
+import {
+  forgotPasswordBodySchema,
+  loginBodySchema,
+  refreshBodySchema,
+  registerBodySchema,
+  resendVerificationBodySchema,
+  resetPasswordBodySchema,
+  verifyEmailQuerySchema,
+} from './auth.schema.ts';
 import { clearRefreshCookie, refreshTokenFromCookie, requireJsonRequest, setRefreshCookie } from './refresh-cookie.ts';
 import { registerAccount } from './register-account.ts';
 import { signIn } from './sign-in.ts';
@@ -40,6 +48,24 @@ export function registerAuthRoutes(router: Router, services: ApiServices): void 
       if (user && !user.emailVerifiedAt) await services.verification.sendVerification(user);
     }
     response.status(202).json({ accepted: true });
+  });
+
+  router.post('/auth/forgot-password', async (request, response) => {
+    const email = normalizeEmail(parseInput(forgotPasswordBodySchema, request.body).email);
+    throttleSignups(request);
+    // Same answer whether or not the address has an account, so this cannot be used to probe for accounts.
+    const key = `email:${email}`;
+    if (limits.passwordResetsPerEmail.check(key).allowed) {
+      limits.passwordResetsPerEmail.hit(key);
+      await services.passwordReset.requestReset(email);
+    }
+    response.status(202).json({ accepted: true });
+  });
+
+  router.post('/auth/reset-password', async (request, response) => {
+    const { token, password } = parseInput(resetPasswordBodySchema, request.body);
+    const { email } = await services.passwordReset.reset(token, password);
+    response.json({ reset: true, email });
   });
 
   router.get('/auth/verify-email', async (request, response) => {

@@ -31,6 +31,9 @@ export const refreshBodySchema = z.object({
     ),
 });
 export const verifyEmailQuerySchema = z.object({ token: z.string().min(1).max(200) });
+export const forgotPasswordBodySchema = z.object({ email });
+export const resetPasswordBodySchema = z.object({ token: z.string().min(1).max(200), password });
+export const passwordResetViewSchema = z.object({ reset: z.literal(true), email: z.string() });
 
 export const userViewSchema = z.object({
   id: z.uuid(),

@@ -67,6 +67,12 @@ export class ApiClient {
   verifyEmail(token: string): Promise<{ verified: true; email: string }> {
     return firstValueFrom(this.http.get<{ verified: true; email: string }>('/api/auth/verify-email', { params: { token } }));
   }
+  forgotPassword(email: string): Promise<unknown> {
+    return firstValueFrom(this.http.post('/api/auth/forgot-password', { email }));
+  }
+  resetPassword(token: string, password: string): Promise<{ reset: true; email: string }> {
+    return firstValueFrom(this.http.post<{ reset: true; email: string }>('/api/auth/reset-password', { token, password }));
+  }
   login(body: LoginRequest): Promise<TokenPair> {
     return firstValueFrom(this.http.post<TokenPair>('/api/auth/login', body));
   }

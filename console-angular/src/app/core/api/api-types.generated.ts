@@ -30,6 +30,7 @@ export interface paths {
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
         409: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };
@@ -41,6 +42,36 @@ export interface paths {
       responses: {
         202: { content: { 'application/json': {
           "accepted": true;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/forgot-password": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "email": string;
+      } } };
+      responses: {
+        202: { content: { 'application/json': {
+          "accepted": true;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        429: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/auth/reset-password": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "token": string;
+        "password": string;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "reset": true;
+          "email": string;
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
       };

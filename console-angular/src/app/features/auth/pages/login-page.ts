@@ -44,6 +44,7 @@ import { AuthLanguageSwitch } from './auth-language-switch';
           </mat-form-field>
           <div class="actions">
             <button mat-flat-button type="submit" [disabled]="busy()">{{ i18n.t('auth.signIn') }}</button>
+            <a routerLink="/forgot-password">{{ i18n.t('auth.forgotPassword') }}</a>
             <span
               >{{ i18n.t('auth.noAccount') }} <a routerLink="/register">{{ i18n.t('auth.register') }}</a></span
             >
