@@ -23,3 +23,5 @@ export { installOnce } from './install-once.ts';
 export { executeRawFast, queryRawFast, type RawSqlClient } from './raw-query.ts';
 // The rows of the inbound media download queue (the worker is @app/runtime/providers').
 export * from './media-downloads/media-download.repository.ts';
+// Sales: catalogue search, orders and their vouchers (tenant-api's routes and the agent's tools share them).
+export * from './sales/index.ts';

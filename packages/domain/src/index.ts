@@ -27,3 +27,5 @@ export * from './sales/order-pricing.ts';
 export * from './sales/product-csv.ts';
 export * from './sales/product-search-text.ts';
 export * from './sales/payment-links.ts';
+export * from './sales/order-notices.ts';
+export * from './events/order-events.ts';

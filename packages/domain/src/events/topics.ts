@@ -15,5 +15,7 @@ export const Topics = {
   contactsBotControl: 'contacts.bot-control',
   /** business.bot-toggled — the business-wide bot switch changed. */
   businessesBotControl: 'businesses.bot-control',
+  /** order.changed — an order was created, moved, or got (or lost) a voucher. */
+  orders: 'orders',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
