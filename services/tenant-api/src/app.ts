@@ -12,6 +12,8 @@ import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
 import { registerMessageMediaRoutes } from './messages/message-media.router.ts';
 import { registerOpenApiRoute } from './openapi/openapi.router.ts';
+import { registerOrderRoutes } from './orders/orders.router.ts';
+import { registerProductRoutes } from './products/products.router.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
 
 /**
@@ -33,6 +35,8 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerConversationRoutes(router, services);
   registerMessageMediaRoutes(router, services);
   registerContactRoutes(router, services);
+  registerProductRoutes(router, services);
+  registerOrderRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);
 

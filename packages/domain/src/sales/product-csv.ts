@@ -104,7 +104,14 @@ const falsy = new Set(['false', 'no', '0', 'n']);
  * Reads and checks a whole file. Every bad row is reported (line + reason), not just the first, so the operator
  * fixes the file once; `rows` is only meaningful when `errors` is empty (the import is all-or-nothing).
  */
-export function parseProductCsv(text: string): { rows: ProductCsvRow[]; errors: ProductCsvError[] } {
+export interface ParsedProductCsv {
+  rows: ProductCsvRow[];
+  errors: ProductCsvError[];
+  /** The columns the file has: an update changes only these (a file without `stock` leaves stock alone). */
+  columns: ProductCsvColumn[];
+}
+
+export function parseProductCsv(text: string): ParsedProductCsv {
   const content = text.replace(/^\uFEFF/, '');
   const headerLine = content.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = headerLine.includes(';') && !headerLine.includes(',') ? ';' : ',';
@@ -112,11 +119,11 @@ export function parseProductCsv(text: string): { rows: ProductCsvRow[]; errors: 
   try {
     records = parseCsvRecords(content, delimiter);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) return { rows: [], errors: [{ line: error.line, reason: error.message }] };
+    if (error instanceof CsvSyntaxError) return { rows: [], columns: [], errors: [{ line: error.line, reason: error.message }] };
     throw error;
   }
   const [header, ...body] = records;
-  if (!header) return { rows: [], errors: [{ line: 1, reason: 'the file is empty: the first line names the columns' }] };
+  if (!header) return { rows: [], columns: [], errors: [{ line: 1, reason: 'the file is empty: the first line names the columns' }] };
 
   const names = header.fields.map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => !(productCsvColumns as readonly string[]).includes(name));
@@ -127,10 +134,10 @@ export function parseProductCsv(text: string): { rows: ProductCsvRow[]; errors: 
     ...(unknown.length > 0 ? [`unknown column(s): ${unknown.join(', ')} (known: ${productCsvColumns.join(', ')})`] : []),
     ...(duplicated.length > 0 ? [`repeated column(s): ${duplicated.join(', ')}`] : []),
   ];
-  if (headerProblems.length > 0) return { rows: [], errors: [{ line: header.line, reason: headerProblems.join('; ') }] };
-  if (body.length === 0) return { rows: [], errors: [{ line: 2, reason: 'the file has no product rows' }] };
+  if (headerProblems.length > 0) return { rows: [], columns: [], errors: [{ line: header.line, reason: headerProblems.join('; ') }] };
+  if (body.length === 0) return { rows: [], columns: [], errors: [{ line: 2, reason: 'the file has no product rows' }] };
   if (body.length > maxProductCsvRows) {
-    return { rows: [], errors: [{ line: body[maxProductCsvRows]!.line, reason: `at most ${maxProductCsvRows} products per file` }] };
+    return { rows: [], columns: [], errors: [{ line: body[maxProductCsvRows]!.line, reason: `at most ${maxProductCsvRows} products per file` }] };
   }
 
   const rows: ProductCsvRow[] = [];
@@ -195,7 +202,7 @@ export function parseProductCsv(text: string): { rows: ProductCsvRow[]; errors: 
       active: active!,
     });
   }
-  return { rows, errors };
+  return { rows, errors, columns: names as ProductCsvColumn[] };
 }
 
 /**

@@ -183,6 +183,7 @@ describe('product CSV', () => {
     const text = '\uFEFFsku;name;price;currency;stock;active\r\nPAN-1;"Pan ""integral""; 500 g";2,50;eur;;sí\r\n;Café;12;EUR;7;no\r\n\r\n';
     expect(parseProductCsv(text)).toEqual({
       errors: [],
+      columns: ['sku', 'name', 'price', 'currency', 'stock', 'active'],
       rows: [
         {
           line: 2,

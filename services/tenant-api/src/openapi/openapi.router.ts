@@ -8,6 +8,8 @@ import { conversationRouteDocs } from '../conversations/conversations.openapi.ts
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
+import { orderRouteDocs } from '../orders/orders.openapi.ts';
+import { productRouteDocs } from '../products/products.openapi.ts';
 import { sandboxRouteDocs } from '../sandbox/sandbox.openapi.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import type { RouteDoc } from './route-doc.ts';
@@ -31,6 +33,8 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...conversationRouteDocs,
   ...messageRouteDocs,
   ...contactRouteDocs,
+  ...productRouteDocs,
+  ...orderRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,

@@ -18,6 +18,8 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body's media type when it is not JSON (a CSV upload: `text/csv`, described by a string schema). */
+  bodyContentType?: string;
   headers?: Array<{ name: string; description: string }>;
   /** `binary`: the response is a file of any content type (no schema). `eventStream`: the response is text/event-stream and `schema` describes one event. */
   success: {
