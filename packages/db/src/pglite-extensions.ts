@@ -1,10 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 /**
  * The PostgreSQL extensions the migrations create, for the embedded database: PGlite ships contrib extensions as
- * separate bundles that must be loaded when the database opens. pg_trgm serves the inbox search's trigram index.
+ * separate bundles that must be loaded when the database opens. pg_trgm serves the trigram indexes (inbox search,
+ * product search); btree_gist lets the product search's GiST index lead with the business id.
  */
 export function createPglite(dataDir?: string): Promise<PGlite> {
-  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, btree_gist } });
 }

@@ -1,3 +1,7 @@
+-- The product search index pairs the business (a btree-like key) with the trigram GiST opclass: btree_gist provides
+-- the former. Trusted extension (PostgreSQL 13+); the embedded database loads it at open (packages/db/src/pglite-extensions.ts).
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
 -- CreateEnum
 CREATE TYPE "OrderStatus" AS ENUM ('PENDING', 'AWAITING_VOUCHER', 'PAID', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'CANCELLED');
 
@@ -67,7 +71,7 @@ CREATE TABLE "order_item" (
 CREATE INDEX "product_businessId_name_idx" ON "product"("businessId", "name");
 
 -- CreateIndex
-CREATE INDEX "product_search_text_trgm_idx" ON "product" USING GIN ("searchText" gin_trgm_ops);
+CREATE INDEX "product_search_text_trgm_idx" ON "product" USING GIST ("businessId" gist_uuid_ops, "searchText" gist_trgm_ops);
 
 -- CreateIndex
 CREATE UNIQUE INDEX "product_id_businessId_key" ON "product"("id", "businessId");

@@ -19,13 +19,17 @@ export interface ProductSearchHit {
 /** Below this a product shares little more than a syllable with the query. */
 const minimumScore = 0.45;
 const maxWords = 8;
+/** How many nearest products (by the whole query) are re-ranked word by word. */
+const candidates = 50;
 
 /**
  * Typo-tolerant catalogue search with pg_trgm over `product.searchText` (name + category + SKU, lower case without
- * accents). Each query word is matched on its own with word_similarity ("azl" still meets "azul", "42" prefers
- * "talla 42" to "talla 40"); a product's score is the mean over the words plus a little of the whole query's
- * similarity to break ties. The candidates come from the trigram index (`word <% searchText`), so the cost follows
- * the matches, not the catalogue's size.
+ * accents), in two steps:
+ * 1. the GiST index on (businessId, searchText) hands out the `candidates` products nearest to the whole query by
+ *    word similarity (`<<->`, a KNN scan): the cost follows the page, not the catalogue's size;
+ * 2. those are re-ranked word by word: each query word is matched on its own with word_similarity ("azl" still
+ *    meets "azul", "42" prefers "talla 42" to "talla 40"); a product's score is the mean over the words plus a
+ *    little of the whole query's similarity to break ties, and weak matches are dropped.
  */
 export async function searchProducts(
   client: RawSqlClient,
@@ -34,13 +38,6 @@ export async function searchProducts(
   const query = normalizeSearchText(input.query);
   const words = [...new Set(query.split(' ').filter((word) => word !== ''))].slice(0, maxWords);
   if (words.length === 0) return [];
-  // Words of one or two characters ("de", "m") match too much to pick candidates; they still count in the score.
-  const selective = words.filter((word) => word.length >= 3);
-  const candidateWords = selective.length > 0 ? selective : words;
-  const candidates = Prisma.join(
-    candidateWords.map((word) => Prisma.sql`${word} <% p."searchText"`),
-    ' OR ',
-  );
   const wordScores = Prisma.join(
     words.map((word) => Prisma.sql`word_similarity(${word}, p."searchText")`),
     ' + ',
@@ -49,10 +46,13 @@ export async function searchProducts(
     SELECT * FROM (
       SELECT p."id", p."name", p."description", p."sku", p."category", p."priceMinor", p."currency", p."stock", p."active",
         ((${wordScores}) / ${words.length}::float8 + 0.1 * similarity(${query}, p."searchText"))::float8 AS "score"
-      FROM "product" p
-      WHERE p."businessId" = ${input.businessId}::uuid
-        ${input.activeOnly ? Prisma.sql`AND p."active"` : Prisma.empty}
-        AND (${candidates})
+      FROM (
+        SELECT * FROM "product" p
+        WHERE p."businessId" = ${input.businessId}::uuid
+          ${input.activeOnly ? Prisma.sql`AND p."active"` : Prisma.empty}
+        ORDER BY ${query} <<-> p."searchText"
+        LIMIT ${candidates}
+      ) p
     ) ranked
     WHERE ranked."score" >= ${minimumScore}
     ORDER BY ranked."score" DESC, ranked."name" ASC

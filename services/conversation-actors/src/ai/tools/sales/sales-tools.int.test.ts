@@ -19,7 +19,7 @@ describe('sales tools and voucher intake', () => {
     const prisma = database.prisma;
     const business = await prisma.business.create({ data: { name, objective } });
     const instance = await prisma.instance.create({ data: { businessId: business.id, provider: 'SANDBOX', name: 'Sandbox' } });
-    const contacts = [];
+    const contacts: Array<{ contactId: string; conversationId: string }> = [];
     for (const phone of ['+34600000001', '+34600000002']) {
       const contact = await prisma.contact.create({ data: { businessId: business.id, phone } });
       const conversation = await prisma.conversation.create({ data: { businessId: business.id, instanceId: instance.id, contactId: contact.id } });
