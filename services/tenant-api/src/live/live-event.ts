@@ -1,4 +1,5 @@
 import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
+import type { OrderView } from '../orders/orders.schema.ts';
 
 /**
  * What the console receives over GET /api/live. Payloads carry the same views the REST routes return, so a
@@ -9,11 +10,18 @@ export interface LiveEventPayloads {
   'message.updated': { conversationId: string; message: MessageView };
   'conversation.updated': { conversation: ConversationView };
   'business.updated': { botEnabled: boolean };
+  'order.updated': { order: OrderView };
 }
 
 export type LiveEventType = keyof LiveEventPayloads;
 
-export const liveEventTypes: readonly LiveEventType[] = ['message.created', 'message.updated', 'conversation.updated', 'business.updated'];
+export const liveEventTypes: readonly LiveEventType[] = [
+  'message.created',
+  'message.updated',
+  'conversation.updated',
+  'business.updated',
+  'order.updated',
+];
 
 export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];
 

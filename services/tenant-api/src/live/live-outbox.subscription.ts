@@ -6,11 +6,13 @@ import {
   MessageReceived,
   MessageSendRequested,
   MessageStatusChanged,
+  OrderChanged,
   Topics,
   type DomainEvent,
 } from '@app/domain';
 import type { Clock, DeliveryOutcome, Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
+import { loadOrderView } from '../orders/order-views.ts';
 import type { LiveChannel } from './live-channel.ts';
 import type { LiveEvent } from './live-event.ts';
 import { createLiveViewsRepository } from './live-views.repository.ts';
@@ -103,6 +105,14 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
           await publish(parsed.data.data.businessId, { type: 'business.updated', data: { botEnabled } }, `${event.id}:business.updated`);
         return 'success';
       }
+      case OrderChanged.type: {
+        const parsed = OrderChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        // The order as it is now: a late redelivery shows the current state, never an older one.
+        const order = await loadOrderView(deps.prisma, parsed.data.data.businessId, parsed.data.data.orderId);
+        if (order) await publish(parsed.data.data.businessId, { type: 'order.updated', data: { order } }, `${event.id}:order.updated`);
+        return 'success';
+      }
       default:
         // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
         return 'success';
@@ -121,11 +131,16 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
     return 'drop';
   }
 
-  return [Topics.messagesInbound, Topics.messagesStatus, Topics.messagesOutbound, Topics.contactsBotControl, Topics.businessesBotControl].map(
-    (topic) => ({
-      topic,
-      group: LIVE_UPDATES_GROUP,
-      handler: handle,
-    }),
-  );
+  return [
+    Topics.messagesInbound,
+    Topics.messagesStatus,
+    Topics.messagesOutbound,
+    Topics.contactsBotControl,
+    Topics.businessesBotControl,
+    Topics.orders,
+  ].map((topic) => ({
+    topic,
+    group: LIVE_UPDATES_GROUP,
+    handler: handle,
+  }));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conversationViewSchema, messageViewSchema } from '../conversations/conversations.schema.ts';
+import { orderViewSchema } from '../orders/orders.schema.ts';
 
 export const liveTicketSchema = z.object({
   ticket: z.string().describe('Single use; pass it as ?ticket= to GET /live within expiresIn seconds.'),
@@ -24,6 +25,7 @@ export const liveStreamFrameSchema = z
     z.object({ event: z.literal('message.updated'), id: z.string(), data: messageEventData }),
     z.object({ event: z.literal('conversation.updated'), id: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
     z.object({ event: z.literal('business.updated'), id: z.string(), data: z.object({ botEnabled: z.boolean() }) }),
+    z.object({ event: z.literal('order.updated'), id: z.string(), data: z.object({ order: orderViewSchema }) }),
     z.object({ event: z.literal('resync'), id: z.string(), data: z.object({ lastEventId: z.string() }) }),
     z.object({
       event: z.literal('ready'),

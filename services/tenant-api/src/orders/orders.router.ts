@@ -1,17 +1,15 @@
 import {
   confirmVoucher,
   createOrder,
-  orderItems,
   rejectVoucher,
   setDeliveryAgent,
   transitionOrder,
   VoucherStateError,
   type OrderNoticeOutcome,
-  type OrderWithItems,
   type Prisma,
   type PrismaClient,
 } from '@app/db';
-import { OrderTransitionError, orderReference, orderTransitions, type OrderTimelineEntry } from '@app/domain';
+import { OrderTransitionError, orderTransitions } from '@app/domain';
 import { AppError } from '@app/runtime/service';
 import type { Router } from 'express';
 import type { ApiServices } from '../api-services.ts';
@@ -24,42 +22,7 @@ import {
   orderListQuerySchema,
   type OrderView,
 } from './orders.schema.ts';
-
-type OrderWithContact = OrderWithItems & { contact: { id: string; name: string | null; phone: string | null } };
-
-const withContact = { ...orderItems, contact: { select: { id: true, name: true, phone: true } } } satisfies Prisma.OrderInclude;
-
-export function toOrderView(order: OrderWithContact): OrderView {
-  return {
-    id: order.id,
-    reference: orderReference(order.id),
-    status: order.status,
-    currency: order.currency,
-    totalMinor: order.totalMinor,
-    contact: order.contact,
-    conversationId: order.conversationId,
-    customer: { name: order.customerName, address: order.customerAddress, notes: order.notes },
-    items: order.items.map(({ productId, name, sku, quantity, unitPriceMinor, lineTotalMinor }) => ({
-      productId,
-      name,
-      sku,
-      quantity,
-      unitPriceMinor,
-      lineTotalMinor,
-    })),
-    deliveryAgent: order.deliveryAgent,
-    voucher: order.voucherMessageId
-      ? {
-          messageId: order.voucherMessageId,
-          receivedAt: order.voucherAt?.toISOString() ?? null,
-          mediaPath: `/api/messages/${order.voucherMessageId}/media`,
-        }
-      : null,
-    timeline: order.timeline as unknown as OrderTimelineEntry[],
-    createdAt: order.createdAt.toISOString(),
-    updatedAt: order.updatedAt.toISOString(),
-  };
-}
+import { toOrderView, withContact } from './order-views.ts';
 
 /** An illegal move is a 409 that names where the order is and where it may go. */
 function conflictOf(error: unknown): never {
