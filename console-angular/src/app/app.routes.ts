@@ -13,6 +13,8 @@ export const routes: Routes = [
     loadComponent: () => import('./core/layout/shell').then((m) => m.Shell),
     children: [
       { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
+      { path: 'orders', loadComponent: () => import('./features/sales/pages/orders-page').then((m) => m.OrdersPage) },
+      { path: 'products', loadComponent: () => import('./features/sales/pages/products-page').then((m) => m.ProductsPage) },
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
       { path: 'test', loadComponent: () => import('./features/sandbox/pages/test-agent-page').then((m) => m.TestAgentPage) },
       { path: 'instances', loadComponent: () => import('./features/onboarding/pages/instances-page').then((m) => m.InstancesPage) },

@@ -13,6 +13,7 @@ interface BusinessRecord {
   name: string;
   timezone: string;
   botEnabled: boolean;
+  objective: 'SALES' | 'APPOINTMENTS';
   createdAt: Date;
 }
 
@@ -33,6 +34,7 @@ export function toBusinessView(business: BusinessRecord): BusinessView {
     name: business.name,
     timezone: business.timezone,
     botEnabled: business.botEnabled,
+    objective: business.objective,
     createdAt: business.createdAt.toISOString(),
   };
 }

@@ -45,6 +45,7 @@ export const businessViewSchema = z.object({
   name: z.string(),
   timezone: z.string(),
   botEnabled: z.boolean(),
+  objective: z.enum(['SALES', 'APPOINTMENTS']).describe('Decides the agent’s built-in tools and the console’s pages.'),
   createdAt: z.string(),
 });
 

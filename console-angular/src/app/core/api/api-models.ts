@@ -46,3 +46,15 @@ export type AgentTestCaseRequest = RequestOf<paths['/agent/tests']['post']>;
 export type AgentTestExpectation = NonNullable<AgentTestCaseRequest['steps'][number]['expect']>[number];
 export type RunAgentTestsRequest = RequestOf<paths['/agent/tests/run']['post']>;
 export type AgentTestRunView = SuccessOf<paths['/agent/tests/run']['post']>;
+
+export type ProductList = SuccessOf<paths['/products']['get']>;
+export type ProductView = SuccessOf<paths['/products/{productId}']['get']>;
+export type CreateProductRequest = RequestOf<paths['/products']['post']>;
+export type UpdateProductRequest = RequestOf<paths['/products/{productId}']['patch']>;
+export type ProductImportResult = SuccessOf<paths['/products/import']['post']>;
+
+export type OrderList = SuccessOf<paths['/orders']['get']>;
+export type OrderView = SuccessOf<paths['/orders/{orderId}']['get']>;
+export type OrderStatus = OrderView['status'];
+export type OrderActionResult = SuccessOf<paths['/orders/{orderId}/voucher/confirm']['post']>;
+export type BusinessObjective = AgentView['objective'];

@@ -24,6 +24,7 @@ export interface paths {
             "name": string;
             "timezone": string;
             "botEnabled": boolean;
+            "objective": "SALES" | "APPOINTMENTS";
             "createdAt": string;
           };
         } } };
@@ -122,6 +123,7 @@ export interface paths {
             "name": string;
             "timezone": string;
             "botEnabled": boolean;
+            "objective": "SALES" | "APPOINTMENTS";
             "createdAt": string;
           };
         } } };

@@ -1,4 +1,4 @@
-import type { ConversationView, MessageView } from '../api/api-models';
+import type { ConversationView, MessageView, OrderView } from '../api/api-models';
 
 /** What tenant-api's live stream (GET /api/live) sends; `resync` means "you may have missed something: refetch". */
 export type LiveEvent =
@@ -6,9 +6,10 @@ export type LiveEvent =
   | { type: 'message.updated'; conversationId: string; message: MessageView }
   | { type: 'conversation.updated'; conversation: ConversationView }
   | { type: 'business.updated'; botEnabled: boolean }
+  | { type: 'order.updated'; order: OrderView }
   | { type: 'resync' };
 
-export const liveEventTypes = ['message.created', 'message.updated', 'conversation.updated', 'business.updated', 'resync'] as const;
+export const liveEventTypes = ['message.created', 'message.updated', 'conversation.updated', 'business.updated', 'order.updated', 'resync'] as const;
 
 /** Parses one SSE message; null for anything that is not a well-formed event (ignored rather than crashing the stream). */
 export function parseLiveEvent(type: string, data: string): LiveEvent | null {
@@ -33,6 +34,8 @@ export function parseLiveEvent(type: string, data: string): LiveEvent | null {
         : null;
     case 'business.updated':
       return typeof value['botEnabled'] === 'boolean' ? { type, botEnabled: value['botEnabled'] } : null;
+    case 'order.updated':
+      return value['order'] && typeof value['order'] === 'object' ? { type, order: value['order'] as OrderView } : null;
     default:
       return null;
   }
