@@ -17,7 +17,7 @@ const voucherPng = Buffer.from(
   'base64',
 );
 
-describe('the Orders page in Chromium: voucher confirmation and the quick actions, live', () => {
+describe('the Orders and Products pages in Chromium: voucher confirmation, quick actions, CSV import', () => {
   let started: PlatformOnFreshDatabase | undefined;
   let database: TestDatabase;
   let platform: PlatformProcess;
@@ -153,5 +153,27 @@ describe('the Orders page in Chromium: voucher confirmation and the quick action
     await row(reference).getByTestId('order-status').filter({ hasText: 'Entregado' }).waitFor();
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     expect(cspViolations).toEqual([]);
+  });
+
+  it('imports a product CSV all or nothing, listing every bad line, and finds products despite typos', async () => {
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.waitForURL('**/products');
+    const csv = (text: string) => ({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page
+      .getByTestId('import-csv')
+      .setInputFiles(csv(['sku,name,price,currency,stock', 'C-1,Camisa azul,19.99,EUR,4', 'C-2,,10,EUR,', 'C-3,Gorra,-5,EUR,'].join('\n')));
+    const errors = page.getByTestId('import-errors');
+    await errors.waitFor();
+    expect(await errors.locator('li').allTextContents()).toEqual(['Line 3: name is empty', 'Line 4: price "-5" is not a non-negative amount in EUR']);
+    expect(await page.getByTestId('product-row').count()).toBe(1);
+
+    await page
+      .getByTestId('import-csv')
+      .setInputFiles(csv(['sku,name,price,currency,stock', 'C-1,Camisa azul,19.99,EUR,4', 'C-2,Gorra roja,10,EUR,'].join('\n')));
+    await page.getByText('2 created, 0 updated.').waitFor();
+    await expect.poll(() => page.getByTestId('product-row').count()).toBe(3);
+    await page.getByTestId('product-search').fill('camisa azl');
+    await expect.poll(() => page.getByTestId('product-row').allTextContents()).toEqual([expect.stringContaining('Camisa azul')]);
+    await screenshot(page, 'products-1280');
   });
 });

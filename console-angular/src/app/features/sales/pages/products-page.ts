@@ -28,7 +28,7 @@ const emptyForm: ProductFormValue = { name: '', description: '', price: '', curr
         />
         <button mat-flat-button type="button" (click)="edit(null)" data-testid="add-product">{{ i18n.t('products.add') }}</button>
         <label class="file">
-          <span mat-button>{{ i18n.t('products.import') }}</span>
+          <span>{{ i18n.t('products.import') }}</span>
           <input type="file" accept=".csv,text/csv" (change)="importFile($event)" data-testid="import-csv" />
         </label>
         <button mat-button type="button" (click)="exportCsv()" data-testid="export-csv">{{ i18n.t('products.export') }}</button>
@@ -130,6 +130,8 @@ const emptyForm: ProductFormValue = { name: '', description: '', price: '', curr
     .file span {
       cursor: pointer;
       padding: 6px 12px;
+      font-size: 0.875rem;
+      font-weight: 500;
       color: var(--mat-sys-primary, #00577f);
     }
     .file:focus-within span {
