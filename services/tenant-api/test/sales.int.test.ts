@@ -1,3 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileObjectStore } from '@app/runtime/local';
+import { mediaSamples } from '@app/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderActionResultSchema, orderViewSchema } from '../src/orders/orders.schema.ts';
@@ -8,14 +13,17 @@ describe('tenant API: objective, products and orders', () => {
   let harness: TenantApiHarness;
   let tenant: SignedInTenant;
   let other: SignedInTenant;
+  let directory: string;
 
   beforeAll(async () => {
-    harness = await startTenantApiHarness();
+    directory = await mkdtemp(join(tmpdir(), 'tenant-api-products-'));
+    harness = await startTenantApiHarness({}, { objectStore: createFileObjectStore(directory) });
     tenant = await signUp(harness, { businessName: 'Tienda Sol' });
     other = await signUp(harness, { businessName: 'Otra' });
   });
   afterAll(async () => {
     await harness?.close();
+    if (directory) await rm(directory, { recursive: true, force: true });
   });
 
   const api = (who: SignedInTenant) => ({
@@ -296,5 +304,29 @@ describe('tenant API: objective, products and orders', () => {
     expect(sendRequests.map((event) => (event.payload as { data: { messageId: string } }).data.messageId)).toEqual(
       expect.arrayContaining(told.map((message) => message.id)),
     );
+  });
+
+  it('keeps product pictures in the object store: only real images, served back to their business only', async () => {
+    const product = productViewSchema.parse(
+      (await api(tenant).post('/products', { name: 'Tarta', priceMinor: 1500, currency: 'EUR' }).expect(201)).body,
+    );
+    const upload = (who: SignedInTenant, body: Buffer, type: string) =>
+      request(harness.app).post(`/api/products/${product.id}/images`).set('authorization', who.bearer).set('content-type', type).send(body);
+
+    const added = productViewSchema.parse((await upload(tenant, mediaSamples.png, 'image/png').expect(201)).body);
+    expect(added.images).toEqual([expect.stringMatching(new RegExp(`^products/${tenant.businessId}/${product.id}/[0-9a-f-]+\\.png$`))]);
+    // The bytes decide: HTML sent as an image is refused, and so is a PDF.
+    expectError((await upload(tenant, Buffer.from('<html><script>alert(1)</script></html>'), 'image/jpeg').expect(400)).body, 'VALIDATION_FAILED');
+    expectError((await upload(tenant, mediaSamples.pdf, 'image/png').expect(400)).body, 'VALIDATION_FAILED');
+    await upload(other, mediaSamples.png, 'image/png').expect(404);
+
+    const served = await api(tenant).get(`/products/${product.id}/images/0`).expect(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    await api(other).get(`/products/${product.id}/images/0`).expect(404);
+    await api(tenant).get(`/products/${product.id}/images/1`).expect(404);
+
+    expect((await api(tenant).delete(`/products/${product.id}/images/0`).expect(200)).body.images).toEqual([]);
+    await api(tenant).get(`/products/${product.id}/images/0`).expect(404);
   });
 });

@@ -5,3 +5,5 @@ export type { ProviderEgressOptions, SendRequest } from './provider-egress.subsc
 export { createMediaDownloadQueue } from './media-download-queue.ts';
 export type { MediaDownloadQueue, MediaDownloadQueueDependencies, MediaDownloadTimers } from './media-download-queue.ts';
 export type { DownloadedMedia, MediaDownloader, MediaSourceCodec } from './media-downloader.ts';
+// What a stored file really is (magic numbers), for every upload path that keeps customer or operator bytes.
+export { sniffMediaType } from './sniff-media-type.ts';

@@ -89,6 +89,19 @@ export function createProductRepository(prisma: PrismaClient) {
       }
     },
 
+    async addImage(tenant: TenantContext, id: string, key: string): Promise<ProductView> {
+      const product = await find(tenant, id);
+      return toProductView(await prisma.product.update({ where: { id: product.id }, data: { images: { push: key } } }));
+    },
+
+    async removeImage(tenant: TenantContext, id: string, index: number): Promise<{ product: ProductView; removed: string }> {
+      const product = await find(tenant, id);
+      const removed = product.images[index];
+      if (removed === undefined) throw notFound('Image');
+      const updated = await prisma.product.update({ where: { id: product.id }, data: { images: product.images.filter((_, at) => at !== index) } });
+      return { product: toProductView(updated), removed };
+    },
+
     /** A product that was ordered stays (its order lines point at it): the operator deactivates it instead. */
     async remove(tenant: TenantContext, id: string): Promise<void> {
       const product = await find(tenant, id);

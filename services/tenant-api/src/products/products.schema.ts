@@ -43,7 +43,7 @@ export const productViewSchema = z.object({
   currency: z.string(),
   sku: z.string().nullable(),
   stock: z.number().int().nullable(),
-  images: z.array(z.string()).describe('Object-store keys of the pictures.'),
+  images: z.array(z.string()).describe('Object-store keys of the pictures; GET /products/{productId}/images/{index} serves one.'),
   active: z.boolean(),
   category: z.string().nullable(),
   createdAt: z.string(),
@@ -72,3 +72,8 @@ export const productImportBodySchema = z
 export const productImportResultSchema = z.object({ created: z.number().int(), updated: z.number().int() });
 
 export const productIdParams = z.object({ productId: z.uuid() });
+export const productImageParams = z.object({ productId: z.uuid(), index: z.number().int().min(0).describe('Position in images, from 0.') });
+
+export const maxProductImages = 10;
+
+export const productImageBodySchema = z.string().describe('The picture’s bytes (JPEG, PNG or WebP, at most 5 MB); the type is read from the bytes.');

@@ -993,6 +993,61 @@ export interface paths {
       };
     };
   };
+  "/products/{productId}/images": {
+    post: {
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        413: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/{productId}/images/{index}": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
   "/orders": {
     get: {
       responses: {
