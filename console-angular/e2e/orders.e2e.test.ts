@@ -119,11 +119,21 @@ describe('the Orders and Products pages in Chromium: voucher confirmation, quick
       where: { conversationId: customer.conversationId, idempotencyKey: `order-paid:${order.body['id'] as string}` },
     });
     expect(told?.text).toContain('Pago confirmado');
+
+    // Beside the customer's chat: their orders.
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByTestId('conversation').filter({ hasText: 'Lucía' }).click();
+    const panel = page.getByTestId('contact-orders');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain(`${reference} Paid`);
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.waitForURL('**/orders');
   });
 
   it('walks Paid → Processing → Shipped → Delivered with the quick action, assigns a courier, and filters by status', async () => {
     const reference = (await page.getByTestId('order-row').first().getAttribute('data-order'))!;
     const card = row(reference);
+    await card.locator('summary').click();
     for (const [action, status] of [
       ['Mark as Processing', 'Processing'],
       ['Mark as Shipped', 'Shipped'],

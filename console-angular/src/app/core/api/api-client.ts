@@ -172,7 +172,7 @@ export class ApiClient {
     return firstValueFrom(this.http.get('/api/products/export', { responseType: 'blob' }));
   }
 
-  listOrders(query: { status?: string; from?: string; to?: string; limit?: number } = {}): Promise<OrderList> {
+  listOrders(query: { status?: string; from?: string; to?: string; contactId?: string; limit?: number } = {}): Promise<OrderList> {
     let params = new HttpParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params = params.set(key, String(value));
     return firstValueFrom(this.http.get<OrderList>('/api/orders', { params }));
