@@ -130,7 +130,7 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
         .map((entry) => entry.topic)
         .filter((topic) => !topic.endsWith('.dead-letter'))
         .sort(),
-    ).toEqual(['businesses.bot-control', 'contacts.bot-control', 'messages.inbound', 'messages.outbound', 'messages.status'].sort());
+    ).toEqual(['businesses.bot-control', 'contacts.bot-control', 'messages.inbound', 'messages.outbound', 'messages.status', 'orders'].sort());
   });
 
   it('answers /healthz, /readyz (database and sidecar) and /metrics, and refuses sidecar routes without the app token', async () => {
