@@ -186,4 +186,18 @@ describe('the Orders and Products pages in Chromium: voucher confirmation, quick
     await expect.poll(() => page.getByTestId('product-row').allTextContents()).toEqual([expect.stringContaining('Camisa azul')]);
     await screenshot(page, 'products-1280');
   });
+
+  it('switches the objective on the agent page: the menu drops Products and Orders, and gets them back', async () => {
+    const menu = page.getByRole('navigation', { name: 'Menu' });
+    await menu.getByRole('link', { name: 'AI agent' }).click();
+    await page.getByLabel('Books appointments (services and calendar)').check();
+    await page.getByTestId('agent-form').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => menu.getByRole('link', { name: 'Orders' }).count()).toBe(0);
+    expect(await menu.getByRole('link', { name: 'Products' }).count()).toBe(0);
+    expect((await api('GET', '/api/agent')).body['objective']).toBe('APPOINTMENTS');
+    await page.getByLabel('Sells products (products and orders)').check();
+    await page.getByTestId('agent-form').getByRole('button', { name: 'Save' }).click();
+    await menu.getByRole('link', { name: 'Orders' }).waitFor();
+    expect(cspViolations).toEqual([]);
+  });
 });
