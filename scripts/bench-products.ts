@@ -67,7 +67,8 @@ function* productNames(count: number): Generator<{ name: string; category: strin
     const kind = kinds[index % kinds.length]!;
     const variant = variants[Math.floor(index / kinds.length) % variants.length]!;
     const colour = colours[Math.floor(index / (kinds.length * variants.length)) % colours.length]!;
-    const size = sizes[Math.floor(index / (kinds.length * variants.length * colours.length)) % sizes.length]!;
+    // Mixed in so every size appears among the first products too ("zapatos nike 42" must have a 42 to find).
+    const size = sizes[(Math.floor(index / kinds.length) + Math.floor(index / (kinds.length * variants.length))) % sizes.length]!;
     yield { name: `${kind} ${variant} ${colour} ${size}`, category: kind };
   }
 }

@@ -224,7 +224,11 @@ export function createSalesToolProvider(dependencies: SalesToolDependencies): To
         promptNotes: [
           'You sell this business’s products. Quote prices and stock only from buscar_producto; never invent products, prices or totals.',
           'To order: confirm products and quantities, ask for the customer’s name and delivery address if you do not have them, then call crear_pedido.',
-          ...(paymentLinks ? [] : ['Payment is by bank transfer: after the order, the customer sends a photo of the voucher in this chat.']),
+          ...(paymentLinks
+            ? []
+            : [
+                'Payment is by bank transfer: after the order, the customer sends a photo of the voucher in this chat. The platform attaches it to their order and confirms receipt itself; the shop then checks it.',
+              ]),
         ],
       };
     },
