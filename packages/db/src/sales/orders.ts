@@ -248,9 +248,9 @@ export async function confirmVoucher(
     select: { status: true, voucherMessageId: true },
   });
   if (!order) return null;
-  if (order.status === 'AWAITING_VOUCHER' && !order.voucherMessageId) {
-    throw new VoucherStateError(order.status, 'The customer has not sent a voucher for this order yet.');
-  }
+  if (order.status !== 'AWAITING_VOUCHER')
+    throw new VoucherStateError(order.status, `The order is ${order.status}: it is not waiting for a voucher.`);
+  if (!order.voucherMessageId) throw new VoucherStateError(order.status, 'The customer has not sent a voucher for this order yet.');
   return transitionOrder(prisma, {
     businessId: input.businessId,
     orderId: input.orderId,
