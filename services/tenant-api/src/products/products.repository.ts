@@ -103,7 +103,7 @@ export function createProductRepository(prisma: PrismaClient) {
     },
 
     /** A product that was ordered stays (its order lines point at it): the operator deactivates it instead. */
-    async remove(tenant: TenantContext, id: string): Promise<void> {
+    async remove(tenant: TenantContext, id: string): Promise<{ images: string[] }> {
       const product = await find(tenant, id);
       const ordered = await prisma.orderItem.count({ where: { productId: product.id, businessId: tenant.businessId } });
       if (ordered > 0) {
@@ -112,6 +112,7 @@ export function createProductRepository(prisma: PrismaClient) {
         });
       }
       await prisma.product.delete({ where: { id: product.id } });
+      return { images: product.images };
     },
 
     /**

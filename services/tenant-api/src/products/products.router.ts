@@ -109,7 +109,9 @@ export function registerProductRoutes(router: Router, services: ApiServices): vo
   });
 
   router.delete('/products/:productId', authenticate, async (request, response) => {
-    await products.remove(tenantOf(response), resourceId(request.params.productId, 'Product'));
+    const { images } = await products.remove(tenantOf(response), resourceId(request.params.productId, 'Product'));
+    // The row is gone; its pictures follow (a failure only leaves an unreferenced object behind).
+    for (const key of images) await services.objectStore?.delete(key).catch(() => undefined);
     response.status(204).end();
   });
 }
