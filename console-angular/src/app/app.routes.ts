@@ -19,6 +19,8 @@ export const routes: Routes = [
     loadComponent: () => import('./core/layout/shell').then((m) => m.Shell),
     children: [
       { path: 'inbox', loadComponent: () => import('./features/inbox/pages/inbox-page').then((m) => m.InboxPage) },
+      { path: 'orders', loadComponent: () => import('./features/sales/pages/orders-page').then((m) => m.OrdersPage) },
+      { path: 'products', loadComponent: () => import('./features/sales/pages/products-page').then((m) => m.ProductsPage) },
       { path: 'agent', loadComponent: () => import('./features/agent/pages/agent-page').then((m) => m.AgentPage) },
       { path: 'tools', loadComponent: () => import('./features/tools/pages/tools-page').then((m) => m.ToolsPage) },
       { path: 'contacts', loadComponent: () => import('./features/contacts/pages/contacts-page').then((m) => m.ContactsPage) },

@@ -27,3 +27,5 @@ export * from './media-downloads/media-download.repository.ts';
 export * from './contact-fields/contact-field-values.ts';
 // Appointments: free slots, booking without double booking (exclusion constraint), reminders' schedule.
 export * from './appointments/appointment-book.ts';
+// Sales: catalogue search, orders and their vouchers (tenant-api's routes and the agent's tools share them).
+export * from './sales/index.ts';

@@ -19,6 +19,7 @@ import { botToggledSubscription } from './subscriptions/bot-toggled.subscription
 import { BufferSettingsCache } from './subscriptions/buffer-settings.cache.ts';
 import { inboundMessageSubscription } from './subscriptions/inbound-message.subscription.ts';
 import { sendCancelledSubscription } from './subscriptions/send-cancelled.subscription.ts';
+import { voucherIntakeSubscription } from './subscriptions/voucher-intake.subscription.ts';
 
 export const AI_WORKERS_GROUP = 'ai-workers';
 
@@ -78,6 +79,7 @@ export function registerConversationActors(dependencies: ConversationActorsDepen
   pubsub.subscribe(inboundMessageSubscription({ actors: host, settings, logger }));
   pubsub.subscribe(botToggledSubscription({ prisma, actors: host, logger }));
   pubsub.subscribe(sendCancelledSubscription({ prisma, clock, logger }));
+  pubsub.subscribe(voucherIntakeSubscription({ prisma, clock, logger }));
 
   if (status.enabled) {
     const requestTimeoutMs = config.AI_TIMEOUT_SECONDS * 1000;

@@ -17,6 +17,8 @@ import { registerInstanceRoutes } from './instances/instances.router.ts';
 import { registerLiveRoutes } from './live/live.router.ts';
 import { registerMessageMediaRoutes } from './messages/message-media.router.ts';
 import { registerOpenApiRoute } from './openapi/openapi.router.ts';
+import { registerOrderRoutes } from './orders/orders.router.ts';
+import { registerProductRoutes } from './products/products.router.ts';
 import { registerSandboxRoutes } from './sandbox/sandbox.router.ts';
 
 /**
@@ -60,6 +62,8 @@ export function createTenantApi(deps: TenantApiDependencies): Router {
   registerContactRoutes(router, services);
   registerContactFieldRoutes(router, services);
   registerFileRoutes(router, services);
+  registerProductRoutes(router, services);
+  registerOrderRoutes(router, services);
   registerSandboxRoutes(router, services);
   registerLiveRoutes(router, services);
 

@@ -139,6 +139,7 @@ describe('tenant-api Kubernetes entry (PostgreSQL, Dapr sidecar double)', () => 
         'messages.inbound',
         'messages.outbound',
         'messages.status',
+        'orders',
       ].sort(),
     );
   });

@@ -19,5 +19,7 @@ export const Topics = {
   businessesBotControl: 'businesses.bot-control',
   /** appointment.changed — an appointment was booked, moved or changed status. */
   appointments: 'appointments',
+  /** order.changed — an order was created, moved, or got (or lost) a voucher. */
+  orders: 'orders',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];

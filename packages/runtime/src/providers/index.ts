@@ -19,3 +19,5 @@ export {
   httpToolSettingsShape,
 } from './http-tools/http-tool-settings.ts';
 export type { HttpToolSettings } from './http-tools/http-tool-settings.ts';
+// What a stored file really is (magic numbers), for every upload path that keeps customer or operator bytes.
+export { sniffMediaType } from './sniff-media-type.ts';

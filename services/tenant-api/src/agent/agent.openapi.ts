@@ -21,7 +21,7 @@ export const agentRouteDocs: RouteDoc[] = [
     summary: 'Change agent settings (fields left out keep their value)',
     body: updateAgentBodySchema,
     success: { status: 200, description: 'The settings after the change.', schema: agentViewSchema },
-    errors: [400, 401],
+    errors: [400, 401, { status: 403, description: 'Changing the objective is for the business owner (FORBIDDEN).' }],
   },
   {
     method: 'get',

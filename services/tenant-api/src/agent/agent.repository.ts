@@ -26,6 +26,8 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
       handoffMinutes: config.handoffMinutes,
       timezone: business.timezone,
       botEnabled: business.botEnabled,
+      objective: business.objective,
+      plan: business.plan,
       updatedAt: new Date(Math.max(config.updatedAt.getTime(), business.updatedAt.getTime())).toISOString(),
       aiReplies: deps.aiStatus(),
       promptPreview: resolvePromptVariables(config.systemPrompt, {
@@ -50,11 +52,15 @@ export function createAgentRepository(deps: { prisma: PrismaClient; clock: Clock
           { path: 'body.maxBufferSeconds', message: `must be at least bufferSeconds (${bufferSeconds})` },
         ]);
       }
-      const { timezone, botEnabled, ...agentFields } = input;
+      // The objective decides what the whole business runs (tools, pages): the owner's decision, not an agent's.
+      if (input.objective !== undefined && input.objective !== current.objective && tenant.role === 'AGENT') {
+        throw new AppError('FORBIDDEN', 'Only the business owner can change the business objective.');
+      }
+      const { timezone, botEnabled, objective, ...agentFields } = input;
       await prisma.$transaction(async (transaction) => {
         await transaction.agentConfig.update({ where: { businessId: tenant.businessId }, data: agentFields });
-        if (timezone !== undefined || botEnabled !== undefined) {
-          await transaction.business.update({ where: { id: tenant.businessId }, data: { timezone, botEnabled } });
+        if (timezone !== undefined || botEnabled !== undefined || objective !== undefined) {
+          await transaction.business.update({ where: { id: tenant.businessId }, data: { timezone, botEnabled, objective } });
         }
         // Live updates show the global switch to every open console; the event commits with the change.
         if (botEnabled !== undefined && botEnabled !== current.botEnabled) {

@@ -19,6 +19,11 @@ export const updateAgentBodySchema = z
       .describe('How long an operator reply pauses the bot for the contact; 0 = until switched back.'),
     timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as Europe/Madrid'),
     botEnabled: z.boolean().describe('The business-wide bot switch.'),
+    objective: z
+      .enum(['SALES', 'APPOINTMENTS'])
+      .describe(
+        'What the business does over WhatsApp: it picks the agent’s built-in tools and the console’s pages. Owner only; both data sets are kept.',
+      ),
   })
   .partial()
   .describe('Fields left out keep their current value.');
@@ -35,6 +40,9 @@ export const agentViewSchema = z.object({
   handoffMinutes: z.number().int(),
   timezone: z.string(),
   botEnabled: z.boolean(),
+  objective: z.enum(['SALES', 'APPOINTMENTS']),
+  /** The billing plan ('free' until billing defines others). */
+  plan: z.string(),
   updatedAt: z.string(),
   /** Whether the platform can produce AI replies at all (a model is configured). */
   aiReplies: aiStatusSchema,

@@ -1,5 +1,6 @@
 import type { AppointmentView } from '../appointments/appointments.schema.ts';
 import type { ConversationView, MessageView } from '../conversations/conversations.schema.ts';
+import type { OrderView } from '../orders/orders.schema.ts';
 
 /**
  * What the console receives over GET /api/live. Payloads carry the same views the REST routes return, so a
@@ -14,6 +15,7 @@ export interface LiveEventPayloads {
   'contact.fields-changed': { contactId: string; fieldKey: string };
   /** Booked, moved or changed status, by the agent or another operator. */
   'appointment.updated': { appointment: AppointmentView };
+  'order.updated': { order: OrderView };
 }
 
 export type LiveEventType = keyof LiveEventPayloads;
@@ -25,6 +27,7 @@ export const liveEventTypes: readonly LiveEventType[] = [
   'business.updated',
   'contact.fields-changed',
   'appointment.updated',
+  'order.updated',
 ];
 
 export type LiveEvent = { [Type in LiveEventType]: { type: Type; data: LiveEventPayloads[Type] } }[LiveEventType];

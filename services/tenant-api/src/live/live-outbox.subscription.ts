@@ -9,12 +9,14 @@ import {
   MessageSendRequested,
   MessageStatusChanged,
   outboundMessageIds,
+  OrderChanged,
   Topics,
   type DomainEvent,
 } from '@app/domain';
 import type { Clock, DeliveryOutcome, Subscription } from '@app/runtime/ports';
 import type { Logger } from '@app/runtime/service';
 import { toAppointmentView } from '../appointments/appointment-view.ts';
+import { loadOrderView } from '../orders/order-views.ts';
 import type { LiveChannel } from './live-channel.ts';
 import type { LiveEvent } from './live-event.ts';
 import { createLiveViewsRepository } from './live-views.repository.ts';
@@ -135,6 +137,14 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
           );
         return 'success';
       }
+      case OrderChanged.type: {
+        const parsed = OrderChanged.schema.safeParse(event);
+        if (!parsed.success) return malformed(event);
+        // The order as it is now: a late redelivery shows the current state, never an older one.
+        const order = await loadOrderView(deps.prisma, parsed.data.data.businessId, parsed.data.data.orderId);
+        if (order) await publish(parsed.data.data.businessId, { type: 'order.updated', data: { order } }, `${event.id}:order.updated`);
+        return 'success';
+      }
       default:
         // Other types on these topics (message.send-cancelled: its CANCELLED status arrives as message.status-changed).
         return 'success';
@@ -161,6 +171,7 @@ export function createLiveOutboxSubscriptions(deps: LiveOutboxDependencies): Sub
     Topics.contactsFields,
     Topics.businessesBotControl,
     Topics.appointments,
+    Topics.orders,
   ].map((topic) => ({
     topic,
     group: LIVE_UPDATES_GROUP,

@@ -23,7 +23,8 @@ export const liveRouteDocs: RouteDoc[] = [
     description: [
       "Starts with `retry: 2000`, then `ready` (the stream's position); a `: heartbeat` comment every 15 s.",
       'Events: `message.created` and `message.updated` {conversationId, message: MessageView}, `conversation.updated`',
-      '{conversation: ConversationView}, `business.updated` {botEnabled}. Each has an increasing `id`.',
+      '{conversation: ConversationView}, `business.updated` {botEnabled}, `order.updated` {order: OrderView} (created, moved,',
+      'voucher received). Each has an increasing `id`.',
       'To resume, send the last id seen (Last-Event-ID header or ?lastEventId=) with a new ticket: the missed events are',
       'replayed (the server keeps the last 500 events or 5 minutes per business); when that is not possible the stream',
       'starts with `resync` and the client refetches. Apply events as upserts keyed by message id / conversation id:',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appointmentViewSchema } from '../appointments/appointments.schema.ts';
 import { conversationViewSchema, messageViewSchema } from '../conversations/conversations.schema.ts';
+import { orderViewSchema } from '../orders/orders.schema.ts';
 
 export const liveTicketSchema = z.object({
   ticket: z.string().describe('Single use; pass it as ?ticket= to GET /live within expiresIn seconds.'),
@@ -27,6 +28,7 @@ export const liveStreamFrameSchema = z
     z.object({ event: z.literal('business.updated'), id: z.string(), data: z.object({ botEnabled: z.boolean() }) }),
     z.object({ event: z.literal('contact.fields-changed'), id: z.string(), data: z.object({ contactId: z.uuid(), fieldKey: z.string() }) }),
     z.object({ event: z.literal('appointment.updated'), id: z.string(), data: z.object({ appointment: appointmentViewSchema }) }),
+    z.object({ event: z.literal('order.updated'), id: z.string(), data: z.object({ order: orderViewSchema }) }),
     z.object({ event: z.literal('resync'), id: z.string(), data: z.object({ lastEventId: z.string() }) }),
     z.object({
       event: z.literal('ready'),

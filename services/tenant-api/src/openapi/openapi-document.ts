@@ -102,7 +102,9 @@ function operation(route: RouteDoc): JsonSchema {
     ...(route.description ? { description: route.description } : {}),
     ...(route.authenticated ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: jsonSchema(route.body, 'input') } } } }
+      : {}),
     ...(route.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: multipartSchema(route.multipart) } } } } : {}),
     responses,
   };

@@ -12,6 +12,8 @@ import { fileRouteDocs } from '../files/files.openapi.ts';
 import { instanceRouteDocs } from '../instances/instances.openapi.ts';
 import { liveRouteDocs } from '../live/live.openapi.ts';
 import { messageRouteDocs } from '../messages/message-media.openapi.ts';
+import { orderRouteDocs } from '../orders/orders.openapi.ts';
+import { productRouteDocs } from '../products/products.openapi.ts';
 import { sandboxRouteDocs } from '../sandbox/sandbox.openapi.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
 import type { RouteDoc } from './route-doc.ts';
@@ -39,6 +41,8 @@ export const tenantApiRouteDocs: RouteDoc[] = [
   ...contactRouteDocs,
   ...contactFieldRouteDocs,
   ...fileRouteDocs,
+  ...productRouteDocs,
+  ...orderRouteDocs,
   ...sandboxRouteDocs,
   ...liveRouteDocs,
   openApiRouteDoc,

@@ -20,6 +20,8 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** A `multipart/form-data` body instead of JSON: its text fields, and the name and description of its one file part. */
   multipart?: { fields: z.ZodObject; file: { name: string; description: string } };
+  /** The body's media type when it is not JSON (a CSV upload: `text/csv`, described by a string schema). */
+  bodyContentType?: string;
   headers?: Array<{ name: string; description: string }>;
   /** `binary`: the response is a file of any content type (no schema). `eventStream`: the response is text/event-stream and `schema` describes one event. */
   success: {

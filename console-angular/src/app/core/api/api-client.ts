@@ -35,6 +35,15 @@ import type {
   LiveTicket,
   LoginRequest,
   MessagePage,
+  OrderActionResult,
+  OrderList,
+  OrderStatus,
+  OrderView,
+  ProductImportResult,
+  ProductList,
+  ProductView,
+  CreateProductRequest,
+  UpdateProductRequest,
   OperatorReplyResponse,
   RegisterRequest,
   RunAgentTestsRequest,
@@ -228,6 +237,48 @@ export class ApiClient {
 
   createLiveTicket(): Promise<LiveTicket> {
     return firstValueFrom(this.http.post<LiveTicket>('/api/live/tickets', {}));
+  }
+
+  listProducts(query: { q?: string; limit?: number; offset?: number } = {}): Promise<ProductList> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params = params.set(key, String(value));
+    return firstValueFrom(this.http.get<ProductList>('/api/products', { params }));
+  }
+  createProduct(body: CreateProductRequest): Promise<ProductView> {
+    return firstValueFrom(this.http.post<ProductView>('/api/products', body));
+  }
+  updateProduct(productId: string, body: UpdateProductRequest): Promise<ProductView> {
+    return firstValueFrom(this.http.patch<ProductView>(`/api/products/${productId}`, body));
+  }
+  deleteProduct(productId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`/api/products/${productId}`));
+  }
+  /** All or nothing: a 400 lists every bad line in its details. */
+  importProducts(csv: string): Promise<ProductImportResult> {
+    return firstValueFrom(
+      this.http.post<ProductImportResult>('/api/products/import', csv, { headers: new HttpHeaders({ 'content-type': 'text/csv' }) }),
+    );
+  }
+  exportProducts(): Promise<Blob> {
+    return firstValueFrom(this.http.get('/api/products/export', { responseType: 'blob' }));
+  }
+
+  listOrders(query: { status?: string; from?: string; to?: string; contactId?: string; limit?: number } = {}): Promise<OrderList> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params = params.set(key, String(value));
+    return firstValueFrom(this.http.get<OrderList>('/api/orders', { params }));
+  }
+  changeOrderStatus(orderId: string, status: OrderStatus): Promise<OrderView> {
+    return firstValueFrom(this.http.post<OrderView>(`/api/orders/${orderId}/status`, { status }));
+  }
+  setDeliveryAgent(orderId: string, deliveryAgent: string | null): Promise<OrderView> {
+    return firstValueFrom(this.http.put<OrderView>(`/api/orders/${orderId}/delivery-agent`, { deliveryAgent }));
+  }
+  confirmVoucher(orderId: string): Promise<OrderActionResult> {
+    return firstValueFrom(this.http.post<OrderActionResult>(`/api/orders/${orderId}/voucher/confirm`, {}));
+  }
+  rejectVoucher(orderId: string): Promise<OrderActionResult> {
+    return firstValueFrom(this.http.post<OrderActionResult>(`/api/orders/${orderId}/voucher/reject`, {}));
   }
 
   listServices(): Promise<{ items: ServiceView[] }> {

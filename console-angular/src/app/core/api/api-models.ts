@@ -80,3 +80,15 @@ export type AppointmentView = SuccessOf<paths['/appointments']['post']>;
 export type AppointmentStatus = AppointmentView['status'];
 export type CreateAppointmentRequest = RequestOf<paths['/appointments']['post']>;
 export type UpdateAppointmentRequest = RequestOf<paths['/appointments/{appointmentId}']['patch']>;
+
+export type ProductList = SuccessOf<paths['/products']['get']>;
+export type ProductView = SuccessOf<paths['/products/{productId}']['get']>;
+export type CreateProductRequest = RequestOf<paths['/products']['post']>;
+export type UpdateProductRequest = RequestOf<paths['/products/{productId}']['patch']>;
+export type ProductImportResult = SuccessOf<paths['/products/import']['post']>;
+
+export type OrderList = SuccessOf<paths['/orders']['get']>;
+export type OrderView = SuccessOf<paths['/orders/{orderId}']['get']>;
+export type OrderStatus = OrderView['status'];
+export type OrderActionResult = SuccessOf<paths['/orders/{orderId}/voucher/confirm']['post']>;
+export type BusinessObjective = AgentView['objective'];

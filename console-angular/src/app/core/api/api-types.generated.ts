@@ -498,6 +498,8 @@ export interface paths {
           "handoffMinutes": number;
           "timezone": string;
           "botEnabled": boolean;
+          "objective": "SALES" | "APPOINTMENTS";
+          "plan": string;
           "updatedAt": string;
           "aiReplies": {
             "enabled": boolean;
@@ -518,6 +520,7 @@ export interface paths {
         "handoffMinutes"?: number;
         "timezone"?: string;
         "botEnabled"?: boolean;
+        "objective"?: "SALES" | "APPOINTMENTS";
       } } };
       responses: {
         200: { content: { 'application/json': {
@@ -529,6 +532,8 @@ export interface paths {
           "handoffMinutes": number;
           "timezone": string;
           "botEnabled": boolean;
+          "objective": "SALES" | "APPOINTMENTS";
+          "plan": string;
           "updatedAt": string;
           "aiReplies": {
             "enabled": boolean;
@@ -538,6 +543,7 @@ export interface paths {
         } } };
         400: { content: { 'application/json': components['schemas']["Error"] } };
         401: { content: { 'application/json': components['schemas']["Error"] } };
+        403: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };
@@ -1695,6 +1701,565 @@ export interface paths {
         401: { content: { 'application/json': components['schemas']["Error"] } };
         404: { content: { 'application/json': components['schemas']["Error"] } };
         503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "name": string;
+            "description": string;
+            "priceMinor": number;
+            "currency": string;
+            "sku": string | null;
+            "stock": number | null;
+            "images": Array<string>;
+            "active": boolean;
+            "category": string | null;
+            "createdAt": string;
+            "updatedAt": string;
+            "score"?: number;
+          }>;
+          "total": number;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "name": string;
+        "description"?: string;
+        "priceMinor": number;
+        "currency": string;
+        "sku"?: string | null;
+        "stock"?: number | null;
+        "active"?: boolean;
+        "category"?: string | null;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/export": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/import": {
+    post: {
+      responses: {
+        200: { content: { 'application/json': {
+          "created": number;
+          "updated": number;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        413: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/{productId}": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    patch: {
+      requestBody: { content: { 'application/json': {
+        "name"?: string;
+        "description"?: string;
+        "priceMinor"?: number;
+        "currency"?: string;
+        "sku"?: string | null;
+        "stock"?: number | null;
+        "active"?: boolean;
+        "category"?: string | null;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        204: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/{productId}/images": {
+    post: {
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+        413: { content: { 'application/json': components['schemas']["Error"] } };
+        503: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/products/{productId}/images/{index}": {
+    get: {
+      responses: {
+        200: { content?: never };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    delete: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "name": string;
+          "description": string;
+          "priceMinor": number;
+          "currency": string;
+          "sku": string | null;
+          "stock": number | null;
+          "images": Array<string>;
+          "active": boolean;
+          "category": string | null;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "items": Array<{
+            "id": string;
+            "reference": string;
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "currency": string;
+            "totalMinor": number;
+            "contact": {
+              "id": string;
+              "name": string | null;
+              "phone": string | null;
+            };
+            "conversationId": string | null;
+            "customer": {
+              "name": string;
+              "address": string | null;
+              "notes": string | null;
+            };
+            "items": Array<{
+              "productId": string;
+              "name": string;
+              "sku": string | null;
+              "quantity": number;
+              "unitPriceMinor": number;
+              "lineTotalMinor": number;
+            }>;
+            "deliveryAgent": string | null;
+            "voucher": {
+              "messageId": string;
+              "receivedAt": string | null;
+              "mediaPath": string;
+            } | null;
+            "timeline": Array<{
+              "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+              "at": string;
+              "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+            }>;
+            "createdAt": string;
+            "updatedAt": string;
+          }>;
+          "total": number;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+    post: {
+      requestBody: { content: { 'application/json': {
+        "contactId": string;
+        "conversationId"?: string | null;
+        "items": Array<{
+          "productId": string;
+          "quantity": number;
+        }>;
+        "customer": {
+          "name": string;
+          "address"?: string | null;
+          "notes"?: string | null;
+        };
+        "awaitVoucher"?: boolean;
+      } } };
+      responses: {
+        201: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders/{orderId}": {
+    get: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders/{orderId}/status": {
+    post: {
+      requestBody: { content: { 'application/json': {
+        "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders/{orderId}/delivery-agent": {
+    put: {
+      requestBody: { content: { 'application/json': {
+        "deliveryAgent": string | null;
+      } } };
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+        } } };
+        400: { content: { 'application/json': components['schemas']["Error"] } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders/{orderId}/voucher/confirm": {
+    post: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+          "customerNotified": {
+            "sent": boolean;
+            "reason": string | null;
+          };
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
+      };
+    };
+  };
+  "/orders/{orderId}/voucher/reject": {
+    post: {
+      responses: {
+        200: { content: { 'application/json': {
+          "id": string;
+          "reference": string;
+          "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+          "currency": string;
+          "totalMinor": number;
+          "contact": {
+            "id": string;
+            "name": string | null;
+            "phone": string | null;
+          };
+          "conversationId": string | null;
+          "customer": {
+            "name": string;
+            "address": string | null;
+            "notes": string | null;
+          };
+          "items": Array<{
+            "productId": string;
+            "name": string;
+            "sku": string | null;
+            "quantity": number;
+            "unitPriceMinor": number;
+            "lineTotalMinor": number;
+          }>;
+          "deliveryAgent": string | null;
+          "voucher": {
+            "messageId": string;
+            "receivedAt": string | null;
+            "mediaPath": string;
+          } | null;
+          "timeline": Array<{
+            "status": "PENDING" | "AWAITING_VOUCHER" | "PAID" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+            "at": string;
+            "by": "AI" | "OPERATOR" | "CUSTOMER" | "SYSTEM";
+          }>;
+          "createdAt": string;
+          "updatedAt": string;
+          "customerNotified": {
+            "sent": boolean;
+            "reason": string | null;
+          };
+        } } };
+        401: { content: { 'application/json': components['schemas']["Error"] } };
+        404: { content: { 'application/json': components['schemas']["Error"] } };
+        409: { content: { 'application/json': components['schemas']["Error"] } };
       };
     };
   };

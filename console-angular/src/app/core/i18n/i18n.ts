@@ -41,6 +41,11 @@ export class I18n {
     return this.timeFormat().format(new Date(value));
   }
 
+  /** "4 Mar 2026, 14:05" in the business's time zone (order dates and timelines). */
+  dateTime(value: string | Date): string {
+    return new Intl.DateTimeFormat(this.locale(), { timeZone: this.timeZone(), dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+  }
+
   /** Time for today's messages, the weekday within a week, the date before that (WhatsApp's list style). */
   listTimestamp(value: string, now = new Date()): string {
     const days = this.dayNumber(now) - this.dayNumber(new Date(value));

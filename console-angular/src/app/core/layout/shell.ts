@@ -9,6 +9,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { Icon, type IconName } from '../../shared/ui/icon';
 import { ApiClient } from '../api/api-client';
+import type { BusinessObjective } from '../api/api-models';
 import { AuthSession } from '../auth/auth-session';
 import { I18n, type Language } from '../i18n/i18n';
 import type { TranslationKey } from '../i18n/translations';
@@ -18,6 +19,8 @@ interface NavigationItem {
   path: string;
   label: TranslationKey;
   icon: IconName;
+  /** Shown only for businesses with this objective. */
+  objective?: BusinessObjective;
 }
 
 /** The signed-in frame: a collapsible side menu (a drawer on phones), the global bot switch and the language. */
@@ -50,22 +53,24 @@ export class Shell {
   protected readonly liveLabel = computed(() => this.i18n.t(`live.${this.liveMode()}` as const));
   protected readonly narrow = computed(() => this.collapsed() && !this.phone());
 
-  /** The objective's pages sit after the inbox: a business that books sees its appointments and hours. */
-  protected readonly navigation = computed<NavigationItem[]>(() => [
+  private readonly allNavigation: NavigationItem[] = [
     { path: '/inbox', label: 'nav.inbox', icon: 'chat' },
-    ...(this.session.account()?.business.objective === 'APPOINTMENTS'
-      ? ([
-          { path: '/appointments', label: 'nav.appointments', icon: 'calendar' },
-          { path: '/availability', label: 'nav.availability', icon: 'clock' },
-        ] satisfies NavigationItem[])
-      : []),
+    { path: '/orders', label: 'nav.orders', icon: 'receipt', objective: 'SALES' },
+    { path: '/products', label: 'nav.products', icon: 'store', objective: 'SALES' },
+    { path: '/appointments', label: 'nav.appointments', icon: 'calendar', objective: 'APPOINTMENTS' },
+    { path: '/availability', label: 'nav.availability', icon: 'clock', objective: 'APPOINTMENTS' },
     { path: '/agent', label: 'nav.agent', icon: 'robot' },
     { path: '/tools', label: 'nav.tools', icon: 'build' },
     { path: '/contacts', label: 'nav.contacts', icon: 'person' },
     { path: '/files', label: 'nav.files', icon: 'document' },
     { path: '/test', label: 'nav.test', icon: 'flask' },
     { path: '/instances', label: 'nav.instances', icon: 'phone' },
-  ]);
+  ];
+  /** The objective's pages (Products and Orders for SALES) and the ones every business has. */
+  protected readonly navigation = computed(() => {
+    const objective = this.session.account()?.business.objective ?? 'SALES';
+    return this.allNavigation.filter((item) => !item.objective || item.objective === objective);
+  });
 
   constructor() {
     this.live.start();

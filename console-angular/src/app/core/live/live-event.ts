@@ -1,4 +1,4 @@
-import type { AppointmentView, ConversationView, MessageView } from '../api/api-models';
+import type { AppointmentView, ConversationView, MessageView, OrderView } from '../api/api-models';
 
 /** What tenant-api's live stream (GET /api/live) sends; `resync` means "you may have missed something: refetch". */
 export type LiveEvent =
@@ -8,6 +8,7 @@ export type LiveEvent =
   | { type: 'business.updated'; botEnabled: boolean }
   | { type: 'contact.fields-changed'; contactId: string; fieldKey: string }
   | { type: 'appointment.updated'; appointment: AppointmentView }
+  | { type: 'order.updated'; order: OrderView }
   | { type: 'resync' };
 
 export const liveEventTypes = [
@@ -17,6 +18,7 @@ export const liveEventTypes = [
   'business.updated',
   'contact.fields-changed',
   'appointment.updated',
+  'order.updated',
   'resync',
 ] as const;
 
@@ -49,6 +51,8 @@ export function parseLiveEvent(type: string, data: string): LiveEvent | null {
         : null;
     case 'appointment.updated':
       return value['appointment'] && typeof value['appointment'] === 'object' ? { type, appointment: value['appointment'] as AppointmentView } : null;
+    case 'order.updated':
+      return value['order'] && typeof value['order'] === 'object' ? { type, order: value['order'] as OrderView } : null;
     default:
       return null;
   }

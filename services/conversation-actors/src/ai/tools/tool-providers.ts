@@ -7,6 +7,7 @@ import { createAppointmentToolProvider } from './appointments/appointment-tools.
 import { createContactFieldsToolProvider } from './contact-fields/contact-fields.tool-provider.ts';
 import { createFileToolProvider } from './files/send-file.tool.ts';
 import { createHttpToolProvider } from './http-tools/http-tool-provider.ts';
+import { createSalesToolProvider } from './sales/sales-tools.ts';
 
 export interface ToolProviderDependencies {
   prisma: PrismaClient;
@@ -24,6 +25,8 @@ export function createToolProviders(dependencies: ToolProviderDependencies): Too
   return [
     createContactFieldsToolProvider(dependencies),
     createFileToolProvider(dependencies),
+    // Objective SALES: buscar_producto, crear_pedido, consultar_pedido (generar_link_pago on plans that allow it).
+    createSalesToolProvider(dependencies),
     // Objective APPOINTMENTS: consultar_disponibilidad, agendar_cita, cancelar_cita, reprogramar_cita.
     createAppointmentToolProvider(dependencies),
     ...(dependencies.httpTools ? [createHttpToolProvider({ ...dependencies, ...dependencies.httpTools })] : []),

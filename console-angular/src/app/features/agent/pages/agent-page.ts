@@ -6,7 +6,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { resolvePromptVariables } from '@app/domain/prompt-variables';
 import { ApiClient } from '../../../core/api/api-client';
-import type { AgentView } from '../../../core/api/api-models';
+import type { AgentView, BusinessObjective } from '../../../core/api/api-models';
 import { toApiProblem } from '../../../core/api/api-error';
 import { AuthSession } from '../../../core/auth/auth-session';
 import { I18n } from '../../../core/i18n/i18n';
@@ -33,6 +33,7 @@ export class AgentPage implements OnInit {
   /** The last test run of unsaved settings, so saving them can say they fail. */
   private readonly lastDraftRun = signal<{ draft: AgentDraft; failed: number } | null>(null);
   protected readonly savedFailing = signal(0);
+  protected readonly objectives: readonly BusinessObjective[] = ['SALES', 'APPOINTMENTS'];
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -41,6 +42,7 @@ export class AgentPage implements OnInit {
       bufferSeconds: [0, [Validators.required, Validators.min(0), Validators.max(300)]],
       maxBufferSeconds: [0, [Validators.required, Validators.min(0), Validators.max(3600)]],
       timezone: ['UTC', [Validators.required, knownTimeZone]],
+      objective: ['SALES' as BusinessObjective, [Validators.required]],
     },
     { validators: [maxWaitCoversBuffer] },
   );
@@ -99,11 +101,18 @@ export class AgentPage implements OnInit {
       );
       this.saved.set(true);
       this.savedFailing.set(failing);
+      // The menu shows the objective's pages: tell the shell without a reload.
+      const objective = this.agent()?.objective;
+      if (objective) this.session.account.update((account) => (account ? { ...account, business: { ...account.business, objective } } : account));
     } catch (error) {
       this.problem.set(toApiProblem(error).message);
     } finally {
       this.busy.set(false);
     }
+  }
+
+  protected objectiveLabel(objective: BusinessObjective) {
+    return `objective.${objective}` as const;
   }
 
   protected testsRan(run: { draft: AgentDraft | null; failed: number }): void {
@@ -118,6 +127,7 @@ export class AgentPage implements OnInit {
       bufferSeconds: agent.bufferSeconds,
       maxBufferSeconds: agent.maxBufferSeconds,
       timezone: agent.timezone,
+      objective: agent.objective,
     });
     this.i18n.timeZone.set(agent.timezone);
   }

@@ -9,12 +9,13 @@ import { ChatPanel } from '../components/chat-panel';
 import { ConversationList } from '../components/conversation-list';
 import { type BotPauseChoice, botPauseUntil } from '../data/bot-pause';
 import { InboxStore } from '../data/inbox-store';
+import { ContactOrders } from '../../sales/components/contact-orders';
 
 /** WhatsApp Web's two panes: the list on the left, the chat on the right (one at a time on a phone). */
 @Component({
   selector: 'app-inbox-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, MatButtonModule, ConversationList, ChatPanel],
+  imports: [FormsModule, MatButtonModule, ConversationList, ChatPanel, ContactOrders],
   providers: [InboxStore],
   templateUrl: './inbox-page.html',
   styleUrl: './inbox-page.scss',

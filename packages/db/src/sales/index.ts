@@ -1,0 +1,3 @@
+export * from './product-search.ts';
+export * from './orders.ts';
+export * from './customer-notice.ts';

@@ -1,0 +1,96 @@
+import type { RouteDoc } from '../openapi/route-doc.ts';
+import {
+  changeOrderStatusBodySchema,
+  createOrderBodySchema,
+  deliveryAgentBodySchema,
+  orderActionResultSchema,
+  orderIdParams,
+  orderListQuerySchema,
+  orderListSchema,
+  orderViewSchema,
+} from './orders.schema.ts';
+
+const tag = 'orders';
+const transitionConflict = {
+  status: 409,
+  description: 'The move is not allowed from where the order is (CONFLICT): details.currentStatus, details.allowed.',
+};
+
+export const orderRouteDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/orders',
+    tag,
+    authenticated: true,
+    summary: 'Orders, newest first, by status and creation date',
+    query: orderListQuerySchema,
+    success: { status: 200, description: 'A page of orders.', schema: orderListSchema },
+    errors: [400, 401],
+  },
+  {
+    method: 'post',
+    path: '/orders',
+    tag,
+    authenticated: true,
+    summary: 'Place an order for a contact (priced from the catalogue)',
+    body: createOrderBodySchema,
+    success: { status: 201, description: 'The order.', schema: orderViewSchema },
+    errors: [
+      { status: 400, description: 'Bad input, unknown or inactive products, an unknown contact (VALIDATION_FAILED): details lists every problem.' },
+      401,
+      { status: 409, description: 'Not enough stock (CONFLICT); details says how many are left.' },
+    ],
+  },
+  {
+    method: 'get',
+    path: '/orders/{orderId}',
+    tag,
+    authenticated: true,
+    summary: 'One order with its items, customer, voucher and timeline',
+    params: orderIdParams,
+    success: { status: 200, description: 'The order.', schema: orderViewSchema },
+    errors: [401, 404],
+  },
+  {
+    method: 'post',
+    path: '/orders/{orderId}/status',
+    tag,
+    authenticated: true,
+    summary: 'Move an order (PAID → PROCESSING → SHIPPED → DELIVERED, or CANCELLED)',
+    params: orderIdParams,
+    body: changeOrderStatusBodySchema,
+    success: { status: 200, description: 'The order after the move.', schema: orderViewSchema },
+    errors: [400, 401, 404, transitionConflict],
+  },
+  {
+    method: 'put',
+    path: '/orders/{orderId}/delivery-agent',
+    tag,
+    authenticated: true,
+    summary: 'Assign (or clear) who delivers the order',
+    params: orderIdParams,
+    body: deliveryAgentBodySchema,
+    success: { status: 200, description: 'The order.', schema: orderViewSchema },
+    errors: [400, 401, 404],
+  },
+  {
+    method: 'post',
+    path: '/orders/{orderId}/voucher/confirm',
+    tag,
+    authenticated: true,
+    summary: 'Accept the customer’s payment voucher: the order is PAID and the customer is told on WhatsApp',
+    params: orderIdParams,
+    success: { status: 200, description: 'The order, and whether the customer’s message was queued.', schema: orderActionResultSchema },
+    errors: [401, 404, transitionConflict],
+  },
+  {
+    method: 'post',
+    path: '/orders/{orderId}/voucher/reject',
+    tag,
+    authenticated: true,
+    summary: 'Refuse the voucher: the order keeps waiting and the customer is asked for a new one',
+    params: orderIdParams,
+    success: { status: 200, description: 'The order, and whether the customer’s message was queued.', schema: orderActionResultSchema },
+    errors: [401, 404, { status: 409, description: 'The order is not waiting for a voucher, or has none (CONFLICT).' }],
+  },
+];
