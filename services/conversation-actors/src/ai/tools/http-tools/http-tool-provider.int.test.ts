@@ -38,7 +38,7 @@ describe('the HTTP tool provider', () => {
     await database?.drop();
   });
 
-  /** Every provider's tools at once: this business has no contact fields or files, so only its HTTP tools show. */
+  /** Every provider's tools at once: this business has no contact fields, files or catalogue, so only its HTTP tools show. */
   const together = (sources: ToolProvider[]): ToolProvider => ({
     load: async (scope) => {
       const sets = await Promise.all(sources.map((source) => source.load(scope)));

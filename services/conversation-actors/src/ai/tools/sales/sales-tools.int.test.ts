@@ -74,6 +74,13 @@ describe('sales tools and voucher intake', () => {
     expect(Object.keys(await toolsOf(shop))).toEqual(['buscar_producto', 'crear_pedido', 'consultar_pedido']);
     const salon = await seed('Salón', 'APPOINTMENTS');
     expect(await toolsOf(salon)).toEqual({});
+    // A shop that has not listed a product yet: nothing to sell, so no sales tools and no "you sell" instructions.
+    const empty = await database.prisma.business.create({ data: { name: 'Vacía', objective: 'SALES' } });
+    expect(
+      await createSalesToolProvider({ prisma: database.prisma, clock }).load({ businessId: empty.id, contactId: empty.id, conversationId: empty.id }),
+    ).toEqual({
+      tools: [],
+    });
     const pro = await seed('Pro');
     await database.prisma.business.update({ where: { id: pro.businessId }, data: { plan: 'pro' } });
     const proTools = await toolsOf(pro);

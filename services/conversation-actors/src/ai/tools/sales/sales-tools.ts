@@ -207,12 +207,24 @@ function paymentLinkTool(): AgentTool {
   };
 }
 
-/** The SALES objective's built-in tools; a business on APPOINTMENTS gets none of them. */
+/**
+ * The SALES objective's built-in tools; a business on APPOINTMENTS gets none of them, and neither does one with no
+ * active product yet and no order for this customer (the agent would only be told to sell what is not there).
+ */
 export function createSalesToolProvider(dependencies: SalesToolDependencies): ToolProvider {
   return {
     async load(scope) {
-      const business = await dependencies.prisma.business.findUnique({ where: { id: scope.businessId }, select: { objective: true, plan: true } });
+      const business = await dependencies.prisma.business.findUnique({
+        where: { id: scope.businessId },
+        select: {
+          objective: true,
+          plan: true,
+          products: { where: { active: true }, select: { id: true }, take: 1 },
+          orders: { where: { contactId: scope.contactId }, select: { id: true }, take: 1 },
+        },
+      });
       if (!business || business.objective !== 'SALES') return { tools: [] };
+      if (business.products.length === 0 && business.orders.length === 0) return { tools: [] };
       const paymentLinks = planAllowsPaymentLinks(business.plan);
       return {
         tools: [
