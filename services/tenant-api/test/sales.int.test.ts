@@ -5,6 +5,7 @@ import { createFileObjectStore } from '@app/runtime/local';
 import { mediaSamples } from '@app/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessTokenIssuer } from '../src/auth/access-tokens.ts';
 import { orderActionResultSchema, orderViewSchema } from '../src/orders/orders.schema.ts';
 import { productViewSchema } from '../src/products/products.schema.ts';
 import { expectError, signUp, startTenantApiHarness, type SignedInTenant, type TenantApiHarness } from './tenant-api-harness.ts';
@@ -52,6 +53,18 @@ describe('tenant API: objective, products and orders', () => {
     expectError((await api(tenant).put('/agent', { objective: 'RETAIL' }).expect(400)).body, 'VALIDATION_FAILED');
     expect((await api(tenant).put('/agent', { objective: 'SALES' }).expect(200)).body.objective).toBe('SALES');
     expect((await api(other).get('/agent').expect(200)).body.objective).toBe('SALES');
+
+    // A team member who is not the owner may read it, not change it.
+    const agentBearer = `Bearer ${
+      createAccessTokenIssuer({ secret: harness.config.JWT_SECRET!, ttlSeconds: 300, now: () => harness.clock.now() }).issue({
+        businessId: tenant.businessId,
+        userId: tenant.userId,
+        role: 'AGENT',
+      }).accessToken
+    }`;
+    const refused = await request(harness.app).put('/api/agent').set('authorization', agentBearer).send({ objective: 'APPOINTMENTS' }).expect(403);
+    expectError(refused.body, 'FORBIDDEN');
+    expect((await api(tenant).get('/agent').expect(200)).body.objective).toBe('SALES');
   });
 
   it('creates, lists, searches, changes and deletes products; SKUs are unique per business', async () => {
